@@ -1,0 +1,95 @@
+//! Envelope v1 byte layout (docs/FORMAT.md, "Byte layout"): encode and a total parser.
+
+use crate::error::Error;
+use crate::reader::Reader;
+
+pub(crate) const MAGIC: [u8; 2] = *b"CC";
+pub(crate) const VERSION_1: u8 = 1;
+pub(crate) const SUITE_AES256GCM_COMMITTED: u8 = 1;
+pub(crate) const COMMITMENT_LEN: usize = 32;
+pub(crate) const NONCE_LEN: usize = 12;
+pub const TAG_LEN: usize = 16;
+/// Magic, version, suite, commitment, nonce: the bytes before the ciphertext.
+pub const HEADER_LEN: usize = 2 + 1 + 1 + COMMITMENT_LEN + NONCE_LEN;
+/// How many bytes an envelope adds to its plaintext.
+pub const ENVELOPE_OVERHEAD: usize = HEADER_LEN + TAG_LEN;
+/// Length of the key id shown to users, in bytes of the commitment.
+const KEY_ID_LEN: usize = 8;
+
+/// A parsed v1 envelope, borrowing the input.
+pub(crate) struct Envelope<'a> {
+    pub(crate) header: &'a [u8],
+    pub(crate) commitment: [u8; COMMITMENT_LEN],
+    pub(crate) nonce: [u8; NONCE_LEN],
+    /// Ciphertext followed by the tag.
+    pub(crate) sealed: &'a [u8],
+}
+
+/// Version and suite, checked in the order FORMAT.md gives ("Opening").
+fn version_and_suite(r: &mut Reader<'_>) -> Result<(), Error> {
+    if r.array::<2>() != Some(MAGIC) {
+        return Err(Error::NotAnEnvelope);
+    }
+    let version = r.u8().ok_or(Error::NotAnEnvelope)?;
+    if version != VERSION_1 {
+        return Err(Error::UnsupportedVersion(version));
+    }
+    let suite = r.u8().ok_or(Error::NotAnEnvelope)?;
+    if suite != SUITE_AES256GCM_COMMITTED {
+        return Err(Error::UnsupportedSuite(suite));
+    }
+    Ok(())
+}
+
+impl<'a> Envelope<'a> {
+    /// Parses without authenticating. Too short or wrong magic is `NotAnEnvelope`; callers that
+    /// decrypt report it as `CannotDecrypt`.
+    pub(crate) fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(bytes);
+        version_and_suite(&mut r)?;
+        let commitment = r.array::<COMMITMENT_LEN>().ok_or(Error::NotAnEnvelope)?;
+        let nonce = r.array::<NONCE_LEN>().ok_or(Error::NotAnEnvelope)?;
+        let sealed = r.rest();
+        if sealed.len() < TAG_LEN {
+            return Err(Error::NotAnEnvelope);
+        }
+        Ok(Envelope { header: &bytes[..HEADER_LEN], commitment, nonce, sealed })
+    }
+}
+
+pub(crate) fn write_header(out: &mut Vec<u8>, commitment: &[u8; COMMITMENT_LEN], nonce: &[u8; NONCE_LEN]) {
+    out.extend_from_slice(&MAGIC);
+    out.push(VERSION_1);
+    out.push(SUITE_AES256GCM_COMMITTED);
+    out.extend_from_slice(commitment);
+    out.extend_from_slice(nonce);
+}
+
+/// What `colcrypt.envelope_info` shows: never key or plaintext bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvelopeInfo {
+    pub version: u8,
+    /// `None` for a version this build cannot read.
+    pub algorithm: Option<&'static str>,
+    /// Lowercase hex of the first 8 bytes of the key commitment.
+    pub key_id: Option<String>,
+}
+
+pub(crate) fn key_id_hex(commitment: &[u8; COMMITMENT_LEN]) -> String {
+    hex::encode(&commitment[..KEY_ID_LEN])
+}
+
+/// Describes an envelope from its header alone. It does not authenticate: a damaged value can
+/// still show a plausible header.
+pub fn info(bytes: &[u8]) -> Result<EnvelopeInfo, Error> {
+    match Envelope::parse(bytes) {
+        Ok(env) => Ok(EnvelopeInfo {
+            version: VERSION_1,
+            algorithm: Some("aes-256-gcm+hkdf-sha256-commitment"),
+            key_id: Some(key_id_hex(&env.commitment)),
+        }),
+        Err(Error::UnsupportedVersion(v)) => Ok(EnvelopeInfo { version: v, algorithm: None, key_id: None }),
+        Err(Error::UnsupportedSuite(_)) => Ok(EnvelopeInfo { version: VERSION_1, algorithm: None, key_id: None }),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,17 @@
+//! The colcrypt envelope (docs/FORMAT.md) and its AEAD, with no PostgreSQL in sight so that every
+//! byte of the format is testable with plain `cargo test`.
+#![forbid(unsafe_code)]
+
+mod aead;
+mod envelope;
+mod error;
+mod key;
+pub mod nonce;
+mod reader;
+
+pub use envelope::{info, EnvelopeInfo, ENVELOPE_OVERHEAD, HEADER_LEN, TAG_LEN};
+pub use error::Error;
+pub use key::{gen_key_bytes, Cipher, Key, KEY_LEN};
+
+#[cfg(feature = "test-vectors")]
+pub use aead::raw as aead_raw;

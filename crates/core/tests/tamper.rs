@@ -1,0 +1,119 @@
+//! Every-byte tamper, every truncation, trailing bytes, wrong keys and contexts, random input,
+//! property round trips: each must be an error, never wrong plaintext, never a panic.
+
+use colcrypt_core::{gen_key_bytes, info, Cipher, Error, Key, ENVELOPE_OVERHEAD};
+use proptest::prelude::*;
+
+fn new_cipher() -> Cipher {
+    Cipher::new(&Key::from_slice(gen_key_bytes().unwrap().as_slice()).unwrap())
+}
+
+#[test]
+fn every_single_bit_flip_is_rejected() {
+    let c = new_cipher();
+    let env = c.seal(b"a sixty-four byte value for the every-bit tamper test.........!", b"ctx").unwrap();
+    for i in 0..env.len() {
+        for bit in 0..8 {
+            let mut bad = env.clone();
+            bad[i] ^= 1 << bit;
+            let err = c.open(&bad, b"ctx").unwrap_err();
+            match i {
+                2 => assert!(matches!(err, Error::UnsupportedVersion(_)), "byte {i}: {err:?}"),
+                3 => assert!(matches!(err, Error::UnsupportedSuite(_)), "byte {i}: {err:?}"),
+                _ => assert_eq!(err, Error::CannotDecrypt, "byte {i} bit {bit}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn every_truncation_and_extension_is_rejected() {
+    let c = new_cipher();
+    let env = c.seal(b"truncate me", b"").unwrap();
+    for len in 0..env.len() {
+        let err = c.open(&env[..len], b"").unwrap_err();
+        assert_eq!(err, Error::CannotDecrypt, "length {len}");
+    }
+    for extra in [&[0u8][..], &[0, 0, 0, 0][..], &env[..]] {
+        let mut long = env.clone();
+        long.extend_from_slice(extra);
+        assert_eq!(c.open(&long, b"").unwrap_err(), Error::CannotDecrypt);
+    }
+}
+
+#[test]
+fn wrong_key_and_wrong_context_are_the_same_error() {
+    let (a, b) = (new_cipher(), new_cipher());
+    let env = a.seal(b"secret", b"row 1").unwrap();
+    assert_eq!(b.open(&env, b"row 1").unwrap_err(), Error::CannotDecrypt);
+    assert_eq!(a.open(&env, b"row 2").unwrap_err(), Error::CannotDecrypt);
+    assert_eq!(a.open(&env, b"").unwrap_err(), Error::CannotDecrypt);
+    assert_eq!(a.open(&env, b"row 1").unwrap(), b"secret");
+}
+
+#[test]
+fn keys_must_be_32_bytes_and_never_print() {
+    for n in [0usize, 1, 16, 31, 33, 64] {
+        assert_eq!(Key::from_slice(&vec![7u8; n]).unwrap_err(), Error::KeyLength { got: n });
+    }
+    let k = Key::from_slice(&[0xAB; 32]).unwrap();
+    let shown = format!("{k:?} {:?}", Cipher::new(&k));
+    assert!(!shown.to_lowercase().contains("abab") && !shown.contains("171"), "{shown}");
+    assert!(Error::KeyLength { got: 31 }.to_string().contains("32 bytes"));
+}
+
+#[test]
+fn open_text_rejects_invalid_utf8() {
+    let c = new_cipher();
+    let env = c.seal(&[0xff, 0xfe, 0x00], b"").unwrap();
+    assert_eq!(c.open_text(&env, b"").unwrap_err(), Error::NotUtf8);
+    let env = c.seal("ok ✓".as_bytes(), b"").unwrap();
+    assert_eq!(c.open_text(&env, b"").unwrap(), "ok ✓");
+}
+
+#[test]
+fn one_plaintext_many_times_gives_distinct_envelopes() {
+    let c = new_cipher();
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..10_000 {
+        assert!(seen.insert(c.seal(b"same", b"").unwrap()));
+    }
+}
+
+#[test]
+fn round_trip_at_the_size_limits_of_interest() {
+    let c = new_cipher();
+    for len in [0usize, 1, 15, 16, 17, 64, 1024, 8192, 1 << 20] {
+        let pt: Vec<u8> = (0..len).map(|i| (i * 31 % 256) as u8).collect();
+        let env = c.seal(&pt, b"size").unwrap();
+        assert_eq!(env.len(), len + ENVELOPE_OVERHEAD);
+        assert_eq!(c.open(&env, b"size").unwrap(), pt);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn round_trip(pt in proptest::collection::vec(any::<u8>(), 0..4096), ctx in "\\PC{0,40}") {
+        let c = new_cipher();
+        let env = c.seal(&pt, ctx.as_bytes()).unwrap();
+        prop_assert_eq!(c.open(&env, ctx.as_bytes()).unwrap(), pt);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_open_or_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        let c = new_cipher();
+        prop_assert!(c.open(&bytes, b"").is_err());
+        let _ = info(&bytes);
+    }
+
+    #[test]
+    fn arbitrary_bytes_behind_a_valid_header_never_open(tail in proptest::collection::vec(any::<u8>(), 0..256)) {
+        let c = new_cipher();
+        let mut env = c.seal(b"", b"").unwrap();
+        env.truncate(48);
+        env.extend_from_slice(&tail);
+        prop_assert_eq!(c.open(&env, b"").unwrap_err(), Error::CannotDecrypt);
+    }
+}

@@ -1,0 +1,74 @@
+//! The envelope vector files (written from the spec by an independent implementation,
+//! tests/vectors/generate.py) against crates/core.
+
+use colcrypt_core::{Cipher, Error, Key};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Valid {
+    key: String,
+    nonce: String,
+    context: Option<String>,
+    plaintext: String,
+    envelope: String,
+}
+
+#[derive(Deserialize)]
+struct Invalid {
+    name: String,
+    key: String,
+    context: Option<String>,
+    envelope: String,
+    error: String,
+}
+
+fn cipher(hex_key: &str) -> Cipher {
+    Cipher::new(&Key::from_slice(&hex::decode(hex_key).unwrap()).unwrap())
+}
+
+fn ctx(c: &Option<String>) -> &[u8] {
+    c.as_deref().unwrap_or("").as_bytes()
+}
+
+#[test]
+fn valid_vectors_seal_and_open_exactly() {
+    let vectors: Vec<Valid> = serde_json::from_str(include_str!("vectors/v1.json")).unwrap();
+    assert!(vectors.len() >= 5);
+    for v in &vectors {
+        let c = cipher(&v.key);
+        let nonce: [u8; 12] = hex::decode(&v.nonce).unwrap().try_into().unwrap();
+        let pt = hex::decode(&v.plaintext).unwrap();
+        let env = hex::decode(&v.envelope).unwrap();
+        assert_eq!(c.seal_with_nonce(&pt, ctx(&v.context), &nonce), env, "seal of vector with key {}", v.key);
+        assert_eq!(c.open(&env, ctx(&v.context)).unwrap(), pt);
+        assert_eq!(env.len(), pt.len() + colcrypt_core::ENVELOPE_OVERHEAD);
+    }
+}
+
+#[test]
+fn invalid_vectors_fail_with_their_error() {
+    let vectors: Vec<Invalid> = serde_json::from_str(include_str!("vectors/v1-invalid.json")).unwrap();
+    assert!(vectors.len() >= 10);
+    for v in &vectors {
+        let env = hex::decode(&v.envelope).unwrap();
+        let got = cipher(&v.key).open(&env, ctx(&v.context)).unwrap_err();
+        let want = match v.error.as_str() {
+            "cannot_decrypt" => matches!(got, Error::CannotDecrypt),
+            "unsupported_version" => matches!(got, Error::UnsupportedVersion(2)),
+            "unsupported_suite" => matches!(got, Error::UnsupportedSuite(7)),
+            other => panic!("unknown expected error {other}"),
+        };
+        assert!(want, "{}: got {:?}, want {}", v.name, got, v.error);
+    }
+}
+
+#[test]
+fn envelope_info_shows_version_algorithm_and_key_id_only() {
+    let vectors: Vec<Valid> = serde_json::from_str(include_str!("vectors/v1.json")).unwrap();
+    let v = &vectors[2];
+    let info = colcrypt_core::info(&hex::decode(&v.envelope).unwrap()).unwrap();
+    assert_eq!(info.version, 1);
+    assert_eq!(info.algorithm, Some("aes-256-gcm+hkdf-sha256-commitment"));
+    assert_eq!(info.key_id.as_deref(), Some(cipher(&v.key).key_id().as_str()));
+    assert_eq!(info.key_id.unwrap().len(), 16);
+}

@@ -1,0 +1,50 @@
+//! colcrypt's SQL surface: thin `#[pg_extern]`s over `colcrypt-core`, the error mapping and the
+//! per-backend key cache. Crypto and parsing live in crates/core.
+
+use pgrx::prelude::*;
+
+mod client_key_fns;
+mod error;
+mod key_cache;
+
+::pgrx::pg_module_magic!(name, version);
+
+::pgrx::extension_sql_file!("../sql/finalize.sql", finalize);
+
+/// Runs once per process that loads the library: in the postmaster when preloaded, otherwise in
+/// the first backend that calls colcrypt.
+#[pg_guard]
+pub extern "C-unwind" fn _PG_init() {
+    register_fork_handler();
+}
+
+/// Every backend and parallel worker is forked from the postmaster; the child handler makes
+/// the child reseed its nonce generator instead of continuing its parent's stream
+/// (docs/FORMAT.md, "Nonces").
+fn register_fork_handler() {
+    extern "C" fn in_child_after_fork() {
+        colcrypt_core::nonce::note_fork();
+    }
+    // SAFETY: pthread_atfork only records the function pointer; the handler does one atomic add,
+    // which is async-signal-safe.
+    let rc = unsafe { libc::pthread_atfork(None, None, Some(in_child_after_fork)) };
+    if rc != 0 {
+        // Without the handler nonces could repeat across backends: refuse to load.
+        error!("colcrypt: could not register its fork handler (pthread_atfork returned {rc})");
+    }
+}
+
+#[cfg(any(test, feature = "pg_test"))]
+#[pg_schema]
+mod tests;
+
+/// Required by `cargo pgrx test`.
+#[cfg(test)]
+pub mod pg_test {
+    pub fn setup(_options: Vec<&str>) {}
+
+    #[must_use]
+    pub fn postgresql_conf_options() -> Vec<&'static str> {
+        vec!["shared_preload_libraries = 'colcrypt'"]
+    }
+}

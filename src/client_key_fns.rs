@@ -15,37 +15,37 @@ fn context_bytes(context: Option<&str>) -> &[u8] {
 }
 
 #[pg_extern(parallel_safe)]
-fn gen_key() -> Vec<u8> {
+pub(crate) fn gen_key() -> Vec<u8> {
     colcrypt_core::gen_key_bytes().or_raise().to_vec()
 }
 
 #[pg_extern(parallel_safe)]
-fn encrypt(data: Option<&[u8]>, key: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
+pub(crate) fn encrypt(data: Option<&[u8]>, key: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
     let (data, key) = (data?, key?);
     Some(cipher_for(key).or_raise().seal(data, context_bytes(context)).or_raise())
 }
 
 #[pg_extern(parallel_safe)]
-fn decrypt(ciphertext: Option<&[u8]>, key: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
+pub(crate) fn decrypt(ciphertext: Option<&[u8]>, key: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
     let (ciphertext, key) = (ciphertext?, key?);
     Some(cipher_for(key).or_raise().open(ciphertext, context_bytes(context)).or_raise())
 }
 
 #[pg_extern(parallel_safe)]
-fn encrypt_text(data: Option<&str>, key: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
+pub(crate) fn encrypt_text(data: Option<&str>, key: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
     let (data, key) = (data?, key?);
     Some(cipher_for(key).or_raise().seal(data.as_bytes(), context_bytes(context)).or_raise())
 }
 
 #[pg_extern(parallel_safe)]
-fn decrypt_text(ciphertext: Option<&[u8]>, key: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<String> {
+pub(crate) fn decrypt_text(ciphertext: Option<&[u8]>, key: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<String> {
     let (ciphertext, key) = (ciphertext?, key?);
     Some(cipher_for(key).or_raise().open_text(ciphertext, context_bytes(context)).or_raise())
 }
 
 /// Version, algorithm and key id from the header, never secrets. Does not authenticate.
 #[pg_extern(parallel_safe)]
-fn envelope_info(
+pub(crate) fn envelope_info(
     ciphertext: &[u8],
 ) -> TableIterator<'static, (name!(version, i32), name!(algorithm, Option<String>), name!(key_id, Option<String>))> {
     let info = colcrypt_core::info(ciphertext).or_raise();

@@ -1,0 +1,36 @@
+# colcrypt: `make demo` to see it work, `make test` to run every test tier.
+.PHONY: demo demo-stop test test-core test-pg test-regress test-integration install setup bench vectors
+
+setup:
+	bash scripts/setup.sh
+
+install: setup
+	bash scripts/install-extension.sh
+
+demo: install
+	bash scripts/demo.sh start
+
+demo-stop:
+	bash scripts/demo.sh stop
+
+test: setup
+	bash tests/run-all.sh
+
+test-core:
+	cargo test -p colcrypt-core
+
+test-pg: setup
+	bash tests/pg_test.sh
+
+test-regress: install
+	bash tests/regress.sh
+
+test-integration: install
+	bash tests/integration/run.sh
+
+# Regenerates the envelope vectors from the spec with an independent Python implementation.
+vectors:
+	python3 crates/core/tests/vectors/generate.py
+
+bench: setup
+	bash bench/run.sh

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# `make demo` / `make demo-stop`: a throwaway cluster in .demo/ (git-ignored) on port 55432,
+# run by the `postgres` user with colcrypt preloaded. Running `start` again reuses it.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+source "$ROOT/scripts/cluster.sh"
+DEMO="$ROOT/.demo/cluster"
+PORT="${COLCRYPT_DEMO_PORT:-55432}"
+
+case "${1:-start}" in
+  start)
+    if ! runuser -u postgres -- test -x "$ROOT"; then
+      echo "demo: the postgres user cannot enter $ROOT; clone colcrypt somewhere it can (e.g. under /srv or /opt)" >&2
+      exit 1
+    fi
+    mkdir -p "$ROOT/.demo"; chmod 755 "$ROOT/.demo"
+    cluster_init "$DEMO" "$PORT"
+    if runuser -u postgres -- "$PG_BINDIR/pg_ctl" -D "$DEMO/data" status >/dev/null 2>&1; then
+      # Already running: restart so a freshly installed colcrypt.so is the one loaded.
+      runuser -u postgres -- "$PG_BINDIR/pg_ctl" -D "$DEMO/data" -l "$DEMO/server.log" -m fast -w restart >/dev/null
+    else
+      cluster_start "$DEMO"
+    fi
+    cluster_psql "$DEMO" -d postgres -Atq -c "SELECT 1 FROM pg_database WHERE datname = 'colcrypt_demo'" | grep -q 1 \
+      || cluster_psql "$DEMO" -d postgres -q -c "CREATE DATABASE colcrypt_demo"
+    # Pick up a newly installed version of the SQL script, too.
+    cluster_psql "$DEMO" -d colcrypt_demo -q -c "DROP EXTENSION IF EXISTS colcrypt" -c "CREATE EXTENSION colcrypt"
+    cluster_psql "$DEMO" -d colcrypt_demo -e -f "$ROOT/demo/demo.sql"
+    cat <<MSG
+
+The demo cluster is running (data in $DEMO/data, log in $DEMO/server.log).
+Connect with:
+  runuser -u postgres -- psql -h $DEMO/socket -p $PORT colcrypt_demo
+Stop it with:
+  make demo-stop
+MSG
+    ;;
+  stop)
+    cluster_stop "$DEMO"
+    echo "demo cluster stopped (its data stays in $DEMO; delete .demo/ to remove it)"
+    ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac

@@ -1,0 +1,84 @@
+//! `#[pg_test]`s: what only runs inside a backend (the cache across calls, error raising, fork).
+use pgrx::prelude::*;
+
+#[pg_schema]
+mod tests {
+    use pgrx::prelude::*;
+
+    fn bytea(sql: &str) -> Vec<u8> {
+        Spi::get_one::<Vec<u8>>(sql).unwrap().unwrap()
+    }
+
+    #[pg_test]
+    fn round_trip_through_spi() {
+        let ok = Spi::get_one::<bool>(
+            "WITH k AS (SELECT colcrypt.gen_key() AS k)
+             SELECT colcrypt.decrypt_text(colcrypt.encrypt_text('héllo', k, 'c'), k, 'c') = 'héllo' FROM k",
+        );
+        assert_eq!(ok, Ok(Some(true)));
+    }
+
+    #[pg_test]
+    fn alternating_keys_never_reuse_the_wrong_cached_cipher() {
+        let a = bytea("SELECT decode(repeat('aa', 32), 'hex')");
+        let b = bytea("SELECT decode(repeat('bb', 32), 'hex')");
+        for round in 0..3 {
+            let ca = crate::client_key_fns::encrypt(Some(b"x"), Some(&a), None).unwrap();
+            let cb = crate::client_key_fns::encrypt(Some(b"x"), Some(&b), None).unwrap();
+            assert_ne!(&ca[4..36], &cb[4..36], "round {round}: commitments must differ per key");
+            assert_eq!(crate::client_key_fns::decrypt(Some(&ca), Some(&a), None).unwrap(), b"x");
+            assert_eq!(crate::client_key_fns::decrypt(Some(&cb), Some(&b), None).unwrap(), b"x");
+        }
+    }
+
+    #[pg_test(error = "cannot decrypt: wrong key or context, or the value is damaged or not a colcrypt envelope")]
+    fn wrong_key_raises_the_generic_error() {
+        Spi::run(
+            "SELECT colcrypt.decrypt(colcrypt.encrypt('\\x01'::bytea, colcrypt.gen_key()), colcrypt.gen_key())",
+        )
+        .unwrap();
+    }
+
+    #[pg_test(error = "colcrypt keys must be exactly 32 bytes, got 3 bytes")]
+    fn short_key_raises_key_length() {
+        Spi::run("SELECT colcrypt.encrypt('\\x01'::bytea, '\\x010203'::bytea)").unwrap();
+    }
+
+    #[pg_test]
+    fn null_in_null_out() {
+        assert_eq!(Spi::get_one::<Vec<u8>>("SELECT colcrypt.encrypt(NULL, colcrypt.gen_key())"), Ok(None));
+        assert_eq!(Spi::get_one::<Vec<u8>>("SELECT colcrypt.encrypt('\\x00'::bytea, NULL)"), Ok(None));
+    }
+
+    /// A child forked from this backend must not continue the parent's nonce stream. Without the
+    /// fork handler registered in `_PG_init`, the child's next nonce equals the parent's.
+    #[pg_test]
+    fn forked_child_draws_different_nonces_than_its_parent() {
+        use colcrypt_core::{Cipher, Key};
+        let cipher = Cipher::new(&Key::from_slice(&[7u8; 32]).unwrap());
+        let nonce_of = |env: Vec<u8>| env[36..48].to_vec();
+        let _ = cipher.seal(b"", b"").unwrap(); // make sure this process has a generator
+
+        let mut fds = [0i32; 2];
+        // SAFETY: plain pipe/fork; the child only seals (pure Rust), writes 12 bytes and _exits
+        // without touching PostgreSQL state.
+        unsafe {
+            assert_eq!(libc::pipe(fds.as_mut_ptr()), 0);
+            let pid = libc::fork();
+            assert!(pid >= 0);
+            if pid == 0 {
+                let n = nonce_of(cipher.seal(b"", b"").unwrap_or_default());
+                libc::write(fds[1], n.as_ptr().cast(), n.len());
+                libc::_exit(0);
+            }
+            let parent = nonce_of(cipher.seal(b"", b"").unwrap());
+            let mut child = [0u8; 12];
+            let got = libc::read(fds[0], child.as_mut_ptr().cast(), child.len());
+            libc::waitpid(pid, std::ptr::null_mut(), 0);
+            libc::close(fds[0]);
+            libc::close(fds[1]);
+            assert_eq!(got, 12);
+            assert_ne!(parent, child.to_vec(), "child repeated the parent's nonce");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Tier 4: integration tests against a real running server. Starts one throwaway cluster (run
+# by `postgres`, colcrypt preloaded) and runs every tests/integration/t_*.sh against it; each
+# test gets CLUSTER (its directory) and the helpers of scripts/cluster.sh.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+source "$ROOT/scripts/cluster.sh"
+
+RUN="$(mktemp -d "${TMPDIR:-/tmp}/colcrypt-integration.XXXXXX")"
+chmod 755 "$RUN"
+export CLUSTER="$RUN/cluster"
+PORT="${COLCRYPT_INTEGRATION_PORT:-55434}"
+trap 'cluster_stop "$CLUSTER"; [ "${KEEP:-}" = 1 ] || rm -rf "$RUN"' EXIT
+cluster_init "$CLUSTER" "$PORT" "max_connections = 50"
+cluster_start "$CLUSTER"
+cluster_psql "$CLUSTER" -q -c "CREATE DATABASE it" -d postgres
+cluster_psql "$CLUSTER" -q -c "CREATE EXTENSION colcrypt" -d it
+
+passed=0; failed=0
+for t in "$ROOT"/tests/integration/t_*.sh; do
+  name="$(basename "$t" .sh)"
+  start=$(date +%s)
+  if (source "$t") >"$RUN/$name.log" 2>&1; then
+    echo "ok   $name ($(( $(date +%s) - start ))s)"; passed=$((passed + 1))
+  else
+    echo "FAIL $name"; sed 's/^/    /' "$RUN/$name.log"; failed=$((failed + 1))
+  fi
+done
+if grep -E "terminated by signal|PANIC" "$CLUSTER/server.log"; then
+  echo "FAIL server log shows a crashed backend"; failed=$((failed + 1))
+fi
+echo "integration: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

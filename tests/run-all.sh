@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `make test`: every test tier of DESIGN.md, in order, stopping at the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+t0=$(date +%s)
+tier() {
+  local name="$1"; shift
+  local s=$(date +%s)
+  echo "==== tier: $name"
+  "$@"
+  echo "==== tier: $name passed in $(( $(date +%s) - s ))s"
+}
+tier "1 core (cargo test, no PostgreSQL)" cargo test -p colcrypt-core
+tier "2 pg_test (inside a backend)"      bash tests/pg_test.sh
+tier "install dev build"                 bash scripts/install-extension.sh
+tier "3 pg_regress (SQL contract)"       bash tests/regress.sh
+tier "4 integration (real server)"       bash tests/integration/run.sh
+echo "==== make test: every tier passed in $(( $(date +%s) - t0 ))s"

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# `make bench` (first part of the benchmark suite): per-value cost of the client-key SQL
+# functions over 1,000,000 rows of 64-byte values, against a plain scan and pgcrypto, in one
+# run on one cluster. Release build. Writes bench/results/latest.md.
+#   ROWS=100000 make bench    quick mode for small machines
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+source "$ROOT/scripts/cluster.sh"
+ROWS="${ROWS:-1000000}"
+RUNS="${RUNS:-5}"
+
+bash "$ROOT/scripts/install-extension.sh" --release
+RUN="$(mktemp -d "${TMPDIR:-/tmp}/colcrypt-bench.XXXXXX")"; chmod 755 "$RUN"
+trap 'cluster_stop "$RUN/cluster"; rm -rf "$RUN"' EXIT
+cluster_init "$RUN/cluster" "${COLCRYPT_BENCH_PORT:-55435}" "shared_buffers = 1GB" "max_parallel_workers_per_gather = 0" "jit = off"
+cluster_start "$RUN/cluster"
+q() { cluster_psql "$RUN/cluster" -d postgres -Atq "$@"; }
+
+q <<SQL
+CREATE EXTENSION colcrypt;
+CREATE EXTENSION pgcrypto;
+CREATE TABLE k AS SELECT decode(repeat('42', 32), 'hex') AS key;
+CREATE TABLE plain AS SELECT i, gen_random_bytes(64) AS v FROM generate_series(1, $ROWS) i;
+CREATE TABLE sealed_cc AS SELECT i, colcrypt.encrypt(v, (SELECT key FROM k)) AS c FROM plain;
+CREATE TABLE sealed_pgc AS SELECT i, encrypt(v, (SELECT key FROM k), 'aes') AS c FROM plain;
+VACUUM ANALYZE;
+-- Median wall time in ms of RUNS executions of one aggregate query (warm cache).
+CREATE FUNCTION bench(sql text, runs int) RETURNS float8 LANGUAGE plpgsql AS \$\$
+DECLARE t timestamptz; ms float8[] := '{}';
+BEGIN
+  EXECUTE sql;  -- warm-up
+  FOR r IN 1..runs LOOP
+    t := clock_timestamp();
+    EXECUTE sql;
+    ms := ms || extract(epoch FROM clock_timestamp() - t) * 1000;
+  END LOOP;
+  RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(ms) x);
+END \$\$;
+SQL
+
+declare -A SQL=(
+  [scan_plain]="SELECT sum(length(v)) FROM plain"
+  [enc_colcrypt]="SELECT sum(length(colcrypt.encrypt(v, k.key))) FROM plain, k"
+  [enc_pgcrypto]="SELECT sum(length(encrypt(v, k.key, 'aes'))) FROM plain, k"
+  [scan_cc]="SELECT sum(length(c)) FROM sealed_cc"
+  [dec_colcrypt]="SELECT sum(length(colcrypt.decrypt(c, k.key))) FROM sealed_cc, k"
+  [scan_pgc]="SELECT sum(length(c)) FROM sealed_pgc"
+  [dec_pgcrypto]="SELECT sum(length(decrypt(c, k.key, 'aes'))) FROM sealed_pgc, k"
+)
+declare -A MS
+for name in scan_plain enc_colcrypt enc_pgcrypto scan_cc dec_colcrypt scan_pgc dec_pgcrypto; do
+  MS[$name]=$(q -c "SELECT round(bench(\$q\$${SQL[$name]}\$q\$, $RUNS)::numeric, 1)")
+  echo "bench: $name ${MS[$name]} ms"
+done
+
+ns() { python3 -c "print(round(($1 - $2) * 1e6 / $ROWS))"; }
+ratio() { python3 -c "print(round($1 / $2, 1))"; }
+enc_cc=$(ns "${MS[enc_colcrypt]}" "${MS[scan_plain]}"); enc_pg=$(ns "${MS[enc_pgcrypto]}" "${MS[scan_plain]}")
+dec_cc=$(ns "${MS[dec_colcrypt]}" "${MS[scan_cc]}"); dec_pg=$(ns "${MS[dec_pgcrypto]}" "${MS[scan_pgc]}")
+out="$ROOT/bench/results/latest.md"
+{
+  echo "# colcrypt benchmark: SQL function cost per value"
+  echo
+  echo "$(date -u +%F), $ROWS rows of 64-byte random bytea, median of $RUNS runs each, one cluster, release build,"
+  echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), PostgreSQL $(pg_config --version | awk '{print $2}')."
+  echo "Added cost = (time of the query with the function − time of the same scan without it) / rows."
+  echo
+  echo "| operation | plain scan (ms) | colcrypt (ms) | pgcrypto aes (ms) | colcrypt added ns/value | pgcrypto added ns/value | pgcrypto / colcrypt |"
+  echo "|---|---|---|---|---|---|---|"
+  echo "| encrypt | ${MS[scan_plain]} | ${MS[enc_colcrypt]} | ${MS[enc_pgcrypto]} | $enc_cc | $enc_pg | $(ratio "$enc_pg" "$enc_cc")× |"
+  echo "| decrypt | ${MS[scan_cc]} / ${MS[scan_pgc]} | ${MS[dec_colcrypt]} | ${MS[dec_pgcrypto]} | $dec_cc | $dec_pg | $(ratio "$dec_pg" "$dec_cc")× |"
+  echo
+  echo "pgcrypto's \`encrypt(data, key, 'aes')\` is AES-CBC with no IV and no authentication; colcrypt is"
+  echo "AES-256-GCM with a random nonce and a key commitment. Queries:"
+  echo
+  for name in scan_plain enc_colcrypt enc_pgcrypto scan_cc dec_colcrypt scan_pgc dec_pgcrypto; do echo "- $name: \`${SQL[$name]}\`"; done
+} >"$out"
+cat "$out"

@@ -24,7 +24,7 @@ case "${1:-start}" in
     cluster_psql "$DEMO" -d postgres -Atq -c "SELECT 1 FROM pg_database WHERE datname = 'colcrypt_demo'" | grep -q 1 \
       || cluster_psql "$DEMO" -d postgres -q -c "CREATE DATABASE colcrypt_demo"
     # Pick up a newly installed version of the SQL script, too.
-    cluster_psql "$DEMO" -d colcrypt_demo -q -c "DROP EXTENSION IF EXISTS colcrypt" -c "CREATE EXTENSION colcrypt"
+    cluster_psql "$DEMO" -d colcrypt_demo -q -c "SET client_min_messages = warning" -c "DROP EXTENSION IF EXISTS colcrypt" -c "CREATE EXTENSION colcrypt"
     cluster_psql "$DEMO" -d colcrypt_demo -e -f "$ROOT/demo/demo.sql"
     cat <<MSG
 

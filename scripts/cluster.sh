@@ -50,3 +50,13 @@ cluster_psql() {
   local dir="$1"; shift
   as_postgres psql -X -v ON_ERROR_STOP=1 -h "$dir/socket" -p "$(cluster_port "$dir")" -U postgres "$@"
 }
+
+# Writes a new random master key (64 hex digits) to PATH, readable by postgres only.
+make_master_key() {
+  local path="$1"
+  mkdir -p "$(dirname "$path")"
+  chown postgres:postgres "$(dirname "$path")"
+  head -c 32 /dev/urandom | od -An -v -tx1 | tr -d ' \n' >"$path"
+  chown postgres:postgres "$path"
+  chmod 600 "$path"
+}

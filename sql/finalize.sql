@@ -19,3 +19,38 @@ COMMENT ON FUNCTION @extschema@.decrypt_text(bytea, bytea, text) IS
 
 COMMENT ON FUNCTION @extschema@.envelope_info(bytea) IS
   'envelope_info(ciphertext): version, algorithm and key id read from the envelope header (never key or plaintext bytes). It does not authenticate the value.';
+
+-- Everyone may call the client-supplied-key functions; server-managed keys need a role.
+GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
+
+REVOKE EXECUTE ON FUNCTION @extschema@.create_key(text), @extschema@.rotate_key(text), @extschema@.destroy_key(text),
+  @extschema@.rotate_master_key(), @extschema@.master_key_info() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.create_key(text), @extschema@.rotate_key(text), @extschema@.destroy_key(text),
+  @extschema@.rotate_master_key(), @extschema@.master_key_info() TO colcrypt_key_admin;
+
+REVOKE EXECUTE ON FUNCTION @extschema@.server_encrypt(text, bytea, text), @extschema@.server_decrypt(bytea, text),
+  @extschema@.server_encrypt_text(text, text, text), @extschema@.server_decrypt_text(bytea, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.server_encrypt(text, bytea, text), @extschema@.server_decrypt(bytea, text),
+  @extschema@.server_encrypt_text(text, text, text), @extschema@.server_decrypt_text(bytea, text) TO colcrypt_key_user;
+
+REVOKE ALL ON @extschema@.keys FROM PUBLIC;
+GRANT SELECT ON @extschema@.keys TO colcrypt_key_admin, colcrypt_key_user;
+
+COMMENT ON FUNCTION @extschema@.create_key(text) IS
+  'create_key(name): creates a server-managed data key (random 256-bit, stored wrapped by the master key); returns its id. Role colcrypt_key_admin.';
+COMMENT ON FUNCTION @extschema@.rotate_key(text) IS
+  'rotate_key(name): adds a new version that new values use; older versions become decrypt_only and stay readable. Returns the new version.';
+COMMENT ON FUNCTION @extschema@.destroy_key(text) IS
+  'destroy_key(name): crypto-shreds every version of the key; its values can never be decrypted again. Returns the number of versions destroyed. Run VACUUM colcrypt.data_keys afterwards.';
+COMMENT ON FUNCTION @extschema@.rotate_master_key() IS
+  'rotate_master_key(): re-wraps every data key from colcrypt.previous_master_key_* to colcrypt.master_key_* in one transaction; returns how many were re-wrapped. Safe to run again.';
+COMMENT ON FUNCTION @extschema@.master_key_info() IS
+  'master_key_info(): whether the current and previous master keys are configured and loaded, their key ids and any problem (never key bytes).';
+COMMENT ON FUNCTION @extschema@.server_encrypt(text, bytea, text) IS
+  'server_encrypt(key_name, data, context DEFAULT NULL): seals data under the active version of a server-managed key. Role colcrypt_key_user.';
+COMMENT ON FUNCTION @extschema@.server_decrypt(bytea, text) IS
+  'server_decrypt(ciphertext, context DEFAULT NULL): opens a value sealed by server_encrypt, finding its key by the id in the envelope. Role colcrypt_key_user.';
+COMMENT ON FUNCTION @extschema@.server_encrypt_text(text, text, text) IS
+  'server_encrypt_text(key_name, data, context DEFAULT NULL): server_encrypt() of text.';
+COMMENT ON FUNCTION @extschema@.server_decrypt_text(bytea, text) IS
+  'server_decrypt_text(ciphertext, context DEFAULT NULL): server_decrypt() returning text.';

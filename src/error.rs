@@ -1,33 +1,106 @@
-//! The one place where core errors become PostgreSQL errors: one SQLSTATE per variant.
-//! Messages come from `colcrypt_core::Error` and never hold key, plaintext or ciphertext bytes.
+//! The one place where errors become PostgreSQL errors: one SQLSTATE per variant. Messages
+//! never hold key, plaintext or ciphertext bytes; key names and file paths are not secret.
 
-use colcrypt_core::Error;
+use colcrypt_core::Error as CoreError;
 use pgrx::{ereport, PgLogLevel, PgSqlErrorCode};
 
-pub(crate) fn sqlstate(e: &Error) -> PgSqlErrorCode {
-    use PgSqlErrorCode::*;
-    match e {
-        Error::KeyLength { .. } => ERRCODE_INVALID_PARAMETER_VALUE,       // 22023
-        Error::CannotDecrypt | Error::NotAnEnvelope => ERRCODE_DATA_EXCEPTION, // 22000
-        Error::UnsupportedVersion(_) | Error::UnsupportedSuite(_) => ERRCODE_FEATURE_NOT_SUPPORTED, // 0A000
-        Error::NotUtf8 => ERRCODE_CHARACTER_NOT_IN_REPERTOIRE,             // 22021
-        Error::RandomSource => ERRCODE_SYSTEM_ERROR,                       // 58000
+#[derive(Debug)]
+pub(crate) enum ColcryptError {
+    Core(CoreError),
+    /// No usable master key; the text says why and which setting to fix.
+    NoMasterKey(String),
+    /// rotate_master_key without colcrypt.previous_master_key_file/_command loaded.
+    NoPreviousMasterKey(String),
+    InvalidKeyName,
+    UnknownKey(String),
+    KeyExists(String),
+    KeyDestroyed(String),
+    /// A value sealed under a data key this database does not have.
+    NoKeyForValue,
+    /// Failure of colcrypt's own catalog queries.
+    Internal(String),
+}
+
+impl From<CoreError> for ColcryptError {
+    fn from(e: CoreError) -> Self {
+        ColcryptError::Core(e)
     }
 }
 
-/// Raises `e` as an ERROR; does not return.
-pub(crate) fn raise(e: Error) -> ! {
-    ereport!(PgLogLevel::ERROR, sqlstate(&e), e.to_string());
-    unreachable!("ereport(ERROR) does not return")
+impl From<pgrx::spi::Error> for ColcryptError {
+    fn from(e: pgrx::spi::Error) -> Self {
+        ColcryptError::Internal(format!("colcrypt key table query failed: {e}"))
+    }
 }
 
-/// `?` for pg_externs: the value, or the error raised.
+pub(crate) type Result<T> = std::result::Result<T, ColcryptError>;
+
+const MASTER_KEY_SETTINGS: &str =
+    "set colcrypt.master_key_file or colcrypt.master_key_command in postgresql.conf (colcrypt must be in shared_preload_libraries) and restart";
+
+impl ColcryptError {
+    fn sqlstate(&self) -> PgSqlErrorCode {
+        use PgSqlErrorCode::*;
+        match self {
+            ColcryptError::Core(e) => match e {
+                CoreError::KeyLength { .. } => ERRCODE_INVALID_PARAMETER_VALUE, // 22023
+                CoreError::CannotDecrypt | CoreError::NotAnEnvelope => ERRCODE_DATA_EXCEPTION, // 22000
+                CoreError::UnsupportedVersion(_) | CoreError::UnsupportedSuite(_) => ERRCODE_FEATURE_NOT_SUPPORTED, // 0A000
+                CoreError::NotUtf8 => ERRCODE_CHARACTER_NOT_IN_REPERTOIRE, // 22021
+                CoreError::RandomSource => ERRCODE_SYSTEM_ERROR,             // 58000
+                CoreError::MasterKeyFormat | CoreError::WrongMasterKey => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
+            },
+            ColcryptError::NoMasterKey(_) | ColcryptError::NoPreviousMasterKey(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+            ColcryptError::InvalidKeyName => ERRCODE_INVALID_PARAMETER_VALUE, // 22023
+            ColcryptError::UnknownKey(_) => ERRCODE_UNDEFINED_OBJECT,         // 42704
+            ColcryptError::KeyExists(_) => ERRCODE_DUPLICATE_OBJECT,          // 42710
+            ColcryptError::KeyDestroyed(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
+            ColcryptError::NoKeyForValue => ERRCODE_DATA_EXCEPTION,           // 22000
+            ColcryptError::Internal(_) => ERRCODE_INTERNAL_ERROR,             // XX000
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            ColcryptError::Core(CoreError::WrongMasterKey) => {
+                format!("colcrypt: {}; {MASTER_KEY_SETTINGS} with the right key", CoreError::WrongMasterKey)
+            }
+            ColcryptError::Core(e) => e.to_string(),
+            ColcryptError::NoMasterKey(why) => format!("colcrypt has no usable master key: {why}; {MASTER_KEY_SETTINGS}"),
+            ColcryptError::NoPreviousMasterKey(why) => format!(
+                "colcrypt cannot rotate the master key: {why}; set colcrypt.previous_master_key_file or \
+                 colcrypt.previous_master_key_command to the old key and colcrypt.master_key_file or \
+                 colcrypt.master_key_command to the new one, then restart"
+            ),
+            ColcryptError::InvalidKeyName => {
+                "key names must be 1 to 63 characters of a-z, 0-9 and _, starting with a letter or _".to_owned()
+            }
+            ColcryptError::UnknownKey(name) => format!("colcrypt data key \"{name}\" does not exist"),
+            ColcryptError::KeyExists(name) => format!("colcrypt data key \"{name}\" already exists"),
+            ColcryptError::KeyDestroyed(name) => {
+                format!("colcrypt data key \"{name}\" was destroyed: values sealed under it can never be decrypted")
+            }
+            ColcryptError::NoKeyForValue => {
+                "cannot decrypt: no colcrypt data key in this database matches the value".to_owned()
+            }
+            ColcryptError::Internal(msg) => msg.clone(),
+        }
+    }
+
+    /// Raises the error as an ERROR; does not return.
+    pub(crate) fn raise(&self) -> ! {
+        ereport!(PgLogLevel::ERROR, self.sqlstate(), self.message());
+        unreachable!("ereport(ERROR) does not return")
+    }
+}
+
+/// Unwraps a result in a pg_extern: the value, or the error raised.
 pub(crate) trait OrRaise<T> {
     fn or_raise(self) -> T;
 }
 
-impl<T> OrRaise<T> for Result<T, Error> {
+impl<T, E: Into<ColcryptError>> OrRaise<T> for std::result::Result<T, E> {
     fn or_raise(self) -> T {
-        self.unwrap_or_else(|e| raise(e))
+        self.unwrap_or_else(|e| e.into().raise())
     }
 }

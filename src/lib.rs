@@ -6,9 +6,13 @@ use pgrx::prelude::*;
 mod client_key_fns;
 mod error;
 mod key_cache;
+mod keyring;
+mod master_key;
+mod server_keys;
 
 ::pgrx::pg_module_magic!(name, version);
 
+::pgrx::extension_sql_file!("../sql/keys.sql", name = "keys", bootstrap);
 ::pgrx::extension_sql_file!("../sql/finalize.sql", finalize);
 
 /// Runs once per process that loads the library: in the postmaster when preloaded, otherwise in
@@ -16,6 +20,8 @@ mod key_cache;
 #[pg_guard]
 pub extern "C-unwind" fn _PG_init() {
     register_fork_handler();
+    master_key::define_settings();
+    master_key::load_at_startup();
 }
 
 /// Every backend and parallel worker is forked from the postmaster; the child handler makes

@@ -15,7 +15,9 @@ PORT="${COLCRYPT_REGRESS_PORT:-55433}"
 cleanup() { cluster_stop "$RUN/cluster"; [ "${KEEP:-}" = 1 ] || rm -rf "$RUN"; }
 trap cleanup EXIT
 
-cluster_init "$RUN/cluster" "$PORT" "max_worker_processes = 8" "max_parallel_workers = 4"
+make_master_key "$RUN/keys/master.key"
+cluster_init "$RUN/cluster" "$PORT" "max_worker_processes = 8" "max_parallel_workers = 4" \
+  "colcrypt.master_key_file = '$RUN/keys/master.key'"
 cluster_start "$RUN/cluster"
 
 # pg_regress writes results next to its inputs; give postgres its own copy.

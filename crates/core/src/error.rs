@@ -26,4 +26,11 @@ pub enum Error {
 
     #[error("the operating system's random number generator failed")]
     RandomSource,
+
+    #[error("the master key must be 64 hexadecimal digits (32 bytes)")]
+    MasterKeyFormat,
+
+    /// A wrapped data key was sealed under a different master key (key-check value mismatch).
+    #[error("the configured master key is not the one these data keys were wrapped with")]
+    WrongMasterKey,
 }

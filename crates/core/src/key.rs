@@ -31,6 +31,11 @@ impl Key {
         Ok(Key(Zeroizing::new(arr)))
     }
 
+    /// The key bytes, for wrapping under a master key only.
+    pub(crate) fn expose(&self) -> &[u8] {
+        self.0.as_slice()
+    }
+
     /// Constant-time equality, for caches that must not leak how much of a key matched.
     pub fn ct_eq_bytes(&self, other: &[u8]) -> bool {
         other.len() == KEY_LEN && bool::from(self.0.as_slice().ct_eq(other))
@@ -78,6 +83,11 @@ impl Cipher {
         &self.commitment
     }
 
+    /// Constant-time check that an envelope's commitment is this key's.
+    pub fn matches_commitment(&self, commitment: &[u8; COMMITMENT_LEN]) -> bool {
+        bool::from(commitment.ct_eq(&self.commitment))
+    }
+
     /// The short key id users see (docs/FORMAT.md, "Key id").
     pub fn key_id(&self) -> String {
         envelope::key_id_hex(&self.commitment)
@@ -113,7 +123,7 @@ impl Cipher {
             Err(e @ (Error::UnsupportedVersion(_) | Error::UnsupportedSuite(_))) => return Err(e),
             Err(_) => return Err(Error::CannotDecrypt),
         };
-        if !bool::from(env.commitment.ct_eq(&self.commitment)) {
+        if !self.matches_commitment(&env.commitment) {
             return Err(Error::CannotDecrypt);
         }
         aead::open(&self.aes, &env.nonce, &aad(env.header, context), env.sealed)

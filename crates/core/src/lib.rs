@@ -8,6 +8,7 @@ mod error;
 mod key;
 pub mod nonce;
 mod reader;
+pub mod wrap;
 
 pub use envelope::{info, EnvelopeInfo, ENVELOPE_OVERHEAD, HEADER_LEN, TAG_LEN};
 pub use error::Error;

@@ -1,0 +1,46 @@
+-- Server-managed keys: roles, the data key table and its view. Runs first in CREATE EXTENSION.
+
+-- Roles are cluster-wide, so a second database's CREATE EXTENSION finds them already there.
+-- They are not part of the extension and stay after DROP EXTENSION.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'colcrypt_key_admin') THEN
+    CREATE ROLE colcrypt_key_admin NOLOGIN;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'colcrypt_key_user') THEN
+    CREATE ROLE colcrypt_key_user NOLOGIN;
+  END IF;
+END $$;
+COMMENT ON ROLE colcrypt_key_admin IS 'colcrypt: may create, rotate and destroy data keys and rotate the master key';
+COMMENT ON ROLE colcrypt_key_user IS 'colcrypt: may encrypt and decrypt with server-managed data keys';
+
+-- Data keys, stored only wrapped (encrypted) by the master key. No role but the owner can
+-- read or write it; colcrypt's functions reach it as the owner.
+CREATE TABLE @extschema@.data_keys (
+    key_id           integer     NOT NULL,
+    name             text        NOT NULL,
+    version          integer     NOT NULL CHECK (version > 0),
+    state            text        NOT NULL CHECK (state IN ('active', 'decrypt_only', 'destroyed')),
+    fingerprint      bytea       NOT NULL UNIQUE CHECK (length(fingerprint) = 32),
+    wrapped          bytea       CHECK ((state = 'destroyed') = (wrapped IS NULL)),
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    state_changed_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (key_id, version),
+    UNIQUE (name, version)
+);
+CREATE UNIQUE INDEX data_keys_one_active_version ON @extschema@.data_keys (name) WHERE state = 'active';
+CREATE SEQUENCE @extschema@.data_key_id_seq AS integer;
+REVOKE ALL ON @extschema@.data_keys, @extschema@.data_key_id_seq FROM PUBLIC;
+
+-- pg_dump includes the wrapped keys (useless without the master key), so a restore into a
+-- database with the same master key decrypts everything.
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.data_keys', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.data_key_id_seq', '');
+
+CREATE VIEW @extschema@.keys AS
+SELECT name, key_id, version, state,
+       pg_catalog.encode(pg_catalog.substr(fingerprint, 1, 8), 'hex') AS envelope_key_id,
+       created_at, state_changed_at
+FROM @extschema@.data_keys;
+COMMENT ON VIEW @extschema@.keys IS
+  'colcrypt data keys and their states (never key bytes); envelope_key_id matches colcrypt.envelope_info().key_id';

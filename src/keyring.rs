@@ -1,0 +1,232 @@
+//! Server-managed data keys: the per-backend cache of unwrapped keys and the queries on
+//! `colcrypt.data_keys` behind it.
+//!
+//! The cache answers every row after the first from memory. Key management functions send a
+//! relcache invalidation for the key table; PostgreSQL delivers it to every backend at commit,
+//! and each backend accepts pending invalidations once per statement before using its cache,
+//! so a rotation or destruction by another session is obeyed by the next statement.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use colcrypt_core::wrap::unwrap_data_key;
+use colcrypt_core::{Cipher, Error as CoreError};
+use pgrx::pg_sys;
+use pgrx::prelude::*;
+
+use crate::error::{ColcryptError, Result};
+use crate::master_key;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyState {
+    Active,
+    DecryptOnly,
+    Destroyed,
+}
+
+impl KeyState {
+    fn parse(s: &str) -> Result<Self> {
+        match s {
+            "active" => Ok(KeyState::Active),
+            "decrypt_only" => Ok(KeyState::DecryptOnly),
+            "destroyed" => Ok(KeyState::Destroyed),
+            other => Err(ColcryptError::Internal(format!("colcrypt key table holds an unknown state {other:?}"))),
+        }
+    }
+}
+
+pub(crate) struct DataKey {
+    pub(crate) name: String,
+    pub(crate) state: KeyState,
+    /// `None` once destroyed.
+    cipher: Option<Cipher>,
+}
+
+impl DataKey {
+    pub(crate) fn cipher(&self) -> Result<&Cipher> {
+        self.cipher.as_ref().ok_or_else(|| ColcryptError::KeyDestroyed(self.name.clone()))
+    }
+}
+
+#[derive(Default)]
+struct Cache {
+    by_fingerprint: HashMap<[u8; 32], Rc<DataKey>>,
+    active_by_name: HashMap<String, Rc<DataKey>>,
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+    /// Set by the relcache callback, which may run in the middle of any query and so only flags.
+    static STALE: Cell<bool> = const { Cell::new(false) };
+    static LAST_STATEMENT: Cell<i64> = const { Cell::new(i64::MIN) };
+    static CALLBACK_REGISTERED: Cell<bool> = const { Cell::new(false) };
+    /// (table oid, owner) of colcrypt.data_keys, looked up once per backend.
+    static TABLE: Cell<Option<(pg_sys::Oid, pg_sys::Oid)>> = const { Cell::new(None) };
+}
+
+unsafe extern "C-unwind" fn on_relcache_invalidation(_arg: pg_sys::Datum, relid: pg_sys::Oid) {
+    let ours = TABLE.with(|t| t.get().map(|(oid, _)| oid));
+    if relid == pg_sys::InvalidOid || Some(relid) == ours {
+        STALE.with(|s| s.set(true));
+    }
+}
+
+/// Run before using the cache: once per statement, take in invalidations sent by others.
+fn refresh() {
+    if !CALLBACK_REGISTERED.with(|c| c.replace(true)) {
+        // SAFETY: registers a plain function for the life of the backend.
+        unsafe { pg_sys::CacheRegisterRelcacheCallback(Some(on_relcache_invalidation), pg_sys::Datum::from(0)) };
+    }
+    // SAFETY: plain reads of backend-local transaction state.
+    let stmt = unsafe { pg_sys::GetCurrentStatementStartTimestamp() };
+    if LAST_STATEMENT.with(|l| l.replace(stmt)) != stmt {
+        // SAFETY: safe at any point where a lock could be taken, which includes here.
+        unsafe { pg_sys::AcceptInvalidationMessages() };
+    }
+    if STALE.with(|s| s.replace(false)) {
+        CACHE.with(|c| *c.borrow_mut() = Cache::default());
+        TABLE.with(|t| t.set(None));
+    }
+}
+
+/// Tells every backend (this one included) to drop its cached keys; delivered at commit.
+pub(crate) fn invalidate_all() -> Result<()> {
+    let (oid, _) = table()?;
+    // SAFETY: queues a transactional invalidation message for an existing relation.
+    unsafe { pg_sys::CacheInvalidateRelcacheByRelid(oid) };
+    STALE.with(|s| s.set(true));
+    Ok(())
+}
+
+fn table() -> Result<(pg_sys::Oid, pg_sys::Oid)> {
+    if let Some(t) = TABLE.with(|t| t.get()) {
+        return Ok(t);
+    }
+    let (oid, owner) = Spi::get_two::<pg_sys::Oid, pg_sys::Oid>(
+        "SELECT c.oid, c.relowner FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
+         WHERE n.nspname OPERATOR(pg_catalog.=) 'colcrypt' AND c.relname OPERATOR(pg_catalog.=) 'data_keys'",
+    )?;
+    let t = (
+        oid.ok_or_else(|| ColcryptError::Internal("colcrypt.data_keys is missing; recreate the extension".into()))?,
+        owner.unwrap_or(pg_sys::InvalidOid),
+    );
+    TABLE.with(|c| c.set(Some(t)));
+    Ok(t)
+}
+
+/// Runs `f` as the owner of the key table, so that roles which may use keys never need (or
+/// get) access to the wrapped keys themselves. PostgreSQL restores the user on error.
+pub(crate) fn as_key_table_owner<R>(f: impl FnOnce() -> Result<R>) -> Result<R> {
+    let (_, owner) = table()?;
+    let (mut saved_user, mut saved_ctx) = (pg_sys::InvalidOid, 0i32);
+    // SAFETY: standard save/switch/restore of the current user id, as PostgreSQL does for
+    // SECURITY DEFINER functions; abort processing restores it if `f` raises.
+    unsafe {
+        pg_sys::GetUserIdAndSecContext(&mut saved_user, &mut saved_ctx);
+        pg_sys::SetUserIdAndSecContext(
+            owner,
+            saved_ctx | pg_sys::SECURITY_LOCAL_USERID_CHANGE as i32 | pg_sys::SECURITY_RESTRICTED_OPERATION as i32,
+        );
+    }
+    let out = f();
+    // SAFETY: restores what was saved above.
+    unsafe { pg_sys::SetUserIdAndSecContext(saved_user, saved_ctx) };
+    out
+}
+
+/// Unwraps with the current master key, or during a rotation with the previous one.
+pub(crate) fn unwrap(wrapped: &[u8], key_id: i32, version: i32) -> Result<Cipher> {
+    let current = master_key::current()?;
+    let key = match unwrap_data_key(current, wrapped, key_id, version) {
+        Err(CoreError::WrongMasterKey) => match master_key::previous_if_loaded() {
+            Some(previous) => unwrap_data_key(previous, wrapped, key_id, version)?,
+            None => return Err(CoreError::WrongMasterKey.into()),
+        },
+        other => other?,
+    };
+    Ok(Cipher::new(&key))
+}
+
+fn load_row(name: String, key_id: i32, version: i32, state: &str, wrapped: Option<Vec<u8>>) -> Result<Rc<DataKey>> {
+    let state = KeyState::parse(state)?;
+    let cipher = match (state, wrapped) {
+        (KeyState::Destroyed, _) | (_, None) => None,
+        (_, Some(w)) => Some(unwrap(&w, key_id, version)?),
+    };
+    Ok(Rc::new(DataKey { name, state, cipher }))
+}
+
+/// The key that sealed a value, found by the envelope's key commitment.
+pub(crate) fn by_fingerprint(fp: &[u8; 32]) -> Result<Rc<DataKey>> {
+    refresh();
+    if let Some(k) = CACHE.with(|c| c.borrow().by_fingerprint.get(fp).cloned()) {
+        return Ok(k);
+    }
+    let row = as_key_table_owner(|| {
+        Ok(Spi::connect(|client| {
+            let t = client.select(
+                "SELECT name, key_id, version, state, wrapped FROM colcrypt.data_keys WHERE fingerprint OPERATOR(pg_catalog.=) $1",
+                Some(1),
+                &[fp.to_vec().into()],
+            )?;
+            if t.is_empty() {
+                return Ok::<_, pgrx::spi::Error>(None);
+            }
+            let t = t.first();
+            Ok(Some((
+                t.get::<String>(1)?.unwrap_or_default(),
+                t.get::<i32>(2)?.unwrap_or_default(),
+                t.get::<i32>(3)?.unwrap_or_default(),
+                t.get::<String>(4)?.unwrap_or_default(),
+                t.get::<Vec<u8>>(5)?,
+            )))
+        })?)
+    })?;
+    let (name, id, version, state, wrapped) = row.ok_or(ColcryptError::NoKeyForValue)?;
+    let key = load_row(name, id, version, &state, wrapped)?;
+    CACHE.with(|c| c.borrow_mut().by_fingerprint.insert(*fp, Rc::clone(&key)));
+    Ok(key)
+}
+
+/// The version of `name` that new values are sealed under.
+pub(crate) fn active(name: &str) -> Result<Rc<DataKey>> {
+    refresh();
+    if let Some(k) = CACHE.with(|c| c.borrow().active_by_name.get(name).cloned()) {
+        return Ok(k);
+    }
+    let row = as_key_table_owner(|| {
+        Ok(Spi::connect(|client| {
+            let t = client.select(
+                "SELECT key_id, version, state, wrapped, fingerprint FROM colcrypt.data_keys \
+                 WHERE name OPERATOR(pg_catalog.=) $1 ORDER BY version DESC LIMIT 1",
+                Some(1),
+                &[name.into()],
+            )?;
+            if t.is_empty() {
+                return Ok::<_, pgrx::spi::Error>(None);
+            }
+            let t = t.first();
+            Ok(Some((
+                t.get::<i32>(1)?.unwrap_or_default(),
+                t.get::<i32>(2)?.unwrap_or_default(),
+                t.get::<String>(3)?.unwrap_or_default(),
+                t.get::<Vec<u8>>(4)?,
+                t.get::<Vec<u8>>(5)?.unwrap_or_default(),
+            )))
+        })?)
+    })?;
+    let (id, version, state, wrapped, fp) = row.ok_or_else(|| ColcryptError::UnknownKey(name.to_owned()))?;
+    let key = load_row(name.to_owned(), id, version, &state, wrapped)?;
+    if key.state != KeyState::Active {
+        return Err(ColcryptError::KeyDestroyed(name.to_owned()));
+    }
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Ok(fp) = <[u8; 32]>::try_from(fp.as_slice()) {
+            c.by_fingerprint.insert(fp, Rc::clone(&key));
+        }
+        c.active_by_name.insert(name.to_owned(), Rc::clone(&key));
+    });
+    Ok(key)
+}

@@ -1,0 +1,251 @@
+//! Server-managed keys in SQL (the RDS / S3 SSE-KMS analogue): key management for the
+//! colcrypt_key_admin role and explicit encrypt/decrypt under a named key for colcrypt_key_user.
+//! Which role may call what is set by GRANTs in sql/finalize.sql.
+
+use colcrypt_core::wrap::{envelope_commitment, new_data_key, unwrap_data_key, wrap_data_key};
+use colcrypt_core::{Cipher, Error as CoreError};
+use pgrx::prelude::*;
+
+use crate::error::{ColcryptError, OrRaise, Result};
+use crate::keyring::{self, as_key_table_owner};
+use crate::master_key;
+
+fn context_bytes(context: Option<&str>) -> &[u8] {
+    context.map(str::as_bytes).unwrap_or_default()
+}
+
+/// Key names double as type modifiers (`encrypted_text(pii)`), so they are plain identifiers.
+fn check_name(name: &str) -> Result<()> {
+    let ok = (1..=63).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !name.as_bytes()[0].is_ascii_digit();
+    if ok { Ok(()) } else { Err(ColcryptError::InvalidKeyName) }
+}
+
+/// Inserts version `version` of key `key_id`, a fresh random data key wrapped by the master key.
+fn insert_version(client: &mut pgrx::spi::SpiClient<'_>, key_id: i32, name: &str, version: i32) -> Result<()> {
+    let master = master_key::current()?;
+    let (dek, wrapped) = new_data_key(master, key_id, version)?;
+    let fingerprint = Cipher::new(&dek).commitment().to_vec();
+    client.update(
+        "INSERT INTO colcrypt.data_keys (key_id, name, version, state, fingerprint, wrapped) VALUES ($1, $2, $3, 'active', $4, $5)",
+        None,
+        &[key_id.into(), name.into(), version.into(), fingerprint.into(), wrapped.into()],
+    )?;
+    Ok(())
+}
+
+/// The key-check: refuse to add keys under a master key that is not the one the existing keys
+/// are wrapped with (or, mid-rotation, the previous one), so a wrong key file cannot split the
+/// key table between two master keys.
+fn check_master_matches(client: &pgrx::spi::SpiClient<'_>) -> Result<()> {
+    let current = master_key::current()?.commitment().to_vec();
+    let previous = master_key::previous_if_loaded().map(|p| p.commitment().to_vec()).unwrap_or_else(|| current.clone());
+    let foreign = client
+        .select(
+            "SELECT 1 FROM colcrypt.data_keys WHERE wrapped IS NOT NULL \
+             AND pg_catalog.substr(wrapped, 5, 32) OPERATOR(pg_catalog.<>) $1 \
+             AND pg_catalog.substr(wrapped, 5, 32) OPERATOR(pg_catalog.<>) $2",
+            Some(1),
+            &[current.into(), previous.into()],
+        )?
+        .len();
+    if foreign > 0 { Err(CoreError::WrongMasterKey.into()) } else { Ok(()) }
+}
+
+fn create_key_impl(name: &str) -> Result<i32> {
+    check_name(name)?;
+    master_key::current()?;
+    let id = as_key_table_owner(|| {
+        Spi::connect_mut(|client| {
+            check_master_matches(client)?;
+            let exists = client
+                .select("SELECT 1 FROM colcrypt.data_keys WHERE name OPERATOR(pg_catalog.=) $1", Some(1), &[name.into()])?
+                .len()
+                > 0;
+            if exists {
+                return Err(ColcryptError::KeyExists(name.to_owned()));
+            }
+            let id = client
+                .update("SELECT pg_catalog.nextval('colcrypt.data_key_id_seq')::int4", Some(1), &[])?
+                .first()
+                .get_one::<i32>()?
+                .ok_or_else(|| ColcryptError::Internal("nextval returned NULL".into()))?;
+            insert_version(client, id, name, 1)?;
+            Ok(id)
+        })
+    })?;
+    keyring::invalidate_all()?;
+    Ok(id)
+}
+
+#[pg_extern(volatile)]
+fn create_key(name: &str) -> i32 {
+    create_key_impl(name).or_raise()
+}
+
+fn rotate_key_impl(name: &str) -> Result<i32> {
+    check_name(name)?;
+    master_key::current()?;
+    let version = as_key_table_owner(|| {
+        Spi::connect_mut(|client| {
+            check_master_matches(client)?;
+            let t = client.update(
+                "SELECT key_id, version FROM colcrypt.data_keys \
+                 WHERE name OPERATOR(pg_catalog.=) $1 AND state OPERATOR(pg_catalog.=) 'active' FOR UPDATE",
+                None,
+                &[name.into()],
+            )?;
+            if t.is_empty() {
+                return Err(missing_or_destroyed(client, name));
+            }
+            let (id, version) = t.first().get_two::<i32, i32>()?;
+            let (id, version) = (id.unwrap_or_default(), version.unwrap_or_default());
+            client.update(
+                "UPDATE colcrypt.data_keys SET state = 'decrypt_only', state_changed_at = pg_catalog.now() \
+                 WHERE key_id OPERATOR(pg_catalog.=) $1 AND version OPERATOR(pg_catalog.=) $2",
+                None,
+                &[id.into(), version.into()],
+            )?;
+            insert_version(client, id, name, version + 1)?;
+            Ok(version + 1)
+        })
+    })?;
+    keyring::invalidate_all()?;
+    Ok(version)
+}
+
+fn missing_or_destroyed(client: &pgrx::spi::SpiClient<'_>, name: &str) -> ColcryptError {
+    match client.select("SELECT 1 FROM colcrypt.data_keys WHERE name OPERATOR(pg_catalog.=) $1", Some(1), &[name.into()]) {
+        Ok(t) if !t.is_empty() => ColcryptError::KeyDestroyed(name.to_owned()),
+        Ok(_) => ColcryptError::UnknownKey(name.to_owned()),
+        Err(e) => e.into(),
+    }
+}
+
+#[pg_extern(volatile)]
+fn rotate_key(name: &str) -> i32 {
+    rotate_key_impl(name).or_raise()
+}
+
+fn destroy_key_impl(name: &str) -> Result<i64> {
+    let n = as_key_table_owner(|| {
+        Spi::connect_mut(|client| {
+            let t = client.update(
+                "UPDATE colcrypt.data_keys SET state = 'destroyed', wrapped = NULL, state_changed_at = pg_catalog.now() \
+                 WHERE name OPERATOR(pg_catalog.=) $1 AND state OPERATOR(pg_catalog.<>) 'destroyed' RETURNING version",
+                None,
+                &[name.into()],
+            )?;
+            if t.is_empty() {
+                return Err(missing_or_destroyed(client, name));
+            }
+            Ok(t.len() as i64)
+        })
+    })?;
+    keyring::invalidate_all()?;
+    Ok(n)
+}
+
+#[pg_extern(volatile)]
+fn destroy_key(name: &str) -> i64 {
+    destroy_key_impl(name).or_raise()
+}
+
+fn rotate_master_key_impl() -> Result<i64> {
+    let new = master_key::current()?;
+    let old = master_key::previous()?;
+    let n = as_key_table_owner(|| {
+        Spi::connect_mut(|client| {
+            let rows: Vec<(i32, i32, Vec<u8>)> = client
+                .update(
+                    "SELECT key_id, version, wrapped FROM colcrypt.data_keys WHERE wrapped IS NOT NULL ORDER BY key_id, version FOR UPDATE",
+                    None,
+                    &[],
+                )?
+                .map(|row| {
+                    Ok((
+                        row.get::<i32>(1)?.unwrap_or_default(),
+                        row.get::<i32>(2)?.unwrap_or_default(),
+                        row.get::<Vec<u8>>(3)?.unwrap_or_default(),
+                    ))
+                })
+                .collect::<std::result::Result<_, pgrx::spi::Error>>()?;
+            let mut rewrapped = 0i64;
+            for (id, version, wrapped) in rows {
+                // Already under the new key (a rotation run twice, or resumed): leave it.
+                if new.matches_commitment(&envelope_commitment(&wrapped)?) {
+                    continue;
+                }
+                let dek = match unwrap_data_key(old, &wrapped, id, version) {
+                    Err(CoreError::WrongMasterKey) => {
+                        return Err(ColcryptError::NoPreviousMasterKey(format!(
+                            "data key {id} version {version} is wrapped by neither the current nor the previous master key"
+                        )))
+                    }
+                    other => other?,
+                };
+                client.update(
+                    "UPDATE colcrypt.data_keys SET wrapped = $3 WHERE key_id OPERATOR(pg_catalog.=) $1 AND version OPERATOR(pg_catalog.=) $2",
+                    None,
+                    &[id.into(), version.into(), wrap_data_key(new, &dek, id, version)?.into()],
+                )?;
+                rewrapped += 1;
+            }
+            Ok(rewrapped)
+        })
+    })?;
+    keyring::invalidate_all()?;
+    Ok(n)
+}
+
+#[pg_extern(volatile)]
+fn rotate_master_key() -> i64 {
+    rotate_master_key_impl().or_raise()
+}
+
+#[pg_extern(volatile)]
+fn master_key_info() -> TableIterator<
+    'static,
+    (
+        name!(which, String),
+        name!(source, Option<String>),
+        name!(loaded, bool),
+        name!(key_id, Option<String>),
+        name!(problem, Option<String>),
+    ),
+> {
+    TableIterator::new(master_key::describe())
+}
+
+fn server_encrypt_impl(key_name: &str, data: &[u8], context: Option<&str>) -> Result<Vec<u8>> {
+    let key = keyring::active(key_name)?;
+    Ok(key.cipher()?.seal(data, context_bytes(context))?)
+}
+
+fn server_decrypt_impl(ciphertext: &[u8], context: Option<&str>) -> Result<Vec<u8>> {
+    let fp = envelope_commitment(ciphertext)?;
+    let key = keyring::by_fingerprint(&fp)?;
+    Ok(key.cipher()?.open(ciphertext, context_bytes(context))?)
+}
+
+#[pg_extern(volatile, parallel_restricted)]
+fn server_encrypt(key_name: Option<&str>, data: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
+    Some(server_encrypt_impl(key_name?, data?, context).or_raise())
+}
+
+#[pg_extern(volatile, parallel_restricted)]
+fn server_decrypt(ciphertext: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
+    Some(server_decrypt_impl(ciphertext?, context).or_raise())
+}
+
+#[pg_extern(volatile, parallel_restricted)]
+fn server_encrypt_text(key_name: Option<&str>, data: Option<&str>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
+    Some(server_encrypt_impl(key_name?, data?.as_bytes(), context).or_raise())
+}
+
+#[pg_extern(volatile, parallel_restricted)]
+fn server_decrypt_text(ciphertext: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<String> {
+    let bytes = server_decrypt_impl(ciphertext?, context).or_raise();
+    Some(String::from_utf8(bytes).map_err(|_| CoreError::NotUtf8).or_raise())
+}

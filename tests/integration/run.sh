@@ -5,12 +5,16 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/scripts/cluster.sh"
+source "$ROOT/tests/integration/lib.sh"
 
 RUN="$(mktemp -d "${TMPDIR:-/tmp}/colcrypt-integration.XXXXXX")"
 chmod 755 "$RUN"
-export CLUSTER="$RUN/cluster"
+export CLUSTER="$RUN/cluster" RUN ROOT
 PORT="${COLCRYPT_INTEGRATION_PORT:-55434}"
-trap 'cluster_stop "$CLUSTER"; [ "${KEEP:-}" = 1 ] || rm -rf "$RUN"' EXIT
+# Tests that need their own cluster (restarts, other settings) make it under $RUN; all are
+# stopped here.
+stop_all() { for d in "$RUN"/*/; do [ -f "$d/data/postmaster.pid" ] && cluster_stop "${d%/}"; done; return 0; }
+trap 'stop_all; [ "${KEEP:-}" = 1 ] || rm -rf "$RUN"' EXIT
 cluster_init "$CLUSTER" "$PORT" "max_connections = 50"
 cluster_start "$CLUSTER"
 cluster_psql "$CLUSTER" -q -c "CREATE DATABASE it" -d postgres
@@ -20,7 +24,8 @@ passed=0; failed=0
 for t in "$ROOT"/tests/integration/t_*.sh; do
   name="$(basename "$t" .sh)"
   start=$(date +%s)
-  if (source "$t") >"$RUN/$name.log" 2>&1; then
+  # A separate bash: `set -e` is ignored in anything run as an `if` condition, subshells included.
+  if bash -c 'set -euo pipefail; source "$ROOT/scripts/cluster.sh"; source "$ROOT/tests/integration/lib.sh"; source "$1"' _ "$t" >"$RUN/$name.log" 2>&1; then
     echo "ok   $name ($(( $(date +%s) - start ))s)"; passed=$((passed + 1))
   else
     echo "FAIL $name"; sed 's/^/    /' "$RUN/$name.log"; failed=$((failed + 1))

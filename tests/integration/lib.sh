@@ -1,0 +1,40 @@
+# Helpers for integration tests (sourced by run.sh; scripts/cluster.sh is loaded too).
+
+# sql DIR DB SQL: one statement, tuples only, unaligned.
+sql() { cluster_psql "$1" -d "$2" -At -c "$3"; }
+
+# expect_error DIR DB SQLSTATE PATTERN SQL: the statement must fail with SQLSTATE and a message
+# matching the extended regex PATTERN.
+expect_error() {
+  local dir="$1" db="$2" state="$3" pattern="$4" stmt="$5" out
+  if out=$(cluster_psql "$dir" -d "$db" -At -v VERBOSITY=verbose -c "$stmt" 2>&1); then
+    echo "expected $state from: $stmt; it succeeded with: $out"; return 1
+  fi
+  if ! grep -q "ERROR:  $state:" <<<"$out" || ! grep -Eq "$pattern" <<<"$out"; then
+    echo "expected $state /$pattern/ from: $stmt; got: $out"; return 1
+  fi
+}
+
+# assert_eq WHAT EXPECTED ACTUAL
+assert_eq() {
+  if [ "$2" != "$3" ]; then echo "$1: expected [$2], got [$3]"; return 1; fi
+}
+
+# kill_cluster DIR: SIGKILL the postmaster and every process of the cluster, as a crash would.
+kill_cluster() {
+  local pid
+  pid=$(head -n 1 "$1/data/postmaster.pid")
+  pkill -9 -P "$pid" || true
+  kill -9 "$pid" || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  while pgrep -P "$pid" >/dev/null 2>&1; do sleep 0.1; done
+}
+
+# wait_for DIR DB SQL: polls until SQL returns 't' (10 s at most).
+wait_for() {
+  for _ in $(seq 1 100); do
+    [ "$(sql "$1" "$2" "$3" 2>/dev/null)" = t ] && return 0
+    sleep 0.1
+  done
+  echo "timed out waiting for: $3"; return 1
+}

@@ -1,0 +1,80 @@
+# A missing, unreadable, wrong or misplaced master key: the server still starts, every key
+# operation fails with a clear error naming the setting, nothing is written, existing
+# ciphertext is untouched and opens again once the right key is back.
+set -euo pipefail
+C="$RUN/mkfail"; KEY="$RUN/mkfail-keys/master.key"
+make_master_key "$KEY"
+cluster_init "$C" 55441 "colcrypt.master_key_file = '$KEY'"
+cluster_start "$C"
+sql "$C" postgres "CREATE EXTENSION colcrypt" >/dev/null
+sql "$C" postgres "SELECT colcrypt.create_key('pii')" >/dev/null
+sql "$C" postgres "CREATE TABLE t AS SELECT i, colcrypt.server_encrypt_text('pii', 'secret-' || i) AS v FROM generate_series(1, 1000) i"
+checksum() { sql "$C" postgres "SELECT md5(string_agg(v::text, ',' ORDER BY i)) FROM t"; }
+before=$(checksum)
+readable() { sql "$C" postgres "SELECT count(*) FROM t WHERE colcrypt.server_decrypt_text(v) = 'secret-' || i"; }
+assert_eq "readable at start" 1000 "$(readable)"
+
+restart_with() { cluster_stop "$C"; "$@"; cluster_start "$C"; }
+fails_clearly() {
+  local why="$1"
+  expect_error "$C" postgres 55000 "colcrypt.master_key_file" "SELECT colcrypt.server_decrypt_text(v) FROM t LIMIT 1"
+  expect_error "$C" postgres 55000 "$why" "SELECT colcrypt.server_decrypt_text(v) FROM t LIMIT 1"
+  expect_error "$C" postgres 55000 "colcrypt.master_key" "SELECT colcrypt.server_encrypt_text('pii', 'x')"
+  expect_error "$C" postgres 55000 "colcrypt.master_key" "SELECT colcrypt.create_key('another')"
+  expect_error "$C" postgres 55000 "colcrypt.master_key" "SELECT colcrypt.rotate_key('pii')"
+  # The server is up and the client-supplied-key mode does not depend on the master key.
+  assert_eq "client keys still work" t "$(sql "$C" postgres "SELECT colcrypt.decrypt(colcrypt.encrypt('\\x01', k), k) = '\\x01' FROM (SELECT colcrypt.gen_key() k) s")"
+  assert_eq "ciphertext untouched" "$before" "$(checksum)"
+  assert_eq "no key was added" 1 "$(sql "$C" postgres "SELECT count(*) FROM colcrypt.keys")"
+}
+
+# 1. Missing file.
+mv "$KEY" "$KEY.saved"
+restart_with true
+assert_eq "problem reported" t "$(sql "$C" postgres "SELECT problem LIKE '%cannot be read%' FROM colcrypt.master_key_info() WHERE which = 'current'")"
+fails_clearly "cannot be read"
+grep -q "WARNING:  colcrypt: no master key" "$C/server.log"
+
+# 2. Readable by others.
+mv "$KEY.saved" "$KEY"; chmod 644 "$KEY"
+restart_with true
+fails_clearly "chmod 600"
+
+# 3. Not a key.
+chmod 600 "$KEY"; cp -p "$KEY" "$KEY.saved"; echo "not a key" >"$KEY"
+restart_with true
+fails_clearly "64 hexadecimal digits"
+
+# 4. The wrong key: detected by the key-check, never garbage.
+make_master_key "$KEY"
+restart_with true
+fails_clearly "not the one these data keys were wrapped with"
+
+# 5. Inside the data directory.
+cp -p "$KEY.saved" "$C/data/master.key"
+sed -i "s|^colcrypt.master_key_file = .*|colcrypt.master_key_file = '$C/data/master.key'|" "$C/data/postgresql.conf"
+restart_with true
+fails_clearly "inside the data directory"
+rm -f "$C/data/master.key"
+
+# 6. Both a file and a command.
+sed -i "s|^colcrypt.master_key_file = .*|colcrypt.master_key_file = '$KEY.saved'|" "$C/data/postgresql.conf"
+echo "colcrypt.master_key_command = 'cat $KEY.saved'" >>"$C/data/postgresql.conf"
+restart_with true
+fails_clearly "both set"
+
+# 7. A command that fails.
+sed -i "s|^colcrypt.master_key_file = .*||; s|^colcrypt.master_key_command = .*|colcrypt.master_key_command = 'exit 3'|" "$C/data/postgresql.conf"
+restart_with true
+expect_error "$C" postgres 55000 "master_key_command failed" "SELECT colcrypt.server_decrypt_text(v) FROM t LIMIT 1"
+
+# 8. The right key back, from a command (the KMS hook): everything opens again.
+sed -i "s|^colcrypt.master_key_command = .*|colcrypt.master_key_command = 'cat $KEY.saved'|" "$C/data/postgresql.conf"
+restart_with true
+assert_eq "command key loaded" "t command" "$(sql "$C" postgres "SELECT loaded || ' ' || source FROM colcrypt.master_key_info() WHERE which = 'current'" | sed 's/^true/t/')"
+assert_eq "readable again" 1000 "$(readable)"
+assert_eq "ciphertext untouched" "$before" "$(checksum)"
+
+# The master key never reaches the server log.
+if grep -qi "$(cat "$KEY.saved")" "$C/server.log"; then echo "master key found in the server log"; exit 1; fi
+cluster_stop "$C"

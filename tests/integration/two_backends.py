@@ -1,0 +1,75 @@
+"""Two sessions: one caches a server-managed key, the other rotates or destroys it; the first
+obeys by its next statement. Also reports the cost of a key's first use in a backend (unwrap,
+one catalog query) against later uses. Run by t_two_backends.sh."""
+import sys
+import time
+
+import psycopg2
+
+host, port = sys.argv[1], sys.argv[2]
+
+
+def connect():
+    c = psycopg2.connect(host=host, port=port, user="postgres", dbname="postgres")
+    c.autocommit = True
+    return c
+
+
+a, b = connect(), connect()
+ca, cb = a.cursor(), b.cursor()
+
+
+def one(cur, sql, args=None):
+    cur.execute(sql, args)
+    return cur.fetchone()[0]
+
+
+def sqlstate(cur, sql, args=None):
+    try:
+        cur.execute(sql, args)
+    except psycopg2.Error as e:
+        return e.pgcode
+    return None
+
+
+one(cb, "SELECT colcrypt.create_key('shared')")
+ct = one(ca, "SELECT colcrypt.server_encrypt_text('shared', 'hello')")
+v1 = one(ca, "SELECT envelope_key_id FROM colcrypt.keys WHERE name = 'shared' AND version = 1")
+assert one(ca, "SELECT key_id FROM colcrypt.envelope_info(%s)", (ct,)) == v1
+
+# B rotates; A's very next statement seals under version 2.
+assert one(cb, "SELECT colcrypt.rotate_key('shared')") == 2
+v2 = one(cb, "SELECT envelope_key_id FROM colcrypt.keys WHERE name = 'shared' AND version = 2")
+ct2 = one(ca, "SELECT colcrypt.server_encrypt_text('shared', 'hello again')")
+got = one(ca, "SELECT key_id FROM colcrypt.envelope_info(%s)", (ct2,))
+assert got == v2, f"after another session's rotation A sealed under {got}, not the new version {v2}"
+assert one(ca, "SELECT colcrypt.server_decrypt_text(%s)", (ct,)) == "hello"
+
+# The same inside an open transaction of A (READ COMMITTED): the next statement obeys.
+a.autocommit = False
+assert one(ca, "SELECT colcrypt.server_decrypt_text(%s)", (ct2,)) == "hello again"
+one(cb, "SELECT colcrypt.destroy_key('shared')")
+state = sqlstate(ca, "SELECT colcrypt.server_decrypt_text(%s)", (ct2,))
+assert state == "55000", f"after another session destroyed the key A got {state}, not 55000"
+a.rollback()
+a.autocommit = True
+assert sqlstate(ca, "SELECT colcrypt.server_decrypt_text(%s)", (ct,)) == "55000"
+assert sqlstate(ca, "SELECT colcrypt.server_encrypt_text('shared', 'x')") == "55000"
+
+# Cost of the first use in a fresh backend against later uses (medians of several backends).
+one(cb, "SELECT colcrypt.create_key('timing')")
+ct = one(cb, "SELECT colcrypt.server_encrypt_text('timing', 'x')")
+first, later = [], []
+for _ in range(21):
+    c = connect()
+    cur = c.cursor()
+    cur.execute("SELECT 1")
+    t = time.perf_counter()
+    cur.execute("SELECT colcrypt.server_decrypt_text(%s)", (ct,))
+    first.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    cur.execute("SELECT colcrypt.server_decrypt_text(%s)", (ct,))
+    later.append(time.perf_counter() - t)
+    c.close()
+med = lambda xs: sorted(xs)[len(xs) // 2] * 1e6
+print(f"first use of a key in a backend: {med(first):.0f} us per statement; a later statement: {med(later):.0f} us (round trips included)")

@@ -1,0 +1,47 @@
+# pg_dump / pg_restore into a fresh cluster: with the same master key every value decrypts;
+# with a different one the error is clear, and the documented re-wrap (old key as previous,
+# rotate_master_key) makes everything readable.
+set -euo pipefail
+K="$RUN/dump-keys"; make_master_key "$K/a.key"; make_master_key "$K/b.key"
+A="$RUN/dumpsrc"; B="$RUN/dumpsame"; D="$RUN/dumpother"
+cluster_init "$A" 55444 "colcrypt.master_key_file = '$K/a.key'"
+cluster_init "$B" 55445 "colcrypt.master_key_file = '$K/a.key'"
+cluster_init "$D" 55446 "colcrypt.master_key_file = '$K/b.key'"
+for c in "$A" "$B" "$D"; do cluster_start "$c"; done
+
+sql "$A" postgres "CREATE DATABASE app" >/dev/null
+sql "$A" app "CREATE EXTENSION colcrypt" >/dev/null
+sql "$A" app "SELECT colcrypt.create_key('pii'), colcrypt.create_key('billing')" >/dev/null
+sql "$A" app "CREATE TABLE t AS SELECT i, colcrypt.server_encrypt_text(CASE WHEN i % 2 = 0 THEN 'pii' ELSE 'billing' END, 'v-' || i) AS v FROM generate_series(1, 2000) i"
+sql "$A" app "SELECT colcrypt.rotate_key('pii')" >/dev/null
+sql "$A" app "INSERT INTO t SELECT i, colcrypt.server_encrypt_text('pii', 'v-' || i) FROM generate_series(2001, 3000) i"
+sql "$A" app "SELECT colcrypt.create_key('shredded'); SELECT colcrypt.destroy_key('shredded')" >/dev/null
+readable() { sql "$1" app "SELECT count(*) FROM t WHERE colcrypt.server_decrypt_text(v) = 'v-' || i"; }
+assert_eq "source readable" 3000 "$(readable "$A")"
+
+dump="$RUN/app.dump"; touch "$dump"; chown postgres "$dump"
+as_postgres pg_dump -Fc -h "$A/socket" -p 55444 -U postgres -f "$dump" app
+restore_into() {
+  sql "$1" postgres "CREATE DATABASE app" >/dev/null
+  as_postgres pg_restore -h "$1/socket" -p "$2" -U postgres -d app --exit-on-error "$dump"
+}
+
+restore_into "$B" 55445
+assert_eq "same master key: every value decrypts" 3000 "$(readable "$B")"
+assert_eq "key states survive" "billing:1:active pii:1:decrypt_only pii:2:active shredded:1:destroyed" \
+  "$(sql "$B" app "SELECT string_agg(name || ':' || version || ':' || state, ' ' ORDER BY name, version) FROM colcrypt.keys")"
+assert_eq "new keys continue the id sequence" t "$(sql "$B" app "SELECT colcrypt.create_key('fresh') > max(key_id) FROM colcrypt.keys WHERE name <> 'fresh'")"
+
+restore_into "$D" 55446
+expect_error "$D" app 55000 "not the one these data keys were wrapped with" "SELECT colcrypt.server_decrypt_text(v) FROM t LIMIT 1"
+expect_error "$D" app 55000 "not the one these data keys were wrapped with" "SELECT colcrypt.create_key('mixed')"
+# Documented re-wrap: the old master key as previous, then rotate_master_key(), then drop it.
+cluster_stop "$D"
+echo "colcrypt.previous_master_key_file = '$K/a.key'" >>"$D/data/postgresql.conf"
+cluster_start "$D"
+assert_eq "re-wrapped under the new cluster's key" 3 "$(sql "$D" app "SELECT colcrypt.rotate_master_key()")"
+cluster_stop "$D"
+sed -i '/^colcrypt.previous_master_key_file/d' "$D/data/postgresql.conf"
+cluster_start "$D"
+assert_eq "readable under the other master key after re-wrap" 3000 "$(readable "$D")"
+for c in "$A" "$B" "$D"; do cluster_stop "$c"; done

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use colcrypt_core::wrap::unwrap_data_key;
-use colcrypt_core::{Cipher, Error as CoreError};
+use colcrypt_core::{DataKeyCipher, Error as CoreError};
 use pgrx::pg_sys;
 use pgrx::prelude::*;
 
@@ -40,11 +40,11 @@ pub(crate) struct DataKey {
     pub(crate) name: String,
     pub(crate) state: KeyState,
     /// `None` once destroyed.
-    cipher: Option<Cipher>,
+    cipher: Option<DataKeyCipher>,
 }
 
 impl DataKey {
-    pub(crate) fn cipher(&self) -> Result<&Cipher> {
+    pub(crate) fn cipher(&self) -> Result<&DataKeyCipher> {
         self.cipher.as_ref().ok_or_else(|| ColcryptError::KeyDestroyed(self.name.clone()))
     }
 }
@@ -136,7 +136,7 @@ pub(crate) fn as_key_table_owner<R>(f: impl FnOnce() -> Result<R>) -> Result<R> 
 }
 
 /// Unwraps with the current master key, or during a rotation with the previous one.
-pub(crate) fn unwrap(wrapped: &[u8], key_id: i32, version: i32) -> Result<Cipher> {
+pub(crate) fn unwrap(wrapped: &[u8], key_id: i32, version: i32) -> Result<DataKeyCipher> {
     let current = master_key::current()?;
     let key = match unwrap_data_key(current, wrapped, key_id, version) {
         Err(CoreError::WrongMasterKey) => match master_key::previous_if_loaded() {
@@ -145,7 +145,7 @@ pub(crate) fn unwrap(wrapped: &[u8], key_id: i32, version: i32) -> Result<Cipher
         },
         other => other?,
     };
-    Ok(Cipher::new(&key))
+    Ok(DataKeyCipher::new(&key))
 }
 
 fn load_row(name: String, key_id: i32, version: i32, state: &str, wrapped: Option<Vec<u8>>) -> Result<Rc<DataKey>> {

@@ -19,6 +19,10 @@ SELECT colcrypt.server_encrypt('pii', NULL) IS NULL AS null_in_null_out,
 SELECT (SELECT key_id FROM colcrypt.envelope_info(colcrypt.server_encrypt_text('pii', 'x')))
      = (SELECT envelope_key_id FROM colcrypt.keys WHERE name = 'pii' AND state = 'active') AS envelope_names_its_key;
 
+-- Server-managed keys write suite 2: a salt per backend and key version, 80 bytes of overhead.
+SELECT length(colcrypt.server_encrypt('billing', '\x0102'::bytea)) AS server_envelope_len;
+SELECT version, algorithm FROM colcrypt.envelope_info(colcrypt.server_encrypt('billing', '\x01'::bytea));
+
 -- Bad names and duplicates.
 SELECT colcrypt.create_key('pii');
 SELECT colcrypt.create_key('Bad Name');
@@ -42,6 +46,8 @@ SELECT name, version, state FROM colcrypt.keys WHERE name = 'pii' ORDER BY versi
 SELECT count(*) FILTER (WHERE colcrypt.server_decrypt_text(v) = 'before ' || id) AS old_readable,
        count(*) FILTER (WHERE colcrypt.server_decrypt_text(v) = 'after ' || id) AS new_readable
 FROM vault;
+-- One backend, two key versions: one salt per version; every nonce distinct.
+SELECT count(DISTINCT substr(v, 37, 16)) AS salts, count(DISTINCT substr(v, 53, 12)) AS distinct_nonces FROM vault;
 SELECT k.version, count(*) FROM vault, colcrypt.envelope_info(v) e JOIN colcrypt.keys k ON k.envelope_key_id = e.key_id
 GROUP BY k.version ORDER BY 1;
 

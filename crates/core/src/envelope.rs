@@ -5,14 +5,22 @@ use crate::reader::Reader;
 
 pub(crate) const MAGIC: [u8; 2] = *b"CC";
 pub(crate) const VERSION_1: u8 = 1;
-pub(crate) const SUITE_AES256GCM_COMMITTED: u8 = 1;
+/// Suite 1: AES-256-GCM under a key derived from the key, with a key commitment.
+pub(crate) const SUITE_1: u8 = 1;
+/// Suite 2: as suite 1, but each envelope names a random salt from which its AES key is
+/// derived, so the 2^32 random-nonce budget applies per salt, not per key (FORMAT.md).
+pub(crate) const SUITE_2_SALTED: u8 = 2;
 pub(crate) const COMMITMENT_LEN: usize = 32;
+pub(crate) const SALT_LEN: usize = 16;
 pub(crate) const NONCE_LEN: usize = 12;
 pub const TAG_LEN: usize = 16;
-/// Magic, version, suite, commitment, nonce: the bytes before the ciphertext.
+/// Magic, version, suite, commitment, nonce: the bytes before the ciphertext (suite 1).
 pub const HEADER_LEN: usize = 2 + 1 + 1 + COMMITMENT_LEN + NONCE_LEN;
-/// How many bytes an envelope adds to its plaintext.
+/// Suite 2 adds the salt before the nonce.
+pub const HEADER_LEN_SUITE_2: usize = HEADER_LEN + SALT_LEN;
+/// How many bytes an envelope adds to its plaintext (suite 1; suite 2 adds 16 more).
 pub const ENVELOPE_OVERHEAD: usize = HEADER_LEN + TAG_LEN;
+pub const ENVELOPE_OVERHEAD_SUITE_2: usize = HEADER_LEN_SUITE_2 + TAG_LEN;
 /// Length of the key id shown to users, in bytes of the commitment.
 const KEY_ID_LEN: usize = 8;
 
@@ -20,13 +28,15 @@ const KEY_ID_LEN: usize = 8;
 pub(crate) struct Envelope<'a> {
     pub(crate) header: &'a [u8],
     pub(crate) commitment: [u8; COMMITMENT_LEN],
+    /// Present in suite 2 only.
+    pub(crate) salt: Option<[u8; SALT_LEN]>,
     pub(crate) nonce: [u8; NONCE_LEN],
     /// Ciphertext followed by the tag.
     pub(crate) sealed: &'a [u8],
 }
 
 /// Version and suite, checked in the order FORMAT.md gives ("Opening").
-fn version_and_suite(r: &mut Reader<'_>) -> Result<(), Error> {
+fn version_and_suite(r: &mut Reader<'_>) -> Result<u8, Error> {
     if r.array::<2>() != Some(MAGIC) {
         return Err(Error::NotAnEnvelope);
     }
@@ -35,10 +45,10 @@ fn version_and_suite(r: &mut Reader<'_>) -> Result<(), Error> {
         return Err(Error::UnsupportedVersion(version));
     }
     let suite = r.u8().ok_or(Error::NotAnEnvelope)?;
-    if suite != SUITE_AES256GCM_COMMITTED {
+    if suite != SUITE_1 && suite != SUITE_2_SALTED {
         return Err(Error::UnsupportedSuite(suite));
     }
-    Ok(())
+    Ok(suite)
 }
 
 impl<'a> Envelope<'a> {
@@ -46,22 +56,35 @@ impl<'a> Envelope<'a> {
     /// decrypt report it as `CannotDecrypt`.
     pub(crate) fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
         let mut r = Reader::new(bytes);
-        version_and_suite(&mut r)?;
+        let suite = version_and_suite(&mut r)?;
         let commitment = r.array::<COMMITMENT_LEN>().ok_or(Error::NotAnEnvelope)?;
+        let salt = match suite {
+            SUITE_2_SALTED => Some(r.array::<SALT_LEN>().ok_or(Error::NotAnEnvelope)?),
+            _ => None,
+        };
         let nonce = r.array::<NONCE_LEN>().ok_or(Error::NotAnEnvelope)?;
         let sealed = r.rest();
         if sealed.len() < TAG_LEN {
             return Err(Error::NotAnEnvelope);
         }
-        Ok(Envelope { header: &bytes[..HEADER_LEN], commitment, nonce, sealed })
+        let header_len = if salt.is_some() { HEADER_LEN_SUITE_2 } else { HEADER_LEN };
+        Ok(Envelope { header: &bytes[..header_len], commitment, salt, nonce, sealed })
     }
 }
 
-pub(crate) fn write_header(out: &mut Vec<u8>, commitment: &[u8; COMMITMENT_LEN], nonce: &[u8; NONCE_LEN]) {
+pub(crate) fn write_header(
+    out: &mut Vec<u8>,
+    commitment: &[u8; COMMITMENT_LEN],
+    salt: Option<&[u8; SALT_LEN]>,
+    nonce: &[u8; NONCE_LEN],
+) {
     out.extend_from_slice(&MAGIC);
     out.push(VERSION_1);
-    out.push(SUITE_AES256GCM_COMMITTED);
+    out.push(if salt.is_some() { SUITE_2_SALTED } else { SUITE_1 });
     out.extend_from_slice(commitment);
+    if let Some(salt) = salt {
+        out.extend_from_slice(salt);
+    }
     out.extend_from_slice(nonce);
 }
 
@@ -85,7 +108,11 @@ pub fn info(bytes: &[u8]) -> Result<EnvelopeInfo, Error> {
     match Envelope::parse(bytes) {
         Ok(env) => Ok(EnvelopeInfo {
             version: VERSION_1,
-            algorithm: Some("aes-256-gcm+hkdf-sha256-commitment"),
+            algorithm: Some(if env.salt.is_some() {
+                "aes-256-gcm+hkdf-sha256-salted-subkey+commitment"
+            } else {
+                "aes-256-gcm+hkdf-sha256-commitment"
+            }),
             key_id: Some(key_id_hex(&env.commitment)),
         }),
         Err(Error::UnsupportedVersion(v)) => Ok(EnvelopeInfo { version: v, algorithm: None, key_id: None }),

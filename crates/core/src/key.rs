@@ -1,6 +1,8 @@
 //! Keys and the per-key derived state of suite 1 (docs/FORMAT.md).
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 
 use aes_gcm::aead::KeyInit;
@@ -12,7 +14,7 @@ use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::aead;
-use crate::envelope::{self, Envelope, COMMITMENT_LEN, HEADER_LEN, NONCE_LEN};
+use crate::envelope::{self, Envelope, COMMITMENT_LEN, HEADER_LEN, HEADER_LEN_SUITE_2, NONCE_LEN, SALT_LEN};
 use crate::error::Error;
 use crate::nonce;
 
@@ -20,6 +22,7 @@ pub const KEY_LEN: usize = 32;
 
 const INFO_ENC: &[u8] = b"colcrypt v1 aes-256-gcm key";
 const INFO_COMMIT: &[u8] = b"colcrypt v1 key commitment";
+const INFO_SUBKEY: &[u8] = b"colcrypt v1 suite 2 subkey ";
 
 /// A 32-byte key. Zeroized on drop; its bytes never appear in Debug output.
 #[derive(Clone)]
@@ -60,6 +63,8 @@ pub fn gen_key_bytes() -> Result<Zeroizing<[u8; KEY_LEN]>, Error> {
 pub struct Cipher {
     aes: Aes256Gcm,
     commitment: [u8; COMMITMENT_LEN],
+    /// The key itself, kept to derive suite 2 subkeys.
+    prk: Zeroizing<[u8; KEY_LEN]>,
 }
 
 impl fmt::Debug for Cipher {
@@ -75,7 +80,15 @@ impl Cipher {
         hk.expand(INFO_ENC, enc.as_mut_slice()).expect("32 bytes is a valid HKDF output length");
         let mut commitment = [0u8; COMMITMENT_LEN];
         hk.expand(INFO_COMMIT, &mut commitment).expect("32 bytes is a valid HKDF output length");
-        Cipher { aes: Aes256Gcm::new(enc.as_slice().into()), commitment }
+        Cipher { aes: Aes256Gcm::new(enc.as_slice().into()), commitment, prk: key.0.clone() }
+    }
+
+    /// The suite 2 AES key for one salt (docs/FORMAT.md, "Suite 2").
+    fn subkey(&self, salt: &[u8; SALT_LEN]) -> Aes256Gcm {
+        let hk = Hkdf::<Sha256>::from_prk(self.prk.as_slice()).expect("32 bytes is a valid SHA-256 PRK");
+        let mut k = Zeroizing::new([0u8; 32]);
+        hk.expand_multi_info(&[INFO_SUBKEY, salt], k.as_mut_slice()).expect("32 bytes is a valid HKDF output length");
+        Aes256Gcm::new(k.as_slice().into())
     }
 
     /// The 32-byte key commitment, also the full key id.
@@ -107,17 +120,37 @@ impl Cipher {
     }
 
     fn seal_with_nonce_inner(&self, plaintext: &[u8], context: &[u8], nonce: &[u8; NONCE_LEN]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(plaintext.len() + envelope::ENVELOPE_OVERHEAD);
-        envelope::write_header(&mut out, &self.commitment, nonce);
+        self.seal_under(&self.aes, None, plaintext, context, nonce)
+    }
+
+    /// Writes an envelope of suite 1 (`salt` None) or suite 2 (`aes` being the salt's subkey).
+    fn seal_under(
+        &self,
+        aes: &Aes256Gcm,
+        salt: Option<&[u8; SALT_LEN]>,
+        plaintext: &[u8],
+        context: &[u8],
+        nonce: &[u8; NONCE_LEN],
+    ) -> Vec<u8> {
+        let header_len = if salt.is_some() { HEADER_LEN_SUITE_2 } else { HEADER_LEN };
+        let mut out = Vec::with_capacity(plaintext.len() + header_len + envelope::TAG_LEN);
+        envelope::write_header(&mut out, &self.commitment, salt, nonce);
         out.extend_from_slice(plaintext);
-        let (header, body) = out.split_at_mut(HEADER_LEN);
-        let tag = aead::seal_detached(&self.aes, nonce, &aad(header, context), body);
+        let (header, body) = out.split_at_mut(header_len);
+        let tag = aead::seal_detached(aes, nonce, &aad(header, context), body);
         out.extend_from_slice(&tag);
         out
     }
 
-    /// Opens an envelope; every failure but an unknown version or suite is `CannotDecrypt`.
+    /// Opens an envelope of either suite; every failure but an unknown version or suite is
+    /// `CannotDecrypt`.
     pub fn open(&self, envelope: &[u8], context: &[u8]) -> Result<Vec<u8>, Error> {
+        self.open_using(envelope, context, None)
+    }
+
+    /// `cache` keeps suite 2 subkeys by salt, so a column written by a few backends derives a
+    /// few subkeys rather than one per value.
+    fn open_using(&self, envelope: &[u8], context: &[u8], cache: Option<&RefCell<SubkeyCache>>) -> Result<Vec<u8>, Error> {
         let env = match Envelope::parse(envelope) {
             Ok(env) => env,
             Err(e @ (Error::UnsupportedVersion(_) | Error::UnsupportedSuite(_))) => return Err(e),
@@ -126,19 +159,101 @@ impl Cipher {
         if !self.matches_commitment(&env.commitment) {
             return Err(Error::CannotDecrypt);
         }
-        aead::open(&self.aes, &env.nonce, &aad(env.header, context), env.sealed)
+        let aad = aad(env.header, context);
+        match (&env.salt, cache) {
+            (None, _) => aead::open(&self.aes, &env.nonce, &aad, env.sealed),
+            (Some(salt), None) => aead::open(&self.subkey(salt), &env.nonce, &aad, env.sealed),
+            (Some(salt), Some(cache)) => {
+                let mut cache = cache.borrow_mut();
+                if cache.len() >= SUBKEY_CACHE_SIZE && !cache.contains_key(salt) {
+                    cache.clear();
+                }
+                let aes = cache.entry(*salt).or_insert_with(|| self.subkey(salt));
+                aead::open(aes, &env.nonce, &aad, env.sealed)
+            }
+        }
     }
 
     /// Opens an envelope whose plaintext must be UTF-8 text.
     pub fn open_text(&self, envelope: &[u8], context: &[u8]) -> Result<String, Error> {
-        let mut bytes = self.open(envelope, context)?;
-        match String::from_utf8(std::mem::take(&mut bytes)) {
-            Ok(s) => Ok(s),
-            Err(e) => {
-                e.into_bytes().zeroize();
-                Err(Error::NotUtf8)
-            }
+        into_text(self.open(envelope, context)?)
+    }
+}
+
+fn into_text(bytes: Vec<u8>) -> Result<String, Error> {
+    String::from_utf8(bytes).map_err(|e| {
+        e.into_bytes().zeroize();
+        Error::NotUtf8
+    })
+}
+
+type SubkeyCache = HashMap<[u8; SALT_LEN], Aes256Gcm>;
+const SUBKEY_CACHE_SIZE: usize = 256;
+
+/// How many envelopes one salt's subkey seals before a new salt is drawn: half the 2^32
+/// random-nonce budget of AES-GCM, counted in process memory (docs/FORMAT.md, "Suite 2").
+pub const SUBKEY_BUDGET: u64 = 1 << 31;
+
+struct Sealer {
+    salt: [u8; SALT_LEN],
+    aes: Aes256Gcm,
+    remaining: u64,
+    epoch: u64,
+}
+
+/// A server-managed data key in one backend: seals with suite 2 under a salt drawn by this
+/// process, so its nonce budget is enforced by a local counter with no shared state, and opens
+/// both suites with a cache of subkeys.
+pub struct DataKeyCipher {
+    cipher: Cipher,
+    sealer: RefCell<Option<Sealer>>,
+    subkeys: RefCell<SubkeyCache>,
+    budget: u64,
+}
+
+impl DataKeyCipher {
+    pub fn new(key: &Key) -> Self {
+        DataKeyCipher { cipher: Cipher::new(key), sealer: RefCell::new(None), subkeys: RefCell::default(), budget: SUBKEY_BUDGET }
+    }
+
+    /// A smaller per-salt budget, to test the switch to a new salt.
+    #[cfg(feature = "test-vectors")]
+    pub fn with_budget(mut self, budget: u64) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    pub fn cipher(&self) -> &Cipher {
+        &self.cipher
+    }
+
+    pub fn seal(&self, plaintext: &[u8], context: &[u8]) -> Result<Vec<u8>, Error> {
+        let nonce = nonce::next()?;
+        let mut slot = self.sealer.borrow_mut();
+        // After a fork the child draws its own salt: the parent's count is not the child's.
+        let epoch = nonce::fork_epoch();
+        if slot.as_ref().is_none_or(|s| s.remaining == 0 || s.epoch != epoch) {
+            let mut salt = [0u8; SALT_LEN];
+            OsRng.try_fill_bytes(&mut salt).map_err(|_| Error::RandomSource)?;
+            *slot = Some(Sealer { salt, aes: self.cipher.subkey(&salt), remaining: self.budget, epoch });
         }
+        let sealer = slot.as_mut().expect("set above");
+        sealer.remaining -= 1;
+        Ok(self.cipher.seal_under(&sealer.aes, Some(&sealer.salt), plaintext, context, &nonce))
+    }
+
+    /// Suite 2 with a chosen salt and nonce, for known-answer vectors only.
+    #[cfg(feature = "test-vectors")]
+    pub fn seal_with(&self, plaintext: &[u8], context: &[u8], salt: &[u8; SALT_LEN], nonce: &[u8; NONCE_LEN]) -> Vec<u8> {
+        self.cipher.seal_under(&self.cipher.subkey(salt), Some(salt), plaintext, context, nonce)
+    }
+
+    pub fn open(&self, envelope: &[u8], context: &[u8]) -> Result<Vec<u8>, Error> {
+        self.cipher.open_using(envelope, context, Some(&self.subkeys))
+    }
+
+    pub fn open_text(&self, envelope: &[u8], context: &[u8]) -> Result<String, Error> {
+        into_text(self.open(envelope, context)?)
     }
 }
 

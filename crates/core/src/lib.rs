@@ -10,9 +10,9 @@ pub mod nonce;
 mod reader;
 pub mod wrap;
 
-pub use envelope::{info, EnvelopeInfo, ENVELOPE_OVERHEAD, HEADER_LEN, TAG_LEN};
+pub use envelope::{info, EnvelopeInfo, ENVELOPE_OVERHEAD, ENVELOPE_OVERHEAD_SUITE_2, HEADER_LEN, HEADER_LEN_SUITE_2, TAG_LEN};
 pub use error::Error;
-pub use key::{gen_key_bytes, Cipher, Key, KEY_LEN};
+pub use key::{gen_key_bytes, Cipher, DataKeyCipher, Key, KEY_LEN, SUBKEY_BUDGET};
 
 #[cfg(feature = "test-vectors")]
 pub use aead::raw as aead_raw;

@@ -26,6 +26,10 @@ pub fn note_fork() {
     FORK_EPOCH.fetch_add(1, Ordering::SeqCst);
 }
 
+pub(crate) fn fork_epoch() -> u64 {
+    FORK_EPOCH.load(Ordering::SeqCst)
+}
+
 pub(crate) fn next() -> Result<[u8; NONCE_LEN], Error> {
     let epoch = FORK_EPOCH.load(Ordering::SeqCst);
     GENERATOR.with(|cell| {

@@ -117,3 +117,78 @@ proptest! {
         prop_assert_eq!(c.open(&env, b"").unwrap_err(), Error::CannotDecrypt);
     }
 }
+
+mod suite2 {
+    use colcrypt_core::{gen_key_bytes, DataKeyCipher, Error, Key, ENVELOPE_OVERHEAD_SUITE_2};
+
+    fn new_data_key() -> DataKeyCipher {
+        DataKeyCipher::new(&Key::from_slice(gen_key_bytes().unwrap().as_slice()).unwrap())
+    }
+
+    fn salt(env: &[u8]) -> &[u8] {
+        &env[36..52]
+    }
+
+    #[test]
+    fn every_bit_flip_and_truncation_is_rejected_by_both_open_paths() {
+        let d = new_data_key();
+        let env = d.seal(b"suite two value", b"ctx").unwrap();
+        assert_eq!(env.len(), 15 + ENVELOPE_OVERHEAD_SUITE_2);
+        for i in 0..env.len() {
+            for bit in 0..8 {
+                let mut bad = env.clone();
+                bad[i] ^= 1 << bit;
+                for err in [d.open(&bad, b"ctx").unwrap_err(), d.cipher().open(&bad, b"ctx").unwrap_err()] {
+                    match i {
+                        2 => assert!(matches!(err, Error::UnsupportedVersion(_))),
+                        3 => assert!(matches!(err, Error::UnsupportedSuite(_))),
+                        _ => assert_eq!(err, Error::CannotDecrypt, "byte {i} bit {bit}"),
+                    }
+                }
+            }
+        }
+        for len in 0..env.len() {
+            assert_eq!(d.open(&env[..len], b"ctx").unwrap_err(), Error::CannotDecrypt, "length {len}");
+        }
+        assert_eq!(d.open(&env, b"ctx").unwrap(), b"suite two value");
+    }
+
+    #[test]
+    fn one_backend_keeps_its_salt_until_the_budget_is_spent() {
+        let d = new_data_key().with_budget(3);
+        let envs: Vec<Vec<u8>> = (0..7u8).map(|i| d.seal(&[i], b"").unwrap()).collect();
+        assert_eq!(salt(&envs[0]), salt(&envs[2]));
+        assert_ne!(salt(&envs[2]), salt(&envs[3]), "a new salt once 3 envelopes used the old one");
+        assert_eq!(salt(&envs[3]), salt(&envs[5]));
+        assert_ne!(salt(&envs[5]), salt(&envs[6]));
+        for (i, env) in envs.iter().enumerate() {
+            assert_eq!(d.open(env, b"").unwrap(), [i as u8]);
+        }
+    }
+
+    #[test]
+    fn separate_instances_draw_separate_salts_and_read_each_other() {
+        let raw = gen_key_bytes().unwrap();
+        let a = DataKeyCipher::new(&Key::from_slice(raw.as_slice()).unwrap());
+        let b = DataKeyCipher::new(&Key::from_slice(raw.as_slice()).unwrap());
+        let (ea, eb) = (a.seal(b"a", b"").unwrap(), b.seal(b"b", b"").unwrap());
+        assert_ne!(salt(&ea), salt(&eb));
+        assert_eq!(b.open(&ea, b"").unwrap(), b"a");
+        assert_eq!(a.open(&eb, b"").unwrap(), b"b");
+    }
+
+    #[test]
+    fn the_subkey_cache_stays_bounded_and_correct() {
+        let raw = gen_key_bytes().unwrap();
+        let reader = DataKeyCipher::new(&Key::from_slice(raw.as_slice()).unwrap());
+        // 600 writers, each with its own salt: more salts than the cache holds.
+        let envs: Vec<Vec<u8>> = (0..600u32)
+            .map(|i| DataKeyCipher::new(&Key::from_slice(raw.as_slice()).unwrap()).seal(&i.to_le_bytes(), b"").unwrap())
+            .collect();
+        for _ in 0..2 {
+            for (i, env) in envs.iter().enumerate() {
+                assert_eq!(reader.open(env, b"").unwrap(), (i as u32).to_le_bytes());
+            }
+        }
+    }
+}

@@ -1,12 +1,13 @@
 //! The envelope vector files (written from the spec by an independent implementation,
 //! tests/vectors/generate.py) against crates/core.
 
-use colcrypt_core::{Cipher, Error, Key};
+use colcrypt_core::{Cipher, DataKeyCipher, Error, Key};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
 struct Valid {
     key: String,
+    salt: Option<String>,
     nonce: String,
     context: Option<String>,
     plaintext: String,
@@ -26,6 +27,10 @@ fn cipher(hex_key: &str) -> Cipher {
     Cipher::new(&Key::from_slice(&hex::decode(hex_key).unwrap()).unwrap())
 }
 
+fn data_key(hex_key: &str) -> DataKeyCipher {
+    DataKeyCipher::new(&Key::from_slice(&hex::decode(hex_key).unwrap()).unwrap())
+}
+
 fn ctx(c: &Option<String>) -> &[u8] {
     c.as_deref().unwrap_or("").as_bytes()
 }
@@ -39,9 +44,20 @@ fn valid_vectors_seal_and_open_exactly() {
         let nonce: [u8; 12] = hex::decode(&v.nonce).unwrap().try_into().unwrap();
         let pt = hex::decode(&v.plaintext).unwrap();
         let env = hex::decode(&v.envelope).unwrap();
-        assert_eq!(c.seal_with_nonce(&pt, ctx(&v.context), &nonce), env, "seal of vector with key {}", v.key);
+        match &v.salt {
+            None => {
+                assert_eq!(c.seal_with_nonce(&pt, ctx(&v.context), &nonce), env, "seal of vector with key {}", v.key);
+                assert_eq!(env.len(), pt.len() + colcrypt_core::ENVELOPE_OVERHEAD);
+            }
+            Some(salt) => {
+                let salt: [u8; 16] = hex::decode(salt).unwrap().try_into().unwrap();
+                let d = data_key(&v.key);
+                assert_eq!(d.seal_with(&pt, ctx(&v.context), &salt, &nonce), env, "suite 2 seal, key {}", v.key);
+                assert_eq!(d.open(&env, ctx(&v.context)).unwrap(), pt, "suite 2 open through the subkey cache");
+                assert_eq!(env.len(), pt.len() + colcrypt_core::ENVELOPE_OVERHEAD_SUITE_2);
+            }
+        }
         assert_eq!(c.open(&env, ctx(&v.context)).unwrap(), pt);
-        assert_eq!(env.len(), pt.len() + colcrypt_core::ENVELOPE_OVERHEAD);
     }
 }
 
@@ -52,6 +68,7 @@ fn invalid_vectors_fail_with_their_error() {
     for v in &vectors {
         let env = hex::decode(&v.envelope).unwrap();
         let got = cipher(&v.key).open(&env, ctx(&v.context)).unwrap_err();
+        assert_eq!(data_key(&v.key).open(&env, ctx(&v.context)).unwrap_err(), got, "{}: both open paths agree", v.name);
         let want = match v.error.as_str() {
             "cannot_decrypt" => matches!(got, Error::CannotDecrypt),
             "unsupported_version" => matches!(got, Error::UnsupportedVersion(2)),
@@ -71,4 +88,6 @@ fn envelope_info_shows_version_algorithm_and_key_id_only() {
     assert_eq!(info.algorithm, Some("aes-256-gcm+hkdf-sha256-commitment"));
     assert_eq!(info.key_id.as_deref(), Some(cipher(&v.key).key_id().as_str()));
     assert_eq!(info.key_id.unwrap().len(), 16);
+    let s2 = colcrypt_core::info(&hex::decode(&vectors[8].envelope).unwrap()).unwrap();
+    assert_eq!(s2.algorithm, Some("aes-256-gcm+hkdf-sha256-salted-subkey+commitment"));
 }

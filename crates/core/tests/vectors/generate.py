@@ -20,21 +20,26 @@ def hkdf_expand_32(prk: bytes, info: bytes) -> bytes:
     return hmac.new(prk, info + b"\x01", hashlib.sha256).digest()
 
 
-def seal(key: bytes, nonce: bytes, context, plaintext: bytes) -> bytes:
-    enc = hkdf_expand_32(key, b"colcrypt v1 aes-256-gcm key")
+def seal(key: bytes, nonce: bytes, context, plaintext: bytes, salt=None) -> bytes:
     commitment = hkdf_expand_32(key, b"colcrypt v1 key commitment")
-    header = b"CC" + bytes([1, 1]) + commitment + nonce
+    if salt is None:  # suite 1
+        enc = hkdf_expand_32(key, b"colcrypt v1 aes-256-gcm key")
+        header = b"CC" + bytes([1, 1]) + commitment + nonce
+    else:  # suite 2: the AES key is derived per salt
+        enc = hkdf_expand_32(key, b"colcrypt v1 suite 2 subkey " + salt)
+        header = b"CC" + bytes([1, 2]) + commitment + salt + nonce
     aad = header + (context.encode("utf-8") if context else b"")
     return header + AESGCM(enc).encrypt(nonce, plaintext, aad)
 
 
-def vector(key, nonce, context, plaintext):
+def vector(key, nonce, context, plaintext, salt=None):
     return {
         "key": key.hex(),
+        "salt": salt.hex() if salt else None,
         "nonce": nonce.hex(),
         "context": context,
         "plaintext": plaintext.hex(),
-        "envelope": seal(key, nonce, context, plaintext).hex(),
+        "envelope": seal(key, nonce, context, plaintext, salt).hex(),
     }
 
 
@@ -52,9 +57,14 @@ valid = [
     vector(K2, N2, "Zürich ✓ 日本", "naïve café ☕".encode("utf-8")),
     vector(K3, N1, None, bytes(i % 251 for i in range(1024))),
     vector(K3, N2, "x" * 300, b"A" * 64),
+    # suite 2 (salted subkeys), as server-managed data keys write it
+    vector(K1, N1, None, b"", salt=bytes(range(16))),
+    vector(K1, N2, "patients.ssn:42", b"123-45-6789", salt=bytes([0xA5] * 16)),
+    vector(K3, N1, "\u00e9t\u00e9", bytes(i % 253 for i in range(300)), salt=bytes(range(100, 116))),
 ]
 
 base = bytes.fromhex(valid[2]["envelope"])
+base2 = bytes.fromhex(valid[8]["envelope"])  # suite 2, key K1, context patients.ssn:42
 
 
 def invalid(name, envelope: bytes, key=K1, context="patients.ssn:42", error="cannot_decrypt"):
@@ -81,6 +91,12 @@ bad = [
     invalid("wrong key", base, key=K2),
     invalid("wrong context", base, context="patients.ssn:43"),
     invalid("missing context", base, context=None),
+    invalid("suite 2: flipped salt bit", flip(base2, 40)),
+    invalid("suite 2: flipped nonce bit", flip(base2, 56)),
+    invalid("suite 2: truncated to the suite 1 header length", base2[:64]),
+    invalid("suite 2: relabelled as suite 1", base2[:3] + b"\x01" + base2[4:]),
+    invalid("suite 2: wrong key", base2, key=K2),
+    invalid("suite 2: wrong context", base2, context="patients.ssn:43"),
 ]
 
 with open(os.path.join(HERE, "v1.json"), "w") as f:

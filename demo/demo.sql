@@ -27,6 +27,28 @@ SELECT id, colcrypt.decrypt_text(ssn_enc, k.key, 'patients.ssn:' || id) AS ssn F
 SELECT colcrypt.decrypt_text(ssn_enc, colcrypt.gen_key(), 'patients.ssn:1') FROM patients WHERE id = 1;
 SELECT colcrypt.decrypt_text(ssn_enc, decode(repeat('4b', 32), 'hex'), 'patients.ssn:2') FROM patients WHERE id = 1;
 \set ON_ERROR_STOP 1
+
 \echo
-\echo 'Planned, not in this build yet: transparent encrypted column types with server-managed keys,'
-\echo 'TLS enforcement for key-bearing calls, and the client-side library and CLI (see README, "Status").'
+\echo '== Mode: server-managed keys (like RDS encryption / S3 SSE-KMS) =='
+\echo '-- The master key was loaded at server start from colcrypt.master_key_file; SQL sees only its id:'
+SELECT which, source, loaded, key_id, problem FROM colcrypt.master_key_info();
+\echo '-- A data key, stored only wrapped by the master key:'
+SELECT colcrypt.create_key('phi') AS key_id;
+CREATE TEMP TABLE visits (id int, diagnosis bytea);
+INSERT INTO visits VALUES (1, colcrypt.server_encrypt_text('phi', 'J45.909 asthma')),
+                          (2, colcrypt.server_encrypt_text('phi', 'E11.9 type 2 diabetes'));
+\echo '-- Rotate: new values use version 2, old ones stay readable:'
+SELECT colcrypt.rotate_key('phi') AS new_version;
+INSERT INTO visits VALUES (3, colcrypt.server_encrypt_text('phi', 'I10 hypertension'));
+SELECT name, version, state, envelope_key_id FROM colcrypt.keys ORDER BY version;
+SELECT v.id, length(v.diagnosis) AS stored_bytes, i.key_id AS sealed_under, colcrypt.server_decrypt_text(v.diagnosis) AS diagnosis
+FROM visits v, colcrypt.envelope_info(v.diagnosis) i ORDER BY v.id;
+\echo '-- Destroy (crypto-shredding): every version is gone for good:'
+SELECT colcrypt.destroy_key('phi') AS versions_destroyed;
+\set ON_ERROR_STOP 0
+SELECT colcrypt.server_decrypt_text(diagnosis) FROM visits WHERE id = 1;
+\set ON_ERROR_STOP 1
+
+\echo
+\echo 'Planned, not in this build yet: transparent encrypted column types, TLS enforcement for'
+\echo 'key-bearing calls, and the client-side library and CLI (see README, "Status").'

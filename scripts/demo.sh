@@ -14,7 +14,12 @@ case "${1:-start}" in
       exit 1
     fi
     mkdir -p "$ROOT/.demo"; chmod 755 "$ROOT/.demo"
+    # The master key lives outside the data directory, readable by postgres only.
+    KEYFILE="$ROOT/.demo/keys/master.key"
+    [ -f "$KEYFILE" ] || make_master_key "$KEYFILE"
     cluster_init "$DEMO" "$PORT"
+    grep -q '^colcrypt.master_key_file' "$DEMO/data/postgresql.conf" \
+      || echo "colcrypt.master_key_file = '$KEYFILE'" >>"$DEMO/data/postgresql.conf"
     if runuser -u postgres -- "$PG_BINDIR/pg_ctl" -D "$DEMO/data" status >/dev/null 2>&1; then
       # Already running: restart so a freshly installed colcrypt.so is the one loaded.
       runuser -u postgres -- "$PG_BINDIR/pg_ctl" -D "$DEMO/data" -l "$DEMO/server.log" -m fast -w restart >/dev/null

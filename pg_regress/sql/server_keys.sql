@@ -96,6 +96,10 @@ UPDATE colcrypt.data_keys SET state = 'active';
 RESET ROLE;
 
 SET ROLE cc_nobody;
+-- Where the master key comes from is for superusers only; the key itself is never in SQL.
+SHOW colcrypt.master_key_file;
+SELECT count(*) AS visible_master_key_settings FROM pg_settings WHERE name LIKE 'colcrypt.%master_key%';
+SELECT colcrypt.master_key_info();
 SELECT colcrypt.server_decrypt_text(v) FROM shared_vault;
 SELECT colcrypt.server_encrypt_text('billing', 'x');
 SELECT colcrypt.create_key('nobody_made');

@@ -12,7 +12,9 @@ RUNS="${RUNS:-5}"
 bash "$ROOT/scripts/install-extension.sh" --release
 RUN="$(mktemp -d "${TMPDIR:-/tmp}/colcrypt-bench.XXXXXX")"; chmod 755 "$RUN"
 trap 'cluster_stop "$RUN/cluster"; rm -rf "$RUN"' EXIT
-cluster_init "$RUN/cluster" "${COLCRYPT_BENCH_PORT:-55435}" "shared_buffers = 1GB" "max_parallel_workers_per_gather = 0" "jit = off"
+make_master_key "$RUN/keys/master.key"
+cluster_init "$RUN/cluster" "${COLCRYPT_BENCH_PORT:-55435}" "shared_buffers = 1GB" "max_parallel_workers_per_gather = 0" "jit = off" \
+  "colcrypt.master_key_file = '$RUN/keys/master.key'"
 cluster_start "$RUN/cluster"
 q() { cluster_psql "$RUN/cluster" -d postgres -Atq "$@"; }
 
@@ -23,6 +25,8 @@ CREATE TABLE k AS SELECT decode(repeat('42', 32), 'hex') AS key;
 CREATE TABLE plain AS SELECT i, gen_random_bytes(64) AS v FROM generate_series(1, $ROWS) i;
 CREATE TABLE sealed_cc AS SELECT i, colcrypt.encrypt(v, (SELECT key FROM k)) AS c FROM plain;
 CREATE TABLE sealed_pgc AS SELECT i, encrypt(v, (SELECT key FROM k), 'aes') AS c FROM plain;
+SELECT colcrypt.create_key('bench');
+CREATE TABLE sealed_srv AS SELECT i, colcrypt.server_encrypt('bench', v) AS c FROM plain;
 VACUUM ANALYZE;
 -- Median wall time in ms of RUNS executions of one aggregate query (warm cache).
 CREATE FUNCTION bench(sql text, runs int) RETURNS float8 LANGUAGE plpgsql AS \$\$
@@ -46,9 +50,13 @@ declare -A SQL=(
   [dec_colcrypt]="SELECT sum(length(colcrypt.decrypt(c, k.key))) FROM sealed_cc, k"
   [scan_pgc]="SELECT sum(length(c)) FROM sealed_pgc"
   [dec_pgcrypto]="SELECT sum(length(decrypt(c, k.key, 'aes'))) FROM sealed_pgc, k"
+  [enc_server]="SELECT sum(length(colcrypt.server_encrypt('bench', v))) FROM plain"
+  [scan_srv]="SELECT sum(length(c)) FROM sealed_srv"
+  [dec_server]="SELECT sum(length(colcrypt.server_decrypt(c))) FROM sealed_srv"
 )
 declare -A MS
-for name in scan_plain enc_colcrypt enc_pgcrypto scan_cc dec_colcrypt scan_pgc dec_pgcrypto; do
+NAMES="scan_plain enc_colcrypt enc_pgcrypto scan_cc dec_colcrypt scan_pgc dec_pgcrypto enc_server scan_srv dec_server"
+for name in $NAMES; do
   MS[$name]=$(q -c "SELECT round(bench(\$q\$${SQL[$name]}\$q\$, $RUNS)::numeric, 1)")
   echo "bench: $name ${MS[$name]} ms"
 done
@@ -57,6 +65,7 @@ ns() { python3 -c "print(round(($1 - $2) * 1e6 / $ROWS))"; }
 ratio() { python3 -c "print(round($1 / $2, 1))"; }
 enc_cc=$(ns "${MS[enc_colcrypt]}" "${MS[scan_plain]}"); enc_pg=$(ns "${MS[enc_pgcrypto]}" "${MS[scan_plain]}")
 dec_cc=$(ns "${MS[dec_colcrypt]}" "${MS[scan_cc]}"); dec_pg=$(ns "${MS[dec_pgcrypto]}" "${MS[scan_pgc]}")
+enc_srv=$(ns "${MS[enc_server]}" "${MS[scan_plain]}"); dec_srv=$(ns "${MS[dec_server]}" "${MS[scan_srv]}")
 out="$ROOT/bench/results/latest.md"
 {
   echo "# colcrypt benchmark: SQL function cost per value"
@@ -70,9 +79,12 @@ out="$ROOT/bench/results/latest.md"
   echo "| encrypt | ${MS[scan_plain]} | ${MS[enc_colcrypt]} | ${MS[enc_pgcrypto]} | $enc_cc | $enc_pg | $(ratio "$enc_pg" "$enc_cc")× |"
   echo "| decrypt | ${MS[scan_cc]} / ${MS[scan_pgc]} | ${MS[dec_colcrypt]} | ${MS[dec_pgcrypto]} | $dec_cc | $dec_pg | $(ratio "$dec_pg" "$dec_cc")× |"
   echo
+  echo "Server-managed keys (suite 2, key found by the envelope's id, cached per backend): server_encrypt"
+  echo "${MS[enc_server]} ms ($enc_srv ns/value added), server_decrypt ${MS[dec_server]} ms ($dec_srv ns/value added)."
+  echo
   echo "pgcrypto's \`encrypt(data, key, 'aes')\` is AES-CBC with no IV and no authentication; colcrypt is"
   echo "AES-256-GCM with a random nonce and a key commitment. Queries:"
   echo
-  for name in scan_plain enc_colcrypt enc_pgcrypto scan_cc dec_colcrypt scan_pgc dec_pgcrypto; do echo "- $name: \`${SQL[$name]}\`"; done
+  for name in $NAMES; do echo "- $name: \`${SQL[$name]}\`"; done
 } >"$out"
 cat "$out"

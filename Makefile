@@ -1,5 +1,6 @@
 # colcrypt: `make demo` to see it work, `make test` to run every test tier.
-.PHONY: demo demo-stop test test-core test-pg test-regress test-integration install setup bench vectors
+
+.PHONY: sql demo demo-stop test test-core test-pg test-regress test-integration install setup bench vectors
 
 setup:
 	bash scripts/setup.sh
@@ -27,6 +28,10 @@ test-regress: install
 
 test-integration: install
 	bash tests/integration/run.sh
+
+# Regenerates sql/types.sql from sql/generate_types.py.
+sql:
+	python3 sql/generate_types.py
 
 # Regenerates the envelope vectors from the spec with an independent Python implementation.
 vectors:

@@ -44,3 +44,12 @@ SELECT name, key_id, version, state,
 FROM @extschema@.data_keys;
 COMMENT ON VIEW @extschema@.keys IS
   'colcrypt data keys and their states (never key bytes); envelope_key_id matches colcrypt.envelope_info().key_id';
+
+-- Which data key name each type modifier stands for (encrypted_text(pii) stores only a number).
+-- Filled when a type modifier is first used or a key is created. Not dumped: a restore's CREATE
+-- TABLE statements fill it again.
+CREATE TABLE @extschema@.key_names (
+    typmod integer PRIMARY KEY,
+    name   text    NOT NULL UNIQUE
+);
+REVOKE ALL ON @extschema@.key_names FROM PUBLIC;

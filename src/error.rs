@@ -17,6 +17,10 @@ pub(crate) enum ColcryptError {
     KeyDestroyed(String),
     /// A value sealed under a data key this database does not have.
     NoKeyForValue,
+    /// Two key names with one type modifier (30-bit hash): the second is refused.
+    KeyNameCollision(String, String),
+    /// A column type modifier no key name was registered for.
+    UnknownTypmod(i32),
     /// Failure of colcrypt's own catalog queries.
     Internal(String),
 }
@@ -56,6 +60,8 @@ impl ColcryptError {
             ColcryptError::KeyExists(_) => ERRCODE_DUPLICATE_OBJECT,          // 42710
             ColcryptError::KeyDestroyed(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
             ColcryptError::NoKeyForValue => ERRCODE_DATA_EXCEPTION,           // 22000
+            ColcryptError::KeyNameCollision(..) => ERRCODE_DUPLICATE_OBJECT,  // 42710
+            ColcryptError::UnknownTypmod(_) => ERRCODE_UNDEFINED_OBJECT,      // 42704
             ColcryptError::Internal(_) => ERRCODE_INTERNAL_ERROR,             // XX000
         }
     }
@@ -82,6 +88,12 @@ impl ColcryptError {
             }
             ColcryptError::NoKeyForValue => {
                 "cannot decrypt: no colcrypt data key in this database matches the value".to_owned()
+            }
+            ColcryptError::KeyNameCollision(name, other) => format!(
+                "colcrypt key name \"{name}\" has the same type modifier as \"{other}\"; choose another name"
+            ),
+            ColcryptError::UnknownTypmod(t) => {
+                format!("no colcrypt data key name is registered for type modifier {t}")
             }
             ColcryptError::Internal(msg) => msg.clone(),
         }

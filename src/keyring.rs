@@ -230,3 +230,71 @@ pub(crate) fn active(name: &str) -> Result<Rc<DataKey>> {
     });
     Ok(key)
 }
+
+/// The data key a column without a type modifier uses; created on first use.
+pub(crate) const DEFAULT_KEY: &str = "default";
+
+thread_local! {
+    /// typmod → key name, from colcrypt.key_names. Entries are only ever added.
+    static KEY_NAMES: RefCell<HashMap<i32, String>> = RefCell::new(HashMap::new());
+}
+
+/// Records `name` as the key behind its type modifier (called by the types' typmod input),
+/// refusing a name whose modifier another name already holds.
+pub(crate) fn register_key_name(name: &str) -> Result<i32> {
+    let typmod = colcrypt_core::binding::typmod_for_key_name(name);
+    match key_name_for_typmod(typmod)? {
+        Some(existing) if existing == name => return Ok(typmod),
+        Some(existing) => return Err(ColcryptError::KeyNameCollision(name.to_owned(), existing)),
+        None => {}
+    }
+    as_key_table_owner(|| {
+        Spi::connect_mut(|client| {
+            client.update(
+                "INSERT INTO colcrypt.key_names (typmod, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                None,
+                &[typmod.into(), name.into()],
+            )?;
+            Ok::<_, ColcryptError>(())
+        })
+    })?;
+    KEY_NAMES.with(|m| m.borrow_mut().insert(typmod, name.to_owned()));
+    Ok(typmod)
+}
+
+pub(crate) fn key_name_for_typmod(typmod: i32) -> Result<Option<String>> {
+    if let Some(n) = KEY_NAMES.with(|m| m.borrow().get(&typmod).cloned()) {
+        return Ok(Some(n));
+    }
+    let name = as_key_table_owner(|| {
+        Ok(Spi::get_one_with_args::<String>(
+            "SELECT name FROM colcrypt.key_names WHERE typmod OPERATOR(pg_catalog.=) $1",
+            &[typmod.into()],
+        )
+        .or_else(|e| match e {
+            pgrx::spi::Error::InvalidPosition => Ok(None),
+            other => Err(other),
+        })?)
+    })?;
+    if let Some(n) = &name {
+        KEY_NAMES.with(|m| m.borrow_mut().insert(typmod, n.clone()));
+    }
+    Ok(name)
+}
+
+/// The data key for a column's type modifier: the named key, or for -1 the default key,
+/// created on first use so that a column without a modifier never means plaintext.
+pub(crate) fn for_typmod(typmod: i32) -> Result<Rc<DataKey>> {
+    if typmod < 0 {
+        return match active(DEFAULT_KEY) {
+            Err(ColcryptError::UnknownKey(_)) => {
+                crate::server_keys::create_key_impl(DEFAULT_KEY)?;
+                refresh();
+                active(DEFAULT_KEY)
+            }
+            other => other,
+        };
+    }
+    let name = key_name_for_typmod(typmod)?.ok_or(ColcryptError::UnknownTypmod(typmod))?;
+    active(&name)
+}

@@ -9,10 +9,12 @@ mod key_cache;
 mod keyring;
 mod master_key;
 mod server_keys;
+mod types;
 
 ::pgrx::pg_module_magic!(name, version);
 
 ::pgrx::extension_sql_file!("../sql/keys.sql", name = "keys", bootstrap);
+::pgrx::extension_sql_file!("../sql/types.sql", name = "types", requires = ["keys"]);
 ::pgrx::extension_sql_file!("../sql/finalize.sql", finalize);
 
 /// Runs once per process that loads the library: in the postmaster when preloaded, otherwise in
@@ -21,6 +23,7 @@ mod server_keys;
 pub extern "C-unwind" fn _PG_init() {
     register_fork_handler();
     master_key::define_settings();
+    types::define_settings();
     master_key::load_at_startup();
 }
 

@@ -15,7 +15,7 @@ fn context_bytes(context: Option<&str>) -> &[u8] {
 }
 
 /// Key names double as type modifiers (`encrypted_text(pii)`), so they are plain identifiers.
-fn check_name(name: &str) -> Result<()> {
+pub(crate) fn check_name(name: &str) -> Result<()> {
     let ok = (1..=63).contains(&name.len())
         && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && !name.as_bytes()[0].is_ascii_digit();
@@ -53,7 +53,7 @@ fn check_master_matches(client: &pgrx::spi::SpiClient<'_>) -> Result<()> {
     if foreign > 0 { Err(CoreError::WrongMasterKey.into()) } else { Ok(()) }
 }
 
-fn create_key_impl(name: &str) -> Result<i32> {
+pub(crate) fn create_key_impl(name: &str) -> Result<i32> {
     check_name(name)?;
     master_key::current()?;
     let id = as_key_table_owner(|| {
@@ -75,6 +75,7 @@ fn create_key_impl(name: &str) -> Result<i32> {
             Ok(id)
         })
     })?;
+    keyring::register_key_name(name)?;
     keyring::invalidate_all()?;
     Ok(id)
 }

@@ -8,6 +8,7 @@ mod error;
 mod key;
 pub mod nonce;
 mod reader;
+pub mod binding;
 pub mod wrap;
 
 pub use envelope::{info, EnvelopeInfo, ENVELOPE_OVERHEAD, ENVELOPE_OVERHEAD_SUITE_2, HEADER_LEN, HEADER_LEN_SUITE_2, TAG_LEN};

@@ -1,0 +1,68 @@
+# A plaintext canary written through every path into encrypted columns is absent, after
+# CHECKPOINT, from every file under the data directory (heap, TOAST, WAL) and from a
+# ciphertext dump; pg_dump / pg_restore (plain and custom format, -j 2) round-trip every value,
+# stored once-encrypted.
+set -euo pipefail
+K="$RUN/canary-keys/master.key"; make_master_key "$K"
+C="$RUN/canary"; R="$RUN/canary-restore"
+cluster_init "$C" 55448 "colcrypt.master_key_file = '$K'"
+cluster_init "$R" 55449 "colcrypt.master_key_file = '$K'"
+cluster_start "$C"; cluster_start "$R"
+CANARY="cAnArY$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+CONTROL="cOnTrOl$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+q() { sql "$C" app "$1"; }
+sql "$C" postgres "CREATE DATABASE app" >/dev/null
+q "CREATE EXTENSION colcrypt" >/dev/null
+q "SELECT colcrypt.create_key('pii')" >/dev/null
+q "CREATE TABLE t (id int PRIMARY KEY, v colcrypt.encrypted_text(pii), j colcrypt.encrypted_jsonb(pii), b colcrypt.encrypted_bytea(pii), d colcrypt.encrypted_text)"
+q "INSERT INTO t (id, v) VALUES (1, '$CANARY literal')"
+q "PREPARE p(int, text) AS INSERT INTO t (id, v) VALUES (\$1, \$2); EXECUTE p(2, '$CANARY parameter')"
+q "INSERT INTO t (id, v) VALUES (3, '$CANARY cast'::colcrypt.encrypted_text(pii))"
+q "INSERT INTO t (id, v, j, b, d) SELECT 100 + i, '$CANARY select ' || i, jsonb_build_object('k', '$CANARY json'), convert_to('$CANARY bytes', 'UTF8'), '$CANARY default key' FROM generate_series(1, 200) i"
+q "INSERT INTO t (id, v) VALUES (1, '$CANARY upsert') ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v"
+q "INSERT INTO t (id, v) VALUES (4, repeat('$CANARY toast ', 100000))"
+printf '5\t%s copy\n6\t%s copy again\n' "$CANARY" "$CANARY" | cluster_psql "$C" -d app -c "\\copy t (id, v) FROM STDIN"
+# Positive control: the same search does find plaintext that is stored in the clear.
+q "CREATE TABLE control (s text)"; q "INSERT INTO control VALUES ('$CONTROL')"
+q "CHECKPOINT"
+assert_eq "rows" 206 "$(q "SELECT count(*) FROM t")"
+assert_eq "all decrypt" 206 "$(q "SELECT count(*) FROM t WHERE v::text LIKE '$CANARY%'")"
+grep -rqa "$CONTROL" "$C/data" || { echo "control plaintext not found on disk: the search is broken"; exit 1; }
+if found=$(grep -rla "$CANARY" "$C/data"); then echo "canary plaintext on disk in: $found"; exit 1; fi
+
+# Dumps. The default dump holds plaintext (it reads through the output functions); with
+# colcrypt.ciphertext_io it holds envelopes only.
+dump() { as_postgres env PGOPTIONS="$1" pg_dump -h "$C/socket" -p 55448 -U postgres "${@:2}" app; }
+dump "" -Fp >"$RUN/plain.sql"
+grep -q "$CANARY" "$RUN/plain.sql" || { echo "expected plaintext in the default dump"; exit 1; }
+dump "-c colcrypt.ciphertext_io=on" -Fp >"$RUN/cipher.sql"
+dump "-c colcrypt.ciphertext_io=on" -Fc -Z0 >"$RUN/cipher.dump"
+for f in cipher.sql cipher.dump; do
+  if grep -qa "$CANARY" "$RUN/$f"; then echo "canary plaintext in the ciphertext dump $f"; exit 1; fi
+done
+
+values() { sql "$1" "$2" "SELECT md5(string_agg(id || ':' || coalesce(v::text, '') || coalesce(j::text, '') || coalesce(b::text, '') || coalesce(d::text, ''), ',' ORDER BY id)) FROM t"; }
+once() { sql "$1" "$2" "SELECT bool_and(length(colcrypt.encrypted_text_send(v)) = octet_length(v::text) + 80) FROM t"; }
+want=$(values "$C" app)
+restore_check() { # restore_check DB: every value equal, each once-encrypted
+  assert_eq "values after restore into $1" "$want" "$(values "$R" "$1")"
+  assert_eq "once-encrypted in $1" t "$(once "$R" "$1")"
+}
+rpsql() { as_postgres env PGOPTIONS="$1" psql -X -q -v ON_ERROR_STOP=1 -h "$R/socket" -p 55449 -U postgres -d "$2" -f "$3" >/dev/null; }
+
+sql "$R" postgres "CREATE DATABASE from_cipher_sql" >/dev/null
+rpsql "-c colcrypt.ciphertext_io=on" from_cipher_sql "$RUN/cipher.sql"
+restore_check from_cipher_sql
+
+sql "$R" postgres "CREATE DATABASE from_cipher_custom" >/dev/null
+as_postgres env PGOPTIONS="-c colcrypt.ciphertext_io=on" pg_restore -j 2 --exit-on-error -h "$R/socket" -p 55449 -U postgres -d from_cipher_custom "$RUN/cipher.dump"
+restore_check from_cipher_custom
+
+sql "$R" postgres "CREATE DATABASE from_plain" >/dev/null
+rpsql "" from_plain "$RUN/plain.sql"
+restore_check from_plain
+
+# The restored data is under the restored keys, and stays readable after a restart.
+cluster_stop "$R"; cluster_start "$R"
+restore_check from_cipher_custom
+for c in "$C" "$R"; do cluster_stop "$c"; done

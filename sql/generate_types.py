@@ -56,6 +56,34 @@ CREATE FUNCTION @extschema@.{t}(@extschema@.{t}, integer, boolean) RETURNS @exts
 CREATE CAST (@extschema@.{t} AS @extschema@.{t}) WITH FUNCTION @extschema@.{t}(@extschema@.{t}, integer, boolean) AS IMPLICIT;
 CREATE CAST ({plain} AS @extschema@.{t}) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (@extschema@.{t} AS {plain}) WITH INOUT;
+-- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
+-- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
+-- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::{plain} for
+-- plaintext order.
+""" + "".join(
+    "CREATE FUNCTION @extschema@.{t}_%s(@extschema@.{t}, @extschema@.{t}) RETURNS %s\n"
+    "  AS 'MODULE_PATHNAME', '{t}_%s_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;\n" % (f, r, f)
+    for f, r in [("eq", "boolean"), ("ne", "boolean"), ("lt", "boolean"), ("le", "boolean"),
+                 ("gt", "boolean"), ("ge", "boolean"), ("cmp", "integer")]
+) + """CREATE FUNCTION @extschema@.{t}_hash(@extschema@.{t}) RETURNS integer
+  AS 'MODULE_PATHNAME', '{t}_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.{t}, RIGHTARG = @extschema@.{t}, FUNCTION = @extschema@.{t}_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.{t}, RIGHTARG = @extschema@.{t}, FUNCTION = @extschema@.{t}_ne,
+  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.{t}, RIGHTARG = @extschema@.{t}, FUNCTION = @extschema@.{t}_lt,
+  COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
+CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.{t}, RIGHTARG = @extschema@.{t}, FUNCTION = @extschema@.{t}_le,
+  COMMUTATOR = OPERATOR(@extschema@.>=#), NEGATOR = OPERATOR(@extschema@.>#));
+CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.{t}, RIGHTARG = @extschema@.{t}, FUNCTION = @extschema@.{t}_gt,
+  COMMUTATOR = OPERATOR(@extschema@.<#), NEGATOR = OPERATOR(@extschema@.<=#));
+CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.{t}, RIGHTARG = @extschema@.{t}, FUNCTION = @extschema@.{t}_ge,
+  COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
+CREATE OPERATOR CLASS @extschema@.{t}_blind_ops DEFAULT FOR TYPE @extschema@.{t} USING btree AS
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.{t}_cmp(@extschema@.{t}, @extschema@.{t});
+CREATE OPERATOR CLASS @extschema@.{t}_blind_hash_ops DEFAULT FOR TYPE @extschema@.{t} USING hash AS
+  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.{t}_hash(@extschema@.{t});
 """
 
 

@@ -32,6 +32,43 @@ CREATE FUNCTION @extschema@.encrypted_text(@extschema@.encrypted_text, integer, 
 CREATE CAST (@extschema@.encrypted_text AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(@extschema@.encrypted_text, integer, boolean) AS IMPLICIT;
 CREATE CAST (text AS @extschema@.encrypted_text) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_text AS text) WITH INOUT;
+-- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
+-- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
+-- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::text for
+-- plaintext order.
+CREATE FUNCTION @extschema@.encrypted_text_eq(@extschema@.encrypted_text, @extschema@.encrypted_text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_text_eq_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_ne(@extschema@.encrypted_text, @extschema@.encrypted_text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_text_ne_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_lt(@extschema@.encrypted_text, @extschema@.encrypted_text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_text_lt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_le(@extschema@.encrypted_text, @extschema@.encrypted_text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_text_le_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_gt(@extschema@.encrypted_text, @extschema@.encrypted_text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_text_gt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_ge(@extschema@.encrypted_text, @extschema@.encrypted_text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_text_ge_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_cmp(@extschema@.encrypted_text, @extschema@.encrypted_text) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_text_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_hash(@extschema@.encrypted_text) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_text_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_text, RIGHTARG = @extschema@.encrypted_text, FUNCTION = @extschema@.encrypted_text_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_text, RIGHTARG = @extschema@.encrypted_text, FUNCTION = @extschema@.encrypted_text_ne,
+  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_text, RIGHTARG = @extschema@.encrypted_text, FUNCTION = @extschema@.encrypted_text_lt,
+  COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
+CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_text, RIGHTARG = @extschema@.encrypted_text, FUNCTION = @extschema@.encrypted_text_le,
+  COMMUTATOR = OPERATOR(@extschema@.>=#), NEGATOR = OPERATOR(@extschema@.>#));
+CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_text, RIGHTARG = @extschema@.encrypted_text, FUNCTION = @extschema@.encrypted_text_gt,
+  COMMUTATOR = OPERATOR(@extschema@.<#), NEGATOR = OPERATOR(@extschema@.<=#));
+CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_text, RIGHTARG = @extschema@.encrypted_text, FUNCTION = @extschema@.encrypted_text_ge,
+  COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
+CREATE OPERATOR CLASS @extschema@.encrypted_text_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_text USING btree AS
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_text_cmp(@extschema@.encrypted_text, @extschema@.encrypted_text);
+CREATE OPERATOR CLASS @extschema@.encrypted_text_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_text USING hash AS
+  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_text_hash(@extschema@.encrypted_text);
 CREATE CAST (character varying AS @extschema@.encrypted_text) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (character AS @extschema@.encrypted_text) WITH INOUT AS ASSIGNMENT;
 
@@ -59,6 +96,43 @@ CREATE FUNCTION @extschema@.encrypted_bytea(@extschema@.encrypted_bytea, integer
 CREATE CAST (@extschema@.encrypted_bytea AS @extschema@.encrypted_bytea) WITH FUNCTION @extschema@.encrypted_bytea(@extschema@.encrypted_bytea, integer, boolean) AS IMPLICIT;
 CREATE CAST (bytea AS @extschema@.encrypted_bytea) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_bytea AS bytea) WITH INOUT;
+-- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
+-- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
+-- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::bytea for
+-- plaintext order.
+CREATE FUNCTION @extschema@.encrypted_bytea_eq(@extschema@.encrypted_bytea, @extschema@.encrypted_bytea) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_eq_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_ne(@extschema@.encrypted_bytea, @extschema@.encrypted_bytea) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_ne_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_lt(@extschema@.encrypted_bytea, @extschema@.encrypted_bytea) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_lt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_le(@extschema@.encrypted_bytea, @extschema@.encrypted_bytea) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_le_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_gt(@extschema@.encrypted_bytea, @extschema@.encrypted_bytea) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_gt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_ge(@extschema@.encrypted_bytea, @extschema@.encrypted_bytea) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_ge_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_cmp(@extschema@.encrypted_bytea, @extschema@.encrypted_bytea) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_hash(@extschema@.encrypted_bytea) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG = @extschema@.encrypted_bytea, FUNCTION = @extschema@.encrypted_bytea_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG = @extschema@.encrypted_bytea, FUNCTION = @extschema@.encrypted_bytea_ne,
+  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG = @extschema@.encrypted_bytea, FUNCTION = @extschema@.encrypted_bytea_lt,
+  COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
+CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG = @extschema@.encrypted_bytea, FUNCTION = @extschema@.encrypted_bytea_le,
+  COMMUTATOR = OPERATOR(@extschema@.>=#), NEGATOR = OPERATOR(@extschema@.>#));
+CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG = @extschema@.encrypted_bytea, FUNCTION = @extschema@.encrypted_bytea_gt,
+  COMMUTATOR = OPERATOR(@extschema@.<#), NEGATOR = OPERATOR(@extschema@.<=#));
+CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG = @extschema@.encrypted_bytea, FUNCTION = @extschema@.encrypted_bytea_ge,
+  COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
+CREATE OPERATOR CLASS @extschema@.encrypted_bytea_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_bytea USING btree AS
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_bytea_cmp(@extschema@.encrypted_bytea, @extschema@.encrypted_bytea);
+CREATE OPERATOR CLASS @extschema@.encrypted_bytea_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_bytea USING hash AS
+  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_bytea_hash(@extschema@.encrypted_bytea);
 
 -- encrypted_jsonb: JSON documents, stored encrypted.
 CREATE TYPE @extschema@.encrypted_jsonb;
@@ -84,6 +158,43 @@ CREATE FUNCTION @extschema@.encrypted_jsonb(@extschema@.encrypted_jsonb, integer
 CREATE CAST (@extschema@.encrypted_jsonb AS @extschema@.encrypted_jsonb) WITH FUNCTION @extschema@.encrypted_jsonb(@extschema@.encrypted_jsonb, integer, boolean) AS IMPLICIT;
 CREATE CAST (jsonb AS @extschema@.encrypted_jsonb) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_jsonb AS jsonb) WITH INOUT;
+-- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
+-- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
+-- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::jsonb for
+-- plaintext order.
+CREATE FUNCTION @extschema@.encrypted_jsonb_eq(@extschema@.encrypted_jsonb, @extschema@.encrypted_jsonb) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_eq_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_ne(@extschema@.encrypted_jsonb, @extschema@.encrypted_jsonb) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_ne_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_lt(@extschema@.encrypted_jsonb, @extschema@.encrypted_jsonb) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_lt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_le(@extschema@.encrypted_jsonb, @extschema@.encrypted_jsonb) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_le_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_gt(@extschema@.encrypted_jsonb, @extschema@.encrypted_jsonb) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_gt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_ge(@extschema@.encrypted_jsonb, @extschema@.encrypted_jsonb) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_ge_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_cmp(@extschema@.encrypted_jsonb, @extschema@.encrypted_jsonb) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_hash(@extschema@.encrypted_jsonb) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG = @extschema@.encrypted_jsonb, FUNCTION = @extschema@.encrypted_jsonb_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG = @extschema@.encrypted_jsonb, FUNCTION = @extschema@.encrypted_jsonb_ne,
+  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG = @extschema@.encrypted_jsonb, FUNCTION = @extschema@.encrypted_jsonb_lt,
+  COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
+CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG = @extschema@.encrypted_jsonb, FUNCTION = @extschema@.encrypted_jsonb_le,
+  COMMUTATOR = OPERATOR(@extschema@.>=#), NEGATOR = OPERATOR(@extschema@.>#));
+CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG = @extschema@.encrypted_jsonb, FUNCTION = @extschema@.encrypted_jsonb_gt,
+  COMMUTATOR = OPERATOR(@extschema@.<#), NEGATOR = OPERATOR(@extschema@.<=#));
+CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG = @extschema@.encrypted_jsonb, FUNCTION = @extschema@.encrypted_jsonb_ge,
+  COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
+CREATE OPERATOR CLASS @extschema@.encrypted_jsonb_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_jsonb USING btree AS
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_jsonb_cmp(@extschema@.encrypted_jsonb, @extschema@.encrypted_jsonb);
+CREATE OPERATOR CLASS @extschema@.encrypted_jsonb_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_jsonb USING hash AS
+  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_jsonb_hash(@extschema@.encrypted_jsonb);
 CREATE CAST (json AS @extschema@.encrypted_jsonb) WITH INOUT AS ASSIGNMENT;
 
 -- encrypted_int4: 32-bit integers, stored encrypted.
@@ -110,6 +221,43 @@ CREATE FUNCTION @extschema@.encrypted_int4(@extschema@.encrypted_int4, integer, 
 CREATE CAST (@extschema@.encrypted_int4 AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(@extschema@.encrypted_int4, integer, boolean) AS IMPLICIT;
 CREATE CAST (integer AS @extschema@.encrypted_int4) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_int4 AS integer) WITH INOUT;
+-- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
+-- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
+-- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::integer for
+-- plaintext order.
+CREATE FUNCTION @extschema@.encrypted_int4_eq(@extschema@.encrypted_int4, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_eq_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_ne(@extschema@.encrypted_int4, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_ne_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_lt(@extschema@.encrypted_int4, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_lt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_le(@extschema@.encrypted_int4, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_le_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_gt(@extschema@.encrypted_int4, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_gt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_ge(@extschema@.encrypted_int4, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_ge_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_cmp(@extschema@.encrypted_int4, @extschema@.encrypted_int4) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_hash(@extschema@.encrypted_int4) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_ne,
+  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_lt,
+  COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
+CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_le,
+  COMMUTATOR = OPERATOR(@extschema@.>=#), NEGATOR = OPERATOR(@extschema@.>#));
+CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_gt,
+  COMMUTATOR = OPERATOR(@extschema@.<#), NEGATOR = OPERATOR(@extschema@.<=#));
+CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_ge,
+  COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
+CREATE OPERATOR CLASS @extschema@.encrypted_int4_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_int4 USING btree AS
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_int4_cmp(@extschema@.encrypted_int4, @extschema@.encrypted_int4);
+CREATE OPERATOR CLASS @extschema@.encrypted_int4_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_int4 USING hash AS
+  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_int4_hash(@extschema@.encrypted_int4);
 CREATE CAST (smallint AS @extschema@.encrypted_int4) WITH INOUT AS ASSIGNMENT;
 
 -- encrypted_int8: 64-bit integers, stored encrypted.
@@ -136,6 +284,43 @@ CREATE FUNCTION @extschema@.encrypted_int8(@extschema@.encrypted_int8, integer, 
 CREATE CAST (@extschema@.encrypted_int8 AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(@extschema@.encrypted_int8, integer, boolean) AS IMPLICIT;
 CREATE CAST (bigint AS @extschema@.encrypted_int8) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_int8 AS bigint) WITH INOUT;
+-- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
+-- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
+-- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::bigint for
+-- plaintext order.
+CREATE FUNCTION @extschema@.encrypted_int8_eq(@extschema@.encrypted_int8, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_eq_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_ne(@extschema@.encrypted_int8, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_ne_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_lt(@extschema@.encrypted_int8, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_lt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_le(@extschema@.encrypted_int8, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_le_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_gt(@extschema@.encrypted_int8, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_gt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_ge(@extschema@.encrypted_int8, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_ge_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_cmp(@extschema@.encrypted_int8, @extschema@.encrypted_int8) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_hash(@extschema@.encrypted_int8) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_ne,
+  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_lt,
+  COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
+CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_le,
+  COMMUTATOR = OPERATOR(@extschema@.>=#), NEGATOR = OPERATOR(@extschema@.>#));
+CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_gt,
+  COMMUTATOR = OPERATOR(@extschema@.<#), NEGATOR = OPERATOR(@extschema@.<=#));
+CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_ge,
+  COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
+CREATE OPERATOR CLASS @extschema@.encrypted_int8_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_int8 USING btree AS
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_int8_cmp(@extschema@.encrypted_int8, @extschema@.encrypted_int8);
+CREATE OPERATOR CLASS @extschema@.encrypted_int8_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_int8 USING hash AS
+  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_int8_hash(@extschema@.encrypted_int8);
 CREATE CAST (smallint AS @extschema@.encrypted_int8) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (integer AS @extschema@.encrypted_int8) WITH INOUT AS ASSIGNMENT;
 
@@ -163,6 +348,43 @@ CREATE FUNCTION @extschema@.encrypted_numeric(@extschema@.encrypted_numeric, int
 CREATE CAST (@extschema@.encrypted_numeric AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(@extschema@.encrypted_numeric, integer, boolean) AS IMPLICIT;
 CREATE CAST (numeric AS @extschema@.encrypted_numeric) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_numeric AS numeric) WITH INOUT;
+-- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
+-- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
+-- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::numeric for
+-- plaintext order.
+CREATE FUNCTION @extschema@.encrypted_numeric_eq(@extschema@.encrypted_numeric, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_ne(@extschema@.encrypted_numeric, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_ne_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_lt(@extschema@.encrypted_numeric, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_lt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_le(@extschema@.encrypted_numeric, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_le_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_gt(@extschema@.encrypted_numeric, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_gt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_ge(@extschema@.encrypted_numeric, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_ge_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_cmp(@extschema@.encrypted_numeric, @extschema@.encrypted_numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_hash(@extschema@.encrypted_numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_ne,
+  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_lt,
+  COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
+CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_le,
+  COMMUTATOR = OPERATOR(@extschema@.>=#), NEGATOR = OPERATOR(@extschema@.>#));
+CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_gt,
+  COMMUTATOR = OPERATOR(@extschema@.<#), NEGATOR = OPERATOR(@extschema@.<=#));
+CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_ge,
+  COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
+CREATE OPERATOR CLASS @extschema@.encrypted_numeric_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_numeric USING btree AS
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_numeric_cmp(@extschema@.encrypted_numeric, @extschema@.encrypted_numeric);
+CREATE OPERATOR CLASS @extschema@.encrypted_numeric_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_numeric USING hash AS
+  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_numeric_hash(@extschema@.encrypted_numeric);
 CREATE CAST (smallint AS @extschema@.encrypted_numeric) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (integer AS @extschema@.encrypted_numeric) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (bigint AS @extschema@.encrypted_numeric) WITH INOUT AS ASSIGNMENT;
@@ -191,6 +413,43 @@ CREATE FUNCTION @extschema@.encrypted_float8(@extschema@.encrypted_float8, integ
 CREATE CAST (@extschema@.encrypted_float8 AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(@extschema@.encrypted_float8, integer, boolean) AS IMPLICIT;
 CREATE CAST (double precision AS @extschema@.encrypted_float8) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_float8 AS double precision) WITH INOUT;
+-- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
+-- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
+-- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::double precision for
+-- plaintext order.
+CREATE FUNCTION @extschema@.encrypted_float8_eq(@extschema@.encrypted_float8, @extschema@.encrypted_float8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_eq_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_ne(@extschema@.encrypted_float8, @extschema@.encrypted_float8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_ne_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_lt(@extschema@.encrypted_float8, @extschema@.encrypted_float8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_lt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_le(@extschema@.encrypted_float8, @extschema@.encrypted_float8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_le_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_gt(@extschema@.encrypted_float8, @extschema@.encrypted_float8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_gt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_ge(@extschema@.encrypted_float8, @extschema@.encrypted_float8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_ge_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_cmp(@extschema@.encrypted_float8, @extschema@.encrypted_float8) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_hash(@extschema@.encrypted_float8) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_ne,
+  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_lt,
+  COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
+CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_le,
+  COMMUTATOR = OPERATOR(@extschema@.>=#), NEGATOR = OPERATOR(@extschema@.>#));
+CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_gt,
+  COMMUTATOR = OPERATOR(@extschema@.<#), NEGATOR = OPERATOR(@extschema@.<=#));
+CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_ge,
+  COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
+CREATE OPERATOR CLASS @extschema@.encrypted_float8_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_float8 USING btree AS
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_float8_cmp(@extschema@.encrypted_float8, @extschema@.encrypted_float8);
+CREATE OPERATOR CLASS @extschema@.encrypted_float8_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_float8 USING hash AS
+  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_float8_hash(@extschema@.encrypted_float8);
 CREATE CAST (smallint AS @extschema@.encrypted_float8) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (integer AS @extschema@.encrypted_float8) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (bigint AS @extschema@.encrypted_float8) WITH INOUT AS ASSIGNMENT;
@@ -221,6 +480,43 @@ CREATE FUNCTION @extschema@.encrypted_bool(@extschema@.encrypted_bool, integer, 
 CREATE CAST (@extschema@.encrypted_bool AS @extschema@.encrypted_bool) WITH FUNCTION @extschema@.encrypted_bool(@extschema@.encrypted_bool, integer, boolean) AS IMPLICIT;
 CREATE CAST (boolean AS @extschema@.encrypted_bool) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_bool AS boolean) WITH INOUT;
+-- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
+-- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
+-- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::boolean for
+-- plaintext order.
+CREATE FUNCTION @extschema@.encrypted_bool_eq(@extschema@.encrypted_bool, @extschema@.encrypted_bool) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bool_eq_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_ne(@extschema@.encrypted_bool, @extschema@.encrypted_bool) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bool_ne_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_lt(@extschema@.encrypted_bool, @extschema@.encrypted_bool) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bool_lt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_le(@extschema@.encrypted_bool, @extschema@.encrypted_bool) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bool_le_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_gt(@extschema@.encrypted_bool, @extschema@.encrypted_bool) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bool_gt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_ge(@extschema@.encrypted_bool, @extschema@.encrypted_bool) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bool_ge_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_cmp(@extschema@.encrypted_bool, @extschema@.encrypted_bool) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bool_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_hash(@extschema@.encrypted_bool) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bool_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_bool, RIGHTARG = @extschema@.encrypted_bool, FUNCTION = @extschema@.encrypted_bool_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_bool, RIGHTARG = @extschema@.encrypted_bool, FUNCTION = @extschema@.encrypted_bool_ne,
+  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_bool, RIGHTARG = @extschema@.encrypted_bool, FUNCTION = @extschema@.encrypted_bool_lt,
+  COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
+CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_bool, RIGHTARG = @extschema@.encrypted_bool, FUNCTION = @extschema@.encrypted_bool_le,
+  COMMUTATOR = OPERATOR(@extschema@.>=#), NEGATOR = OPERATOR(@extschema@.>#));
+CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_bool, RIGHTARG = @extschema@.encrypted_bool, FUNCTION = @extschema@.encrypted_bool_gt,
+  COMMUTATOR = OPERATOR(@extschema@.<#), NEGATOR = OPERATOR(@extschema@.<=#));
+CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_bool, RIGHTARG = @extschema@.encrypted_bool, FUNCTION = @extschema@.encrypted_bool_ge,
+  COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
+CREATE OPERATOR CLASS @extschema@.encrypted_bool_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_bool USING btree AS
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_bool_cmp(@extschema@.encrypted_bool, @extschema@.encrypted_bool);
+CREATE OPERATOR CLASS @extschema@.encrypted_bool_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_bool USING hash AS
+  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_bool_hash(@extschema@.encrypted_bool);
 
 -- encrypted_date: dates, stored encrypted.
 CREATE TYPE @extschema@.encrypted_date;
@@ -246,6 +542,43 @@ CREATE FUNCTION @extschema@.encrypted_date(@extschema@.encrypted_date, integer, 
 CREATE CAST (@extschema@.encrypted_date AS @extschema@.encrypted_date) WITH FUNCTION @extschema@.encrypted_date(@extschema@.encrypted_date, integer, boolean) AS IMPLICIT;
 CREATE CAST (date AS @extschema@.encrypted_date) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_date AS date) WITH INOUT;
+-- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
+-- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
+-- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::date for
+-- plaintext order.
+CREATE FUNCTION @extschema@.encrypted_date_eq(@extschema@.encrypted_date, @extschema@.encrypted_date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_eq_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_ne(@extschema@.encrypted_date, @extschema@.encrypted_date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_ne_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_lt(@extschema@.encrypted_date, @extschema@.encrypted_date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_lt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_le(@extschema@.encrypted_date, @extschema@.encrypted_date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_le_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_gt(@extschema@.encrypted_date, @extschema@.encrypted_date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_gt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_ge(@extschema@.encrypted_date, @extschema@.encrypted_date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_ge_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_cmp(@extschema@.encrypted_date, @extschema@.encrypted_date) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_date_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_hash(@extschema@.encrypted_date) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_date_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_date, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_date, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_ne,
+  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_date, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_lt,
+  COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
+CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_date, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_le,
+  COMMUTATOR = OPERATOR(@extschema@.>=#), NEGATOR = OPERATOR(@extschema@.>#));
+CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_date, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_gt,
+  COMMUTATOR = OPERATOR(@extschema@.<#), NEGATOR = OPERATOR(@extschema@.<=#));
+CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_date, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_ge,
+  COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
+CREATE OPERATOR CLASS @extschema@.encrypted_date_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_date USING btree AS
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_date_cmp(@extschema@.encrypted_date, @extschema@.encrypted_date);
+CREATE OPERATOR CLASS @extschema@.encrypted_date_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_date USING hash AS
+  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_date_hash(@extschema@.encrypted_date);
 
 -- encrypted_timestamptz: timestamps with time zone, stored encrypted.
 CREATE TYPE @extschema@.encrypted_timestamptz;
@@ -271,5 +604,42 @@ CREATE FUNCTION @extschema@.encrypted_timestamptz(@extschema@.encrypted_timestam
 CREATE CAST (@extschema@.encrypted_timestamptz AS @extschema@.encrypted_timestamptz) WITH FUNCTION @extschema@.encrypted_timestamptz(@extschema@.encrypted_timestamptz, integer, boolean) AS IMPLICIT;
 CREATE CAST (timestamp with time zone AS @extschema@.encrypted_timestamptz) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_timestamptz AS timestamp with time zone) WITH INOUT;
+-- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
+-- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
+-- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::timestamp with time zone for
+-- plaintext order.
+CREATE FUNCTION @extschema@.encrypted_timestamptz_eq(@extschema@.encrypted_timestamptz, @extschema@.encrypted_timestamptz) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_eq_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_ne(@extschema@.encrypted_timestamptz, @extschema@.encrypted_timestamptz) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_ne_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_lt(@extschema@.encrypted_timestamptz, @extschema@.encrypted_timestamptz) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_lt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_le(@extschema@.encrypted_timestamptz, @extschema@.encrypted_timestamptz) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_le_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_gt(@extschema@.encrypted_timestamptz, @extschema@.encrypted_timestamptz) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_gt_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_ge(@extschema@.encrypted_timestamptz, @extschema@.encrypted_timestamptz) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_ge_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_cmp(@extschema@.encrypted_timestamptz, @extschema@.encrypted_timestamptz) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_hash(@extschema@.encrypted_timestamptz) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_timestamptz, RIGHTARG = @extschema@.encrypted_timestamptz, FUNCTION = @extschema@.encrypted_timestamptz_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_timestamptz, RIGHTARG = @extschema@.encrypted_timestamptz, FUNCTION = @extschema@.encrypted_timestamptz_ne,
+  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_timestamptz, RIGHTARG = @extschema@.encrypted_timestamptz, FUNCTION = @extschema@.encrypted_timestamptz_lt,
+  COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
+CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_timestamptz, RIGHTARG = @extschema@.encrypted_timestamptz, FUNCTION = @extschema@.encrypted_timestamptz_le,
+  COMMUTATOR = OPERATOR(@extschema@.>=#), NEGATOR = OPERATOR(@extschema@.>#));
+CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_timestamptz, RIGHTARG = @extschema@.encrypted_timestamptz, FUNCTION = @extschema@.encrypted_timestamptz_gt,
+  COMMUTATOR = OPERATOR(@extschema@.<#), NEGATOR = OPERATOR(@extschema@.<=#));
+CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_timestamptz, RIGHTARG = @extschema@.encrypted_timestamptz, FUNCTION = @extschema@.encrypted_timestamptz_ge,
+  COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
+CREATE OPERATOR CLASS @extschema@.encrypted_timestamptz_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_timestamptz USING btree AS
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_timestamptz_cmp(@extschema@.encrypted_timestamptz, @extschema@.encrypted_timestamptz);
+CREATE OPERATOR CLASS @extschema@.encrypted_timestamptz_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_timestamptz USING hash AS
+  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_timestamptz_hash(@extschema@.encrypted_timestamptz);
 CREATE CAST (timestamp without time zone AS @extschema@.encrypted_timestamptz) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (date AS @extschema@.encrypted_timestamptz) WITH INOUT AS ASSIGNMENT;

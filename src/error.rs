@@ -79,7 +79,7 @@ impl ColcryptError {
                  colcrypt.master_key_command to the new one, then restart"
             ),
             ColcryptError::InvalidKeyName => {
-                "key names must be 1 to 63 characters of a-z, 0-9 and _, starting with a letter or _".to_owned()
+                "key names must be 1 to 63 characters of a-z, 0-9 and _, starting with a letter or one _".to_owned()
             }
             ColcryptError::UnknownKey(name) => format!("colcrypt data key \"{name}\" does not exist"),
             ColcryptError::KeyExists(name) => format!("colcrypt data key \"{name}\" already exists"),

@@ -233,6 +233,28 @@ pub(crate) fn active(name: &str) -> Result<Rc<DataKey>> {
 
 /// The data key a column without a type modifier uses; created on first use.
 pub(crate) const DEFAULT_KEY: &str = "default";
+/// The key behind every blind index in the database (one key, so equality is consistent
+/// across columns and joins); created on first use, never rotated.
+pub(crate) const BLIND_INDEX_KEY: &str = "__blind_index";
+
+/// Bit 0 of a type modifier: the column stores a blind index (`encrypted_text(pii, searchable)`).
+pub(crate) const SEARCHABLE: i32 = 1;
+
+pub(crate) fn blind_index_key() -> Result<Rc<DataKey>> {
+    active_or_create(BLIND_INDEX_KEY)
+}
+
+/// colcrypt's own keys come into being on first use.
+fn active_or_create(name: &str) -> Result<Rc<DataKey>> {
+    match active(name) {
+        Err(ColcryptError::UnknownKey(_)) => {
+            crate::server_keys::create_key_unchecked(name)?;
+            refresh();
+            active(name)
+        }
+        other => other,
+    }
+}
 
 thread_local! {
     /// typmod → key name, from colcrypt.key_names. Entries are only ever added.
@@ -263,6 +285,7 @@ pub(crate) fn register_key_name(name: &str) -> Result<i32> {
 }
 
 pub(crate) fn key_name_for_typmod(typmod: i32) -> Result<Option<String>> {
+    let typmod = typmod & !SEARCHABLE;
     if let Some(n) = KEY_NAMES.with(|m| m.borrow().get(&typmod).cloned()) {
         return Ok(Some(n));
     }
@@ -286,14 +309,7 @@ pub(crate) fn key_name_for_typmod(typmod: i32) -> Result<Option<String>> {
 /// created on first use so that a column without a modifier never means plaintext.
 pub(crate) fn for_typmod(typmod: i32) -> Result<Rc<DataKey>> {
     if typmod < 0 {
-        return match active(DEFAULT_KEY) {
-            Err(ColcryptError::UnknownKey(_)) => {
-                crate::server_keys::create_key_impl(DEFAULT_KEY)?;
-                refresh();
-                active(DEFAULT_KEY)
-            }
-            other => other,
-        };
+        return active_or_create(DEFAULT_KEY);
     }
     let name = key_name_for_typmod(typmod)?.ok_or(ColcryptError::UnknownTypmod(typmod))?;
     active(&name)

@@ -15,10 +15,12 @@ fn context_bytes(context: Option<&str>) -> &[u8] {
 }
 
 /// Key names double as type modifiers (`encrypted_text(pii)`), so they are plain identifiers.
+/// Names starting with `__` are colcrypt's own (the blind index key).
 pub(crate) fn check_name(name: &str) -> Result<()> {
     let ok = (1..=63).contains(&name.len())
         && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        && !name.as_bytes()[0].is_ascii_digit();
+        && !name.as_bytes()[0].is_ascii_digit()
+        && !name.starts_with("__");
     if ok { Ok(()) } else { Err(ColcryptError::InvalidKeyName) }
 }
 
@@ -55,6 +57,11 @@ fn check_master_matches(client: &pgrx::spi::SpiClient<'_>) -> Result<()> {
 
 pub(crate) fn create_key_impl(name: &str) -> Result<i32> {
     check_name(name)?;
+    create_key_unchecked(name)
+}
+
+/// Creates a key without the user name rules, for colcrypt's own keys.
+pub(crate) fn create_key_unchecked(name: &str) -> Result<i32> {
     master_key::current()?;
     let id = as_key_table_owner(|| {
         Spi::connect_mut(|client| {
@@ -130,6 +137,7 @@ fn rotate_key(name: &str) -> i32 {
 }
 
 fn destroy_key_impl(name: &str) -> Result<i64> {
+    check_name(name)?;
     let n = as_key_table_owner(|| {
         Spi::connect_mut(|client| {
             let t = client.update(

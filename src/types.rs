@@ -12,7 +12,7 @@ use std::ffi::{CStr, CString};
 
 use colcrypt_core::binding::type_context;
 use colcrypt_core::wrap::envelope_commitment;
-use colcrypt_core::Error as CoreError;
+use colcrypt_core::{Error as CoreError, BLIND_INDEX_LEN};
 use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
 use pgrx::pg_sys;
 use pgrx::prelude::*;
@@ -94,12 +94,66 @@ fn plain_out(spec: &TypeSpec, plaintext: &[u8]) -> CString {
     }
 }
 
+/// A searchable column's values start with this tag and their blind index, then the envelope.
+const INDEXED_TAG: &[u8; 2] = b"CI";
+const INDEXED_PREFIX_LEN: usize = 2 + BLIND_INDEX_LEN;
+
+/// (blind index if the value carries one, envelope).
+fn split(datum: &[u8]) -> (Option<[u8; BLIND_INDEX_LEN]>, &[u8]) {
+    if datum.len() >= INDEXED_PREFIX_LEN && datum[..2] == INDEXED_TAG[..] {
+        let mut idx = [0u8; BLIND_INDEX_LEN];
+        idx.copy_from_slice(&datum[2..INDEXED_PREFIX_LEN]);
+        (Some(idx), &datum[INDEXED_PREFIX_LEN..])
+    } else {
+        (None, datum)
+    }
+}
+
+fn with_index(idx: [u8; BLIND_INDEX_LEN], envelope: Vec<u8>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(INDEXED_PREFIX_LEN + envelope.len());
+    out.extend_from_slice(INDEXED_TAG);
+    out.extend_from_slice(&idx);
+    out.extend_from_slice(&envelope);
+    out
+}
+
+fn blind_index(spec: &TypeSpec, plaintext: &[u8]) -> Result<[u8; BLIND_INDEX_LEN]> {
+    Ok(keyring::blind_index_key()?.cipher()?.blind_index(&type_context(spec.name), plaintext))
+}
+
+fn searchable(typmod: i32) -> bool {
+    typmod >= 0 && typmod & keyring::SEARCHABLE != 0
+}
+
+thread_local! {
+    /// The last envelope whose blind index was computed, so comparing a column with one literal
+    /// decrypts the literal once, not once per row.
+    static LAST_INDEXED: std::cell::RefCell<Option<(Vec<u8>, [u8; BLIND_INDEX_LEN])>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The blind index of any value: stored in searchable columns, computed (by decrypting)
+/// for others, so equality is the same relation whichever way a value was stored.
+pub(crate) fn index_of(spec: &TypeSpec, datum: &[u8]) -> [u8; BLIND_INDEX_LEN] {
+    let (idx, envelope) = split(datum);
+    if let Some(idx) = idx {
+        return idx;
+    }
+    if let Some(idx) = LAST_INDEXED.with(|c| c.borrow().as_ref().filter(|(e, _)| e == envelope).map(|(_, i)| *i)) {
+        return idx;
+    }
+    let plaintext = zeroize::Zeroizing::new(open(spec, datum).or_raise());
+    let idx = blind_index(spec, &plaintext).or_raise();
+    LAST_INDEXED.with(|c| *c.borrow_mut() = Some((envelope.to_vec(), idx)));
+    idx
+}
+
 fn seal(spec: &TypeSpec, typmod: i32, plaintext: &[u8]) -> Result<Vec<u8>> {
     let key = keyring::for_typmod(typmod)?;
     Ok(key.cipher()?.seal(plaintext, &type_context(spec.name))?)
 }
 
-fn open(spec: &TypeSpec, envelope: &[u8]) -> Result<Vec<u8>> {
+fn open(spec: &TypeSpec, datum: &[u8]) -> Result<Vec<u8>> {
+    let (_, envelope) = split(datum);
     let key = keyring::by_fingerprint(&envelope_commitment(envelope)?)?;
     Ok(key.cipher()?.open(envelope, &type_context(spec.name))?)
 }
@@ -111,7 +165,7 @@ fn envelope_literal(input: &CStr) -> Result<Vec<u8>> {
     let bytes = hex::decode(hex_part).map_err(|_| ColcryptError::Core(CoreError::NotAnEnvelope))?;
     // Structure only: stored as given and authenticated when read (a restore loads tables
     // before the key table, so the key may not be there yet).
-    envelope_commitment(&bytes)?;
+    envelope_commitment(split(&bytes).1)?;
     Ok(bytes)
 }
 
@@ -120,7 +174,11 @@ pub(crate) fn type_in(spec: &TypeSpec, input: &CStr, typmod: i32) -> Vec<u8> {
         return envelope_literal(input).or_raise();
     }
     let plaintext = zeroize::Zeroizing::new(plain_in(spec, input));
-    seal(spec, typmod, &plaintext).or_raise()
+    let envelope = seal(spec, typmod, &plaintext).or_raise();
+    if searchable(typmod) {
+        return with_index(blind_index(spec, &plaintext).or_raise(), envelope);
+    }
+    envelope
 }
 
 pub(crate) fn type_out(spec: &TypeSpec, value: &[u8]) -> CString {
@@ -144,29 +202,37 @@ pub(crate) fn type_recv(spec: &TypeSpec, mut buf: Internal, typmod: i32) -> Vec<
     coerce(spec, &bytes, typmod, true).or_raise()
 }
 
+/// Binary output is the envelope alone; a searchable column's blind index stays in the server.
 pub(crate) fn type_send(value: &[u8]) -> Vec<u8> {
-    value.to_vec()
+    split(value).1.to_vec()
 }
 
-/// Applies a column's type modifier to a value: a value already under that key is kept as it
-/// is (one layer, no re-encryption); any other is opened and sealed under the column's key.
-/// Without a modifier (-1) the value keeps its key. `verify` opens the value even when it is
-/// kept, for bytes that came from outside (binary input).
-fn coerce(spec: &TypeSpec, value: &[u8], typmod: i32, verify: bool) -> Result<Vec<u8>> {
-    let current = keyring::by_fingerprint(&envelope_commitment(value)?)?;
-    let target = match typmod {
-        t if t < 0 => None,
-        t => Some(keyring::key_name_for_typmod(t)?.ok_or(ColcryptError::UnknownTypmod(t))?),
-    };
-    let keep = target.as_deref().is_none_or(|name| name == current.name);
-    if keep && !verify {
-        return Ok(value.to_vec());
+/// Applies a column's type modifier to a value: a value already under that key keeps its
+/// envelope (one layer, no re-encryption); any other is opened and sealed under the column's
+/// key. A searchable column's values carry a blind index, others none. Without a modifier (-1)
+/// the value is kept as it is. `verify` opens the value even when it is kept, for bytes that
+/// came from outside (binary input).
+fn coerce(spec: &TypeSpec, datum: &[u8], typmod: i32, verify: bool) -> Result<Vec<u8>> {
+    let (idx, envelope) = split(datum);
+    let current = keyring::by_fingerprint(&envelope_commitment(envelope)?)?;
+    if typmod < 0 {
+        if verify {
+            current.cipher()?.open(envelope, &type_context(spec.name))?;
+        }
+        return Ok(datum.to_vec());
     }
-    let plaintext = zeroize::Zeroizing::new(current.cipher()?.open(value, &type_context(spec.name))?);
-    if keep {
-        return Ok(value.to_vec());
+    let target = keyring::key_name_for_typmod(typmod)?.ok_or(ColcryptError::UnknownTypmod(typmod))?;
+    let same_key = target == current.name;
+    let wants_index = searchable(typmod);
+    if same_key && !verify && wants_index == idx.is_some() {
+        return Ok(datum.to_vec());
     }
-    seal(spec, typmod, &plaintext)
+    if same_key && !verify && !wants_index {
+        return Ok(envelope.to_vec());
+    }
+    let plaintext = zeroize::Zeroizing::new(current.cipher()?.open(envelope, &type_context(spec.name))?);
+    let envelope = if same_key { envelope.to_vec() } else { seal(spec, typmod, &plaintext)? };
+    Ok(if wants_index { with_index(blind_index(spec, &plaintext)?, envelope) } else { envelope })
 }
 
 pub(crate) fn type_coerce(spec: &TypeSpec, value: &[u8], typmod: i32) -> Vec<u8> {
@@ -176,25 +242,41 @@ pub(crate) fn type_coerce(spec: &TypeSpec, value: &[u8], typmod: i32) -> Vec<u8>
 /// Shared by all types: `encrypted_text(pii)` → the key name's type modifier.
 #[pg_extern(sql = false)]
 fn encrypted_typmod_in(mods: pgrx::Array<&CStr>) -> i32 {
-    let names: Vec<Option<&CStr>> = mods.iter().collect();
-    let [Some(name)] = names.as_slice() else {
-        ereport!(PgLogLevel::ERROR, PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-            "colcrypt encrypted types take one type modifier: the data key name, as in encrypted_text(pii)");
-        unreachable!()
+    let mods: Vec<&str> = mods.iter().map(|m| m.and_then(|c| c.to_str().ok()).unwrap_or("")).collect();
+    let (name, flags) = match mods.as_slice() {
+        [name] => (*name, 0),
+        [name, "searchable"] => (*name, keyring::SEARCHABLE),
+        _ => {
+            ereport!(PgLogLevel::ERROR, PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                "colcrypt encrypted types take a data key name and optionally searchable, as in encrypted_text(pii) or encrypted_text(pii, searchable)");
+            unreachable!()
+        }
     };
-    let name = name.to_str().unwrap_or_default();
     check_name(name).or_raise();
-    keyring::register_key_name(name).or_raise()
+    keyring::register_key_name(name).or_raise() | flags
 }
 
 #[pg_extern(sql = false)]
 fn encrypted_typmod_out(typmod: i32) -> CString {
-    let name = keyring::key_name_for_typmod(typmod).or_raise().unwrap_or_else(|| typmod.to_string());
-    CString::new(format!("({name})")).expect("key names have no NUL")
+    let name = keyring::key_name_for_typmod(typmod).or_raise().unwrap_or_else(|| (typmod & !keyring::SEARCHABLE).to_string());
+    let flags = if searchable(typmod) { ", searchable" } else { "" };
+    CString::new(format!("({name}{flags})")).expect("key names have no NUL")
+}
+
+fn compare(spec: &TypeSpec, a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    index_of(spec, a).cmp(&index_of(spec, b))
+}
+
+/// The blind index is already uniformly random: its first bytes serve as the hash.
+fn hash_of(spec: &TypeSpec, a: &[u8]) -> i32 {
+    let i = index_of(spec, a);
+    i32::from_be_bytes([i[0], i[1], i[2], i[3]])
 }
 
 macro_rules! encrypted_type {
-    ($name:literal, $plain:ident, $family:ident, $spec:ident, $in:ident, $out:ident, $recv:ident, $send:ident, $coerce:ident) => {
+    ($name:literal, $plain:ident, $family:ident, $spec:ident,
+     [$in:ident, $out:ident, $recv:ident, $send:ident, $coerce:ident,
+      $eq:ident, $ne:ident, $lt:ident, $le:ident, $gt:ident, $ge:ident, $cmp:ident, $hash:ident]) => {
         static $spec: TypeSpec = TypeSpec { name: $name, plain_oid: pg_sys::BuiltinOid::$plain, plain: Plain::$family };
 
         #[pg_extern(sql = false)]
@@ -221,16 +303,44 @@ macro_rules! encrypted_type {
         fn $coerce(value: &[u8], typmod: i32, _explicit: bool) -> Vec<u8> {
             type_coerce(&$spec, value, typmod)
         }
+
+        // Equality and a consistent (not plaintext) order through blind indexes.
+        #[pg_extern(sql = false)]
+        fn $eq(a: &[u8], b: &[u8]) -> bool { compare(&$spec, a, b).is_eq() }
+        #[pg_extern(sql = false)]
+        fn $ne(a: &[u8], b: &[u8]) -> bool { compare(&$spec, a, b).is_ne() }
+        #[pg_extern(sql = false)]
+        fn $lt(a: &[u8], b: &[u8]) -> bool { compare(&$spec, a, b).is_lt() }
+        #[pg_extern(sql = false)]
+        fn $le(a: &[u8], b: &[u8]) -> bool { compare(&$spec, a, b).is_le() }
+        #[pg_extern(sql = false)]
+        fn $gt(a: &[u8], b: &[u8]) -> bool { compare(&$spec, a, b).is_gt() }
+        #[pg_extern(sql = false)]
+        fn $ge(a: &[u8], b: &[u8]) -> bool { compare(&$spec, a, b).is_ge() }
+        #[pg_extern(sql = false)]
+        fn $cmp(a: &[u8], b: &[u8]) -> i32 { compare(&$spec, a, b) as i32 }
+        #[pg_extern(sql = false)]
+        fn $hash(a: &[u8]) -> i32 { hash_of(&$spec, a) }
     };
 }
 
-encrypted_type!("encrypted_text", TEXTOID, Text, TEXT, encrypted_text_in, encrypted_text_out, encrypted_text_recv, encrypted_text_send, encrypted_text_coerce);
-encrypted_type!("encrypted_bytea", BYTEAOID, Binary, BYTEA, encrypted_bytea_in, encrypted_bytea_out, encrypted_bytea_recv, encrypted_bytea_send, encrypted_bytea_coerce);
-encrypted_type!("encrypted_jsonb", JSONBOID, Text, JSONB, encrypted_jsonb_in, encrypted_jsonb_out, encrypted_jsonb_recv, encrypted_jsonb_send, encrypted_jsonb_coerce);
-encrypted_type!("encrypted_int4", INT4OID, Binary, INT4, encrypted_int4_in, encrypted_int4_out, encrypted_int4_recv, encrypted_int4_send, encrypted_int4_coerce);
-encrypted_type!("encrypted_int8", INT8OID, Binary, INT8, encrypted_int8_in, encrypted_int8_out, encrypted_int8_recv, encrypted_int8_send, encrypted_int8_coerce);
-encrypted_type!("encrypted_numeric", NUMERICOID, Binary, NUMERIC, encrypted_numeric_in, encrypted_numeric_out, encrypted_numeric_recv, encrypted_numeric_send, encrypted_numeric_coerce);
-encrypted_type!("encrypted_float8", FLOAT8OID, Binary, FLOAT8, encrypted_float8_in, encrypted_float8_out, encrypted_float8_recv, encrypted_float8_send, encrypted_float8_coerce);
-encrypted_type!("encrypted_bool", BOOLOID, Binary, BOOL, encrypted_bool_in, encrypted_bool_out, encrypted_bool_recv, encrypted_bool_send, encrypted_bool_coerce);
-encrypted_type!("encrypted_date", DATEOID, Binary, DATE, encrypted_date_in, encrypted_date_out, encrypted_date_recv, encrypted_date_send, encrypted_date_coerce);
-encrypted_type!("encrypted_timestamptz", TIMESTAMPTZOID, Binary, TIMESTAMPTZ, encrypted_timestamptz_in, encrypted_timestamptz_out, encrypted_timestamptz_recv, encrypted_timestamptz_send, encrypted_timestamptz_coerce);
+encrypted_type!("encrypted_text", TEXTOID, Text, TEXT,
+    [encrypted_text_in, encrypted_text_out, encrypted_text_recv, encrypted_text_send, encrypted_text_coerce, encrypted_text_eq, encrypted_text_ne, encrypted_text_lt, encrypted_text_le, encrypted_text_gt, encrypted_text_ge, encrypted_text_cmp, encrypted_text_hash]);
+encrypted_type!("encrypted_bytea", BYTEAOID, Binary, BYTEA,
+    [encrypted_bytea_in, encrypted_bytea_out, encrypted_bytea_recv, encrypted_bytea_send, encrypted_bytea_coerce, encrypted_bytea_eq, encrypted_bytea_ne, encrypted_bytea_lt, encrypted_bytea_le, encrypted_bytea_gt, encrypted_bytea_ge, encrypted_bytea_cmp, encrypted_bytea_hash]);
+encrypted_type!("encrypted_jsonb", JSONBOID, Text, JSONB,
+    [encrypted_jsonb_in, encrypted_jsonb_out, encrypted_jsonb_recv, encrypted_jsonb_send, encrypted_jsonb_coerce, encrypted_jsonb_eq, encrypted_jsonb_ne, encrypted_jsonb_lt, encrypted_jsonb_le, encrypted_jsonb_gt, encrypted_jsonb_ge, encrypted_jsonb_cmp, encrypted_jsonb_hash]);
+encrypted_type!("encrypted_int4", INT4OID, Binary, INT4,
+    [encrypted_int4_in, encrypted_int4_out, encrypted_int4_recv, encrypted_int4_send, encrypted_int4_coerce, encrypted_int4_eq, encrypted_int4_ne, encrypted_int4_lt, encrypted_int4_le, encrypted_int4_gt, encrypted_int4_ge, encrypted_int4_cmp, encrypted_int4_hash]);
+encrypted_type!("encrypted_int8", INT8OID, Binary, INT8,
+    [encrypted_int8_in, encrypted_int8_out, encrypted_int8_recv, encrypted_int8_send, encrypted_int8_coerce, encrypted_int8_eq, encrypted_int8_ne, encrypted_int8_lt, encrypted_int8_le, encrypted_int8_gt, encrypted_int8_ge, encrypted_int8_cmp, encrypted_int8_hash]);
+encrypted_type!("encrypted_numeric", NUMERICOID, Binary, NUMERIC,
+    [encrypted_numeric_in, encrypted_numeric_out, encrypted_numeric_recv, encrypted_numeric_send, encrypted_numeric_coerce, encrypted_numeric_eq, encrypted_numeric_ne, encrypted_numeric_lt, encrypted_numeric_le, encrypted_numeric_gt, encrypted_numeric_ge, encrypted_numeric_cmp, encrypted_numeric_hash]);
+encrypted_type!("encrypted_float8", FLOAT8OID, Binary, FLOAT8,
+    [encrypted_float8_in, encrypted_float8_out, encrypted_float8_recv, encrypted_float8_send, encrypted_float8_coerce, encrypted_float8_eq, encrypted_float8_ne, encrypted_float8_lt, encrypted_float8_le, encrypted_float8_gt, encrypted_float8_ge, encrypted_float8_cmp, encrypted_float8_hash]);
+encrypted_type!("encrypted_bool", BOOLOID, Binary, BOOL,
+    [encrypted_bool_in, encrypted_bool_out, encrypted_bool_recv, encrypted_bool_send, encrypted_bool_coerce, encrypted_bool_eq, encrypted_bool_ne, encrypted_bool_lt, encrypted_bool_le, encrypted_bool_gt, encrypted_bool_ge, encrypted_bool_cmp, encrypted_bool_hash]);
+encrypted_type!("encrypted_date", DATEOID, Binary, DATE,
+    [encrypted_date_in, encrypted_date_out, encrypted_date_recv, encrypted_date_send, encrypted_date_coerce, encrypted_date_eq, encrypted_date_ne, encrypted_date_lt, encrypted_date_le, encrypted_date_gt, encrypted_date_ge, encrypted_date_cmp, encrypted_date_hash]);
+encrypted_type!("encrypted_timestamptz", TIMESTAMPTZOID, Binary, TIMESTAMPTZ,
+    [encrypted_timestamptz_in, encrypted_timestamptz_out, encrypted_timestamptz_recv, encrypted_timestamptz_send, encrypted_timestamptz_coerce, encrypted_timestamptz_eq, encrypted_timestamptz_ne, encrypted_timestamptz_lt, encrypted_timestamptz_le, encrypted_timestamptz_gt, encrypted_timestamptz_ge, encrypted_timestamptz_cmp, encrypted_timestamptz_hash]);

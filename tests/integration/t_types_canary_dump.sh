@@ -15,6 +15,9 @@ sql "$C" postgres "CREATE DATABASE app" >/dev/null
 q "CREATE EXTENSION colcrypt" >/dev/null
 q "SELECT colcrypt.create_key('pii')" >/dev/null
 q "CREATE TABLE t (id int PRIMARY KEY, v colcrypt.encrypted_text(pii), j colcrypt.encrypted_jsonb(pii), b colcrypt.encrypted_bytea(pii), d colcrypt.encrypted_text)"
+# A searchable column with a UNIQUE index: the index holds blind indexes and envelopes only.
+q "CREATE TABLE s (id int, v colcrypt.encrypted_text(pii, searchable) UNIQUE)"
+q "INSERT INTO s SELECT i, '$CANARY searchable ' || i FROM generate_series(1, 500) i"
 q "INSERT INTO t (id, v) VALUES (1, '$CANARY literal')"
 q "PREPARE p(int, text) AS INSERT INTO t (id, v) VALUES (\$1, \$2); EXECUTE p(2, '$CANARY parameter')"
 q "INSERT INTO t (id, v) VALUES (3, '$CANARY cast'::colcrypt.encrypted_text(pii))"
@@ -27,6 +30,7 @@ q "CREATE TABLE control (s text)"; q "INSERT INTO control VALUES ('$CONTROL')"
 q "CHECKPOINT"
 assert_eq "rows" 206 "$(q "SELECT count(*) FROM t")"
 assert_eq "all decrypt" 206 "$(q "SELECT count(*) FROM t WHERE v::text LIKE '$CANARY%'")"
+assert_eq "found through the index" 1 "$(sql "$C" app "SET search_path = public, colcrypt; SET enable_seqscan = off; SELECT id FROM s WHERE v = '$CANARY searchable 1'" | tail -n 1)"
 grep -rqa "$CONTROL" "$C/data" || { echo "control plaintext not found on disk: the search is broken"; exit 1; }
 if found=$(grep -rla "$CANARY" "$C/data"); then echo "canary plaintext on disk in: $found"; exit 1; fi
 

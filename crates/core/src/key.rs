@@ -23,6 +23,10 @@ pub const KEY_LEN: usize = 32;
 const INFO_ENC: &[u8] = b"colcrypt v1 aes-256-gcm key";
 const INFO_COMMIT: &[u8] = b"colcrypt v1 key commitment";
 const INFO_SUBKEY: &[u8] = b"colcrypt v1 suite 2 subkey ";
+const INFO_BLIND_INDEX: &[u8] = b"colcrypt v1 blind index";
+
+/// Length of a blind index value (docs/FORMAT.md, "Blind index").
+pub const BLIND_INDEX_LEN: usize = 16;
 
 /// A 32-byte key. Zeroized on drop; its bytes never appear in Debug output.
 #[derive(Clone)]
@@ -209,11 +213,18 @@ pub struct DataKeyCipher {
     sealer: RefCell<Option<Sealer>>,
     subkeys: RefCell<SubkeyCache>,
     budget: u64,
+    blind_key: std::cell::OnceCell<Zeroizing<[u8; 32]>>,
 }
 
 impl DataKeyCipher {
     pub fn new(key: &Key) -> Self {
-        DataKeyCipher { cipher: Cipher::new(key), sealer: RefCell::new(None), subkeys: RefCell::default(), budget: SUBKEY_BUDGET }
+        DataKeyCipher {
+            cipher: Cipher::new(key),
+            sealer: RefCell::new(None),
+            subkeys: RefCell::default(),
+            budget: SUBKEY_BUDGET,
+            blind_key: std::cell::OnceCell::new(),
+        }
     }
 
     /// A smaller per-salt budget, to test the switch to a new salt.
@@ -254,6 +265,27 @@ impl DataKeyCipher {
 
     pub fn open_text(&self, envelope: &[u8], context: &[u8]) -> Result<String, Error> {
         into_text(self.open(envelope, context)?)
+    }
+
+    /// Keyed blind index of a plaintext: equal (context, plaintext) pairs give equal values and
+    /// nothing else is learned without the key (docs/FORMAT.md, "Blind index").
+    pub fn blind_index(&self, context: &[u8], plaintext: &[u8]) -> [u8; BLIND_INDEX_LEN] {
+        use hmac::{Mac, SimpleHmac};
+        let key = self.blind_key.get_or_init(|| {
+            let hk = Hkdf::<Sha256>::from_prk(self.cipher.prk.as_slice()).expect("32 bytes is a valid SHA-256 PRK");
+            let mut k = Zeroizing::new([0u8; 32]);
+            hk.expand(INFO_BLIND_INDEX, k.as_mut_slice()).expect("32 bytes is a valid HKDF output length");
+            k
+        });
+        let mut mac = <SimpleHmac<Sha256> as Mac>::new_from_slice(key.as_slice()).expect("HMAC takes any key length");
+        // Length-prefix the context so (context, plaintext) splits are unambiguous.
+        mac.update(&(context.len() as u64).to_be_bytes());
+        mac.update(context);
+        mac.update(plaintext);
+        let full = mac.finalize().into_bytes();
+        let mut out = [0u8; BLIND_INDEX_LEN];
+        out.copy_from_slice(&full[..BLIND_INDEX_LEN]);
+        out
     }
 }
 

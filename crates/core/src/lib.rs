@@ -13,7 +13,7 @@ pub mod wrap;
 
 pub use envelope::{info, EnvelopeInfo, ENVELOPE_OVERHEAD, ENVELOPE_OVERHEAD_SUITE_2, HEADER_LEN, HEADER_LEN_SUITE_2, TAG_LEN};
 pub use error::Error;
-pub use key::{gen_key_bytes, Cipher, DataKeyCipher, Key, KEY_LEN, SUBKEY_BUDGET};
+pub use key::{gen_key_bytes, Cipher, DataKeyCipher, Key, BLIND_INDEX_LEN, KEY_LEN, SUBKEY_BUDGET};
 
 #[cfg(feature = "test-vectors")]
 pub use aead::raw as aead_raw;

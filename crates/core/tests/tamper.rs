@@ -192,3 +192,29 @@ mod suite2 {
         }
     }
 }
+
+mod blind_index {
+    use colcrypt_core::{DataKeyCipher, Key};
+
+    fn dk(b: u8) -> DataKeyCipher {
+        DataKeyCipher::new(&Key::from_slice(&[b; 32]).unwrap())
+    }
+
+    #[test]
+    fn equal_inputs_equal_index_and_nothing_else() {
+        let k = dk(1);
+        assert_eq!(k.blind_index(b"t", b"alice"), dk(1).blind_index(b"t", b"alice"));
+        assert_ne!(k.blind_index(b"t", b"alice"), k.blind_index(b"t", b"alicf"));
+        assert_ne!(k.blind_index(b"t", b"alice"), k.blind_index(b"u", b"alice"), "the type is bound");
+        assert_ne!(k.blind_index(b"ab", b"c"), k.blind_index(b"a", b"bc"), "context and plaintext do not run together");
+        assert_ne!(k.blind_index(b"t", b"alice"), dk(2).blind_index(b"t", b"alice"), "keyed");
+        assert!(!k.blind_index(b"t", b"alice").windows(5).any(|w| w == b"alice"));
+    }
+
+    #[test]
+    fn pinned_value() {
+        // HMAC-SHA256(HKDF-Expand(K, "colcrypt v1 blind index", 32), be64(len ctx) || ctx || pt)[..16],
+        // computed with Python's hmac/hashlib for K = 32 bytes of 0x01.
+        assert_eq!(hex::encode(dk(1).blind_index(b"t", b"alice")), "3c96590f1361a39d6eb1d0974787f6d8");
+    }
+}

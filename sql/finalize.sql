@@ -20,13 +20,24 @@ COMMENT ON FUNCTION @extschema@.decrypt_text(bytea, bytea, text) IS
 COMMENT ON FUNCTION @extschema@.envelope_info(bytea) IS
   'envelope_info(ciphertext): version, algorithm and key id read from the envelope header (never key or plaintext bytes). It does not authenticate the value.';
 
+CREATE FUNCTION @extschema@.deny_plaintext(key_name text, role regrole) RETURNS void
+  AS 'MODULE_PATHNAME', 'deny_plaintext_wrapper' LANGUAGE C STRICT VOLATILE;
+CREATE FUNCTION @extschema@.allow_plaintext(key_name text, role regrole) RETURNS void
+  AS 'MODULE_PATHNAME', 'allow_plaintext_wrapper' LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION @extschema@.deny_plaintext(text, regrole) IS
+  'deny_plaintext(key_name, role): members of role get a permission error instead of the plaintext of values under the key (columns, server_decrypt). Ciphertext (colcrypt.ciphertext_io) stays readable. Role colcrypt_key_admin.';
+COMMENT ON FUNCTION @extschema@.allow_plaintext(text, regrole) IS
+  'allow_plaintext(key_name, role): undoes deny_plaintext. Role colcrypt_key_admin.';
+
 -- Everyone may call the client-supplied-key functions; server-managed keys need a role.
 GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
 
 REVOKE EXECUTE ON FUNCTION @extschema@.create_key(text), @extschema@.rotate_key(text), @extschema@.destroy_key(text),
-  @extschema@.rotate_master_key(), @extschema@.master_key_info() FROM PUBLIC;
+  @extschema@.rotate_master_key(), @extschema@.master_key_info(),
+  @extschema@.deny_plaintext(text, regrole), @extschema@.allow_plaintext(text, regrole) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION @extschema@.create_key(text), @extschema@.rotate_key(text), @extschema@.destroy_key(text),
-  @extschema@.rotate_master_key(), @extschema@.master_key_info() TO colcrypt_key_admin;
+  @extschema@.rotate_master_key(), @extschema@.master_key_info(),
+  @extschema@.deny_plaintext(text, regrole), @extschema@.allow_plaintext(text, regrole) TO colcrypt_key_admin;
 
 REVOKE EXECUTE ON FUNCTION @extschema@.server_encrypt(text, bytea, text), @extschema@.server_decrypt(bytea, text),
   @extschema@.server_encrypt_text(text, text, text), @extschema@.server_decrypt_text(bytea, text) FROM PUBLIC;

@@ -84,10 +84,51 @@ CREATE OPERATOR CLASS @extschema@.{t}_blind_ops DEFAULT FOR TYPE @extschema@.{t}
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.{t}_cmp(@extschema@.{t}, @extschema@.{t});
 CREATE OPERATOR CLASS @extschema@.{t}_blind_hash_ops DEFAULT FOR TYPE @extschema@.{t} USING hash AS
   OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.{t}_hash(@extschema@.{t});
+-- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
+CREATE FUNCTION @extschema@.needs_reseal(@extschema@.{t}) RETURNS boolean
+  AS 'MODULE_PATHNAME', '{t}_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.reseal(@extschema@.{t}) RETURNS @extschema@.{t}
+  AS 'MODULE_PATHNAME', '{t}_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.{t}) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
+COMMENT ON FUNCTION @extschema@.reseal(@extschema@.{t}) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 """
 
 
 EXTRA_CAST = "CREATE CAST ({src} AS @extschema@.{t}) WITH INOUT AS ASSIGNMENT;\n"
+
+
+TAIL = """
+-- Moves a column's values to the newest version of their key after colcrypt.rotate_key, in
+-- batches of blocks that each commit: other sessions keep reading and writing, and a run that
+-- is stopped can simply be started again. Progress is reported as NOTICEs.
+CREATE PROCEDURE @extschema@.reencrypt(tbl regclass, col name, blocks_per_batch integer DEFAULT 64)
+LANGUAGE plpgsql AS $$
+DECLARE
+  nblocks bigint := pg_catalog.pg_relation_size(tbl) / pg_catalog.current_setting('block_size')::integer;
+  total bigint;
+  done bigint := 0;
+  n bigint;
+  b bigint := 0;
+BEGIN
+  IF blocks_per_batch < 1 THEN
+    RAISE EXCEPTION 'blocks_per_batch must be at least 1' USING ERRCODE = '22023';
+  END IF;
+  EXECUTE pg_catalog.format('SELECT count(*) FROM %s WHERE @extschema@.needs_reseal(%I)', tbl, col) INTO total;
+  RAISE NOTICE 'colcrypt.reencrypt %.%: % values to move to the newest key version', tbl, col, total;
+  WHILE b < nblocks LOOP
+    EXECUTE pg_catalog.format(
+      'UPDATE %s SET %I = @extschema@.reseal(%I) WHERE ctid >= ''(%s,0)''::tid AND ctid < ''(%s,0)''::tid AND @extschema@.needs_reseal(%I)',
+      tbl, col, col, b, b + blocks_per_batch, col);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    done := done + n;
+    b := b + blocks_per_batch;
+    RAISE NOTICE 'colcrypt.reencrypt %.%: % / % values done (block % of %)', tbl, col, done, total, least(b, nblocks), nblocks;
+    COMMIT;
+  END LOOP;
+END $$;
+COMMENT ON PROCEDURE @extschema@.reencrypt(regclass, name, integer) IS
+  'CALL colcrypt.reencrypt(table, column, blocks_per_batch DEFAULT 64): moves the column''s values to the newest version of their key after rotate_key, committing each batch; resumable, progress as NOTICEs.';
+"""
 
 
 def render():
@@ -95,7 +136,7 @@ def render():
     for t, p, w, extra in TYPES:
         out += TEMPLATE.format(t=t, plain=p, what=w)
         out += "".join(EXTRA_CAST.format(src=src, t=t) for src in extra)
-    return out
+    return out + TAIL
 
 
 def main():

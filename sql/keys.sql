@@ -53,3 +53,13 @@ CREATE TABLE @extschema@.key_names (
     name   text    NOT NULL UNIQUE
 );
 REVOKE ALL ON @extschema@.key_names FROM PUBLIC;
+
+-- Roles that may not read the plaintext of a key's values (colcrypt.deny_plaintext): they get a
+-- permission error instead. regrole, so pg_dump writes role names, not OIDs.
+CREATE TABLE @extschema@.plaintext_denials (
+    key_name text    NOT NULL,
+    role     regrole NOT NULL,
+    PRIMARY KEY (key_name, role)
+);
+REVOKE ALL ON @extschema@.plaintext_denials FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.plaintext_denials', '');

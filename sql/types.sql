@@ -69,6 +69,13 @@ CREATE OPERATOR CLASS @extschema@.encrypted_text_blind_ops DEFAULT FOR TYPE @ext
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_text_cmp(@extschema@.encrypted_text, @extschema@.encrypted_text);
 CREATE OPERATOR CLASS @extschema@.encrypted_text_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_text USING hash AS
   OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_text_hash(@extschema@.encrypted_text);
+-- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
+CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_text_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_text) RETURNS @extschema@.encrypted_text
+  AS 'MODULE_PATHNAME', 'encrypted_text_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_text) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
+COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_text) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 CREATE CAST (character varying AS @extschema@.encrypted_text) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (character AS @extschema@.encrypted_text) WITH INOUT AS ASSIGNMENT;
 
@@ -133,6 +140,13 @@ CREATE OPERATOR CLASS @extschema@.encrypted_bytea_blind_ops DEFAULT FOR TYPE @ex
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_bytea_cmp(@extschema@.encrypted_bytea, @extschema@.encrypted_bytea);
 CREATE OPERATOR CLASS @extschema@.encrypted_bytea_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_bytea USING hash AS
   OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_bytea_hash(@extschema@.encrypted_bytea);
+-- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
+CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_bytea) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_bytea) RETURNS @extschema@.encrypted_bytea
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_bytea) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
+COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_bytea) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 
 -- encrypted_jsonb: JSON documents, stored encrypted.
 CREATE TYPE @extschema@.encrypted_jsonb;
@@ -195,6 +209,13 @@ CREATE OPERATOR CLASS @extschema@.encrypted_jsonb_blind_ops DEFAULT FOR TYPE @ex
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_jsonb_cmp(@extschema@.encrypted_jsonb, @extschema@.encrypted_jsonb);
 CREATE OPERATOR CLASS @extschema@.encrypted_jsonb_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_jsonb USING hash AS
   OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_jsonb_hash(@extschema@.encrypted_jsonb);
+-- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
+CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_jsonb) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_jsonb) RETURNS @extschema@.encrypted_jsonb
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_jsonb) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
+COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_jsonb) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 CREATE CAST (json AS @extschema@.encrypted_jsonb) WITH INOUT AS ASSIGNMENT;
 
 -- encrypted_int4: 32-bit integers, stored encrypted.
@@ -258,6 +279,13 @@ CREATE OPERATOR CLASS @extschema@.encrypted_int4_blind_ops DEFAULT FOR TYPE @ext
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_int4_cmp(@extschema@.encrypted_int4, @extschema@.encrypted_int4);
 CREATE OPERATOR CLASS @extschema@.encrypted_int4_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_int4 USING hash AS
   OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_int4_hash(@extschema@.encrypted_int4);
+-- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
+CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_int4) RETURNS @extschema@.encrypted_int4
+  AS 'MODULE_PATHNAME', 'encrypted_int4_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_int4) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
+COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_int4) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 CREATE CAST (smallint AS @extschema@.encrypted_int4) WITH INOUT AS ASSIGNMENT;
 
 -- encrypted_int8: 64-bit integers, stored encrypted.
@@ -321,6 +349,13 @@ CREATE OPERATOR CLASS @extschema@.encrypted_int8_blind_ops DEFAULT FOR TYPE @ext
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_int8_cmp(@extschema@.encrypted_int8, @extschema@.encrypted_int8);
 CREATE OPERATOR CLASS @extschema@.encrypted_int8_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_int8 USING hash AS
   OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_int8_hash(@extschema@.encrypted_int8);
+-- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
+CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_int8) RETURNS @extschema@.encrypted_int8
+  AS 'MODULE_PATHNAME', 'encrypted_int8_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_int8) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
+COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_int8) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 CREATE CAST (smallint AS @extschema@.encrypted_int8) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (integer AS @extschema@.encrypted_int8) WITH INOUT AS ASSIGNMENT;
 
@@ -385,6 +420,13 @@ CREATE OPERATOR CLASS @extschema@.encrypted_numeric_blind_ops DEFAULT FOR TYPE @
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_numeric_cmp(@extschema@.encrypted_numeric, @extschema@.encrypted_numeric);
 CREATE OPERATOR CLASS @extschema@.encrypted_numeric_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_numeric USING hash AS
   OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_numeric_hash(@extschema@.encrypted_numeric);
+-- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
+CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_numeric) RETURNS @extschema@.encrypted_numeric
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_numeric) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
+COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_numeric) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 CREATE CAST (smallint AS @extschema@.encrypted_numeric) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (integer AS @extschema@.encrypted_numeric) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (bigint AS @extschema@.encrypted_numeric) WITH INOUT AS ASSIGNMENT;
@@ -450,6 +492,13 @@ CREATE OPERATOR CLASS @extschema@.encrypted_float8_blind_ops DEFAULT FOR TYPE @e
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_float8_cmp(@extschema@.encrypted_float8, @extschema@.encrypted_float8);
 CREATE OPERATOR CLASS @extschema@.encrypted_float8_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_float8 USING hash AS
   OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_float8_hash(@extschema@.encrypted_float8);
+-- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
+CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_float8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_float8) RETURNS @extschema@.encrypted_float8
+  AS 'MODULE_PATHNAME', 'encrypted_float8_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_float8) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
+COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_float8) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 CREATE CAST (smallint AS @extschema@.encrypted_float8) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (integer AS @extschema@.encrypted_float8) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (bigint AS @extschema@.encrypted_float8) WITH INOUT AS ASSIGNMENT;
@@ -517,6 +566,13 @@ CREATE OPERATOR CLASS @extschema@.encrypted_bool_blind_ops DEFAULT FOR TYPE @ext
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_bool_cmp(@extschema@.encrypted_bool, @extschema@.encrypted_bool);
 CREATE OPERATOR CLASS @extschema@.encrypted_bool_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_bool USING hash AS
   OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_bool_hash(@extschema@.encrypted_bool);
+-- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
+CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_bool) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bool_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_bool) RETURNS @extschema@.encrypted_bool
+  AS 'MODULE_PATHNAME', 'encrypted_bool_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_bool) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
+COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_bool) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 
 -- encrypted_date: dates, stored encrypted.
 CREATE TYPE @extschema@.encrypted_date;
@@ -579,6 +635,13 @@ CREATE OPERATOR CLASS @extschema@.encrypted_date_blind_ops DEFAULT FOR TYPE @ext
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_date_cmp(@extschema@.encrypted_date, @extschema@.encrypted_date);
 CREATE OPERATOR CLASS @extschema@.encrypted_date_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_date USING hash AS
   OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_date_hash(@extschema@.encrypted_date);
+-- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
+CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_date) RETURNS @extschema@.encrypted_date
+  AS 'MODULE_PATHNAME', 'encrypted_date_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_date) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
+COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_date) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 
 -- encrypted_timestamptz: timestamps with time zone, stored encrypted.
 CREATE TYPE @extschema@.encrypted_timestamptz;
@@ -641,5 +704,43 @@ CREATE OPERATOR CLASS @extschema@.encrypted_timestamptz_blind_ops DEFAULT FOR TY
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_timestamptz_cmp(@extschema@.encrypted_timestamptz, @extschema@.encrypted_timestamptz);
 CREATE OPERATOR CLASS @extschema@.encrypted_timestamptz_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_timestamptz USING hash AS
   OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_timestamptz_hash(@extschema@.encrypted_timestamptz);
+-- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
+CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_timestamptz) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_timestamptz) RETURNS @extschema@.encrypted_timestamptz
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_timestamptz) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
+COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_timestamptz) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 CREATE CAST (timestamp without time zone AS @extschema@.encrypted_timestamptz) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (date AS @extschema@.encrypted_timestamptz) WITH INOUT AS ASSIGNMENT;
+
+-- Moves a column's values to the newest version of their key after colcrypt.rotate_key, in
+-- batches of blocks that each commit: other sessions keep reading and writing, and a run that
+-- is stopped can simply be started again. Progress is reported as NOTICEs.
+CREATE PROCEDURE @extschema@.reencrypt(tbl regclass, col name, blocks_per_batch integer DEFAULT 64)
+LANGUAGE plpgsql AS $$
+DECLARE
+  nblocks bigint := pg_catalog.pg_relation_size(tbl) / pg_catalog.current_setting('block_size')::integer;
+  total bigint;
+  done bigint := 0;
+  n bigint;
+  b bigint := 0;
+BEGIN
+  IF blocks_per_batch < 1 THEN
+    RAISE EXCEPTION 'blocks_per_batch must be at least 1' USING ERRCODE = '22023';
+  END IF;
+  EXECUTE pg_catalog.format('SELECT count(*) FROM %s WHERE @extschema@.needs_reseal(%I)', tbl, col) INTO total;
+  RAISE NOTICE 'colcrypt.reencrypt %.%: % values to move to the newest key version', tbl, col, total;
+  WHILE b < nblocks LOOP
+    EXECUTE pg_catalog.format(
+      'UPDATE %s SET %I = @extschema@.reseal(%I) WHERE ctid >= ''(%s,0)''::tid AND ctid < ''(%s,0)''::tid AND @extschema@.needs_reseal(%I)',
+      tbl, col, col, b, b + blocks_per_batch, col);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    done := done + n;
+    b := b + blocks_per_batch;
+    RAISE NOTICE 'colcrypt.reencrypt %.%: % / % values done (block % of %)', tbl, col, done, total, least(b, nblocks), nblocks;
+    COMMIT;
+  END LOOP;
+END $$;
+COMMENT ON PROCEDURE @extschema@.reencrypt(regclass, name, integer) IS
+  'CALL colcrypt.reencrypt(table, column, blocks_per_batch DEFAULT 64): moves the column''s values to the newest version of their key after rotate_key, committing each batch; resumable, progress as NOTICEs.';

@@ -21,6 +21,8 @@ pub(crate) enum ColcryptError {
     KeyNameCollision(String, String),
     /// A column type modifier no key name was registered for.
     UnknownTypmod(i32),
+    /// The current role may not read this key's plaintext.
+    PlaintextDenied(String),
     /// Failure of colcrypt's own catalog queries.
     Internal(String),
 }
@@ -62,6 +64,7 @@ impl ColcryptError {
             ColcryptError::NoKeyForValue => ERRCODE_DATA_EXCEPTION,           // 22000
             ColcryptError::KeyNameCollision(..) => ERRCODE_DUPLICATE_OBJECT,  // 42710
             ColcryptError::UnknownTypmod(_) => ERRCODE_UNDEFINED_OBJECT,      // 42704
+            ColcryptError::PlaintextDenied(_) => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
             ColcryptError::Internal(_) => ERRCODE_INTERNAL_ERROR,             // XX000
         }
     }
@@ -94,6 +97,9 @@ impl ColcryptError {
             ),
             ColcryptError::UnknownTypmod(t) => {
                 format!("no colcrypt data key name is registered for type modifier {t}")
+            }
+            ColcryptError::PlaintextDenied(name) => {
+                format!("permission denied to read the plaintext of values under colcrypt data key \"{name}\"")
             }
             ColcryptError::Internal(msg) => msg.clone(),
         }

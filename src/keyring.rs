@@ -41,9 +41,24 @@ pub(crate) struct DataKey {
     pub(crate) state: KeyState,
     /// `None` once destroyed.
     cipher: Option<DataKeyCipher>,
+    /// Roles denied the plaintext of this key's values (colcrypt.deny_plaintext).
+    denied: Vec<pg_sys::Oid>,
+    /// The envelope key id (commitment) of this version.
+    pub(crate) fingerprint: [u8; 32],
 }
 
 impl DataKey {
+    /// Before any plaintext of this key leaves colcrypt: refuse members of a denied role.
+    pub(crate) fn check_plaintext_allowed(&self) -> Result<()> {
+        if self.denied.is_empty() {
+            return Ok(());
+        }
+        // SAFETY: role membership lookups through PostgreSQL's own caches.
+        let user = unsafe { pg_sys::GetUserId() };
+        let denied = self.denied.iter().any(|&role| role == user || unsafe { pg_sys::is_member_of_role_nosuper(user, role) });
+        if denied { Err(ColcryptError::PlaintextDenied(self.name.clone())) } else { Ok(()) }
+    }
+
     pub(crate) fn cipher(&self) -> Result<&DataKeyCipher> {
         self.cipher.as_ref().ok_or_else(|| ColcryptError::KeyDestroyed(self.name.clone()))
     }
@@ -148,13 +163,32 @@ pub(crate) fn unwrap(wrapped: &[u8], key_id: i32, version: i32) -> Result<DataKe
     Ok(DataKeyCipher::new(&key))
 }
 
-fn load_row(name: String, key_id: i32, version: i32, state: &str, wrapped: Option<Vec<u8>>) -> Result<Rc<DataKey>> {
+fn load_row(
+    name: String,
+    key_id: i32,
+    version: i32,
+    state: &str,
+    wrapped: Option<Vec<u8>>,
+    fingerprint: [u8; 32],
+) -> Result<Rc<DataKey>> {
     let state = KeyState::parse(state)?;
     let cipher = match (state, wrapped) {
         (KeyState::Destroyed, _) | (_, None) => None,
         (_, Some(w)) => Some(unwrap(&w, key_id, version)?),
     };
-    Ok(Rc::new(DataKey { name, state, cipher }))
+    let denied = as_key_table_owner(|| {
+        Ok(Spi::connect(|client| {
+            client
+                .select(
+                    "SELECT role::oid FROM colcrypt.plaintext_denials WHERE key_name OPERATOR(pg_catalog.=) $1",
+                    None,
+                    &[name.as_str().into()],
+                )?
+                .map(|row| row.get::<pg_sys::Oid>(1).map(|o| o.unwrap_or(pg_sys::InvalidOid)))
+                .collect::<std::result::Result<Vec<_>, _>>()
+        })?)
+    })?;
+    Ok(Rc::new(DataKey { name, state, cipher, denied, fingerprint }))
 }
 
 /// The key that sealed a value, found by the envelope's key commitment.
@@ -184,7 +218,7 @@ pub(crate) fn by_fingerprint(fp: &[u8; 32]) -> Result<Rc<DataKey>> {
         })?)
     })?;
     let (name, id, version, state, wrapped) = row.ok_or(ColcryptError::NoKeyForValue)?;
-    let key = load_row(name, id, version, &state, wrapped)?;
+    let key = load_row(name, id, version, &state, wrapped, *fp)?;
     CACHE.with(|c| c.borrow_mut().by_fingerprint.insert(*fp, Rc::clone(&key)));
     Ok(key)
 }
@@ -217,15 +251,14 @@ pub(crate) fn active(name: &str) -> Result<Rc<DataKey>> {
         })?)
     })?;
     let (id, version, state, wrapped, fp) = row.ok_or_else(|| ColcryptError::UnknownKey(name.to_owned()))?;
-    let key = load_row(name.to_owned(), id, version, &state, wrapped)?;
+    let fp = <[u8; 32]>::try_from(fp.as_slice()).map_err(|_| ColcryptError::Internal("colcrypt key table holds a bad fingerprint".into()))?;
+    let key = load_row(name.to_owned(), id, version, &state, wrapped, fp)?;
     if key.state != KeyState::Active {
         return Err(ColcryptError::KeyDestroyed(name.to_owned()));
     }
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        if let Ok(fp) = <[u8; 32]>::try_from(fp.as_slice()) {
-            c.by_fingerprint.insert(fp, Rc::clone(&key));
-        }
+        c.by_fingerprint.insert(fp, Rc::clone(&key));
         c.active_by_name.insert(name.to_owned(), Rc::clone(&key));
     });
     Ok(key)

@@ -4,6 +4,7 @@
 
 use colcrypt_core::wrap::{envelope_commitment, new_data_key, unwrap_data_key, wrap_data_key};
 use colcrypt_core::{Cipher, Error as CoreError};
+use pgrx::pg_sys;
 use pgrx::prelude::*;
 
 use crate::error::{ColcryptError, OrRaise, Result};
@@ -235,6 +236,7 @@ fn server_encrypt_impl(key_name: &str, data: &[u8], context: Option<&str>) -> Re
 fn server_decrypt_impl(ciphertext: &[u8], context: Option<&str>) -> Result<Vec<u8>> {
     let fp = envelope_commitment(ciphertext)?;
     let key = keyring::by_fingerprint(&fp)?;
+    key.check_plaintext_allowed()?;
     Ok(key.cipher()?.open(ciphertext, context_bytes(context))?)
 }
 
@@ -257,4 +259,35 @@ fn server_encrypt_text(key_name: Option<&str>, data: Option<&str>, context: defa
 fn server_decrypt_text(ciphertext: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<String> {
     let bytes = server_decrypt_impl(ciphertext?, context).or_raise();
     Some(String::from_utf8(bytes).map_err(|_| CoreError::NotUtf8).or_raise())
+}
+
+fn set_plaintext_denial(key_name: &str, role: pg_sys::Oid, deny: bool) -> Result<()> {
+    check_name(key_name)?;
+    as_key_table_owner(|| {
+        Spi::connect_mut(|client| {
+            if client.select("SELECT 1 FROM colcrypt.data_keys WHERE name OPERATOR(pg_catalog.=) $1", Some(1), &[key_name.into()])?.is_empty() {
+                return Err(ColcryptError::UnknownKey(key_name.to_owned()));
+            }
+            let sql = if deny {
+                "INSERT INTO colcrypt.plaintext_denials (key_name, role) VALUES ($1, $2::pg_catalog.oid::pg_catalog.regrole) ON CONFLICT DO NOTHING"
+            } else {
+                "DELETE FROM colcrypt.plaintext_denials WHERE key_name OPERATOR(pg_catalog.=) $1 AND role::pg_catalog.oid OPERATOR(pg_catalog.=) $2"
+            };
+            client.update(sql, None, &[key_name.into(), role.into()])?;
+            Ok(())
+        })
+    })?;
+    keyring::invalidate_all()
+}
+
+/// Declared in sql/finalize.sql as deny_plaintext(key_name text, role regrole).
+#[pg_extern(sql = false)]
+fn deny_plaintext(key_name: &str, role: pg_sys::Oid) {
+    set_plaintext_denial(key_name, role, true).or_raise()
+}
+
+/// Declared in sql/finalize.sql as allow_plaintext(key_name text, role regrole).
+#[pg_extern(sql = false)]
+fn allow_plaintext(key_name: &str, role: pg_sys::Oid) {
+    set_plaintext_denial(key_name, role, false).or_raise()
 }

@@ -155,6 +155,7 @@ fn seal(spec: &TypeSpec, typmod: i32, plaintext: &[u8]) -> Result<Vec<u8>> {
 fn open(spec: &TypeSpec, datum: &[u8]) -> Result<Vec<u8>> {
     let (_, envelope) = split(datum);
     let key = keyring::by_fingerprint(&envelope_commitment(envelope)?)?;
+    key.check_plaintext_allowed()?;
     Ok(key.cipher()?.open(envelope, &type_context(spec.name))?)
 }
 
@@ -230,6 +231,10 @@ fn coerce(spec: &TypeSpec, datum: &[u8], typmod: i32, verify: bool) -> Result<Ve
     if same_key && !verify && !wants_index {
         return Ok(envelope.to_vec());
     }
+    // Moving a value to another key would hand its plaintext to that key's readers.
+    if !same_key {
+        current.check_plaintext_allowed()?;
+    }
     let plaintext = zeroize::Zeroizing::new(current.cipher()?.open(envelope, &type_context(spec.name))?);
     let envelope = if same_key { envelope.to_vec() } else { seal(spec, typmod, &plaintext)? };
     Ok(if wants_index { with_index(blind_index(spec, &plaintext)?, envelope) } else { envelope })
@@ -263,6 +268,33 @@ fn encrypted_typmod_out(typmod: i32) -> CString {
     CString::new(format!("({name}{flags})")).expect("key names have no NUL")
 }
 
+/// Whether a value is under an older version of its key than the active one (what
+/// colcrypt.reencrypt moves forward). Values under destroyed keys cannot move.
+fn needs_reseal(datum: &[u8]) -> Result<bool> {
+    let (_, envelope) = split(datum);
+    let current = keyring::by_fingerprint(&envelope_commitment(envelope)?)?;
+    if current.state == keyring::KeyState::Destroyed {
+        return Ok(false);
+    }
+    Ok(keyring::active(&current.name)?.fingerprint != current.fingerprint)
+}
+
+/// The value sealed under the active version of its own key, blind index kept.
+fn reseal(spec: &TypeSpec, datum: &[u8]) -> Result<Vec<u8>> {
+    if !needs_reseal(datum)? {
+        return Ok(datum.to_vec());
+    }
+    let (idx, envelope) = split(datum);
+    let current = keyring::by_fingerprint(&envelope_commitment(envelope)?)?;
+    let active = keyring::active(&current.name)?;
+    let plaintext = zeroize::Zeroizing::new(current.cipher()?.open(envelope, &type_context(spec.name))?);
+    let sealed = active.cipher()?.seal(&plaintext, &type_context(spec.name))?;
+    Ok(match idx {
+        Some(idx) => with_index(idx, sealed),
+        None => sealed,
+    })
+}
+
 fn compare(spec: &TypeSpec, a: &[u8], b: &[u8]) -> std::cmp::Ordering {
     index_of(spec, a).cmp(&index_of(spec, b))
 }
@@ -276,7 +308,8 @@ fn hash_of(spec: &TypeSpec, a: &[u8]) -> i32 {
 macro_rules! encrypted_type {
     ($name:literal, $plain:ident, $family:ident, $spec:ident,
      [$in:ident, $out:ident, $recv:ident, $send:ident, $coerce:ident,
-      $eq:ident, $ne:ident, $lt:ident, $le:ident, $gt:ident, $ge:ident, $cmp:ident, $hash:ident]) => {
+      $eq:ident, $ne:ident, $lt:ident, $le:ident, $gt:ident, $ge:ident, $cmp:ident, $hash:ident,
+      $needs_reseal:ident, $reseal:ident]) => {
         static $spec: TypeSpec = TypeSpec { name: $name, plain_oid: pg_sys::BuiltinOid::$plain, plain: Plain::$family };
 
         #[pg_extern(sql = false)]
@@ -321,26 +354,41 @@ macro_rules! encrypted_type {
         fn $cmp(a: &[u8], b: &[u8]) -> i32 { compare(&$spec, a, b) as i32 }
         #[pg_extern(sql = false)]
         fn $hash(a: &[u8]) -> i32 { hash_of(&$spec, a) }
+
+        #[pg_extern(sql = false)]
+        fn $needs_reseal(a: &[u8]) -> bool { needs_reseal(a).or_raise() }
+        #[pg_extern(sql = false)]
+        fn $reseal(a: &[u8]) -> Vec<u8> { reseal(&$spec, a).or_raise() }
     };
 }
 
 encrypted_type!("encrypted_text", TEXTOID, Text, TEXT,
-    [encrypted_text_in, encrypted_text_out, encrypted_text_recv, encrypted_text_send, encrypted_text_coerce, encrypted_text_eq, encrypted_text_ne, encrypted_text_lt, encrypted_text_le, encrypted_text_gt, encrypted_text_ge, encrypted_text_cmp, encrypted_text_hash]);
+    [encrypted_text_in, encrypted_text_out, encrypted_text_recv, encrypted_text_send, encrypted_text_coerce, encrypted_text_eq, encrypted_text_ne, encrypted_text_lt, encrypted_text_le, encrypted_text_gt, encrypted_text_ge, encrypted_text_cmp, encrypted_text_hash,
+     encrypted_text_needs_reseal, encrypted_text_reseal]);
 encrypted_type!("encrypted_bytea", BYTEAOID, Binary, BYTEA,
-    [encrypted_bytea_in, encrypted_bytea_out, encrypted_bytea_recv, encrypted_bytea_send, encrypted_bytea_coerce, encrypted_bytea_eq, encrypted_bytea_ne, encrypted_bytea_lt, encrypted_bytea_le, encrypted_bytea_gt, encrypted_bytea_ge, encrypted_bytea_cmp, encrypted_bytea_hash]);
+    [encrypted_bytea_in, encrypted_bytea_out, encrypted_bytea_recv, encrypted_bytea_send, encrypted_bytea_coerce, encrypted_bytea_eq, encrypted_bytea_ne, encrypted_bytea_lt, encrypted_bytea_le, encrypted_bytea_gt, encrypted_bytea_ge, encrypted_bytea_cmp, encrypted_bytea_hash,
+     encrypted_bytea_needs_reseal, encrypted_bytea_reseal]);
 encrypted_type!("encrypted_jsonb", JSONBOID, Text, JSONB,
-    [encrypted_jsonb_in, encrypted_jsonb_out, encrypted_jsonb_recv, encrypted_jsonb_send, encrypted_jsonb_coerce, encrypted_jsonb_eq, encrypted_jsonb_ne, encrypted_jsonb_lt, encrypted_jsonb_le, encrypted_jsonb_gt, encrypted_jsonb_ge, encrypted_jsonb_cmp, encrypted_jsonb_hash]);
+    [encrypted_jsonb_in, encrypted_jsonb_out, encrypted_jsonb_recv, encrypted_jsonb_send, encrypted_jsonb_coerce, encrypted_jsonb_eq, encrypted_jsonb_ne, encrypted_jsonb_lt, encrypted_jsonb_le, encrypted_jsonb_gt, encrypted_jsonb_ge, encrypted_jsonb_cmp, encrypted_jsonb_hash,
+     encrypted_jsonb_needs_reseal, encrypted_jsonb_reseal]);
 encrypted_type!("encrypted_int4", INT4OID, Binary, INT4,
-    [encrypted_int4_in, encrypted_int4_out, encrypted_int4_recv, encrypted_int4_send, encrypted_int4_coerce, encrypted_int4_eq, encrypted_int4_ne, encrypted_int4_lt, encrypted_int4_le, encrypted_int4_gt, encrypted_int4_ge, encrypted_int4_cmp, encrypted_int4_hash]);
+    [encrypted_int4_in, encrypted_int4_out, encrypted_int4_recv, encrypted_int4_send, encrypted_int4_coerce, encrypted_int4_eq, encrypted_int4_ne, encrypted_int4_lt, encrypted_int4_le, encrypted_int4_gt, encrypted_int4_ge, encrypted_int4_cmp, encrypted_int4_hash,
+     encrypted_int4_needs_reseal, encrypted_int4_reseal]);
 encrypted_type!("encrypted_int8", INT8OID, Binary, INT8,
-    [encrypted_int8_in, encrypted_int8_out, encrypted_int8_recv, encrypted_int8_send, encrypted_int8_coerce, encrypted_int8_eq, encrypted_int8_ne, encrypted_int8_lt, encrypted_int8_le, encrypted_int8_gt, encrypted_int8_ge, encrypted_int8_cmp, encrypted_int8_hash]);
+    [encrypted_int8_in, encrypted_int8_out, encrypted_int8_recv, encrypted_int8_send, encrypted_int8_coerce, encrypted_int8_eq, encrypted_int8_ne, encrypted_int8_lt, encrypted_int8_le, encrypted_int8_gt, encrypted_int8_ge, encrypted_int8_cmp, encrypted_int8_hash,
+     encrypted_int8_needs_reseal, encrypted_int8_reseal]);
 encrypted_type!("encrypted_numeric", NUMERICOID, Binary, NUMERIC,
-    [encrypted_numeric_in, encrypted_numeric_out, encrypted_numeric_recv, encrypted_numeric_send, encrypted_numeric_coerce, encrypted_numeric_eq, encrypted_numeric_ne, encrypted_numeric_lt, encrypted_numeric_le, encrypted_numeric_gt, encrypted_numeric_ge, encrypted_numeric_cmp, encrypted_numeric_hash]);
+    [encrypted_numeric_in, encrypted_numeric_out, encrypted_numeric_recv, encrypted_numeric_send, encrypted_numeric_coerce, encrypted_numeric_eq, encrypted_numeric_ne, encrypted_numeric_lt, encrypted_numeric_le, encrypted_numeric_gt, encrypted_numeric_ge, encrypted_numeric_cmp, encrypted_numeric_hash,
+     encrypted_numeric_needs_reseal, encrypted_numeric_reseal]);
 encrypted_type!("encrypted_float8", FLOAT8OID, Binary, FLOAT8,
-    [encrypted_float8_in, encrypted_float8_out, encrypted_float8_recv, encrypted_float8_send, encrypted_float8_coerce, encrypted_float8_eq, encrypted_float8_ne, encrypted_float8_lt, encrypted_float8_le, encrypted_float8_gt, encrypted_float8_ge, encrypted_float8_cmp, encrypted_float8_hash]);
+    [encrypted_float8_in, encrypted_float8_out, encrypted_float8_recv, encrypted_float8_send, encrypted_float8_coerce, encrypted_float8_eq, encrypted_float8_ne, encrypted_float8_lt, encrypted_float8_le, encrypted_float8_gt, encrypted_float8_ge, encrypted_float8_cmp, encrypted_float8_hash,
+     encrypted_float8_needs_reseal, encrypted_float8_reseal]);
 encrypted_type!("encrypted_bool", BOOLOID, Binary, BOOL,
-    [encrypted_bool_in, encrypted_bool_out, encrypted_bool_recv, encrypted_bool_send, encrypted_bool_coerce, encrypted_bool_eq, encrypted_bool_ne, encrypted_bool_lt, encrypted_bool_le, encrypted_bool_gt, encrypted_bool_ge, encrypted_bool_cmp, encrypted_bool_hash]);
+    [encrypted_bool_in, encrypted_bool_out, encrypted_bool_recv, encrypted_bool_send, encrypted_bool_coerce, encrypted_bool_eq, encrypted_bool_ne, encrypted_bool_lt, encrypted_bool_le, encrypted_bool_gt, encrypted_bool_ge, encrypted_bool_cmp, encrypted_bool_hash,
+     encrypted_bool_needs_reseal, encrypted_bool_reseal]);
 encrypted_type!("encrypted_date", DATEOID, Binary, DATE,
-    [encrypted_date_in, encrypted_date_out, encrypted_date_recv, encrypted_date_send, encrypted_date_coerce, encrypted_date_eq, encrypted_date_ne, encrypted_date_lt, encrypted_date_le, encrypted_date_gt, encrypted_date_ge, encrypted_date_cmp, encrypted_date_hash]);
+    [encrypted_date_in, encrypted_date_out, encrypted_date_recv, encrypted_date_send, encrypted_date_coerce, encrypted_date_eq, encrypted_date_ne, encrypted_date_lt, encrypted_date_le, encrypted_date_gt, encrypted_date_ge, encrypted_date_cmp, encrypted_date_hash,
+     encrypted_date_needs_reseal, encrypted_date_reseal]);
 encrypted_type!("encrypted_timestamptz", TIMESTAMPTZOID, Binary, TIMESTAMPTZ,
-    [encrypted_timestamptz_in, encrypted_timestamptz_out, encrypted_timestamptz_recv, encrypted_timestamptz_send, encrypted_timestamptz_coerce, encrypted_timestamptz_eq, encrypted_timestamptz_ne, encrypted_timestamptz_lt, encrypted_timestamptz_le, encrypted_timestamptz_gt, encrypted_timestamptz_ge, encrypted_timestamptz_cmp, encrypted_timestamptz_hash]);
+    [encrypted_timestamptz_in, encrypted_timestamptz_out, encrypted_timestamptz_recv, encrypted_timestamptz_send, encrypted_timestamptz_coerce, encrypted_timestamptz_eq, encrypted_timestamptz_ne, encrypted_timestamptz_lt, encrypted_timestamptz_le, encrypted_timestamptz_gt, encrypted_timestamptz_ge, encrypted_timestamptz_cmp, encrypted_timestamptz_hash,
+     encrypted_timestamptz_needs_reseal, encrypted_timestamptz_reseal]);

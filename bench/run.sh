@@ -42,6 +42,43 @@ BEGIN
 END \$\$;
 SQL
 
+# Transparent type: loading and reading 64-character text values.
+mkdir -p "$RUN/io"; chown postgres "$RUN/io"
+q <<SQL
+CREATE TABLE src AS SELECT i AS id, encode(v, 'hex') AS s FROM (SELECT i, substr(v, 1, 32) AS v FROM plain) x;
+CREATE TABLE load_text (id int, v text);
+CREATE TABLE load_bytea (id int, v bytea);
+CREATE TABLE load_enc (id int, v colcrypt.encrypted_text(bench));
+COPY src TO '$RUN/io/src.copy';
+CREATE FUNCTION bench_load(target text, stmt text, runs int) RETURNS float8 LANGUAGE plpgsql AS \$\$
+DECLARE t timestamptz; ms float8[] := '{}';
+BEGIN
+  FOR r IN 1..runs LOOP
+    EXECUTE 'TRUNCATE ' || target;
+    t := clock_timestamp();
+    EXECUTE stmt;
+    ms := ms || extract(epoch FROM clock_timestamp() - t) * 1000;
+  END LOOP;
+  RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(ms) x);
+END \$\$;
+SQL
+declare -A LOAD
+for target in load_text load_bytea load_enc; do
+  conv=$([ "$target" = load_bytea ] && echo "convert_to(s, 'UTF8')" || echo "s")
+  LOAD[insert_$target]=$(q -c "SELECT round(bench_load('$target', \$q\$INSERT INTO $target SELECT id, $conv FROM src\$q\$, $RUNS)::numeric, 1)")
+  LOAD[copy_$target]=$(q -c "SELECT round(bench_load('$target', \$q\$COPY $target FROM '$RUN/io/src.copy'\$q\$, $RUNS)::numeric, 1)")
+  echo "bench: load into $target: insert ${LOAD[insert_$target]} ms, copy ${LOAD[copy_$target]} ms"
+done
+q -c "TRUNCATE load_text, load_bytea, load_enc; INSERT INTO load_text SELECT id, s FROM src; INSERT INTO load_enc SELECT id, s FROM src; ALTER TABLE load_text ADD PRIMARY KEY (id); ALTER TABLE load_enc ADD PRIMARY KEY (id)" >/dev/null; q -c "VACUUM ANALYZE load_text, load_enc" >/dev/null
+LOAD[scan_text]=$(q -c "SELECT round(bench(\$q\$SELECT sum(length(v)) FROM load_text\$q\$, $RUNS)::numeric, 1)")
+LOAD[scan_enc]=$(q -c "SELECT round(bench(\$q\$SELECT sum(length(v::text)) FROM load_enc\$q\$, $RUNS)::numeric, 1)")
+printf '\\set id random(1, %s)\nSELECT v FROM load_text WHERE id = :id;\n' "$ROWS" >"$RUN/pk_text.sql"
+printf '\\set id random(1, %s)\nSELECT v FROM load_enc WHERE id = :id;\n' "$ROWS" >"$RUN/pk_enc.sql"
+chmod 644 "$RUN"/pk_*.sql
+tps() { as_postgres pgbench -n -M prepared -c 1 -T "${PGBENCH_SECONDS:-10}" -f "$1" -h "$RUN/cluster/socket" -p "${COLCRYPT_BENCH_PORT:-55435}" -U postgres postgres 2>/dev/null | sed -nE 's/^tps = ([0-9.]+).*/\1/p'; }
+LOAD[pk_text]=$(tps "$RUN/pk_text.sql"); LOAD[pk_enc]=$(tps "$RUN/pk_enc.sql")
+echo "bench: scan text ${LOAD[scan_text]} ms, encrypted ${LOAD[scan_enc]} ms; pk lookups text ${LOAD[pk_text]} tps, encrypted ${LOAD[pk_enc]} tps"
+
 declare -A SQL=(
   [scan_plain]="SELECT sum(length(v)) FROM plain"
   [enc_colcrypt]="SELECT sum(length(colcrypt.encrypt(v, k.key))) FROM plain, k"
@@ -81,6 +118,15 @@ out="$ROOT/bench/results/latest.md"
   echo
   echo "Server-managed keys (suite 2, key found by the envelope's id, cached per backend): server_encrypt"
   echo "${MS[enc_server]} ms ($enc_srv ns/value added), server_decrypt ${MS[dec_server]} ms ($dec_srv ns/value added)."
+  echo
+  echo "## Transparent type \`encrypted_text\` ($ROWS rows of 64-character text)"
+  echo
+  echo "| operation | text | bytea | encrypted_text | encrypted / text | encrypted / bytea |"
+  echo "|---|---|---|---|---|---|"
+  echo "| INSERT … SELECT (ms) | ${LOAD[insert_load_text]} | ${LOAD[insert_load_bytea]} | ${LOAD[insert_load_enc]} | $(ratio "${LOAD[insert_load_enc]}" "${LOAD[insert_load_text]}")× | $(ratio "${LOAD[insert_load_enc]}" "${LOAD[insert_load_bytea]}")× |"
+  echo "| COPY FROM (ms) | ${LOAD[copy_load_text]} | ${LOAD[copy_load_bytea]} | ${LOAD[copy_load_enc]} | $(ratio "${LOAD[copy_load_enc]}" "${LOAD[copy_load_text]}")× | $(ratio "${LOAD[copy_load_enc]}" "${LOAD[copy_load_bytea]}")× |"
+  echo "| full scan reading every value (ms) | ${LOAD[scan_text]} | | ${LOAD[scan_enc]} | $(ratio "${LOAD[scan_enc]}" "${LOAD[scan_text]}")× | |"
+  echo "| pgbench primary-key SELECT, 1 client (tps) | ${LOAD[pk_text]} | | ${LOAD[pk_enc]} | $(ratio "${LOAD[pk_text]}" "${LOAD[pk_enc]}")× slower | |"
   echo
   echo "pgcrypto's \`encrypt(data, key, 'aes')\` is AES-CBC with no IV and no authentication; colcrypt is"
   echo "AES-256-GCM with a random nonce and a key commitment. Queries:"

@@ -54,7 +54,11 @@ COMMENT ON TYPE @extschema@.{t} IS '{what} encrypted at rest under a server-mana
 CREATE FUNCTION @extschema@.{t}(@extschema@.{t}, integer, boolean) RETURNS @extschema@.{t}
   AS 'MODULE_PATHNAME', '{t}_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.{t} AS @extschema@.{t}) WITH FUNCTION @extschema@.{t}(@extschema@.{t}, integer, boolean) AS IMPLICIT;
-CREATE CAST ({plain} AS @extschema@.{t}) WITH INOUT AS ASSIGNMENT;
+-- From the plaintext type: receives the column's type modifier, so it seals once, under the
+-- column's key.
+CREATE FUNCTION @extschema@.{t}({plain}, integer, boolean) RETURNS @extschema@.{t}
+  AS 'MODULE_PATHNAME', '{t}_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST ({plain} AS @extschema@.{t}) WITH FUNCTION @extschema@.{t}({plain}, integer, boolean) AS ASSIGNMENT;
 CREATE CAST (@extschema@.{t} AS {plain}) WITH INOUT;
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that

@@ -30,7 +30,11 @@ COMMENT ON TYPE @extschema@.encrypted_text IS 'text encrypted at rest under a se
 CREATE FUNCTION @extschema@.encrypted_text(@extschema@.encrypted_text, integer, boolean) RETURNS @extschema@.encrypted_text
   AS 'MODULE_PATHNAME', 'encrypted_text_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_text AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(@extschema@.encrypted_text, integer, boolean) AS IMPLICIT;
-CREATE CAST (text AS @extschema@.encrypted_text) WITH INOUT AS ASSIGNMENT;
+-- From the plaintext type: receives the column's type modifier, so it seals once, under the
+-- column's key.
+CREATE FUNCTION @extschema@.encrypted_text(text, integer, boolean) RETURNS @extschema@.encrypted_text
+  AS 'MODULE_PATHNAME', 'encrypted_text_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (text AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(text, integer, boolean) AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_text AS text) WITH INOUT;
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
@@ -101,7 +105,11 @@ COMMENT ON TYPE @extschema@.encrypted_bytea IS 'binary data encrypted at rest un
 CREATE FUNCTION @extschema@.encrypted_bytea(@extschema@.encrypted_bytea, integer, boolean) RETURNS @extschema@.encrypted_bytea
   AS 'MODULE_PATHNAME', 'encrypted_bytea_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_bytea AS @extschema@.encrypted_bytea) WITH FUNCTION @extschema@.encrypted_bytea(@extschema@.encrypted_bytea, integer, boolean) AS IMPLICIT;
-CREATE CAST (bytea AS @extschema@.encrypted_bytea) WITH INOUT AS ASSIGNMENT;
+-- From the plaintext type: receives the column's type modifier, so it seals once, under the
+-- column's key.
+CREATE FUNCTION @extschema@.encrypted_bytea(bytea, integer, boolean) RETURNS @extschema@.encrypted_bytea
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (bytea AS @extschema@.encrypted_bytea) WITH FUNCTION @extschema@.encrypted_bytea(bytea, integer, boolean) AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_bytea AS bytea) WITH INOUT;
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
@@ -170,7 +178,11 @@ COMMENT ON TYPE @extschema@.encrypted_jsonb IS 'JSON documents encrypted at rest
 CREATE FUNCTION @extschema@.encrypted_jsonb(@extschema@.encrypted_jsonb, integer, boolean) RETURNS @extschema@.encrypted_jsonb
   AS 'MODULE_PATHNAME', 'encrypted_jsonb_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_jsonb AS @extschema@.encrypted_jsonb) WITH FUNCTION @extschema@.encrypted_jsonb(@extschema@.encrypted_jsonb, integer, boolean) AS IMPLICIT;
-CREATE CAST (jsonb AS @extschema@.encrypted_jsonb) WITH INOUT AS ASSIGNMENT;
+-- From the plaintext type: receives the column's type modifier, so it seals once, under the
+-- column's key.
+CREATE FUNCTION @extschema@.encrypted_jsonb(jsonb, integer, boolean) RETURNS @extschema@.encrypted_jsonb
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (jsonb AS @extschema@.encrypted_jsonb) WITH FUNCTION @extschema@.encrypted_jsonb(jsonb, integer, boolean) AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_jsonb AS jsonb) WITH INOUT;
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
@@ -240,7 +252,11 @@ COMMENT ON TYPE @extschema@.encrypted_int4 IS '32-bit integers encrypted at rest
 CREATE FUNCTION @extschema@.encrypted_int4(@extschema@.encrypted_int4, integer, boolean) RETURNS @extschema@.encrypted_int4
   AS 'MODULE_PATHNAME', 'encrypted_int4_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_int4 AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(@extschema@.encrypted_int4, integer, boolean) AS IMPLICIT;
-CREATE CAST (integer AS @extschema@.encrypted_int4) WITH INOUT AS ASSIGNMENT;
+-- From the plaintext type: receives the column's type modifier, so it seals once, under the
+-- column's key.
+CREATE FUNCTION @extschema@.encrypted_int4(integer, integer, boolean) RETURNS @extschema@.encrypted_int4
+  AS 'MODULE_PATHNAME', 'encrypted_int4_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (integer AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(integer, integer, boolean) AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_int4 AS integer) WITH INOUT;
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
@@ -310,7 +326,11 @@ COMMENT ON TYPE @extschema@.encrypted_int8 IS '64-bit integers encrypted at rest
 CREATE FUNCTION @extschema@.encrypted_int8(@extschema@.encrypted_int8, integer, boolean) RETURNS @extschema@.encrypted_int8
   AS 'MODULE_PATHNAME', 'encrypted_int8_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_int8 AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(@extschema@.encrypted_int8, integer, boolean) AS IMPLICIT;
-CREATE CAST (bigint AS @extschema@.encrypted_int8) WITH INOUT AS ASSIGNMENT;
+-- From the plaintext type: receives the column's type modifier, so it seals once, under the
+-- column's key.
+CREATE FUNCTION @extschema@.encrypted_int8(bigint, integer, boolean) RETURNS @extschema@.encrypted_int8
+  AS 'MODULE_PATHNAME', 'encrypted_int8_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (bigint AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(bigint, integer, boolean) AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_int8 AS bigint) WITH INOUT;
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
@@ -381,7 +401,11 @@ COMMENT ON TYPE @extschema@.encrypted_numeric IS 'exact numbers encrypted at res
 CREATE FUNCTION @extschema@.encrypted_numeric(@extschema@.encrypted_numeric, integer, boolean) RETURNS @extschema@.encrypted_numeric
   AS 'MODULE_PATHNAME', 'encrypted_numeric_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_numeric AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(@extschema@.encrypted_numeric, integer, boolean) AS IMPLICIT;
-CREATE CAST (numeric AS @extschema@.encrypted_numeric) WITH INOUT AS ASSIGNMENT;
+-- From the plaintext type: receives the column's type modifier, so it seals once, under the
+-- column's key.
+CREATE FUNCTION @extschema@.encrypted_numeric(numeric, integer, boolean) RETURNS @extschema@.encrypted_numeric
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (numeric AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(numeric, integer, boolean) AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_numeric AS numeric) WITH INOUT;
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
@@ -453,7 +477,11 @@ COMMENT ON TYPE @extschema@.encrypted_float8 IS 'floating-point numbers encrypte
 CREATE FUNCTION @extschema@.encrypted_float8(@extschema@.encrypted_float8, integer, boolean) RETURNS @extschema@.encrypted_float8
   AS 'MODULE_PATHNAME', 'encrypted_float8_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_float8 AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(@extschema@.encrypted_float8, integer, boolean) AS IMPLICIT;
-CREATE CAST (double precision AS @extschema@.encrypted_float8) WITH INOUT AS ASSIGNMENT;
+-- From the plaintext type: receives the column's type modifier, so it seals once, under the
+-- column's key.
+CREATE FUNCTION @extschema@.encrypted_float8(double precision, integer, boolean) RETURNS @extschema@.encrypted_float8
+  AS 'MODULE_PATHNAME', 'encrypted_float8_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (double precision AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(double precision, integer, boolean) AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_float8 AS double precision) WITH INOUT;
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
@@ -527,7 +555,11 @@ COMMENT ON TYPE @extschema@.encrypted_bool IS 'booleans encrypted at rest under 
 CREATE FUNCTION @extschema@.encrypted_bool(@extschema@.encrypted_bool, integer, boolean) RETURNS @extschema@.encrypted_bool
   AS 'MODULE_PATHNAME', 'encrypted_bool_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_bool AS @extschema@.encrypted_bool) WITH FUNCTION @extschema@.encrypted_bool(@extschema@.encrypted_bool, integer, boolean) AS IMPLICIT;
-CREATE CAST (boolean AS @extschema@.encrypted_bool) WITH INOUT AS ASSIGNMENT;
+-- From the plaintext type: receives the column's type modifier, so it seals once, under the
+-- column's key.
+CREATE FUNCTION @extschema@.encrypted_bool(boolean, integer, boolean) RETURNS @extschema@.encrypted_bool
+  AS 'MODULE_PATHNAME', 'encrypted_bool_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (boolean AS @extschema@.encrypted_bool) WITH FUNCTION @extschema@.encrypted_bool(boolean, integer, boolean) AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_bool AS boolean) WITH INOUT;
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
@@ -596,7 +628,11 @@ COMMENT ON TYPE @extschema@.encrypted_date IS 'dates encrypted at rest under a s
 CREATE FUNCTION @extschema@.encrypted_date(@extschema@.encrypted_date, integer, boolean) RETURNS @extschema@.encrypted_date
   AS 'MODULE_PATHNAME', 'encrypted_date_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_date AS @extschema@.encrypted_date) WITH FUNCTION @extschema@.encrypted_date(@extschema@.encrypted_date, integer, boolean) AS IMPLICIT;
-CREATE CAST (date AS @extschema@.encrypted_date) WITH INOUT AS ASSIGNMENT;
+-- From the plaintext type: receives the column's type modifier, so it seals once, under the
+-- column's key.
+CREATE FUNCTION @extschema@.encrypted_date(date, integer, boolean) RETURNS @extschema@.encrypted_date
+  AS 'MODULE_PATHNAME', 'encrypted_date_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (date AS @extschema@.encrypted_date) WITH FUNCTION @extschema@.encrypted_date(date, integer, boolean) AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_date AS date) WITH INOUT;
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
@@ -665,7 +701,11 @@ COMMENT ON TYPE @extschema@.encrypted_timestamptz IS 'timestamps with time zone 
 CREATE FUNCTION @extschema@.encrypted_timestamptz(@extschema@.encrypted_timestamptz, integer, boolean) RETURNS @extschema@.encrypted_timestamptz
   AS 'MODULE_PATHNAME', 'encrypted_timestamptz_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_timestamptz AS @extschema@.encrypted_timestamptz) WITH FUNCTION @extschema@.encrypted_timestamptz(@extschema@.encrypted_timestamptz, integer, boolean) AS IMPLICIT;
-CREATE CAST (timestamp with time zone AS @extschema@.encrypted_timestamptz) WITH INOUT AS ASSIGNMENT;
+-- From the plaintext type: receives the column's type modifier, so it seals once, under the
+-- column's key.
+CREATE FUNCTION @extschema@.encrypted_timestamptz(timestamp with time zone, integer, boolean) RETURNS @extschema@.encrypted_timestamptz
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (timestamp with time zone AS @extschema@.encrypted_timestamptz) WITH FUNCTION @extschema@.encrypted_timestamptz(timestamp with time zone, integer, boolean) AS ASSIGNMENT;
 CREATE CAST (@extschema@.encrypted_timestamptz AS timestamp with time zone) WITH INOUT;
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that

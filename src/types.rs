@@ -51,12 +51,20 @@ pub(crate) struct TypeSpec {
 }
 
 fn plain_in(spec: &TypeSpec, input: &CStr) -> Vec<u8> {
-    let oid = spec.plain_oid.value();
     let (mut infn, mut ioparam) = (pg_sys::InvalidOid, pg_sys::InvalidOid);
     // SAFETY: fmgr calls on built-in types; errors raise through pgrx's guarded bindings.
+    let datum = unsafe {
+        pg_sys::getTypeInputInfo(spec.plain_oid.value(), &mut infn, &mut ioparam);
+        pg_sys::OidInputFunctionCall(infn, input.as_ptr().cast_mut(), ioparam, -1)
+    };
+    plain_bytes(spec, datum)
+}
+
+/// The bytes sealed for a datum of the plaintext type (see the module comment).
+fn plain_bytes(spec: &TypeSpec, datum: pg_sys::Datum) -> Vec<u8> {
+    let oid = spec.plain_oid.value();
+    // SAFETY: `datum` is a valid datum of the plaintext type; fmgr calls on built-in types.
     unsafe {
-        pg_sys::getTypeInputInfo(oid, &mut infn, &mut ioparam);
-        let datum = pg_sys::OidInputFunctionCall(infn, input.as_ptr().cast_mut(), ioparam, -1);
         match spec.plain {
             Plain::Text => {
                 let (mut outfn, mut varlena) = (pg_sys::InvalidOid, false);
@@ -71,6 +79,22 @@ fn plain_in(spec: &TypeSpec, input: &CStr) -> Vec<u8> {
             }
         }
     }
+}
+
+/// Seals plaintext bytes for a column with type modifier `typmod`.
+fn seal_for_column(spec: &TypeSpec, typmod: i32, plaintext: &[u8]) -> Vec<u8> {
+    let envelope = seal(spec, typmod, plaintext).or_raise();
+    if searchable(typmod) {
+        return with_index(blind_index(spec, plaintext).or_raise(), envelope);
+    }
+    envelope
+}
+
+/// The cast from the plaintext type. It receives the column's type modifier, so a value from
+/// `INSERT … SELECT plain_column` is sealed once, under the right key.
+pub(crate) fn type_from_plain(spec: &TypeSpec, datum: pg_sys::Datum, typmod: i32) -> Vec<u8> {
+    let plaintext = zeroize::Zeroizing::new(plain_bytes(spec, datum));
+    seal_for_column(spec, typmod, &plaintext)
 }
 
 fn plain_out(spec: &TypeSpec, plaintext: &[u8]) -> CString {
@@ -175,11 +199,7 @@ pub(crate) fn type_in(spec: &TypeSpec, input: &CStr, typmod: i32) -> Vec<u8> {
         return envelope_literal(input).or_raise();
     }
     let plaintext = zeroize::Zeroizing::new(plain_in(spec, input));
-    let envelope = seal(spec, typmod, &plaintext).or_raise();
-    if searchable(typmod) {
-        return with_index(blind_index(spec, &plaintext).or_raise(), envelope);
-    }
-    envelope
+    seal_for_column(spec, typmod, &plaintext)
 }
 
 pub(crate) fn type_out(spec: &TypeSpec, value: &[u8]) -> CString {
@@ -309,7 +329,7 @@ macro_rules! encrypted_type {
     ($name:literal, $plain:ident, $family:ident, $spec:ident,
      [$in:ident, $out:ident, $recv:ident, $send:ident, $coerce:ident,
       $eq:ident, $ne:ident, $lt:ident, $le:ident, $gt:ident, $ge:ident, $cmp:ident, $hash:ident,
-      $needs_reseal:ident, $reseal:ident]) => {
+      $needs_reseal:ident, $reseal:ident, $from_plain:ident]) => {
         static $spec: TypeSpec = TypeSpec { name: $name, plain_oid: pg_sys::BuiltinOid::$plain, plain: Plain::$family };
 
         #[pg_extern(sql = false)]
@@ -359,36 +379,41 @@ macro_rules! encrypted_type {
         fn $needs_reseal(a: &[u8]) -> bool { needs_reseal(a).or_raise() }
         #[pg_extern(sql = false)]
         fn $reseal(a: &[u8]) -> Vec<u8> { reseal(&$spec, a).or_raise() }
+        #[pg_extern(sql = false)]
+        // The plaintext type varies per type; its datum comes through untouched as Internal.
+        fn $from_plain(value: Internal, typmod: i32, _explicit: bool) -> Vec<u8> {
+            type_from_plain(&$spec, value.unwrap().expect("STRICT: not NULL"), typmod)
+        }
     };
 }
 
 encrypted_type!("encrypted_text", TEXTOID, Text, TEXT,
     [encrypted_text_in, encrypted_text_out, encrypted_text_recv, encrypted_text_send, encrypted_text_coerce, encrypted_text_eq, encrypted_text_ne, encrypted_text_lt, encrypted_text_le, encrypted_text_gt, encrypted_text_ge, encrypted_text_cmp, encrypted_text_hash,
-     encrypted_text_needs_reseal, encrypted_text_reseal]);
+     encrypted_text_needs_reseal, encrypted_text_reseal, encrypted_text_from_plain]);
 encrypted_type!("encrypted_bytea", BYTEAOID, Binary, BYTEA,
     [encrypted_bytea_in, encrypted_bytea_out, encrypted_bytea_recv, encrypted_bytea_send, encrypted_bytea_coerce, encrypted_bytea_eq, encrypted_bytea_ne, encrypted_bytea_lt, encrypted_bytea_le, encrypted_bytea_gt, encrypted_bytea_ge, encrypted_bytea_cmp, encrypted_bytea_hash,
-     encrypted_bytea_needs_reseal, encrypted_bytea_reseal]);
+     encrypted_bytea_needs_reseal, encrypted_bytea_reseal, encrypted_bytea_from_plain]);
 encrypted_type!("encrypted_jsonb", JSONBOID, Text, JSONB,
     [encrypted_jsonb_in, encrypted_jsonb_out, encrypted_jsonb_recv, encrypted_jsonb_send, encrypted_jsonb_coerce, encrypted_jsonb_eq, encrypted_jsonb_ne, encrypted_jsonb_lt, encrypted_jsonb_le, encrypted_jsonb_gt, encrypted_jsonb_ge, encrypted_jsonb_cmp, encrypted_jsonb_hash,
-     encrypted_jsonb_needs_reseal, encrypted_jsonb_reseal]);
+     encrypted_jsonb_needs_reseal, encrypted_jsonb_reseal, encrypted_jsonb_from_plain]);
 encrypted_type!("encrypted_int4", INT4OID, Binary, INT4,
     [encrypted_int4_in, encrypted_int4_out, encrypted_int4_recv, encrypted_int4_send, encrypted_int4_coerce, encrypted_int4_eq, encrypted_int4_ne, encrypted_int4_lt, encrypted_int4_le, encrypted_int4_gt, encrypted_int4_ge, encrypted_int4_cmp, encrypted_int4_hash,
-     encrypted_int4_needs_reseal, encrypted_int4_reseal]);
+     encrypted_int4_needs_reseal, encrypted_int4_reseal, encrypted_int4_from_plain]);
 encrypted_type!("encrypted_int8", INT8OID, Binary, INT8,
     [encrypted_int8_in, encrypted_int8_out, encrypted_int8_recv, encrypted_int8_send, encrypted_int8_coerce, encrypted_int8_eq, encrypted_int8_ne, encrypted_int8_lt, encrypted_int8_le, encrypted_int8_gt, encrypted_int8_ge, encrypted_int8_cmp, encrypted_int8_hash,
-     encrypted_int8_needs_reseal, encrypted_int8_reseal]);
+     encrypted_int8_needs_reseal, encrypted_int8_reseal, encrypted_int8_from_plain]);
 encrypted_type!("encrypted_numeric", NUMERICOID, Binary, NUMERIC,
     [encrypted_numeric_in, encrypted_numeric_out, encrypted_numeric_recv, encrypted_numeric_send, encrypted_numeric_coerce, encrypted_numeric_eq, encrypted_numeric_ne, encrypted_numeric_lt, encrypted_numeric_le, encrypted_numeric_gt, encrypted_numeric_ge, encrypted_numeric_cmp, encrypted_numeric_hash,
-     encrypted_numeric_needs_reseal, encrypted_numeric_reseal]);
+     encrypted_numeric_needs_reseal, encrypted_numeric_reseal, encrypted_numeric_from_plain]);
 encrypted_type!("encrypted_float8", FLOAT8OID, Binary, FLOAT8,
     [encrypted_float8_in, encrypted_float8_out, encrypted_float8_recv, encrypted_float8_send, encrypted_float8_coerce, encrypted_float8_eq, encrypted_float8_ne, encrypted_float8_lt, encrypted_float8_le, encrypted_float8_gt, encrypted_float8_ge, encrypted_float8_cmp, encrypted_float8_hash,
-     encrypted_float8_needs_reseal, encrypted_float8_reseal]);
+     encrypted_float8_needs_reseal, encrypted_float8_reseal, encrypted_float8_from_plain]);
 encrypted_type!("encrypted_bool", BOOLOID, Binary, BOOL,
     [encrypted_bool_in, encrypted_bool_out, encrypted_bool_recv, encrypted_bool_send, encrypted_bool_coerce, encrypted_bool_eq, encrypted_bool_ne, encrypted_bool_lt, encrypted_bool_le, encrypted_bool_gt, encrypted_bool_ge, encrypted_bool_cmp, encrypted_bool_hash,
-     encrypted_bool_needs_reseal, encrypted_bool_reseal]);
+     encrypted_bool_needs_reseal, encrypted_bool_reseal, encrypted_bool_from_plain]);
 encrypted_type!("encrypted_date", DATEOID, Binary, DATE,
     [encrypted_date_in, encrypted_date_out, encrypted_date_recv, encrypted_date_send, encrypted_date_coerce, encrypted_date_eq, encrypted_date_ne, encrypted_date_lt, encrypted_date_le, encrypted_date_gt, encrypted_date_ge, encrypted_date_cmp, encrypted_date_hash,
-     encrypted_date_needs_reseal, encrypted_date_reseal]);
+     encrypted_date_needs_reseal, encrypted_date_reseal, encrypted_date_from_plain]);
 encrypted_type!("encrypted_timestamptz", TIMESTAMPTZOID, Binary, TIMESTAMPTZ,
     [encrypted_timestamptz_in, encrypted_timestamptz_out, encrypted_timestamptz_recv, encrypted_timestamptz_send, encrypted_timestamptz_coerce, encrypted_timestamptz_eq, encrypted_timestamptz_ne, encrypted_timestamptz_lt, encrypted_timestamptz_le, encrypted_timestamptz_gt, encrypted_timestamptz_ge, encrypted_timestamptz_cmp, encrypted_timestamptz_hash,
-     encrypted_timestamptz_needs_reseal, encrypted_timestamptz_reseal]);
+     encrypted_timestamptz_needs_reseal, encrypted_timestamptz_reseal, encrypted_timestamptz_from_plain]);

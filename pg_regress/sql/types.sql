@@ -86,18 +86,26 @@ SELECT * FROM legacy ORDER BY id;
 ALTER TABLE legacy ALTER COLUMN ssn TYPE text USING ssn::text;
 SELECT id, ssn, pg_typeof(ssn) FROM legacy ORDER BY id;
 
--- A value of one type never opens as another, and a flipped bit never opens.
+-- A value of one type never opens as another, and a flipped bit never opens. Under
+-- colcrypt.ciphertext_io, text input (literals, COPY) is the envelope in hex.
 SET colcrypt.ciphertext_io = on;
-CREATE TEMP TABLE raw AS SELECT i8::text AS int8_envelope, t::text AS text_envelope FROM all_types WHERE id = 1;
-INSERT INTO no_typmod SELECT int8_envelope FROM raw;
+SELECT i8::text AS int8_envelope, t::text AS text_envelope FROM all_types WHERE id = 1 \gset
+SELECT overlay(:'text_envelope' placing (CASE WHEN substr(:'text_envelope', 150, 1) = '0' THEN '1' ELSE '0' END) from 150 for 1) AS flipped \gset
+INSERT INTO no_typmod VALUES (:'int8_envelope');
 SELECT count(*) AS stored_as_envelopes FROM no_typmod;
 RESET colcrypt.ciphertext_io;
 SELECT v FROM no_typmod;
 SET colcrypt.ciphertext_io = on;
-DELETE FROM no_typmod WHERE v::text = (SELECT int8_envelope FROM raw);
-INSERT INTO no_typmod SELECT overlay(text_envelope placing (CASE WHEN substr(text_envelope, 150, 1) = '0' THEN '1' ELSE '0' END) from 150 for 1) FROM raw;
+DELETE FROM no_typmod WHERE v::text = :'int8_envelope';
+INSERT INTO no_typmod VALUES (:'flipped');
 RESET colcrypt.ciphertext_io;
 SELECT v FROM no_typmod;
+SET colcrypt.ciphertext_io = on;
+DELETE FROM no_typmod WHERE v::text = :'flipped';
+-- A cast from text is always plaintext data, also in this mode.
+INSERT INTO no_typmod SELECT :'text_envelope'::text;
+RESET colcrypt.ciphertext_io;
+SELECT left(v::text, 6) AS stored_as_text FROM no_typmod ORDER BY 1;
 SET colcrypt.ciphertext_io = on;
 SELECT 'not hex'::colcrypt.encrypted_text;
 SELECT '\x00'::colcrypt.encrypted_text;

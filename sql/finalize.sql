@@ -65,3 +65,14 @@ COMMENT ON FUNCTION @extschema@.server_encrypt_text(text, text, text) IS
   'server_encrypt_text(key_name, data, context DEFAULT NULL): server_encrypt() of text.';
 COMMENT ON FUNCTION @extschema@.server_decrypt_text(bytea, text) IS
   'server_decrypt_text(ciphertext, context DEFAULT NULL): server_decrypt() returning text.';
+
+COMMENT ON FUNCTION @extschema@.encrypt(bytea) IS
+  'encrypt(data): encrypt() under the session key (colcrypt.session_key, set in the connection''s startup options).';
+COMMENT ON FUNCTION @extschema@.decrypt(bytea) IS
+  'decrypt(ciphertext): decrypt() under the session key (colcrypt.session_key).';
+COMMENT ON FUNCTION @extschema@.encrypt_text(text) IS
+  'encrypt_text(data): encrypt_text() under the session key (colcrypt.session_key).';
+COMMENT ON FUNCTION @extschema@.decrypt_text(bytea) IS
+  'decrypt_text(ciphertext): decrypt_text() under the session key (colcrypt.session_key).';
+COMMENT ON FUNCTION @extschema@.connection_info() IS
+  'connection_info(): how this session''s client is connected (tls, unix socket, tcp without tls) and whether colcrypt accepts client-supplied keys on it.';

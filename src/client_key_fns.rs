@@ -1,46 +1,86 @@
 //! Client-supplied-key functions (the S3 SSE-C analogue): the caller sends the key with each
-//! call and the server forgets it afterwards, apart from a one-entry per-backend cache.
+//! call, or once per connection as colcrypt.session_key, and the server forgets it afterwards,
+//! apart from a one-entry per-backend cache.
 //!
 //! NULL data or key gives NULL (no encryption happens, nothing is stored); a NULL context is
-//! the same as no context. The functions are not declared STRICT only so that `context` can
-//! default to NULL.
+//! the same as no context. The three-argument functions are not declared STRICT only so that
+//! `context` can default to NULL. Every key use first checks the connection's transport.
 
+use std::rc::Rc;
+
+use colcrypt_core::{Cipher, Error as CoreError};
 use pgrx::prelude::*;
 
-use crate::error::OrRaise;
+use crate::error::{OrRaise, Result};
 use crate::key_cache::cipher_for;
+use crate::transport::{check_key_transport, session_key};
 
 fn context_bytes(context: Option<&str>) -> &[u8] {
     context.map(str::as_bytes).unwrap_or_default()
 }
 
+/// The cipher for a key argument, after the transport check (the key is not used otherwise).
+fn cipher(key: &[u8]) -> Result<Rc<Cipher>> {
+    check_key_transport()?;
+    Ok(cipher_for(key)?)
+}
+
+fn session_cipher() -> Result<Rc<Cipher>> {
+    check_key_transport()?;
+    Ok(cipher_for(&session_key()?)?)
+}
+
 #[pg_extern(parallel_safe)]
 pub(crate) fn gen_key() -> Vec<u8> {
+    // A new key is on its way to the client: the same rule as for keys coming in.
+    check_key_transport().or_raise();
     colcrypt_core::gen_key_bytes().or_raise().to_vec()
 }
 
 #[pg_extern(parallel_safe)]
 pub(crate) fn encrypt(data: Option<&[u8]>, key: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
     let (data, key) = (data?, key?);
-    Some(cipher_for(key).or_raise().seal(data, context_bytes(context)).or_raise())
+    Some(cipher(key).or_raise().seal(data, context_bytes(context)).or_raise())
 }
 
 #[pg_extern(parallel_safe)]
 pub(crate) fn decrypt(ciphertext: Option<&[u8]>, key: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
     let (ciphertext, key) = (ciphertext?, key?);
-    Some(cipher_for(key).or_raise().open(ciphertext, context_bytes(context)).or_raise())
+    Some(cipher(key).or_raise().open(ciphertext, context_bytes(context)).or_raise())
 }
 
 #[pg_extern(parallel_safe)]
 pub(crate) fn encrypt_text(data: Option<&str>, key: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
     let (data, key) = (data?, key?);
-    Some(cipher_for(key).or_raise().seal(data.as_bytes(), context_bytes(context)).or_raise())
+    Some(cipher(key).or_raise().seal(data.as_bytes(), context_bytes(context)).or_raise())
 }
 
 #[pg_extern(parallel_safe)]
 pub(crate) fn decrypt_text(ciphertext: Option<&[u8]>, key: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<String> {
     let (ciphertext, key) = (ciphertext?, key?);
-    Some(cipher_for(key).or_raise().open_text(ciphertext, context_bytes(context)).or_raise())
+    Some(cipher(key).or_raise().open_text(ciphertext, context_bytes(context)).or_raise())
+}
+
+// With no key argument: the session key (colcrypt.session_key).
+
+#[pg_extern(parallel_safe, strict, name = "encrypt")]
+fn encrypt_session(data: &[u8]) -> Vec<u8> {
+    session_cipher().or_raise().seal(data, b"").or_raise()
+}
+
+#[pg_extern(parallel_safe, strict, name = "decrypt")]
+fn decrypt_session(ciphertext: &[u8]) -> Vec<u8> {
+    session_cipher().or_raise().open(ciphertext, b"").or_raise()
+}
+
+#[pg_extern(parallel_safe, strict, name = "encrypt_text")]
+fn encrypt_text_session(data: &str) -> Vec<u8> {
+    session_cipher().or_raise().seal(data.as_bytes(), b"").or_raise()
+}
+
+#[pg_extern(parallel_safe, strict, name = "decrypt_text")]
+fn decrypt_text_session(ciphertext: &[u8]) -> String {
+    session_cipher().or_raise().open_text(ciphertext, b"").or_raise()
 }
 
 /// Version, algorithm and key id from the header, never secrets. Does not authenticate.
@@ -48,6 +88,6 @@ pub(crate) fn decrypt_text(ciphertext: Option<&[u8]>, key: Option<&[u8]>, contex
 pub(crate) fn envelope_info(
     ciphertext: &[u8],
 ) -> TableIterator<'static, (name!(version, i32), name!(algorithm, Option<String>), name!(key_id, Option<String>))> {
-    let info = colcrypt_core::info(ciphertext).or_raise();
+    let info = colcrypt_core::info(ciphertext).map_err(CoreError::from).or_raise();
     TableIterator::once((i32::from(info.version), info.algorithm.map(str::to_owned), info.key_id))
 }

@@ -23,6 +23,10 @@ pub(crate) enum ColcryptError {
     UnknownTypmod(i32),
     /// The current role may not read this key's plaintext.
     PlaintextDenied(String),
+    /// A client-supplied key on a connection that is not allowed to carry one.
+    InsecureTransport(&'static str),
+    NoSessionKey,
+    SessionKeyFormat,
     /// Failure of colcrypt's own catalog queries.
     Internal(String),
 }
@@ -65,6 +69,8 @@ impl ColcryptError {
             ColcryptError::KeyNameCollision(..) => ERRCODE_DUPLICATE_OBJECT,  // 42710
             ColcryptError::UnknownTypmod(_) => ERRCODE_UNDEFINED_OBJECT,      // 42704
             ColcryptError::PlaintextDenied(_) => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
+            ColcryptError::InsecureTransport(_) => ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION, // 28000
+            ColcryptError::NoSessionKey | ColcryptError::SessionKeyFormat => ERRCODE_INVALID_PARAMETER_VALUE, // 22023
             ColcryptError::Internal(_) => ERRCODE_INTERNAL_ERROR,             // XX000
         }
     }
@@ -101,6 +107,14 @@ impl ColcryptError {
             ColcryptError::PlaintextDenied(name) => {
                 format!("permission denied to read the plaintext of values under colcrypt data key \"{name}\"")
             }
+            ColcryptError::InsecureTransport(what) => format!(
+                "colcrypt refuses client-supplied keys on {what}: connect with sslmode=verify-full \
+                 (colcrypt.require_secure_transport)"
+            ),
+            ColcryptError::NoSessionKey => {
+                "no key given and colcrypt.session_key is not set: pass a key argument or set the session key in the connection's startup options".to_owned()
+            }
+            ColcryptError::SessionKeyFormat => "colcrypt.session_key must be 64 hexadecimal digits (32 bytes)".to_owned(),
             ColcryptError::Internal(msg) => msg.clone(),
         }
     }

@@ -9,6 +9,7 @@ mod key_cache;
 mod keyring;
 mod master_key;
 mod server_keys;
+mod transport;
 mod types;
 
 ::pgrx::pg_module_magic!(name, version);
@@ -24,6 +25,7 @@ pub extern "C-unwind" fn _PG_init() {
     register_fork_handler();
     master_key::define_settings();
     types::define_settings();
+    transport::define_settings();
     master_key::load_at_startup();
 }
 

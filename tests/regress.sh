@@ -43,6 +43,13 @@ fi
 if grep -E "terminated by signal|was terminated|PANIC" "$RUN/cluster/server.log"; then
   echo "regress: a backend crashed (see above)" >&2; status=1
 fi
+# No error a test raised may carry the test keys or plaintexts in its message, DETAIL, HINT or
+# CONTEXT. (STATEMENT lines quote the SQL the tests wrote, literal keys included: that is the
+# documented way keys leak, and why the session key exists.)
+if grep -E "(ERROR|DETAIL|HINT|CONTEXT): " "$RUN/cluster/server.log" \
+   | grep -Eai "(11){16}|(22){16}|(33){16}|(55){16}|(66){16}|(ab){16}|secret plaintext|123-45-6789|Zürich|canary"; then
+  echo "regress: an error message above carries key or plaintext bytes" >&2; status=1
+fi
 if [ "${UPDATE_EXPECTED:-}" = 1 ]; then
   cp "$RUN/suite/results/"*.out "$ROOT/pg_regress/expected/"
   echo "regress: copied results into pg_regress/expected; review the diff before committing"

@@ -1,6 +1,12 @@
 -- colcrypt demo: what works today, with its output. Run by `make demo`.
 \pset footer off
 \echo
+\echo '== Mode: in flight (TLS) =='
+\echo '-- This session came in over TCP with TLS, the server certificate verified (sslmode=verify-full):'
+SELECT transport, keys_allowed FROM colcrypt.connection_info();
+SELECT version AS tls_version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid();
+\echo '-- Without TLS, colcrypt refuses every call that carries a client key (colcrypt.require_secure_transport).'
+\echo
 \echo '== Mode: server-side encryption with a client-supplied key (like S3 SSE-C) =='
 \echo '-- A 32-byte key the client keeps; the server uses it for this call only.'
 SELECT length(colcrypt.gen_key()) AS key_bytes;
@@ -50,5 +56,20 @@ SELECT colcrypt.server_decrypt_text(diagnosis) FROM visits WHERE id = 1;
 \set ON_ERROR_STOP 1
 
 \echo
-\echo 'Planned, not in this build yet: transparent encrypted column types, TLS enforcement for'
-\echo 'key-bearing calls, and the client-side library and CLI (see README, "Status").'
+\echo
+\echo '== Mode: transparent column encryption (server-managed keys) =='
+SELECT colcrypt.create_key('pii') AS key_id;
+CREATE TEMP TABLE patients (id int PRIMARY KEY, ssn colcrypt.encrypted_text(pii, searchable) UNIQUE, born colcrypt.encrypted_date(pii));
+INSERT INTO patients VALUES (1, '123-45-6789', '1980-04-01'), (2, '987-65-4321', '1975-12-24');
+\echo '-- Reads and writes are plain SQL:'
+SELECT * FROM patients ORDER BY id;
+\echo '-- Equality search on ciphertext through the blind index (the column is searchable):'
+SET search_path = pg_temp, public, colcrypt;
+SELECT id FROM patients WHERE ssn = '987-65-4321';
+\echo '-- What is stored: envelopes only (colcrypt.ciphertext_io shows them as pg_dump would store them):'
+SET colcrypt.ciphertext_io = on;
+SELECT id, left(ssn::text, 40) || '…' AS stored FROM patients ORDER BY id;
+RESET colcrypt.ciphertext_io;
+
+\echo
+\echo 'Planned, not in this build yet: the client-side library and CLI (see README, "Status").'

@@ -4,6 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 source "$ROOT/scripts/cluster.sh"
+source "$ROOT/scripts/tls.sh"
 DEMO="$ROOT/.demo/cluster"
 PORT="${COLCRYPT_DEMO_PORT:-55432}"
 
@@ -17,9 +18,14 @@ case "${1:-start}" in
     # The master key lives outside the data directory, readable by postgres only.
     KEYFILE="$ROOT/.demo/keys/master.key"
     [ -f "$KEYFILE" ] || make_master_key "$KEYFILE"
+    # TLS with a throwaway CA: TCP connections must use it (hostssl), Unix sockets stay local.
+    TLS="$ROOT/.demo/tls"
+    [ -f "$TLS/server.crt" ] || make_tls "$TLS" localhost 127.0.0.1
     cluster_init "$DEMO" "$PORT"
     grep -q '^colcrypt.master_key_file' "$DEMO/data/postgresql.conf" \
       || echo "colcrypt.master_key_file = '$KEYFILE'" >>"$DEMO/data/postgresql.conf"
+    grep -q '^ssl = on' "$DEMO/data/postgresql.conf" || tls_conf "$TLS" >>"$DEMO/data/postgresql.conf"
+    sed -i -E 's/^host(\s)/hostssl\1/' "$DEMO/data/pg_hba.conf"
     if runuser -u postgres -- "$PG_BINDIR/pg_ctl" -D "$DEMO/data" status >/dev/null 2>&1; then
       # Already running: restart so a freshly installed colcrypt.so is the one loaded.
       runuser -u postgres -- "$PG_BINDIR/pg_ctl" -D "$DEMO/data" -l "$DEMO/server.log" -m fast -w restart >/dev/null
@@ -30,11 +36,15 @@ case "${1:-start}" in
       || cluster_psql "$DEMO" -d postgres -q -c "CREATE DATABASE colcrypt_demo"
     # Pick up a newly installed version of the SQL script, too.
     cluster_psql "$DEMO" -d colcrypt_demo -q -c "SET client_min_messages = warning" -c "DROP EXTENSION IF EXISTS colcrypt" -c "CREATE EXTENSION colcrypt"
-    cluster_psql "$DEMO" -d colcrypt_demo -e -f "$ROOT/demo/demo.sql"
+    TLS_DSN="host=localhost port=$PORT user=postgres dbname=colcrypt_demo sslmode=verify-full sslrootcert=$TLS/ca.crt"
+    # The demo itself connects over TCP with TLS, verifying the server certificate.
+    as_postgres psql "$TLS_DSN" -X -v ON_ERROR_STOP=1 -e -f "$ROOT/demo/demo.sql"
     cat <<MSG
 
 The demo cluster is running (data in $DEMO/data, log in $DEMO/server.log).
-Connect with:
+Connect over TLS, verifying the server's certificate (no man in the middle):
+  psql "$TLS_DSN"
+or locally over the Unix socket:
   runuser -u postgres -- psql -h $DEMO/socket -p $PORT colcrypt_demo
 Stop it with:
   make demo-stop

@@ -59,16 +59,16 @@ SELECT colcrypt.server_decrypt_text(diagnosis) FROM visits WHERE id = 1;
 \echo
 \echo '== Mode: transparent column encryption (server-managed keys) =='
 SELECT colcrypt.create_key('pii') AS key_id;
-CREATE TEMP TABLE patients (id int PRIMARY KEY, ssn colcrypt.encrypted_text(pii, searchable) UNIQUE, born colcrypt.encrypted_date(pii));
-INSERT INTO patients VALUES (1, '123-45-6789', '1980-04-01'), (2, '987-65-4321', '1975-12-24');
+CREATE TEMP TABLE records (id int PRIMARY KEY, ssn colcrypt.encrypted_text(pii, searchable) UNIQUE, born colcrypt.encrypted_date(pii));
+INSERT INTO records VALUES (1, '123-45-6789', '1980-04-01'), (2, '987-65-4321', '1975-12-24');
 \echo '-- Reads and writes are plain SQL:'
-SELECT * FROM patients ORDER BY id;
+SELECT * FROM records ORDER BY id;
 \echo '-- Equality search on ciphertext through the blind index (the column is searchable):'
 SET search_path = pg_temp, public, colcrypt;
-SELECT id FROM patients WHERE ssn = '987-65-4321';
+SELECT id FROM records WHERE ssn = '987-65-4321';
 \echo '-- What is stored: envelopes only (colcrypt.ciphertext_io shows them as pg_dump would store them):'
 SET colcrypt.ciphertext_io = on;
-SELECT id, left(ssn::text, 40) || '…' AS stored FROM patients ORDER BY id;
+SELECT id, left(ssn::text, 40) || '…' AS stored FROM records ORDER BY id;
 RESET colcrypt.ciphertext_io;
 
 \echo

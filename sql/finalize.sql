@@ -74,5 +74,14 @@ COMMENT ON FUNCTION @extschema@.encrypt_text(text) IS
   'encrypt_text(data): encrypt_text() under the session key (colcrypt.session_key).';
 COMMENT ON FUNCTION @extschema@.decrypt_text(bytea) IS
   'decrypt_text(ciphertext): decrypt_text() under the session key (colcrypt.session_key).';
+CREATE FUNCTION @extschema@.connection_info(
+  OUT transport text, OUT keys_allowed boolean, OUT tls_version text, OUT cipher text, OUT client_certificate boolean)
+LANGUAGE sql VOLATILE AS $$
+  SELECT t.transport, t.keys_allowed, s.version, s.cipher, s.client_dn IS NOT NULL
+  FROM @extschema@.connection_transport() t
+  LEFT JOIN pg_catalog.pg_stat_ssl s ON s.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()
+$$;
+COMMENT ON FUNCTION @extschema@.connection_transport() IS
+  'connection_transport(): the transport part of connection_info().';
 COMMENT ON FUNCTION @extschema@.connection_info() IS
-  'connection_info(): how this session''s client is connected (tls, unix socket, tcp without tls) and whether colcrypt accepts client-supplied keys on it.';
+  'connection_info(): how this session''s client is connected (tls, unix socket, tcp without tls), whether colcrypt accepts client-supplied keys on it, and the TLS protocol version, cipher and whether the client presented a certificate.';

@@ -138,8 +138,9 @@ pub(crate) fn session_key() -> Result<Zeroizing<Vec<u8>>> {
     Ok(raw)
 }
 
+/// Wrapped by colcrypt.connection_info() (sql/finalize.sql), which adds the TLS details.
 #[pg_extern(volatile)]
-fn connection_info() -> TableIterator<'static, (name!(transport, String), name!(keys_allowed, bool))> {
+fn connection_transport() -> TableIterator<'static, (name!(transport, String), name!(keys_allowed, bool))> {
     let t = transport().unwrap_or_else(|e| e.raise());
     let name = match t {
         Transport::Tls => "tls",

@@ -31,6 +31,11 @@ for t in "$ROOT"/tests/integration/t_*.sh; do
     echo "FAIL $name"; sed 's/^/    /' "$RUN/$name.log"; failed=$((failed + 1))
   fi
 done
+# No error any test raised may carry a canary (key or plaintext) in its message, DETAIL, HINT or
+# CONTEXT; STATEMENT lines quote SQL text the tests wrote on purpose.
+if grep -hE "(ERROR|DETAIL|HINT|CONTEXT): " "$RUN"/*/server.log | grep -v "DETAIL:  parameters:" | grep -Eai "canary|cAnArY|secret-[0-9]|Zürich"; then
+  echo "FAIL an error message above carries a canary"; failed=$((failed + 1))
+fi
 if grep -E "terminated by signal|PANIC" "$CLUSTER/server.log"; then
   echo "FAIL server log shows a crashed backend"; failed=$((failed + 1))
 fi

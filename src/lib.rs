@@ -55,6 +55,8 @@ pub mod pg_test {
 
     #[must_use]
     pub fn postgresql_conf_options() -> Vec<&'static str> {
-        vec!["shared_preload_libraries = 'colcrypt'"]
+        // pgrx's test client connects over TCP without TLS; the transport rule has its own tests
+        // (pg_regress in_flight, integration t_tls.sh, and the pg_test that switches it on).
+        vec!["shared_preload_libraries = 'colcrypt'", "colcrypt.require_secure_transport = off"]
     }
 }

@@ -81,4 +81,11 @@ mod tests {
             assert_ne!(parent, child.to_vec(), "child repeated the parent's nonce");
         }
     }
+
+    /// The test client connects over TCP without TLS: with the rule on, keys are refused.
+    #[pg_test(error = "colcrypt refuses client-supplied keys on a TCP connection without TLS: connect with sslmode=verify-full (colcrypt.require_secure_transport)")]
+    fn plain_tcp_refuses_client_keys() {
+        Spi::run("SET colcrypt.require_secure_transport = on").unwrap();
+        Spi::run("SELECT colcrypt.gen_key()").unwrap();
+    }
 }

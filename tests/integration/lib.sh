@@ -38,3 +38,13 @@ wait_for() {
   done
   echo "timed out waiting for: $3"; return 1
 }
+
+# keyed_cluster DIR PORT [conf lines...]: a running cluster with its own master key (in
+# DIR-keys/, outside the data directory) and colcrypt created in database postgres.
+keyed_cluster() {
+  local dir="$1" port="$2"; shift 2
+  make_master_key "$dir-keys/master.key"
+  cluster_init "$dir" "$port" "colcrypt.master_key_file = '$dir-keys/master.key'" "$@"
+  cluster_start "$dir"
+  sql "$dir" postgres "CREATE EXTENSION colcrypt" >/dev/null
+}

@@ -2,11 +2,9 @@
 # kill -9 (the server crash-restarts), and resumes: every value readable, none lost or doubled,
 # all on the newest key version in the end.
 set -euo pipefail
-C="$RUN/reenc"; make_master_key "$RUN/reenc-keys/master.key"
-cluster_init "$C" 55450 "colcrypt.master_key_file = '$RUN/reenc-keys/master.key'"
-cluster_start "$C"
+C="$RUN/reenc"
+keyed_cluster "$C" 55450
 q() { sql "$C" postgres "$1"; }
-q "CREATE EXTENSION colcrypt" >/dev/null
 q "SELECT colcrypt.create_key('pii')" >/dev/null
 q "CREATE TABLE t (id int PRIMARY KEY, v colcrypt.encrypted_text(pii, searchable))"
 q "INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 60000) i"

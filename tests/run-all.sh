@@ -11,7 +11,7 @@ tier() {
   echo "==== tier: $name passed in $(( $(date +%s) - s ))s"
 }
 tier "generated SQL is up to date"      python3 sql/generate_types.py --check
-tier "1 core (cargo test, no PostgreSQL)" cargo test -p colcrypt-core
+tier "1 core and client (cargo test, no PostgreSQL)" cargo test -p colcrypt-core -p colcrypt-client
 tier "2 pg_test (inside a backend)"      bash tests/pg_test.sh
 tier "install dev build"                 bash scripts/install-extension.sh
 tier "3 pg_regress (SQL contract)"       bash tests/regress.sh

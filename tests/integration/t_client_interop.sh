@@ -1,0 +1,57 @@
+# The colcrypt CLI and the server share one envelope: values and CSV columns sealed on the
+# client open with colcrypt.decrypt given the key (here as the session key), and the other way
+# round. With log_statement=all, the client-side plaintext canary is nowhere on the server:
+# not in its log, not under its data directory, not in a pg_dump.
+set -euo pipefail
+CLI="$ROOT/target/debug/colcrypt"
+[ -x "$CLI" ] || { echo "build the CLI first: cargo build -p colcrypt-client"; exit 1; }
+C="$RUN/cli"
+keyed_cluster "$C" 55452 "log_statement = 'all'"
+W="$RUN/cli-work"; mkdir -p "$W"; chmod 755 "$W"
+"$CLI" keygen "$W/client.key" 2>/dev/null
+KEYHEX=$(tr -d '\n' <"$W/client.key")
+CANARY="cliCaNaRy$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# Session key via startup options (the recommended way): no key in any statement.
+s() { as_postgres env PGOPTIONS="-c colcrypt.session_key=$KEYHEX" psql -X -At -v ON_ERROR_STOP=1 -h "$C/socket" -p 55452 -U postgres -d postgres "$@"; }
+
+# Client → server: one value.
+ct=$(printf '%s value' "$CANARY" | "$CLI" encrypt -k "$W/client.key" --context "t.v:1")
+s -c "CREATE TABLE t (id int, v bytea)" >/dev/null
+s -c "INSERT INTO t VALUES (1, '\\x$ct')" >/dev/null
+# (With a context the key goes in as an argument; this test's key may reach the log, its plaintext not.)
+assert_eq "server opens the client's value" "$CANARY value" "$(s -c "SELECT colcrypt.decrypt_text(v, decode('$KEYHEX', 'hex'), 't.v:1') FROM t WHERE id = 1")"
+# Server → client (no context: the session-key functions take none).
+sct=$(s -c "SELECT encode(colcrypt.encrypt_text('from the server'), 'hex')")
+assert_eq "client opens the server's value" "from the server" "$(echo "$sct" | "$CLI" decrypt -k "$W/client.key")"
+
+# Empty and 1 MiB values, both ways.
+assert_eq "empty value" "" "$(printf '' | "$CLI" encrypt -k "$W/client.key" | "$CLI" decrypt -k "$W/client.key")"
+head -c 1048576 /dev/urandom >"$W/big.bin"
+"$CLI" encrypt -k "$W/client.key" --in raw --out hex -i "$W/big.bin" -o "$W/big.hex"
+s -c "CREATE TABLE big (v bytea)" >/dev/null
+# COPY's text format reads a backslash as an escape: the bytea literal needs two.
+printf '\\\\x%s\n' "$(cat "$W/big.hex")" | s -c "COPY big FROM STDIN" >/dev/null
+assert_eq "1 MiB value opened by the server" "$(md5sum <"$W/big.bin" | cut -d' ' -f1)" "$(s -c "SELECT md5(colcrypt.decrypt(v)) FROM big")"
+
+# CSV: encrypt a column on the client, COPY it in, COPY it out, decrypt on the client.
+{ echo "id,ssn"; for i in $(seq 1 500); do echo "$i,$CANARY-$i"; done; } >"$W/people.csv"
+"$CLI" csv-encrypt -k "$W/client.key" --columns 2 --header -i "$W/people.csv" -o "$W/people.enc.csv" 2>/dev/null
+s -c "CREATE TABLE people (id int, ssn bytea)" >/dev/null
+s -c "COPY people FROM STDIN (FORMAT csv, HEADER)" <"$W/people.enc.csv" >/dev/null
+assert_eq "rows loaded" 500 "$(s -c "SELECT count(*) FROM people")"
+# Compared through md5, so that the canary itself is in no statement the server logs.
+canary_md5=$(printf '%s' "$CANARY" | md5sum | cut -d' ' -f1)
+assert_eq "server opens every CSV value" 500 "$(s -c "SELECT count(*) FROM people, LATERAL (SELECT convert_from(colcrypt.decrypt(ssn), 'UTF8') AS p) d WHERE md5(split_part(d.p, '-', 1)) = '$canary_md5' AND split_part(d.p, '-', 2) = id::text")"
+s -c "COPY (SELECT id, ssn FROM people ORDER BY id) TO STDOUT (FORMAT csv, HEADER)" >"$W/people.out.csv"
+"$CLI" csv-decrypt -k "$W/client.key" --columns 2 --header -i "$W/people.out.csv" -o "$W/people.back.csv" 2>/dev/null
+cmp "$W/people.csv" "$W/people.back.csv"
+
+# The canary crossed the wire only sealed: not in the log, the data directory, or a dump.
+# (It was decrypted server-side above only into query results, which are not logged.)
+s -c "CHECKPOINT" >/dev/null
+if grep -qa "$CANARY" "$C/server.log"; then echo "canary in the server log"; exit 1; fi
+if grep -rqa "$CANARY" "$C/data"; then echo "canary under the data directory"; exit 1; fi
+as_postgres pg_dump -h "$C/socket" -p 55452 -U postgres postgres >"$W/dump.sql"
+if grep -qa "$CANARY" "$W/dump.sql"; then echo "canary in pg_dump"; exit 1; fi
+grep -q "COPY public.people" "$W/dump.sql"
+cluster_stop "$C"

@@ -1,6 +1,6 @@
 # colcrypt: `make demo` to see it work, `make test` to run every test tier.
 
-.PHONY: sql demo demo-stop test test-core test-pg test-regress test-integration install setup bench vectors
+.PHONY: sql example demo demo-stop test test-core test-pg test-regress test-integration install setup bench vectors
 
 setup:
 	bash scripts/setup.sh
@@ -10,6 +10,11 @@ install: setup
 
 demo: install
 	bash scripts/demo.sh start
+
+# The client-side example application, against the `make demo` cluster (run `make demo` first).
+example:
+	cargo run -q -p colcrypt-client --features db --example patients -- \
+	  --host localhost --port 55432 --dbname colcrypt_demo --ca .demo/tls/ca.crt --master-key .demo/client-master.key
 
 demo-stop:
 	bash scripts/demo.sh stop

@@ -63,3 +63,14 @@ CREATE TABLE @extschema@.plaintext_denials (
 );
 REVOKE ALL ON @extschema@.plaintext_denials FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.plaintext_denials', '');
+
+-- Column keys of the client-side mode, wrapped by a client master key the server never sees:
+-- kept here so that clients can share them; useless to the server. Anyone may store and read
+-- them (a wrapped key opens only with its client master key, and a foreign one is reported).
+CREATE TABLE @extschema@.client_column_keys (
+    name       text PRIMARY KEY,
+    wrapped    bytea NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+GRANT SELECT, INSERT ON @extschema@.client_column_keys TO PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.client_column_keys', '');

@@ -15,5 +15,6 @@ tier "1 core and client (cargo test, no PostgreSQL)" cargo test -p colcrypt-core
 tier "2 pg_test (inside a backend)"      bash tests/pg_test.sh
 tier "install dev build"                 bash scripts/install-extension.sh
 tier "3 pg_regress (SQL contract)"       bash tests/regress.sh
+tier "build the CLI and example"         cargo build -q -p colcrypt-client --features db --bins --examples
 tier "4 integration (real server)"       bash tests/integration/run.sh
 echo "==== make test: every tier passed in $(( $(date +%s) - t0 ))s"

@@ -3,6 +3,7 @@
 //! bytes it cannot open, and `colcrypt.decrypt(ct, key)` opens them given the key.
 #![forbid(unsafe_code)]
 
+pub mod column_keys;
 pub mod csv_columns;
 pub mod error;
 pub mod format;

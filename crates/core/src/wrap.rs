@@ -38,14 +38,32 @@ pub fn wrap_data_key(master: &Cipher, dek: &Key, key_id: i32, version: i32) -> R
     master.seal(dek.expose(), &wrap_context(key_id, version))
 }
 
+/// Wraps any key under `master`, bound to a label (it unwraps only with the same label).
+pub fn wrap_key(master: &Cipher, key: &Key, label: &str) -> Result<Vec<u8>, Error> {
+    master.seal(key.expose(), &label_context(label))
+}
+
+/// Unwraps a key from [`wrap_key`]; `WrongMasterKey` when another master key wrapped it.
+pub fn unwrap_key(master: &Cipher, wrapped: &[u8], label: &str) -> Result<Key, Error> {
+    unwrap_with_context(master, wrapped, &label_context(label))
+}
+
+fn label_context(label: &str) -> Vec<u8> {
+    format!("\0colcrypt wrapped key {label}").into_bytes()
+}
+
 /// Unwraps a data key. `WrongMasterKey` when the envelope was sealed under another master key
 /// (its commitment differs); `CannotDecrypt` when it is damaged or belongs to another key row.
 pub fn unwrap_data_key(master: &Cipher, wrapped: &[u8], key_id: i32, version: i32) -> Result<Key, Error> {
+    unwrap_with_context(master, wrapped, &wrap_context(key_id, version))
+}
+
+fn unwrap_with_context(master: &Cipher, wrapped: &[u8], context: &[u8]) -> Result<Key, Error> {
     let env = Envelope::parse(wrapped).map_err(|_| Error::CannotDecrypt)?;
     if !master.matches_commitment(&env.commitment) {
         return Err(Error::WrongMasterKey);
     }
-    let bytes = Zeroizing::new(master.open(wrapped, &wrap_context(key_id, version))?);
+    let bytes = Zeroizing::new(master.open(wrapped, context)?);
     Key::from_slice(&bytes).map_err(|_| Error::CannotDecrypt)
 }
 
@@ -88,6 +106,16 @@ mod tests {
         let mut bad = wrapped.clone();
         *bad.last_mut().unwrap() ^= 1;
         assert_eq!(unwrap_data_key(&m1, &bad, 7, 1).unwrap_err(), Error::CannotDecrypt);
+    }
+
+    #[test]
+    fn labelled_keys_unwrap_only_with_their_label_and_master() {
+        let (m1, m2) = (master(1), master(2));
+        let k = Key::from_slice(&[9; 32]).unwrap();
+        let w = wrap_key(&m1, &k, "patients.ssn").unwrap();
+        assert_eq!(unwrap_key(&m1, &w, "patients.ssn").unwrap().expose(), k.expose());
+        assert_eq!(unwrap_key(&m1, &w, "patients.dob").unwrap_err(), Error::CannotDecrypt);
+        assert_eq!(unwrap_key(&m2, &w, "patients.ssn").unwrap_err(), Error::WrongMasterKey);
     }
 
     #[test]

@@ -34,8 +34,9 @@ case "${1:-start}" in
     fi
     cluster_psql "$DEMO" -d postgres -Atq -c "SELECT 1 FROM pg_database WHERE datname = 'colcrypt_demo'" | grep -q 1 \
       || cluster_psql "$DEMO" -d postgres -q -c "CREATE DATABASE colcrypt_demo"
-    # Pick up a newly installed version of the SQL script, too.
-    cluster_psql "$DEMO" -d colcrypt_demo -q -c "SET client_min_messages = warning" -c "DROP EXTENSION IF EXISTS colcrypt" -c "CREATE EXTENSION colcrypt"
+    # Start from a fresh extension (a new build may change its SQL), and drop the example
+    # application's table, whose column keys live in the extension.
+    cluster_psql "$DEMO" -d colcrypt_demo -q -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS patient_records" -c "DROP EXTENSION IF EXISTS colcrypt CASCADE" -c "CREATE EXTENSION colcrypt"
     TLS_DSN="host=localhost port=$PORT user=postgres dbname=colcrypt_demo sslmode=verify-full sslrootcert=$TLS/ca.crt"
     # The demo itself connects over TCP with TLS, verifying the server certificate.
     as_postgres psql "$TLS_DSN" -X -v ON_ERROR_STOP=1 -e -f "$ROOT/demo/demo.sql"

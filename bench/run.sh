@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# `make bench` (first part of the benchmark suite): per-value cost of the client-key SQL
-# functions over 1,000,000 rows of 64-byte values, against a plain scan and pgcrypto, in one
-# run on one cluster. Release build. Writes bench/results/latest.md.
-#   ROWS=100000 make bench    quick mode for small machines
+# `make bench`: colcrypt against plain columns and pgcrypto, in one run on one cluster, release
+# build. Writes bench/results/latest.md and bench/results/latest.svg (the README shows it).
+#   make bench                 1,000,000 rows, 5 runs per figure (about 12 minutes on 2 cores)
+#   make bench-quick           100,000 rows, 3 runs (a few minutes)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 source "$ROOT/scripts/cluster.sh"
@@ -28,7 +28,9 @@ CREATE TABLE sealed_pgc AS SELECT i, encrypt(v, (SELECT key FROM k), 'aes') AS c
 SELECT colcrypt.create_key('bench');
 CREATE TABLE sealed_srv AS SELECT i, colcrypt.server_encrypt('bench', v) AS c FROM plain;
 VACUUM ANALYZE;
--- Median wall time in ms of RUNS executions of one aggregate query (warm cache).
+-- Median wall time in ms of RUNS executions of one aggregate query (warm cache); the spread
+-- (min, max) of the same runs goes to bench_spread.
+CREATE TABLE bench_spread (sql text, min_ms float8, max_ms float8);
 CREATE FUNCTION bench(sql text, runs int) RETURNS float8 LANGUAGE plpgsql AS \$\$
 DECLARE t timestamptz; ms float8[] := '{}';
 BEGIN
@@ -38,8 +40,12 @@ BEGIN
     EXECUTE sql;
     ms := ms || extract(epoch FROM clock_timestamp() - t) * 1000;
   END LOOP;
+  INSERT INTO bench_spread SELECT sql, min(x), max(x) FROM unnest(ms) x;
   RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(ms) x);
 END \$\$;
+-- pgp_sym_encrypt is ~50 times slower: measured on a tenth of the rows.
+CREATE TABLE plain_small AS SELECT * FROM plain WHERE i % 10 = 0;
+CREATE TABLE sealed_pgp AS SELECT i, pgp_sym_encrypt_bytea(v, 'bench passphrase') AS c FROM plain_small;
 SQL
 
 # Transparent type: loading and reading 64-character text values.
@@ -59,6 +65,7 @@ BEGIN
     EXECUTE stmt;
     ms := ms || extract(epoch FROM clock_timestamp() - t) * 1000;
   END LOOP;
+  INSERT INTO bench_spread SELECT stmt, min(x), max(x) FROM unnest(ms) x;
   RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(ms) x);
 END \$\$;
 SQL
@@ -102,45 +109,166 @@ declare -A SQL=(
   [enc_server]="SELECT sum(length(colcrypt.server_encrypt('bench', v))) FROM plain"
   [scan_srv]="SELECT sum(length(c)) FROM sealed_srv"
   [dec_server]="SELECT sum(length(colcrypt.server_decrypt(c))) FROM sealed_srv"
+  [scan_small]="SELECT sum(length(v)) FROM plain_small"
+  [enc_pgp]="SELECT sum(length(pgp_sym_encrypt_bytea(v, 'bench passphrase'))) FROM plain_small"
+  [scan_pgp]="SELECT sum(length(c)) FROM sealed_pgp"
+  [dec_pgp]="SELECT sum(length(pgp_sym_decrypt_bytea(c, 'bench passphrase'))) FROM sealed_pgp"
 )
 declare -A MS
-NAMES="scan_plain enc_colcrypt enc_pgcrypto scan_cc dec_colcrypt scan_pgc dec_pgcrypto enc_server scan_srv dec_server"
+NAMES="scan_plain enc_colcrypt enc_pgcrypto scan_cc dec_colcrypt scan_pgc dec_pgcrypto enc_server scan_srv dec_server scan_small enc_pgp scan_pgp dec_pgp"
 for name in $NAMES; do
   MS[$name]=$(q -c "SELECT round(bench(\$q\$${SQL[$name]}\$q\$, $RUNS)::numeric, 1)")
   echo "bench: $name ${MS[$name]} ms"
 done
+
+# Scenario 1: the core alone (Rust harness), ns per value.
+CORE="$(cargo run -q --release -p colcrypt-core --example seal_bench "${CORE_ITERATIONS:-200000}")"
+echo "bench: core harness done"
+
+# Scenario 6: large values through the transparent type.
+N64=$(( ROWS / 2000 > 20 ? ROWS / 2000 : 20 )); N1M=$(( ROWS / 50000 > 5 ? ROWS / 50000 : 5 ))
+q -c "CREATE TABLE big_text (v text); CREATE TABLE big_enc (v colcrypt.encrypted_text(bench))" >/dev/null
+for spec in "64k:2048:$N64" "1m:32768:$N1M"; do
+  IFS=: read -r label reps n <<<"$spec"
+  for t in big_text big_enc; do
+    LOAD[ins_${label}_$t]=$(q -c "SELECT round(bench_load('$t', \$q\$INSERT INTO $t SELECT repeat(md5(i::text), $reps) FROM generate_series(1, $n) i\$q\$, $RUNS)::numeric, 1)")
+  done
+  LOAD[read_${label}_big_text]=$(q -c "SELECT round(bench(\$q\$SELECT sum(length(v)) FROM big_text\$q\$, $RUNS)::numeric, 1)")
+  LOAD[read_${label}_big_enc]=$(q -c "SELECT round(bench(\$q\$SELECT sum(length(v::text)) FROM big_enc\$q\$, $RUNS)::numeric, 1)")
+  LOAD[n_$label]=$n
+done
+echo "bench: large values done"
+
+# Scenario 7: storage per row (after VACUUM), the same 64-character values.
+q -c "TRUNCATE load_text, load_bytea, load_enc; INSERT INTO load_text SELECT id, s FROM src; INSERT INTO load_bytea SELECT id, convert_to(s, 'UTF8') FROM src; INSERT INTO load_enc SELECT id, s FROM src" >/dev/null
+q -c "VACUUM ANALYZE load_text, load_bytea, load_enc" >/dev/null
+for t in load_text load_bytea load_enc; do
+  LOAD[rowbytes_$t]=$(q -c "SELECT round(pg_table_size('$t')::numeric / $ROWS, 1)")
+  LOAD[colbytes_$t]=$(q -c "SELECT round(avg(pg_column_size(v)), 1) FROM $t")
+done
+q -c "CREATE TABLE load_enc_s (id int PRIMARY KEY, v colcrypt.encrypted_text(bench, searchable)); INSERT INTO load_enc_s SELECT id, s FROM src" >/dev/null
+LOAD[colbytes_load_enc_s]=$(q -c "SELECT round(avg(pg_column_size(v)), 1) FROM load_enc_s")
+
+# Scenario 5: pgbench, one run, weighted scripts, per-script mean latency; the plain SELECT
+# script appears twice (A/A control).
+printf '\\set id random(1, %s)\nUPDATE load_text SET v = md5(random()::text) || md5(random()::text) WHERE id = :id;\n' "$ROWS" >"$RUN/upd_text.sql"
+printf '\\set id random(1, %s)\nUPDATE load_enc SET v = md5(random()::text) || md5(random()::text) WHERE id = :id;\n' "$ROWS" >"$RUN/upd_enc.sql"
+cp "$RUN/pk_text.sql" "$RUN/pk_text_aa.sql"
+q -c "ALTER TABLE load_text ADD PRIMARY KEY (id)" >/dev/null 2>&1 || true
+q -c "ALTER TABLE load_enc ADD PRIMARY KEY (id)" >/dev/null 2>&1 || true
+chmod 644 "$RUN"/*.sql
+PGB="$(as_postgres pgbench -n -M prepared -c 2 -j 2 -T "${PGBENCH_SECONDS:-10}" \
+  -f "$RUN/pk_text.sql@1" -f "$RUN/pk_enc.sql@1" -f "$RUN/upd_text.sql@1" -f "$RUN/upd_enc.sql@1" -f "$RUN/pk_text_aa.sql@1" \
+  -h "$RUN/cluster/socket" -p "${COLCRYPT_BENCH_PORT:-55435}" -U postgres postgres 2>/dev/null)"
+# "SQL script N: … latency average = X ms" per script, in -f order.
+mapfile -t LAT < <(sed -nE 's/^ - latency average = ([0-9.]+) ms$/\1/p' <<<"$PGB")
+echo "bench: pgbench per-script latency ${LAT[*]}"
+
+# Scenario 8: two clients against one on the decrypting SELECT (two cores: no shared lock means ~2x).
+tps_c() { as_postgres pgbench -n -M prepared -c "$2" -j "$2" -T "${PGBENCH_SECONDS:-10}" -f "$1" -h "$RUN/cluster/socket" -p "${COLCRYPT_BENCH_PORT:-55435}" -U postgres postgres 2>/dev/null | sed -nE 's/^tps = ([0-9.]+).*/\1/p'; }
+LOAD[c1_enc]=$(tps_c "$RUN/pk_enc.sql" 1); LOAD[c2_enc]=$(tps_c "$RUN/pk_enc.sql" 2)
+LOAD[c1_text]=$(tps_c "$RUN/pk_text.sql" 1); LOAD[c2_text]=$(tps_c "$RUN/pk_text.sql" 2)
+SPREADS="$(q -F '|' -c "SELECT sql, round(min_ms::numeric, 1), round(max_ms::numeric, 1) FROM bench_spread")"
+spread() { awk -F'|' -v s="$1" '$1 == s { printf "%s–%s", $2, $3; exit }' <<<"$SPREADS"; }
 
 ns() { python3 -c "print(round(($1 - $2) * 1e6 / $ROWS))"; }
 ratio() { python3 -c "print(round($1 / $2, 1))"; }
 enc_cc=$(ns "${MS[enc_colcrypt]}" "${MS[scan_plain]}"); enc_pg=$(ns "${MS[enc_pgcrypto]}" "${MS[scan_plain]}")
 dec_cc=$(ns "${MS[dec_colcrypt]}" "${MS[scan_cc]}"); dec_pg=$(ns "${MS[dec_pgcrypto]}" "${MS[scan_pgc]}")
 enc_srv=$(ns "${MS[enc_server]}" "${MS[scan_plain]}"); dec_srv=$(ns "${MS[dec_server]}" "${MS[scan_srv]}")
+nsr() { python3 -c "print(round(($1 - $2) * 1e6 / ($3)))"; }
+SMALL=$(q -c "SELECT count(*) FROM plain_small")
+enc_pgp=$(nsr "${MS[enc_pgp]}" "${MS[scan_small]}" "$SMALL"); dec_pgp=$(nsr "${MS[dec_pgp]}" "${MS[scan_pgp]}" "$SMALL")
+r() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+pct() { python3 -c "print(f'{($1 / $2 - 1) * 100:+.1f} %')"; }
+core64() { awk -v s="$1" -v c="$2" '$1 == s && $2 == 64 { print $c }' <<<"$CORE"; }
+met() { python3 -c "print('met' if $1 else 'not met')"; }
+ins_ratio=$(r "${LOAD[insert_load_enc]}" "${LOAD[insert_load_bytea]}"); copy_ratio=$(r "${LOAD[copy_load_enc]}" "${LOAD[copy_load_bytea]}")
+sel_ratio=$(r "${LAT[1]}" "${LAT[0]}"); upd_ratio=$(r "${LAT[3]}" "${LAT[2]}"); aa=$(pct "${LAT[4]}" "${LAT[0]}")
+overhead=$(python3 -c "print(round(${LOAD[colbytes_load_enc]} - ${LOAD[colbytes_load_text]}, 1))")
 out="$ROOT/bench/results/latest.md"
 {
-  echo "# colcrypt benchmark: SQL function cost per value"
+  echo "# colcrypt benchmark"
   echo
-  echo "$(date -u +%F), $ROWS rows of 64-byte random bytea, median of $RUNS runs each, one cluster, release build,"
-  echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), PostgreSQL $(pg_config --version | awk '{print $2}')."
-  echo "Added cost = (time of the query with the function − time of the same scan without it) / rows."
+  echo "$(date -u +%F): $ROWS rows, median of $RUNS runs each (spread: min–max of those runs), one cluster, release build,"
+  echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), PostgreSQL $(pg_config --version | awk '{print $2}'). Produced by \`make bench\`."
   echo
-  echo "| operation | plain scan (ms) | colcrypt (ms) | pgcrypto aes (ms) | colcrypt added ns/value | pgcrypto added ns/value | pgcrypto / colcrypt |"
-  echo "|---|---|---|---|---|---|---|"
-  echo "| encrypt | ${MS[scan_plain]} | ${MS[enc_colcrypt]} | ${MS[enc_pgcrypto]} | $enc_cc | $enc_pg | $(ratio "$enc_pg" "$enc_cc")× |"
-  echo "| decrypt | ${MS[scan_cc]} / ${MS[scan_pgc]} | ${MS[dec_colcrypt]} | ${MS[dec_pgcrypto]} | $dec_cc | $dec_pg | $(ratio "$dec_pg" "$dec_cc")× |"
+  echo "![ratios](latest.svg)"
   echo
-  echo "Server-managed keys (suite 2, key found by the envelope's id, cached per backend): server_encrypt"
-  echo "${MS[enc_server]} ms ($enc_srv ns/value added), server_decrypt ${MS[dec_server]} ms ($dec_srv ns/value added)."
+  echo "## Goals"
   echo
-  echo "## Transparent type \`encrypted_text\` ($ROWS rows of 64-character text)"
+  echo "| goal | measured | |"
+  echo "|---|---|---|"
+  echo "| bulk INSERT into encrypted_text ≤ 1.4× plain bytea | ${ins_ratio}× | $(met "$ins_ratio <= 1.4") |"
+  echo "| COPY into encrypted_text ≤ 1.5× plain bytea | ${copy_ratio}× | $(met "$copy_ratio <= 1.5") |"
+  echo "| pgbench PK SELECT with decrypt ≤ 1.05× plain | ${sel_ratio}× | $(met "$sel_ratio <= 1.05") |"
+  echo "| pgbench UPDATE with encrypt ≤ 1.05× plain | ${upd_ratio}× | $(met "$upd_ratio <= 1.05") |"
+  echo "| A/A control (same script twice) within ±2 % | $aa | $(met "abs(${LAT[4]} / ${LAT[0]} - 1) <= 0.02") |"
+  echo "| added cost ≤ 350 ns per 64-byte value | $enc_cc ns | $(met "$enc_cc <= 350") |"
+  echo "| ≥ 3× less than pgcrypto encrypt() | $(r "$enc_pg" "$enc_cc")× | $(met "$enc_pg / $enc_cc >= 3") |"
+  echo "| ≥ 10× less than pgp_sym_encrypt | $(r "$enc_pgp" "$enc_cc")× | $(met "$enc_pgp / $enc_cc >= 10") |"
+  echo "| storage overhead ≤ envelope header + nonce + tag (80 bytes, suite 2) | $overhead bytes | $(met "$overhead <= 80") |"
   echo
-  echo "| operation | text | bytea | encrypted_text | encrypted / text | encrypted / bytea |"
+  echo "## 1. Core seal/open, ns per value (Rust harness, no PostgreSQL)"
+  echo
+  echo "| suite | size | seal median (min–max) | open median (min–max) |"
+  echo "|---|---|---|---|"
+  while read -r suite size sm smin smax om omin omax; do
+    echo "| $suite | $size B | $sm ($smin–$smax) | $om ($omin–$omax) |"
+  done <<<"$CORE"
+  echo
+  echo "## 2. SQL functions: added cost per 64-byte value"
+  echo
+  echo "Added cost = (query with the function − the same scan without it) / rows. pgp_sym_encrypt on a tenth of the rows."
+  echo
+  echo "| operation | colcrypt ns | pgcrypto encrypt() ns | pgp_sym ns | colcrypt ms (spread) | pgcrypto ms (spread) |"
   echo "|---|---|---|---|---|---|"
-  echo "| INSERT … SELECT (ms) | ${LOAD[insert_load_text]} | ${LOAD[insert_load_bytea]} | ${LOAD[insert_load_enc]} | $(ratio "${LOAD[insert_load_enc]}" "${LOAD[insert_load_text]}")× | $(ratio "${LOAD[insert_load_enc]}" "${LOAD[insert_load_bytea]}")× |"
-  echo "| COPY FROM (ms) | ${LOAD[copy_load_text]} | ${LOAD[copy_load_bytea]} | ${LOAD[copy_load_enc]} | $(ratio "${LOAD[copy_load_enc]}" "${LOAD[copy_load_text]}")× | $(ratio "${LOAD[copy_load_enc]}" "${LOAD[copy_load_bytea]}")× |"
-  echo "| full scan reading every value (ms) | ${LOAD[scan_text]} | | ${LOAD[scan_enc]} | $(ratio "${LOAD[scan_enc]}" "${LOAD[scan_text]}")× | |"
-  echo "| pgbench primary-key SELECT, 1 client (tps) | ${LOAD[pk_text]} | | ${LOAD[pk_enc]} | $(ratio "${LOAD[pk_text]}" "${LOAD[pk_enc]}")× slower | |"
+  echo "| encrypt | $enc_cc | $enc_pg | $enc_pgp | ${MS[enc_colcrypt]} ($(spread "${SQL[enc_colcrypt]}")) | ${MS[enc_pgcrypto]} ($(spread "${SQL[enc_pgcrypto]}")) |"
+  echo "| decrypt | $dec_cc | $dec_pg | $dec_pgp | ${MS[dec_colcrypt]} ($(spread "${SQL[dec_colcrypt]}")) | ${MS[dec_pgcrypto]} ($(spread "${SQL[dec_pgcrypto]}")) |"
+  echo "| server_encrypt / server_decrypt (managed key) | $enc_srv / $dec_srv | | | ${MS[enc_server]} / ${MS[dec_server]} | |"
   echo
-  echo "Client-side: \`colcrypt csv-encrypt\` sealed one 64-character column of a $ROWS-row CSV in ${LOAD[cli_ms]} ms"
+  echo "## 3–4. Transparent type \`encrypted_text\`: load and full scan ($ROWS rows of 64-character text)"
+  echo
+  echo "| operation | text ms | bytea ms | encrypted_text ms | ÷ text | ÷ bytea |"
+  echo "|---|---|---|---|---|---|"
+  echo "| INSERT … SELECT | ${LOAD[insert_load_text]} | ${LOAD[insert_load_bytea]} | ${LOAD[insert_load_enc]} | $(r "${LOAD[insert_load_enc]}" "${LOAD[insert_load_text]}") | $ins_ratio |"
+  echo "| COPY FROM | ${LOAD[copy_load_text]} | ${LOAD[copy_load_bytea]} | ${LOAD[copy_load_enc]} | $(r "${LOAD[copy_load_enc]}" "${LOAD[copy_load_text]}") | $copy_ratio |"
+  echo "| full scan reading every value | ${LOAD[scan_text]} | | ${LOAD[scan_enc]} | $(r "${LOAD[scan_enc]}" "${LOAD[scan_text]}") | |"
+  echo
+  echo "## 5. pgbench, one run, five weighted scripts, 2 clients, per-script mean latency (ms)"
+  echo
+  echo "| script | plain | encrypted_text | ratio |"
+  echo "|---|---|---|---|"
+  echo "| primary-key SELECT (decrypt) | ${LAT[0]} | ${LAT[1]} | $sel_ratio |"
+  echo "| UPDATE (encrypt) | ${LAT[2]} | ${LAT[3]} | $upd_ratio |"
+  echo "| A/A: the plain SELECT script again | ${LAT[4]} | | $aa |"
+  echo
+  echo "## 6. Large values through encrypted_text (ms)"
+  echo
+  echo "| values | INSERT text | INSERT encrypted | read text | read encrypted |"
+  echo "|---|---|---|---|---|"
+  echo "| ${LOAD[n_64k]} × 64 KiB | ${LOAD[ins_64k_big_text]} | ${LOAD[ins_64k_big_enc]} | ${LOAD[read_64k_big_text]} | ${LOAD[read_64k_big_enc]} |"
+  echo "| ${LOAD[n_1m]} × 1 MiB | ${LOAD[ins_1m_big_text]} | ${LOAD[ins_1m_big_enc]} | ${LOAD[read_1m_big_text]} | ${LOAD[read_1m_big_enc]} |"
+  echo
+  echo "## 7. Storage per row (64-character values, after VACUUM)"
+  echo
+  echo "| column | avg pg_column_size | table bytes per row |"
+  echo "|---|---|---|"
+  echo "| text | ${LOAD[colbytes_load_text]} | ${LOAD[rowbytes_load_text]} |"
+  echo "| bytea | ${LOAD[colbytes_load_bytea]} | ${LOAD[rowbytes_load_bytea]} |"
+  echo "| encrypted_text | ${LOAD[colbytes_load_enc]} | ${LOAD[rowbytes_load_enc]} |"
+  echo "| encrypted_text (searchable) | ${LOAD[colbytes_load_enc_s]} | |"
+  echo
+  echo "## 8. Two clients against one (primary-key SELECT, tps)"
+  echo
+  echo "| script | 1 client | 2 clients | scaling |"
+  echo "|---|---|---|---|"
+  echo "| plain | ${LOAD[c1_text]} | ${LOAD[c2_text]} | $(r "${LOAD[c2_text]}" "${LOAD[c1_text]}") |"
+  echo "| encrypted_text | ${LOAD[c1_enc]} | ${LOAD[c2_enc]} | $(r "${LOAD[c2_enc]}" "${LOAD[c1_enc]}") |"
+  echo
+  echo "## Client-side"
+  echo
+  echo "\`colcrypt csv-encrypt\` sealed one 64-character column of a $ROWS-row CSV in ${LOAD[cli_ms]} ms"
   echo "($(python3 -c "print(round($ROWS / max(${LOAD[cli_ms]}, 1) * 1000))") rows/s, one process); the same file through COPY into an encrypted_text column"
   echo "took ${LOAD[copy_csv_enc]} ms ($(python3 -c "print(round($ROWS / max(${LOAD[copy_csv_enc]}, 1) * 1000))") rows/s) server-side."
   echo
@@ -149,4 +277,8 @@ out="$ROOT/bench/results/latest.md"
   echo
   for name in $NAMES; do echo "- $name: \`${SQL[$name]}\`"; done
 } >"$out"
+python3 "$ROOT/bench/chart.py" "$ROOT/bench/results/latest.svg" \
+  "INSERT … SELECT ÷ bytea=$ins_ratio" "COPY ÷ bytea=$copy_ratio" "full scan ÷ text=$(r "${LOAD[scan_enc]}" "${LOAD[scan_text]}")" \
+  "pgbench SELECT ÷ plain=$sel_ratio" "pgbench UPDATE ÷ plain=$upd_ratio" \
+  "pgcrypto encrypt() ÷ colcrypt=$(r "$enc_pg" "$enc_cc")" "pgp_sym_encrypt ÷ colcrypt=$(r "$enc_pgp" "$enc_cc")"
 cat "$out"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: colcrypt against plain columns and pgcrypto, in one run on one cluster, release
 # build. Writes bench/results/latest.md and bench/results/latest.svg (the README shows it).
-#   make bench                 1,000,000 rows, 5 runs per figure (about 12 minutes on 2 cores)
+#   make bench                 1,000,000 rows, 5 runs per figure (about 7 minutes on 2 cores)
 #   make bench-quick           100,000 rows, 3 runs (a few minutes)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"

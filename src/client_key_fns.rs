@@ -15,7 +15,8 @@ use crate::error::{OrRaise, Result};
 use crate::key_cache::cipher_for;
 use crate::transport::{check_key_transport, session_key};
 
-fn context_bytes(context: Option<&str>) -> &[u8] {
+/// A NULL context is the same as none (docs/FORMAT.md, "Contexts").
+pub(crate) fn context_bytes(context: Option<&str>) -> &[u8] {
     context.map(str::as_bytes).unwrap_or_default()
 }
 

@@ -191,35 +191,68 @@ fn load_row(
     Ok(Rc::new(DataKey { name, state, cipher, denied, fingerprint }))
 }
 
+/// One row of colcrypt.data_keys, as the cache needs it.
+struct KeyRow {
+    name: String,
+    key_id: i32,
+    version: i32,
+    state: String,
+    wrapped: Option<Vec<u8>>,
+    fingerprint: Vec<u8>,
+}
+
+/// The first row of colcrypt.data_keys matching `condition` (with `$1` bound to `arg`),
+/// read as the table's owner.
+fn fetch_key_row(condition: &str, arg: pgrx::datum::DatumWithOid<'_>) -> Result<Option<KeyRow>> {
+    let sql = format!(
+        "SELECT name, key_id, version, state, wrapped, fingerprint FROM colcrypt.data_keys WHERE {condition} LIMIT 1"
+    );
+    as_key_table_owner(|| {
+        Ok(Spi::connect(|client| {
+            let t = client.select(sql.as_str(), Some(1), &[arg])?;
+            if t.is_empty() {
+                return Ok::<_, pgrx::spi::Error>(None);
+            }
+            let t = t.first();
+            Ok(Some(KeyRow {
+                name: t.get::<String>(1)?.unwrap_or_default(),
+                key_id: t.get::<i32>(2)?.unwrap_or_default(),
+                version: t.get::<i32>(3)?.unwrap_or_default(),
+                state: t.get::<String>(4)?.unwrap_or_default(),
+                wrapped: t.get::<Vec<u8>>(5)?,
+                fingerprint: t.get::<Vec<u8>>(6)?.unwrap_or_default(),
+            }))
+        })?)
+    })
+}
+
+fn load(row: KeyRow) -> Result<Rc<DataKey>> {
+    let fingerprint = <[u8; 32]>::try_from(row.fingerprint.as_slice())
+        .map_err(|_| ColcryptError::Internal("colcrypt key table holds a bad fingerprint".into()))?;
+    load_row(row.name, row.key_id, row.version, &row.state, row.wrapped, fingerprint)
+}
+
 /// The key that sealed a value, found by the envelope's key commitment.
 pub(crate) fn by_fingerprint(fp: &[u8; 32]) -> Result<Rc<DataKey>> {
     refresh();
     if let Some(k) = CACHE.with(|c| c.borrow().by_fingerprint.get(fp).cloned()) {
         return Ok(k);
     }
-    let row = as_key_table_owner(|| {
-        Ok(Spi::connect(|client| {
-            let t = client.select(
-                "SELECT name, key_id, version, state, wrapped FROM colcrypt.data_keys WHERE fingerprint OPERATOR(pg_catalog.=) $1",
-                Some(1),
-                &[fp.to_vec().into()],
-            )?;
-            if t.is_empty() {
-                return Ok::<_, pgrx::spi::Error>(None);
-            }
-            let t = t.first();
-            Ok(Some((
-                t.get::<String>(1)?.unwrap_or_default(),
-                t.get::<i32>(2)?.unwrap_or_default(),
-                t.get::<i32>(3)?.unwrap_or_default(),
-                t.get::<String>(4)?.unwrap_or_default(),
-                t.get::<Vec<u8>>(5)?,
-            )))
-        })?)
-    })?;
-    let (name, id, version, state, wrapped) = row.ok_or(ColcryptError::NoKeyForValue)?;
-    let key = load_row(name, id, version, &state, wrapped, *fp)?;
+    let row = fetch_key_row("fingerprint OPERATOR(pg_catalog.=) $1", fp.to_vec().into())?;
+    let key = load(row.ok_or(ColcryptError::NoKeyForValue)?)?;
     CACHE.with(|c| c.borrow_mut().by_fingerprint.insert(*fp, Rc::clone(&key)));
+    Ok(key)
+}
+
+/// The data key that sealed an envelope (found by its key commitment).
+pub(crate) fn key_of(envelope: &[u8]) -> Result<Rc<DataKey>> {
+    by_fingerprint(&colcrypt_core::wrap::envelope_commitment(envelope)?)
+}
+
+/// As [`key_of`], once the current role may read the plaintext of that key's values.
+pub(crate) fn readable_key(envelope: &[u8]) -> Result<Rc<DataKey>> {
+    let key = key_of(envelope)?;
+    key.check_plaintext_allowed()?;
     Ok(key)
 }
 
@@ -229,36 +262,14 @@ pub(crate) fn active(name: &str) -> Result<Rc<DataKey>> {
     if let Some(k) = CACHE.with(|c| c.borrow().active_by_name.get(name).cloned()) {
         return Ok(k);
     }
-    let row = as_key_table_owner(|| {
-        Ok(Spi::connect(|client| {
-            let t = client.select(
-                "SELECT key_id, version, state, wrapped, fingerprint FROM colcrypt.data_keys \
-                 WHERE name OPERATOR(pg_catalog.=) $1 ORDER BY version DESC LIMIT 1",
-                Some(1),
-                &[name.into()],
-            )?;
-            if t.is_empty() {
-                return Ok::<_, pgrx::spi::Error>(None);
-            }
-            let t = t.first();
-            Ok(Some((
-                t.get::<i32>(1)?.unwrap_or_default(),
-                t.get::<i32>(2)?.unwrap_or_default(),
-                t.get::<String>(3)?.unwrap_or_default(),
-                t.get::<Vec<u8>>(4)?,
-                t.get::<Vec<u8>>(5)?.unwrap_or_default(),
-            )))
-        })?)
-    })?;
-    let (id, version, state, wrapped, fp) = row.ok_or_else(|| ColcryptError::UnknownKey(name.to_owned()))?;
-    let fp = <[u8; 32]>::try_from(fp.as_slice()).map_err(|_| ColcryptError::Internal("colcrypt key table holds a bad fingerprint".into()))?;
-    let key = load_row(name.to_owned(), id, version, &state, wrapped, fp)?;
+    let row = fetch_key_row("name OPERATOR(pg_catalog.=) $1 ORDER BY version DESC", name.into())?;
+    let key = load(row.ok_or_else(|| ColcryptError::UnknownKey(name.to_owned()))?)?;
     if key.state != KeyState::Active {
         return Err(ColcryptError::KeyDestroyed(name.to_owned()));
     }
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        c.by_fingerprint.insert(fp, Rc::clone(&key));
+        c.by_fingerprint.insert(key.fingerprint, Rc::clone(&key));
         c.active_by_name.insert(name.to_owned(), Rc::clone(&key));
     });
     Ok(key)
@@ -291,7 +302,7 @@ fn active_or_create(name: &str) -> Result<Rc<DataKey>> {
 
 thread_local! {
     /// typmod → key name, from colcrypt.key_names. Entries are only ever added.
-    static KEY_NAMES: RefCell<HashMap<i32, String>> = RefCell::new(HashMap::new());
+    static KEY_NAMES: RefCell<HashMap<i32, Rc<str>>> = RefCell::new(HashMap::new());
 }
 
 /// Records `name` as the key behind its type modifier (called by the types' typmod input),
@@ -299,8 +310,8 @@ thread_local! {
 pub(crate) fn register_key_name(name: &str) -> Result<i32> {
     let typmod = colcrypt_core::binding::typmod_for_key_name(name);
     match key_name_for_typmod(typmod)? {
-        Some(existing) if existing == name => return Ok(typmod),
-        Some(existing) => return Err(ColcryptError::KeyNameCollision(name.to_owned(), existing)),
+        Some(existing) if *existing == *name => return Ok(typmod),
+        Some(existing) => return Err(ColcryptError::KeyNameCollision(name.to_owned(), existing.to_string())),
         None => {}
     }
     as_key_table_owner(|| {
@@ -313,11 +324,11 @@ pub(crate) fn register_key_name(name: &str) -> Result<i32> {
             Ok::<_, ColcryptError>(())
         })
     })?;
-    KEY_NAMES.with(|m| m.borrow_mut().insert(typmod, name.to_owned()));
+    KEY_NAMES.with(|m| m.borrow_mut().insert(typmod, Rc::from(name)));
     Ok(typmod)
 }
 
-pub(crate) fn key_name_for_typmod(typmod: i32) -> Result<Option<String>> {
+pub(crate) fn key_name_for_typmod(typmod: i32) -> Result<Option<Rc<str>>> {
     let typmod = typmod & !SEARCHABLE;
     if let Some(n) = KEY_NAMES.with(|m| m.borrow().get(&typmod).cloned()) {
         return Ok(Some(n));
@@ -332,8 +343,9 @@ pub(crate) fn key_name_for_typmod(typmod: i32) -> Result<Option<String>> {
             other => Err(other),
         })?)
     })?;
+    let name: Option<Rc<str>> = name.map(Rc::from);
     if let Some(n) = &name {
-        KEY_NAMES.with(|m| m.borrow_mut().insert(typmod, n.clone()));
+        KEY_NAMES.with(|m| m.borrow_mut().insert(typmod, Rc::clone(n)));
     }
     Ok(name)
 }

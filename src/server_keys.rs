@@ -7,13 +7,10 @@ use colcrypt_core::{Cipher, Error as CoreError};
 use pgrx::pg_sys;
 use pgrx::prelude::*;
 
+use crate::client_key_fns::context_bytes;
 use crate::error::{ColcryptError, OrRaise, Result};
 use crate::keyring::{self, as_key_table_owner};
 use crate::master_key;
-
-fn context_bytes(context: Option<&str>) -> &[u8] {
-    context.map(str::as_bytes).unwrap_or_default()
-}
 
 /// Key names double as type modifiers (`encrypted_text(pii)`), so they are plain identifiers.
 /// Names starting with `__` are colcrypt's own (the blind index key).
@@ -233,12 +230,6 @@ fn server_encrypt_impl(key_name: &str, data: &[u8], context: Option<&str>) -> Re
     Ok(key.cipher()?.seal(data, context_bytes(context))?)
 }
 
-fn server_decrypt_impl(ciphertext: &[u8], context: Option<&str>) -> Result<Vec<u8>> {
-    let fp = envelope_commitment(ciphertext)?;
-    let key = keyring::by_fingerprint(&fp)?;
-    key.check_plaintext_allowed()?;
-    Ok(key.cipher()?.open(ciphertext, context_bytes(context))?)
-}
 
 #[pg_extern(volatile, parallel_restricted)]
 fn server_encrypt(key_name: Option<&str>, data: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
@@ -247,7 +238,9 @@ fn server_encrypt(key_name: Option<&str>, data: Option<&[u8]>, context: default!
 
 #[pg_extern(volatile, parallel_restricted)]
 fn server_decrypt(ciphertext: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
-    Some(server_decrypt_impl(ciphertext?, context).or_raise())
+    let ciphertext = ciphertext?;
+    let key = keyring::readable_key(ciphertext).or_raise();
+    Some(key.cipher().or_raise().open(ciphertext, context_bytes(context)).or_raise())
 }
 
 #[pg_extern(volatile, parallel_restricted)]
@@ -257,8 +250,9 @@ fn server_encrypt_text(key_name: Option<&str>, data: Option<&str>, context: defa
 
 #[pg_extern(volatile, parallel_restricted)]
 fn server_decrypt_text(ciphertext: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<String> {
-    let bytes = server_decrypt_impl(ciphertext?, context).or_raise();
-    Some(String::from_utf8(bytes).map_err(|_| CoreError::NotUtf8).or_raise())
+    let ciphertext = ciphertext?;
+    let key = keyring::readable_key(ciphertext).or_raise();
+    Some(key.cipher().or_raise().open_text(ciphertext, context_bytes(context)).or_raise())
 }
 
 fn set_plaintext_denial(key_name: &str, role: pg_sys::Oid, deny: bool) -> Result<()> {

@@ -48,6 +48,14 @@ pub(crate) struct TypeSpec {
     name: &'static str,
     plain_oid: pg_sys::BuiltinOid,
     plain: Plain,
+    /// `type_context(name)`, built on first use instead of once per row.
+    context: std::sync::OnceLock<Vec<u8>>,
+}
+
+impl TypeSpec {
+    fn context(&self) -> &[u8] {
+        self.context.get_or_init(|| type_context(self.name))
+    }
 }
 
 fn plain_in(spec: &TypeSpec, input: &CStr) -> Vec<u8> {
@@ -147,7 +155,7 @@ fn with_index(idx: [u8; BLIND_INDEX_LEN], envelope: Vec<u8>) -> Vec<u8> {
 }
 
 fn blind_index(spec: &TypeSpec, plaintext: &[u8]) -> Result<[u8; BLIND_INDEX_LEN]> {
-    Ok(keyring::blind_index_key()?.cipher()?.blind_index(&type_context(spec.name), plaintext))
+    Ok(keyring::blind_index_key()?.cipher()?.blind_index(spec.context(), plaintext))
 }
 
 fn searchable(typmod: i32) -> bool {
@@ -176,16 +184,16 @@ pub(crate) fn index_of(spec: &TypeSpec, datum: &[u8]) -> [u8; BLIND_INDEX_LEN] {
     idx
 }
 
+
 fn seal(spec: &TypeSpec, typmod: i32, plaintext: &[u8]) -> Result<Vec<u8>> {
     let key = keyring::for_typmod(typmod)?;
-    Ok(key.cipher()?.seal(plaintext, &type_context(spec.name))?)
+    Ok(key.cipher()?.seal(plaintext, spec.context())?)
 }
 
 fn open(spec: &TypeSpec, datum: &[u8]) -> Result<Vec<u8>> {
     let (_, envelope) = split(datum);
-    let key = keyring::by_fingerprint(&envelope_commitment(envelope)?)?;
-    key.check_plaintext_allowed()?;
-    Ok(key.cipher()?.open(envelope, &type_context(spec.name))?)
+    let key = keyring::readable_key(envelope)?;
+    Ok(key.cipher()?.open(envelope, spec.context())?)
 }
 
 /// `\x` + hex of the envelope: the text form under colcrypt.ciphertext_io.
@@ -240,27 +248,29 @@ pub(crate) fn type_send(value: &[u8]) -> Vec<u8> {
 /// came from outside (binary input).
 fn coerce(spec: &TypeSpec, datum: &[u8], typmod: i32, verify: bool) -> Result<Vec<u8>> {
     let (idx, envelope) = split(datum);
-    let current = keyring::by_fingerprint(&envelope_commitment(envelope)?)?;
+    let current = keyring::key_of(envelope)?;
     if typmod < 0 {
         if verify {
-            current.cipher()?.open(envelope, &type_context(spec.name))?;
+            current.cipher()?.open(envelope, spec.context())?;
         }
         return Ok(datum.to_vec());
     }
     let target = keyring::key_name_for_typmod(typmod)?.ok_or(ColcryptError::UnknownTypmod(typmod))?;
-    let same_key = target == current.name;
+    let same_key = *target == *current.name;
     let wants_index = searchable(typmod);
-    if same_key && !verify && wants_index == idx.is_some() {
-        return Ok(datum.to_vec());
-    }
-    if same_key && !verify && !wants_index {
-        return Ok(envelope.to_vec());
+    if same_key && !verify {
+        // Same key: no decryption unless a blind index has to be computed.
+        match (wants_index, idx) {
+            (false, _) => return Ok(envelope.to_vec()),
+            (true, Some(_)) => return Ok(datum.to_vec()),
+            (true, None) => {}
+        }
     }
     // Moving a value to another key would hand its plaintext to that key's readers.
     if !same_key {
         current.check_plaintext_allowed()?;
     }
-    let plaintext = zeroize::Zeroizing::new(current.cipher()?.open(envelope, &type_context(spec.name))?);
+    let plaintext = zeroize::Zeroizing::new(current.cipher()?.open(envelope, spec.context())?);
     let envelope = if same_key { envelope.to_vec() } else { seal(spec, typmod, &plaintext)? };
     Ok(if wants_index { with_index(blind_index(spec, &plaintext)?, envelope) } else { envelope })
 }
@@ -288,32 +298,35 @@ fn encrypted_typmod_in(mods: pgrx::Array<&CStr>) -> i32 {
 
 #[pg_extern(sql = false)]
 fn encrypted_typmod_out(typmod: i32) -> CString {
-    let name = keyring::key_name_for_typmod(typmod).or_raise().unwrap_or_else(|| (typmod & !keyring::SEARCHABLE).to_string());
+    let name = keyring::key_name_for_typmod(typmod).or_raise().unwrap_or_else(|| (typmod & !keyring::SEARCHABLE).to_string().into());
     let flags = if searchable(typmod) { ", searchable" } else { "" };
     CString::new(format!("({name}{flags})")).expect("key names have no NUL")
 }
 
-/// Whether a value is under an older version of its key than the active one (what
-/// colcrypt.reencrypt moves forward). Values under destroyed keys cannot move.
-fn needs_reseal(datum: &[u8]) -> Result<bool> {
-    let (_, envelope) = split(datum);
-    let current = keyring::by_fingerprint(&envelope_commitment(envelope)?)?;
+/// The value's key and, if that is not its name's active version, the active version: what
+/// colcrypt.reencrypt moves values to. Values under destroyed keys cannot move.
+fn newer_version(envelope: &[u8]) -> Result<(std::rc::Rc<keyring::DataKey>, Option<std::rc::Rc<keyring::DataKey>>)> {
+    let current = keyring::key_of(envelope)?;
     if current.state == keyring::KeyState::Destroyed {
-        return Ok(false);
+        return Ok((current, None));
     }
-    Ok(keyring::active(&current.name)?.fingerprint != current.fingerprint)
+    let active = keyring::active(&current.name)?;
+    let newer = (active.fingerprint != current.fingerprint).then_some(active);
+    Ok((current, newer))
+}
+
+fn needs_reseal(datum: &[u8]) -> Result<bool> {
+    Ok(newer_version(split(datum).1)?.1.is_some())
 }
 
 /// The value sealed under the active version of its own key, blind index kept.
 fn reseal(spec: &TypeSpec, datum: &[u8]) -> Result<Vec<u8>> {
-    if !needs_reseal(datum)? {
-        return Ok(datum.to_vec());
-    }
     let (idx, envelope) = split(datum);
-    let current = keyring::by_fingerprint(&envelope_commitment(envelope)?)?;
-    let active = keyring::active(&current.name)?;
-    let plaintext = zeroize::Zeroizing::new(current.cipher()?.open(envelope, &type_context(spec.name))?);
-    let sealed = active.cipher()?.seal(&plaintext, &type_context(spec.name))?;
+    let (current, Some(active)) = newer_version(envelope)? else {
+        return Ok(datum.to_vec());
+    };
+    let plaintext = zeroize::Zeroizing::new(current.cipher()?.open(envelope, spec.context())?);
+    let sealed = active.cipher()?.seal(&plaintext, spec.context())?;
     Ok(match idx {
         Some(idx) => with_index(idx, sealed),
         None => sealed,
@@ -335,7 +348,12 @@ macro_rules! encrypted_type {
      [$in:ident, $out:ident, $recv:ident, $send:ident, $coerce:ident,
       $eq:ident, $ne:ident, $lt:ident, $le:ident, $gt:ident, $ge:ident, $cmp:ident, $hash:ident,
       $needs_reseal:ident, $reseal:ident, $from_plain:ident]) => {
-        static $spec: TypeSpec = TypeSpec { name: $name, plain_oid: pg_sys::BuiltinOid::$plain, plain: Plain::$family };
+        static $spec: TypeSpec = TypeSpec {
+            name: $name,
+            plain_oid: pg_sys::BuiltinOid::$plain,
+            plain: Plain::$family,
+            context: std::sync::OnceLock::new(),
+        };
 
         #[pg_extern(sql = false)]
         fn $in(input: &CStr, _oid: pg_sys::Oid, typmod: i32) -> Vec<u8> {

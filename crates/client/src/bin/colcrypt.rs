@@ -158,6 +158,21 @@ fn csv_run(key: &KeyArgs, io: &Io, columns: &[usize], header: bool, encrypt: boo
     Ok(())
 }
 
+/// Encrypts or decrypts one value read whole from the input.
+fn one_value(key: &KeyArgs, io: &Io, input_format: Format, output_format: Format, encrypt: bool) -> Result<(), ClientError> {
+    let c = cipher(key)?;
+    // Either side may be plaintext: both are wiped when dropped.
+    let mut raw = zeroize::Zeroizing::new(Vec::new());
+    open_input(io)?.0.read_to_end(&mut raw)?;
+    let input = zeroize::Zeroizing::new(format::decode(input_format, &raw)?);
+    let output = zeroize::Zeroizing::new(if encrypt {
+        encrypt_value(&c, &input, key.context.as_deref())?
+    } else {
+        decrypt_value(&c, &input, key.context.as_deref())?
+    });
+    finish(io, &format::encode(output_format, &output))
+}
+
 fn run(cli: Cli) -> Result<(), ClientError> {
     match cli.command {
         Command::Keygen { path } => {
@@ -165,22 +180,8 @@ fn run(cli: Cli) -> Result<(), ClientError> {
             eprintln!("colcrypt: new key written to {} (mode 0600); keep a copy: without it nothing it encrypted can be read", path.display());
             Ok(())
         }
-        Command::Encrypt { key, io, input_format, output_format } => {
-            let c = cipher(&key)?;
-            let mut raw = Vec::new();
-            open_input(&io)?.0.read_to_end(&mut raw)?;
-            let pt = zeroize::Zeroizing::new(format::decode(input_format, &raw)?);
-            let env = encrypt_value(&c, &pt, key.context.as_deref())?;
-            finish(&io, &format::encode(output_format, &env))
-        }
-        Command::Decrypt { key, io, input_format, output_format } => {
-            let c = cipher(&key)?;
-            let mut raw = Vec::new();
-            open_input(&io)?.0.read_to_end(&mut raw)?;
-            let env = format::decode(input_format, &raw)?;
-            let pt = zeroize::Zeroizing::new(decrypt_value(&c, &env, key.context.as_deref())?);
-            finish(&io, &format::encode(output_format, &pt))
-        }
+        Command::Encrypt { key, io, input_format, output_format } => one_value(&key, &io, input_format, output_format, true),
+        Command::Decrypt { key, io, input_format, output_format } => one_value(&key, &io, input_format, output_format, false),
         Command::CsvEncrypt { key, io, columns, header } => csv_run(&key, &io, &columns, header, true),
         Command::CsvDecrypt { key, io, columns, header } => csv_run(&key, &io, &columns, header, false),
     }

@@ -31,11 +31,17 @@ VACUUM ANALYZE;
 -- Median wall time in ms of RUNS executions of one aggregate query (warm cache); the spread
 -- (min, max) of the same runs goes to bench_spread.
 CREATE TABLE bench_spread (sql text, min_ms float8, max_ms float8);
-CREATE FUNCTION bench(sql text, runs int) RETURNS float8 LANGUAGE plpgsql AS \$\$
+-- With \`before\` (e.g. a TRUNCATE for loads) that runs untimed ahead of each run, and no warm-up.
+CREATE FUNCTION bench(sql text, runs int, before text DEFAULT NULL) RETURNS float8 LANGUAGE plpgsql AS \$\$
 DECLARE t timestamptz; ms float8[] := '{}';
 BEGIN
-  EXECUTE sql;  -- warm-up
+  IF before IS NULL THEN
+    EXECUTE sql;  -- warm-up
+  END IF;
   FOR r IN 1..runs LOOP
+    IF before IS NOT NULL THEN
+      EXECUTE before;
+    END IF;
     t := clock_timestamp();
     EXECUTE sql;
     ms := ms || extract(epoch FROM clock_timestamp() - t) * 1000;
@@ -56,18 +62,8 @@ CREATE TABLE load_text (id int, v text);
 CREATE TABLE load_bytea (id int, v bytea);
 CREATE TABLE load_enc (id int, v colcrypt.encrypted_text(bench));
 COPY src TO '$RUN/io/src.copy';
-CREATE FUNCTION bench_load(target text, stmt text, runs int) RETURNS float8 LANGUAGE plpgsql AS \$\$
-DECLARE t timestamptz; ms float8[] := '{}';
-BEGIN
-  FOR r IN 1..runs LOOP
-    EXECUTE 'TRUNCATE ' || target;
-    t := clock_timestamp();
-    EXECUTE stmt;
-    ms := ms || extract(epoch FROM clock_timestamp() - t) * 1000;
-  END LOOP;
-  INSERT INTO bench_spread SELECT stmt, min(x), max(x) FROM unnest(ms) x;
-  RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(ms) x);
-END \$\$;
+CREATE FUNCTION bench_load(target text, stmt text, runs int) RETURNS float8 LANGUAGE sql AS
+  \$\$ SELECT bench(stmt, runs, 'TRUNCATE ' || target) \$\$;
 SQL
 declare -A LOAD
 for target in load_text load_bytea load_enc; do

@@ -163,12 +163,15 @@ fn key_from_command(name: &str, command: &str) -> std::result::Result<Key, Strin
         .arg("-c")
         .arg(command)
         .stdin(Stdio::null())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .output()
         .map_err(|e| format!("{name} could not be started: {}", e.kind()))?;
     let stdout = zeroize::Zeroizing::new(out.stdout);
+    // A key tool's diagnostics could carry the key or its credentials, and the server log is
+    // not the place for either: only their size is reported. Run the command by hand to see them.
+    let stderr = zeroize::Zeroizing::new(out.stderr);
     if !out.status.success() {
-        return Err(format!("{name} failed ({})", out.status));
+        return Err(format!("{name} failed ({}; {} bytes on its stderr, not logged)", out.status, stderr.len()));
     }
     parse_master_key(&stdout).map_err(|e| format!("{name} printed no usable key: {e}"))
 }

@@ -64,9 +64,11 @@ restart_with true
 fails_clearly "both set"
 
 # 7. A command that fails.
-sed -i "s|^colcrypt.master_key_file = .*||; s|^colcrypt.master_key_command = .*|colcrypt.master_key_command = 'exit 3'|" "$C/data/postgresql.conf"
+# Its stderr (which could hold a key or credentials) is not copied into the server log.
+sed -i "s|^colcrypt.master_key_file = .*||; s|^colcrypt.master_key_command = .*|colcrypt.master_key_command = 'echo stderrCaNaRy >\&2; exit 3'|" "$C/data/postgresql.conf"
 restart_with true
 expect_error "$C" postgres 55000 "master_key_command failed" "SELECT colcrypt.server_decrypt_text(v) FROM t LIMIT 1"
+if grep -q stderrCaNaRy "$C/server.log"; then echo "the key command's stderr reached the server log"; exit 1; fi
 
 # 8. The right key back, from a command (the KMS hook): everything opens again.
 sed -i "s|^colcrypt.master_key_command = .*|colcrypt.master_key_command = 'cat $KEY.saved'|" "$C/data/postgresql.conf"

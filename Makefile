@@ -1,6 +1,6 @@
 # colcrypt: `make demo` to see it work, `make test` to run every test tier.
 
-.PHONY: bench-quick sql example demo demo-stop test test-core test-pg test-regress test-integration install setup bench vectors
+.PHONY: profile bench-quick sql example demo demo-stop test test-core test-pg test-regress test-integration install setup bench vectors
 
 setup:
 	bash scripts/setup.sh
@@ -48,3 +48,8 @@ bench: setup
 # A few minutes on two cores: 100,000 rows, 3 runs per figure, 5-second pgbench runs.
 bench-quick: setup
 	ROWS=100000 RUNS=3 PGBENCH_SECONDS=5 CORE_ITERATIONS=50000 bash bench/run.sh
+
+# Where a backend spends its time on the encrypted_text paths (perf, release build):
+# writes bench/results/profile.txt.
+profile: setup
+	bash bench/profile.sh

@@ -50,11 +50,45 @@ pub(crate) struct TypeSpec {
     plain: Plain,
     /// `type_context(name)`, built on first use instead of once per row.
     context: std::sync::OnceLock<Vec<u8>>,
+    /// The plaintext type's I/O functions, looked up once instead of once per row.
+    fns: std::sync::OnceLock<PlainFns>,
+}
+
+/// Built-in function oids are the same in every backend, so one lookup serves the process.
+struct PlainFns {
+    input: pg_sys::Oid,
+    ioparam: pg_sys::Oid,
+    output: pg_sys::Oid,
+    send: pg_sys::Oid,
+    recv: pg_sys::Oid,
 }
 
 impl TypeSpec {
     fn context(&self) -> &[u8] {
         self.context.get_or_init(|| type_context(self.name))
+    }
+
+    fn fns(&self) -> &PlainFns {
+        self.fns.get_or_init(|| {
+            let oid = self.plain_oid.value();
+            let mut f = PlainFns {
+                input: pg_sys::InvalidOid,
+                ioparam: pg_sys::InvalidOid,
+                output: pg_sys::InvalidOid,
+                send: pg_sys::InvalidOid,
+                recv: pg_sys::InvalidOid,
+            };
+            let mut varlena = false;
+            let mut recv_ioparam = pg_sys::InvalidOid;
+            // SAFETY: catalog lookups for a built-in type; errors raise through pgrx's guards.
+            unsafe {
+                pg_sys::getTypeInputInfo(oid, &mut f.input, &mut f.ioparam);
+                pg_sys::getTypeOutputInfo(oid, &mut f.output, &mut varlena);
+                pg_sys::getTypeBinaryOutputInfo(oid, &mut f.send, &mut varlena);
+                pg_sys::getTypeBinaryInputInfo(oid, &mut f.recv, &mut recv_ioparam);
+            }
+            f
+        })
     }
 }
 
@@ -64,30 +98,26 @@ fn plain_in(spec: &TypeSpec, input: &CStr) -> Vec<u8> {
     if spec.plain_oid == pg_sys::BuiltinOid::TEXTOID {
         return input.to_bytes().to_vec();
     }
-    let (mut infn, mut ioparam) = (pg_sys::InvalidOid, pg_sys::InvalidOid);
-    // SAFETY: fmgr calls on built-in types; errors raise through pgrx's guarded bindings.
-    let datum = unsafe {
-        pg_sys::getTypeInputInfo(spec.plain_oid.value(), &mut infn, &mut ioparam);
-        pg_sys::OidInputFunctionCall(infn, input.as_ptr().cast_mut(), ioparam, -1)
-    };
+    let f = spec.fns();
+    // SAFETY: fmgr call of a built-in input function; errors raise through pgrx's guards.
+    let datum = unsafe { pg_sys::OidInputFunctionCall(f.input, input.as_ptr().cast_mut(), f.ioparam, -1) };
     plain_bytes(spec, datum)
 }
 
 /// The bytes sealed for a datum of the plaintext type (see the module comment).
 fn plain_bytes(spec: &TypeSpec, datum: pg_sys::Datum) -> Vec<u8> {
-    let oid = spec.plain_oid.value();
     // SAFETY: `datum` is a valid datum of the plaintext type; fmgr calls on built-in types.
     unsafe {
+        if spec.plain_oid == pg_sys::BuiltinOid::TEXTOID {
+            // A text datum's bytes are its text form: read them in place (detoasted if need be)
+            // rather than through textout's copy.
+            let v = pg_sys::pg_detoast_datum_packed(datum.cast_mut_ptr());
+            return pgrx::varlena::varlena_to_byte_slice(v).to_vec();
+        }
         match spec.plain {
-            Plain::Text => {
-                let (mut outfn, mut varlena) = (pg_sys::InvalidOid, false);
-                pg_sys::getTypeOutputInfo(oid, &mut outfn, &mut varlena);
-                CStr::from_ptr(pg_sys::OidOutputFunctionCall(outfn, datum)).to_bytes().to_vec()
-            }
+            Plain::Text => CStr::from_ptr(pg_sys::OidOutputFunctionCall(spec.fns().output, datum)).to_bytes().to_vec(),
             Plain::Binary => {
-                let (mut sendfn, mut varlena) = (pg_sys::InvalidOid, false);
-                pg_sys::getTypeBinaryOutputInfo(oid, &mut sendfn, &mut varlena);
-                let b = pg_sys::OidSendFunctionCall(sendfn, datum);
+                let b = pg_sys::OidSendFunctionCall(spec.fns().send, datum);
                 pgrx::varlena::varlena_to_byte_slice(b.cast()).to_vec()
             }
         }
@@ -115,17 +145,13 @@ fn plain_out(spec: &TypeSpec, plaintext: &[u8]) -> CString {
         // Text forms were produced by the type's own output function; PostgreSQL text holds no NUL.
         Plain::Text => CString::new(plaintext).unwrap_or_else(|_| ColcryptError::Core(CoreError::CannotDecrypt).raise()),
         Plain::Binary => {
-            let oid = spec.plain_oid.value();
+            let f = spec.fns();
             // SAFETY: as in plain_in; the StringInfo is palloc'd in the current context.
             unsafe {
-                let (mut recvfn, mut ioparam) = (pg_sys::InvalidOid, pg_sys::InvalidOid);
-                pg_sys::getTypeBinaryInputInfo(oid, &mut recvfn, &mut ioparam);
                 let buf = pg_sys::makeStringInfo();
                 pg_sys::appendBinaryStringInfo(buf, plaintext.as_ptr().cast(), plaintext.len() as i32);
-                let datum = pg_sys::OidReceiveFunctionCall(recvfn, buf, ioparam, -1);
-                let (mut outfn, mut varlena) = (pg_sys::InvalidOid, false);
-                pg_sys::getTypeOutputInfo(oid, &mut outfn, &mut varlena);
-                CStr::from_ptr(pg_sys::OidOutputFunctionCall(outfn, datum)).to_owned()
+                let datum = pg_sys::OidReceiveFunctionCall(f.recv, buf, f.ioparam, -1);
+                CStr::from_ptr(pg_sys::OidOutputFunctionCall(f.output, datum)).to_owned()
             }
         }
     }
@@ -353,6 +379,7 @@ macro_rules! encrypted_type {
             plain_oid: pg_sys::BuiltinOid::$plain,
             plain: Plain::$family,
             context: std::sync::OnceLock::new(),
+            fns: std::sync::OnceLock::new(),
         };
 
         #[pg_extern(sql = false)]

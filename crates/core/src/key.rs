@@ -1,6 +1,5 @@
 //! Keys and the per-key derived state of suite 1 (docs/FORMAT.md).
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
@@ -141,7 +140,7 @@ impl Cipher {
         envelope::write_header(&mut out, &self.commitment, salt, nonce);
         out.extend_from_slice(plaintext);
         let (header, body) = out.split_at_mut(header_len);
-        let tag = aead::seal_detached(aes, nonce, &aad(header, context), body);
+        let tag = with_aad(header, context, |aad| aead::seal_detached(aes, nonce, aad, body));
         out.extend_from_slice(&tag);
         out
     }
@@ -163,19 +162,18 @@ impl Cipher {
         if !self.matches_commitment(&env.commitment) {
             return Err(Error::CannotDecrypt);
         }
-        let aad = aad(env.header, context);
-        match (&env.salt, cache) {
-            (None, _) => aead::open(&self.aes, &env.nonce, &aad, env.sealed),
-            (Some(salt), None) => aead::open(&self.subkey(salt), &env.nonce, &aad, env.sealed),
+        with_aad(env.header, context, |aad| match (&env.salt, cache) {
+            (None, _) => aead::open(&self.aes, &env.nonce, aad, env.sealed),
+            (Some(salt), None) => aead::open(&self.subkey(salt), &env.nonce, aad, env.sealed),
             (Some(salt), Some(cache)) => {
                 let mut cache = cache.borrow_mut();
                 if cache.len() >= SUBKEY_CACHE_SIZE && !cache.contains_key(salt) {
                     cache.clear();
                 }
                 let aes = cache.entry(*salt).or_insert_with(|| self.subkey(salt));
-                aead::open(aes, &env.nonce, &aad, env.sealed)
+                aead::open(aes, &env.nonce, aad, env.sealed)
             }
-        }
+        })
     }
 
     /// Opens an envelope whose plaintext must be UTF-8 text.
@@ -289,11 +287,21 @@ impl DataKeyCipher {
     }
 }
 
-/// AAD = header ‖ context; without a context the header is used as it is, with no copy.
-fn aad<'a>(header: &'a [u8], context: &[u8]) -> Cow<'a, [u8]> {
+/// Room for header ‖ context on the stack: a suite 2 header and any type binding context fit,
+/// so the per-value path makes no heap allocation for the AAD.
+const AAD_STACK: usize = 192;
+
+/// Calls `f` with AAD = header ‖ context (the header alone, uncopied, without a context).
+fn with_aad<R>(header: &[u8], context: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
+    let len = header.len() + context.len();
     if context.is_empty() {
-        Cow::Borrowed(header)
+        f(header)
+    } else if len <= AAD_STACK {
+        let mut buf = [0u8; AAD_STACK];
+        buf[..header.len()].copy_from_slice(header);
+        buf[header.len()..len].copy_from_slice(context);
+        f(&buf[..len])
     } else {
-        Cow::Owned([header, context].concat())
+        f(&[header, context].concat())
     }
 }

@@ -218,3 +218,19 @@ mod blind_index {
         assert_eq!(hex::encode(dk(1).blind_index(b"t", b"alice")), "3c96590f1361a39d6eb1d0974787f6d8");
     }
 }
+
+/// The AAD is built on the stack up to a size and on the heap past it: every context length
+/// across that edge must round-trip and bind (a change in its last byte fails).
+#[test]
+fn contexts_of_every_length_bind() {
+    let c = new_cipher();
+    for len in 0..=300usize {
+        let ctx: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        let env = c.seal(b"value", &ctx).unwrap();
+        assert_eq!(c.open(&env, &ctx).unwrap(), b"value", "context of {len} bytes");
+        if let Some((last, rest)) = ctx.split_last() {
+            let other = [rest, &[last ^ 1]].concat();
+            assert_eq!(c.open(&env, &other).unwrap_err(), Error::CannotDecrypt, "context of {len} bytes");
+        }
+    }
+}

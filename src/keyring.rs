@@ -122,10 +122,21 @@ fn table() -> Result<(pg_sys::Oid, pg_sys::Oid)> {
     if let Some(t) = TABLE.with(|t| t.get()) {
         return Ok(t);
     }
-    let (oid, owner) = Spi::get_two::<pg_sys::Oid, pg_sys::Oid>(
-        "SELECT c.oid, c.relowner FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
-         WHERE n.nspname OPERATOR(pg_catalog.=) 'colcrypt' AND c.relname OPERATOR(pg_catalog.=) 'data_keys'",
-    )?;
+    // Read-only SPI (`Spi::get_*` run as updates and assign a transaction id, which fails on a
+    // hot standby and makes every first read of a key write WAL).
+    let (oid, owner) = Spi::connect(|client| {
+        let t = client.select(
+            "SELECT c.oid, c.relowner FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
+             WHERE n.nspname OPERATOR(pg_catalog.=) 'colcrypt' AND c.relname OPERATOR(pg_catalog.=) 'data_keys'",
+            Some(1),
+            &[],
+        )?;
+        if t.is_empty() {
+            return Ok::<_, pgrx::spi::Error>((None, None));
+        }
+        let t = t.first();
+        Ok((t.get::<pg_sys::Oid>(1)?, t.get::<pg_sys::Oid>(2)?))
+    })?;
     let t = (
         oid.ok_or_else(|| ColcryptError::Internal("colcrypt.data_keys is missing; recreate the extension".into()))?,
         owner.unwrap_or(pg_sys::InvalidOid),
@@ -152,6 +163,17 @@ pub(crate) fn as_key_table_owner<R>(f: impl FnOnce() -> Result<R>) -> Result<R> 
     // SAFETY: restores what was saved above.
     unsafe { pg_sys::SetUserIdAndSecContext(saved_user, saved_ctx) };
     out
+}
+
+/// Runs `f` with a read-write SPI connection as the key table's owner, once the transaction may
+/// write: on a hot standby (or in a read-only transaction) key management fails with 25006
+/// instead of an internal error from deep inside SPI.
+pub(crate) fn write_key_tables<R>(f: impl FnOnce(&mut pgrx::spi::SpiClient<'_>) -> Result<R>) -> Result<R> {
+    // SAFETY: plain read of a backend global.
+    if unsafe { pg_sys::XactReadOnly } {
+        return Err(ColcryptError::ReadOnly);
+    }
+    as_key_table_owner(|| Spi::connect_mut(f))
 }
 
 /// Unwraps with the current master key, or during a rotation with the previous one.
@@ -327,15 +349,13 @@ pub(crate) fn register_key_name(name: &str) -> Result<i32> {
         Some(existing) => return Err(ColcryptError::KeyNameCollision(name.to_owned(), existing.to_string())),
         None => {}
     }
-    as_key_table_owner(|| {
-        Spi::connect_mut(|client| {
-            client.update(
-                "INSERT INTO colcrypt.key_names (typmod, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                None,
-                &[typmod.into(), name.into()],
-            )?;
-            Ok::<_, ColcryptError>(())
-        })
+    write_key_tables(|client| {
+        client.update(
+            "INSERT INTO colcrypt.key_names (typmod, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            None,
+            &[typmod.into(), name.into()],
+        )?;
+        Ok::<_, ColcryptError>(())
     })?;
     KEY_NAMES.with(|m| m.borrow_mut().insert(typmod, Rc::from(name)));
     Ok(typmod)
@@ -347,13 +367,16 @@ pub(crate) fn key_name_for_typmod(typmod: i32) -> Result<Option<Rc<str>>> {
         return Ok(Some(n));
     }
     let name = as_key_table_owner(|| {
-        Ok(Spi::get_one_with_args::<String>(
-            "SELECT name FROM colcrypt.key_names WHERE typmod OPERATOR(pg_catalog.=) $1",
-            &[typmod.into()],
-        )
-        .or_else(|e| match e {
-            pgrx::spi::Error::InvalidPosition => Ok(None),
-            other => Err(other),
+        Ok(Spi::connect(|client| {
+            let t = client.select(
+                "SELECT name FROM colcrypt.key_names WHERE typmod OPERATOR(pg_catalog.=) $1",
+                Some(1),
+                &[typmod.into()],
+            )?;
+            if t.is_empty() {
+                return Ok::<_, pgrx::spi::Error>(None);
+            }
+            t.first().get::<String>(1)
         })?)
     })?;
     let name: Option<Rc<str>> = name.map(Rc::from);

@@ -9,7 +9,7 @@ use pgrx::prelude::*;
 
 use crate::client_key_fns::context_bytes;
 use crate::error::{ColcryptError, OrRaise, Result};
-use crate::keyring::{self, as_key_table_owner};
+use crate::keyring::{self, write_key_tables};
 use crate::master_key;
 
 /// Key names double as type modifiers (`encrypted_text(pii)`), so they are plain identifiers.
@@ -61,24 +61,22 @@ pub(crate) fn create_key_impl(name: &str) -> Result<i32> {
 /// Creates a key without the user name rules, for colcrypt's own keys.
 pub(crate) fn create_key_unchecked(name: &str) -> Result<i32> {
     master_key::current()?;
-    let id = as_key_table_owner(|| {
-        Spi::connect_mut(|client| {
-            check_master_matches(client)?;
-            let exists = client
-                .select("SELECT 1 FROM colcrypt.data_keys WHERE name OPERATOR(pg_catalog.=) $1", Some(1), &[name.into()])?
-                .len()
-                > 0;
-            if exists {
-                return Err(ColcryptError::KeyExists(name.to_owned()));
-            }
-            let id = client
-                .update("SELECT pg_catalog.nextval('colcrypt.data_key_id_seq')::int4", Some(1), &[])?
-                .first()
-                .get_one::<i32>()?
-                .ok_or_else(|| ColcryptError::Internal("nextval returned NULL".into()))?;
-            insert_version(client, id, name, 1)?;
-            Ok(id)
-        })
+    let id = write_key_tables(|client| {
+        check_master_matches(client)?;
+        let exists = client
+            .select("SELECT 1 FROM colcrypt.data_keys WHERE name OPERATOR(pg_catalog.=) $1", Some(1), &[name.into()])?
+            .len()
+            > 0;
+        if exists {
+            return Err(ColcryptError::KeyExists(name.to_owned()));
+        }
+        let id = client
+            .update("SELECT pg_catalog.nextval('colcrypt.data_key_id_seq')::int4", Some(1), &[])?
+            .first()
+            .get_one::<i32>()?
+            .ok_or_else(|| ColcryptError::Internal("nextval returned NULL".into()))?;
+        insert_version(client, id, name, 1)?;
+        Ok(id)
     })?;
     keyring::register_key_name(name)?;
     keyring::invalidate_all()?;
@@ -93,29 +91,27 @@ fn create_key(name: &str) -> i32 {
 fn rotate_key_impl(name: &str) -> Result<i32> {
     check_name(name)?;
     master_key::current()?;
-    let version = as_key_table_owner(|| {
-        Spi::connect_mut(|client| {
-            check_master_matches(client)?;
-            let t = client.update(
-                "SELECT key_id, version FROM colcrypt.data_keys \
-                 WHERE name OPERATOR(pg_catalog.=) $1 AND state OPERATOR(pg_catalog.=) 'active' FOR UPDATE",
-                None,
-                &[name.into()],
-            )?;
-            if t.is_empty() {
-                return Err(missing_or_destroyed(client, name));
-            }
-            let (id, version) = t.first().get_two::<i32, i32>()?;
-            let (id, version) = (id.unwrap_or_default(), version.unwrap_or_default());
-            client.update(
-                "UPDATE colcrypt.data_keys SET state = 'decrypt_only', state_changed_at = pg_catalog.now() \
-                 WHERE key_id OPERATOR(pg_catalog.=) $1 AND version OPERATOR(pg_catalog.=) $2",
-                None,
-                &[id.into(), version.into()],
-            )?;
-            insert_version(client, id, name, version + 1)?;
-            Ok(version + 1)
-        })
+    let version = write_key_tables(|client| {
+        check_master_matches(client)?;
+        let t = client.update(
+            "SELECT key_id, version FROM colcrypt.data_keys \
+             WHERE name OPERATOR(pg_catalog.=) $1 AND state OPERATOR(pg_catalog.=) 'active' FOR UPDATE",
+            None,
+            &[name.into()],
+        )?;
+        if t.is_empty() {
+            return Err(missing_or_destroyed(client, name));
+        }
+        let (id, version) = t.first().get_two::<i32, i32>()?;
+        let (id, version) = (id.unwrap_or_default(), version.unwrap_or_default());
+        client.update(
+            "UPDATE colcrypt.data_keys SET state = 'decrypt_only', state_changed_at = pg_catalog.now() \
+             WHERE key_id OPERATOR(pg_catalog.=) $1 AND version OPERATOR(pg_catalog.=) $2",
+            None,
+            &[id.into(), version.into()],
+        )?;
+        insert_version(client, id, name, version + 1)?;
+        Ok(version + 1)
     })?;
     keyring::invalidate_all()?;
     Ok(version)
@@ -136,19 +132,17 @@ fn rotate_key(name: &str) -> i32 {
 
 fn destroy_key_impl(name: &str) -> Result<i64> {
     check_name(name)?;
-    let n = as_key_table_owner(|| {
-        Spi::connect_mut(|client| {
-            let t = client.update(
-                "UPDATE colcrypt.data_keys SET state = 'destroyed', wrapped = NULL, state_changed_at = pg_catalog.now() \
-                 WHERE name OPERATOR(pg_catalog.=) $1 AND state OPERATOR(pg_catalog.<>) 'destroyed' RETURNING version",
-                None,
-                &[name.into()],
-            )?;
-            if t.is_empty() {
-                return Err(missing_or_destroyed(client, name));
-            }
-            Ok(t.len() as i64)
-        })
+    let n = write_key_tables(|client| {
+        let t = client.update(
+            "UPDATE colcrypt.data_keys SET state = 'destroyed', wrapped = NULL, state_changed_at = pg_catalog.now() \
+             WHERE name OPERATOR(pg_catalog.=) $1 AND state OPERATOR(pg_catalog.<>) 'destroyed' RETURNING version",
+            None,
+            &[name.into()],
+        )?;
+        if t.is_empty() {
+            return Err(missing_or_destroyed(client, name));
+        }
+        Ok(t.len() as i64)
     })?;
     keyring::invalidate_all()?;
     Ok(n)
@@ -162,45 +156,43 @@ fn destroy_key(name: &str) -> i64 {
 fn rotate_master_key_impl() -> Result<i64> {
     let new = master_key::current()?;
     let old = master_key::previous()?;
-    let n = as_key_table_owner(|| {
-        Spi::connect_mut(|client| {
-            let rows: Vec<(i32, i32, Vec<u8>)> = client
-                .update(
-                    "SELECT key_id, version, wrapped FROM colcrypt.data_keys WHERE wrapped IS NOT NULL ORDER BY key_id, version FOR UPDATE",
-                    None,
-                    &[],
-                )?
-                .map(|row| {
-                    Ok((
-                        row.get::<i32>(1)?.unwrap_or_default(),
-                        row.get::<i32>(2)?.unwrap_or_default(),
-                        row.get::<Vec<u8>>(3)?.unwrap_or_default(),
-                    ))
-                })
-                .collect::<std::result::Result<_, pgrx::spi::Error>>()?;
-            let mut rewrapped = 0i64;
-            for (id, version, wrapped) in rows {
-                // Already under the new key (a rotation run twice, or resumed): leave it.
-                if new.matches_commitment(&envelope_commitment(&wrapped)?) {
-                    continue;
-                }
-                let dek = match unwrap_data_key(old, &wrapped, id, version) {
-                    Err(CoreError::WrongMasterKey) => {
-                        return Err(ColcryptError::NoPreviousMasterKey(format!(
-                            "data key {id} version {version} is wrapped by neither the current nor the previous master key"
-                        )))
-                    }
-                    other => other?,
-                };
-                client.update(
-                    "UPDATE colcrypt.data_keys SET wrapped = $3 WHERE key_id OPERATOR(pg_catalog.=) $1 AND version OPERATOR(pg_catalog.=) $2",
-                    None,
-                    &[id.into(), version.into(), wrap_data_key(new, &dek, id, version)?.into()],
-                )?;
-                rewrapped += 1;
+    let n = write_key_tables(|client| {
+        let rows: Vec<(i32, i32, Vec<u8>)> = client
+            .update(
+                "SELECT key_id, version, wrapped FROM colcrypt.data_keys WHERE wrapped IS NOT NULL ORDER BY key_id, version FOR UPDATE",
+                None,
+                &[],
+            )?
+            .map(|row| {
+                Ok((
+                    row.get::<i32>(1)?.unwrap_or_default(),
+                    row.get::<i32>(2)?.unwrap_or_default(),
+                    row.get::<Vec<u8>>(3)?.unwrap_or_default(),
+                ))
+            })
+            .collect::<std::result::Result<_, pgrx::spi::Error>>()?;
+        let mut rewrapped = 0i64;
+        for (id, version, wrapped) in rows {
+            // Already under the new key (a rotation run twice, or resumed): leave it.
+            if new.matches_commitment(&envelope_commitment(&wrapped)?) {
+                continue;
             }
-            Ok(rewrapped)
-        })
+            let dek = match unwrap_data_key(old, &wrapped, id, version) {
+                Err(CoreError::WrongMasterKey) => {
+                    return Err(ColcryptError::NoPreviousMasterKey(format!(
+                        "data key {id} version {version} is wrapped by neither the current nor the previous master key"
+                    )))
+                }
+                other => other?,
+            };
+            client.update(
+                "UPDATE colcrypt.data_keys SET wrapped = $3 WHERE key_id OPERATOR(pg_catalog.=) $1 AND version OPERATOR(pg_catalog.=) $2",
+                None,
+                &[id.into(), version.into(), wrap_data_key(new, &dek, id, version)?.into()],
+            )?;
+            rewrapped += 1;
+        }
+        Ok(rewrapped)
     })?;
     keyring::invalidate_all()?;
     Ok(n)
@@ -257,19 +249,17 @@ fn server_decrypt_text(ciphertext: Option<&[u8]>, context: default!(Option<&str>
 
 fn set_plaintext_denial(key_name: &str, role: pg_sys::Oid, deny: bool) -> Result<()> {
     check_name(key_name)?;
-    as_key_table_owner(|| {
-        Spi::connect_mut(|client| {
-            if client.select("SELECT 1 FROM colcrypt.data_keys WHERE name OPERATOR(pg_catalog.=) $1", Some(1), &[key_name.into()])?.is_empty() {
-                return Err(ColcryptError::UnknownKey(key_name.to_owned()));
-            }
-            let sql = if deny {
-                "INSERT INTO colcrypt.plaintext_denials (key_name, role) VALUES ($1, $2::pg_catalog.oid::pg_catalog.regrole) ON CONFLICT DO NOTHING"
-            } else {
-                "DELETE FROM colcrypt.plaintext_denials WHERE key_name OPERATOR(pg_catalog.=) $1 AND role::pg_catalog.oid OPERATOR(pg_catalog.=) $2"
-            };
-            client.update(sql, None, &[key_name.into(), role.into()])?;
-            Ok(())
-        })
+    write_key_tables(|client| {
+        if client.select("SELECT 1 FROM colcrypt.data_keys WHERE name OPERATOR(pg_catalog.=) $1", Some(1), &[key_name.into()])?.is_empty() {
+            return Err(ColcryptError::UnknownKey(key_name.to_owned()));
+        }
+        let sql = if deny {
+            "INSERT INTO colcrypt.plaintext_denials (key_name, role) VALUES ($1, $2::pg_catalog.oid::pg_catalog.regrole) ON CONFLICT DO NOTHING"
+        } else {
+            "DELETE FROM colcrypt.plaintext_denials WHERE key_name OPERATOR(pg_catalog.=) $1 AND role::pg_catalog.oid OPERATOR(pg_catalog.=) $2"
+        };
+        client.update(sql, None, &[key_name.into(), role.into()])?;
+        Ok(())
     })?;
     keyring::invalidate_all()
 }

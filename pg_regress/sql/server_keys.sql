@@ -112,3 +112,21 @@ RESET ROLE;
 DROP TABLE vault, shared_vault;
 DROP OWNED BY cc_app, cc_admin, cc_nobody;
 DROP ROLE cc_app, cc_admin, cc_nobody;
+
+-- Reading keys is read-only: a fresh backend that decrypts assigns no transaction id (a hot
+-- standby could not give it one), and changing keys in a read-only transaction is 25006.
+SELECT colcrypt.create_key('ro_key') > 0 AS created;
+CREATE TABLE ro_vault AS SELECT colcrypt.server_encrypt_text('ro_key', 'read me') AS v;
+\c
+BEGIN;
+SELECT colcrypt.server_decrypt_text(v) AS fresh_backend_reads FROM ro_vault;
+SELECT pg_current_xact_id_if_assigned() IS NULL AS no_xid_assigned;
+COMMIT;
+BEGIN READ ONLY;
+SELECT colcrypt.create_key('in_read_only');
+ROLLBACK;
+BEGIN READ ONLY;
+SELECT colcrypt.rotate_key('ro_key');
+ROLLBACK;
+DROP TABLE ro_vault;
+SELECT colcrypt.destroy_key('ro_key');

@@ -23,6 +23,8 @@ cluster_psql "$CLUSTER" -q -c "CREATE EXTENSION colcrypt" -d it
 passed=0; failed=0
 for t in "$ROOT"/tests/integration/t_*.sh; do
   name="$(basename "$t" .sh)"
+  # ONLY=t_faults,t_replication runs just those.
+  if [ -n "${ONLY:-}" ] && ! grep -qw "$name" <<<"${ONLY//,/ }"; then continue; fi
   start=$(date +%s)
   # A separate bash: `set -e` is ignored in anything run as an `if` condition, subshells included.
   if bash -c 'set -euo pipefail; source "$ROOT/scripts/cluster.sh"; source "$ROOT/tests/integration/lib.sh"; source "$1"' _ "$t" >"$RUN/$name.log" 2>&1; then

@@ -1,6 +1,6 @@
 # colcrypt: `make demo` to see it work, `make test` to run every test tier.
 
-.PHONY: profile bench-quick sql example demo demo-stop test test-core test-pg test-regress test-integration install setup bench vectors
+.PHONY: fuzz profile bench-quick sql example demo demo-stop test test-core test-pg test-regress test-integration install setup bench vectors
 
 setup:
 	bash scripts/setup.sh
@@ -53,3 +53,8 @@ bench-quick: setup
 # writes bench/results/profile.txt.
 profile: setup
 	bash bench/profile.sh
+
+# Coverage-guided fuzzing of the envelope parser, open path and key parsing: 10 minutes per
+# target (FUZZ_SECONDS to change); `make test` runs 15 seconds of each.
+fuzz:
+	bash fuzz/run.sh $${FUZZ_SECONDS:-600}

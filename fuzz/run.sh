@@ -12,8 +12,10 @@ export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-co
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
 -Cllvm-args=-sanitizer-coverage-trace-compares -Cdebug-assertions -Coverflow-checks"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
-cargo build --release --locked -q --bins
-TRIPLE_DIR="$CARGO_TARGET_DIR/release"
+# An explicit --target keeps the instrumentation flags off build scripts and proc macros.
+HOST="$(rustc -vV | sed -n 's/^host: //p')"
+cargo build --release --locked -q --bins --target "$HOST"
+TRIPLE_DIR="$CARGO_TARGET_DIR/$HOST/release"
 
 # Seeds: every envelope of the vector files, with its context in front as the targets expect.
 seed_corpus() {

@@ -7,7 +7,7 @@ PGRX_VERSION=0.18.1
 PG_MAJOR=15
 
 need_pkgs=()
-for p in postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-contrib libclang-dev clang sudo openssl python3-psycopg2 python3-psycopg python3-cryptography libssl-dev pkg-config; do
+for p in postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-contrib libclang-dev clang sudo openssl python3-psycopg2 python3-psycopg python3-cryptography libssl-dev pkg-config g++; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need_pkgs+=("$p")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then

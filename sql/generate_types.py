@@ -36,8 +36,10 @@ TEMPLATE = """
 CREATE TYPE @extschema@.{t};
 CREATE FUNCTION @extschema@.{t}_in(cstring, oid, integer) RETURNS @extschema@.{t}
   AS 'MODULE_PATHNAME', '{t}_in_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+-- Output only reads keys (a parallel worker loads them like any backend), so scans that decrypt
+-- can run in parallel workers; input may create the default key, a write, so it stays restricted.
 CREATE FUNCTION @extschema@.{t}_out(@extschema@.{t}) RETURNS cstring
-  AS 'MODULE_PATHNAME', '{t}_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+  AS 'MODULE_PATHNAME', '{t}_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.{t}_recv(internal, oid, integer) RETURNS @extschema@.{t}
   AS 'MODULE_PATHNAME', '{t}_recv_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.{t}_send(@extschema@.{t}) RETURNS bytea

@@ -12,8 +12,10 @@ CREATE FUNCTION @extschema@.encrypted_typmod_out(integer) RETURNS cstring
 CREATE TYPE @extschema@.encrypted_text;
 CREATE FUNCTION @extschema@.encrypted_text_in(cstring, oid, integer) RETURNS @extschema@.encrypted_text
   AS 'MODULE_PATHNAME', 'encrypted_text_in_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+-- Output only reads keys (a parallel worker loads them like any backend), so scans that decrypt
+-- can run in parallel workers; input may create the default key, a write, so it stays restricted.
 CREATE FUNCTION @extschema@.encrypted_text_out(@extschema@.encrypted_text) RETURNS cstring
-  AS 'MODULE_PATHNAME', 'encrypted_text_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+  AS 'MODULE_PATHNAME', 'encrypted_text_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.encrypted_text_recv(internal, oid, integer) RETURNS @extschema@.encrypted_text
   AS 'MODULE_PATHNAME', 'encrypted_text_recv_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_text_send(@extschema@.encrypted_text) RETURNS bytea
@@ -87,8 +89,10 @@ CREATE CAST (character AS @extschema@.encrypted_text) WITH INOUT AS ASSIGNMENT;
 CREATE TYPE @extschema@.encrypted_bytea;
 CREATE FUNCTION @extschema@.encrypted_bytea_in(cstring, oid, integer) RETURNS @extschema@.encrypted_bytea
   AS 'MODULE_PATHNAME', 'encrypted_bytea_in_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+-- Output only reads keys (a parallel worker loads them like any backend), so scans that decrypt
+-- can run in parallel workers; input may create the default key, a write, so it stays restricted.
 CREATE FUNCTION @extschema@.encrypted_bytea_out(@extschema@.encrypted_bytea) RETURNS cstring
-  AS 'MODULE_PATHNAME', 'encrypted_bytea_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.encrypted_bytea_recv(internal, oid, integer) RETURNS @extschema@.encrypted_bytea
   AS 'MODULE_PATHNAME', 'encrypted_bytea_recv_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_bytea_send(@extschema@.encrypted_bytea) RETURNS bytea
@@ -160,8 +164,10 @@ COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_bytea) IS 'reseal(v
 CREATE TYPE @extschema@.encrypted_jsonb;
 CREATE FUNCTION @extschema@.encrypted_jsonb_in(cstring, oid, integer) RETURNS @extschema@.encrypted_jsonb
   AS 'MODULE_PATHNAME', 'encrypted_jsonb_in_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+-- Output only reads keys (a parallel worker loads them like any backend), so scans that decrypt
+-- can run in parallel workers; input may create the default key, a write, so it stays restricted.
 CREATE FUNCTION @extschema@.encrypted_jsonb_out(@extschema@.encrypted_jsonb) RETURNS cstring
-  AS 'MODULE_PATHNAME', 'encrypted_jsonb_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.encrypted_jsonb_recv(internal, oid, integer) RETURNS @extschema@.encrypted_jsonb
   AS 'MODULE_PATHNAME', 'encrypted_jsonb_recv_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_jsonb_send(@extschema@.encrypted_jsonb) RETURNS bytea
@@ -234,8 +240,10 @@ CREATE CAST (json AS @extschema@.encrypted_jsonb) WITH INOUT AS ASSIGNMENT;
 CREATE TYPE @extschema@.encrypted_int4;
 CREATE FUNCTION @extschema@.encrypted_int4_in(cstring, oid, integer) RETURNS @extschema@.encrypted_int4
   AS 'MODULE_PATHNAME', 'encrypted_int4_in_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+-- Output only reads keys (a parallel worker loads them like any backend), so scans that decrypt
+-- can run in parallel workers; input may create the default key, a write, so it stays restricted.
 CREATE FUNCTION @extschema@.encrypted_int4_out(@extschema@.encrypted_int4) RETURNS cstring
-  AS 'MODULE_PATHNAME', 'encrypted_int4_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+  AS 'MODULE_PATHNAME', 'encrypted_int4_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.encrypted_int4_recv(internal, oid, integer) RETURNS @extschema@.encrypted_int4
   AS 'MODULE_PATHNAME', 'encrypted_int4_recv_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int4_send(@extschema@.encrypted_int4) RETURNS bytea
@@ -308,8 +316,10 @@ CREATE CAST (smallint AS @extschema@.encrypted_int4) WITH INOUT AS ASSIGNMENT;
 CREATE TYPE @extschema@.encrypted_int8;
 CREATE FUNCTION @extschema@.encrypted_int8_in(cstring, oid, integer) RETURNS @extschema@.encrypted_int8
   AS 'MODULE_PATHNAME', 'encrypted_int8_in_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+-- Output only reads keys (a parallel worker loads them like any backend), so scans that decrypt
+-- can run in parallel workers; input may create the default key, a write, so it stays restricted.
 CREATE FUNCTION @extschema@.encrypted_int8_out(@extschema@.encrypted_int8) RETURNS cstring
-  AS 'MODULE_PATHNAME', 'encrypted_int8_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+  AS 'MODULE_PATHNAME', 'encrypted_int8_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.encrypted_int8_recv(internal, oid, integer) RETURNS @extschema@.encrypted_int8
   AS 'MODULE_PATHNAME', 'encrypted_int8_recv_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int8_send(@extschema@.encrypted_int8) RETURNS bytea
@@ -383,8 +393,10 @@ CREATE CAST (integer AS @extschema@.encrypted_int8) WITH INOUT AS ASSIGNMENT;
 CREATE TYPE @extschema@.encrypted_numeric;
 CREATE FUNCTION @extschema@.encrypted_numeric_in(cstring, oid, integer) RETURNS @extschema@.encrypted_numeric
   AS 'MODULE_PATHNAME', 'encrypted_numeric_in_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+-- Output only reads keys (a parallel worker loads them like any backend), so scans that decrypt
+-- can run in parallel workers; input may create the default key, a write, so it stays restricted.
 CREATE FUNCTION @extschema@.encrypted_numeric_out(@extschema@.encrypted_numeric) RETURNS cstring
-  AS 'MODULE_PATHNAME', 'encrypted_numeric_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.encrypted_numeric_recv(internal, oid, integer) RETURNS @extschema@.encrypted_numeric
   AS 'MODULE_PATHNAME', 'encrypted_numeric_recv_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_numeric_send(@extschema@.encrypted_numeric) RETURNS bytea
@@ -459,8 +471,10 @@ CREATE CAST (bigint AS @extschema@.encrypted_numeric) WITH INOUT AS ASSIGNMENT;
 CREATE TYPE @extschema@.encrypted_float8;
 CREATE FUNCTION @extschema@.encrypted_float8_in(cstring, oid, integer) RETURNS @extschema@.encrypted_float8
   AS 'MODULE_PATHNAME', 'encrypted_float8_in_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+-- Output only reads keys (a parallel worker loads them like any backend), so scans that decrypt
+-- can run in parallel workers; input may create the default key, a write, so it stays restricted.
 CREATE FUNCTION @extschema@.encrypted_float8_out(@extschema@.encrypted_float8) RETURNS cstring
-  AS 'MODULE_PATHNAME', 'encrypted_float8_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+  AS 'MODULE_PATHNAME', 'encrypted_float8_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.encrypted_float8_recv(internal, oid, integer) RETURNS @extschema@.encrypted_float8
   AS 'MODULE_PATHNAME', 'encrypted_float8_recv_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_float8_send(@extschema@.encrypted_float8) RETURNS bytea
@@ -537,8 +551,10 @@ CREATE CAST (numeric AS @extschema@.encrypted_float8) WITH INOUT AS ASSIGNMENT;
 CREATE TYPE @extschema@.encrypted_bool;
 CREATE FUNCTION @extschema@.encrypted_bool_in(cstring, oid, integer) RETURNS @extschema@.encrypted_bool
   AS 'MODULE_PATHNAME', 'encrypted_bool_in_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+-- Output only reads keys (a parallel worker loads them like any backend), so scans that decrypt
+-- can run in parallel workers; input may create the default key, a write, so it stays restricted.
 CREATE FUNCTION @extschema@.encrypted_bool_out(@extschema@.encrypted_bool) RETURNS cstring
-  AS 'MODULE_PATHNAME', 'encrypted_bool_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+  AS 'MODULE_PATHNAME', 'encrypted_bool_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.encrypted_bool_recv(internal, oid, integer) RETURNS @extschema@.encrypted_bool
   AS 'MODULE_PATHNAME', 'encrypted_bool_recv_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_bool_send(@extschema@.encrypted_bool) RETURNS bytea
@@ -610,8 +626,10 @@ COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_bool) IS 'reseal(va
 CREATE TYPE @extschema@.encrypted_date;
 CREATE FUNCTION @extschema@.encrypted_date_in(cstring, oid, integer) RETURNS @extschema@.encrypted_date
   AS 'MODULE_PATHNAME', 'encrypted_date_in_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+-- Output only reads keys (a parallel worker loads them like any backend), so scans that decrypt
+-- can run in parallel workers; input may create the default key, a write, so it stays restricted.
 CREATE FUNCTION @extschema@.encrypted_date_out(@extschema@.encrypted_date) RETURNS cstring
-  AS 'MODULE_PATHNAME', 'encrypted_date_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+  AS 'MODULE_PATHNAME', 'encrypted_date_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.encrypted_date_recv(internal, oid, integer) RETURNS @extschema@.encrypted_date
   AS 'MODULE_PATHNAME', 'encrypted_date_recv_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_date_send(@extschema@.encrypted_date) RETURNS bytea
@@ -683,8 +701,10 @@ COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_date) IS 'reseal(va
 CREATE TYPE @extschema@.encrypted_timestamptz;
 CREATE FUNCTION @extschema@.encrypted_timestamptz_in(cstring, oid, integer) RETURNS @extschema@.encrypted_timestamptz
   AS 'MODULE_PATHNAME', 'encrypted_timestamptz_in_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+-- Output only reads keys (a parallel worker loads them like any backend), so scans that decrypt
+-- can run in parallel workers; input may create the default key, a write, so it stays restricted.
 CREATE FUNCTION @extschema@.encrypted_timestamptz_out(@extschema@.encrypted_timestamptz) RETURNS cstring
-  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.encrypted_timestamptz_recv(internal, oid, integer) RETURNS @extschema@.encrypted_timestamptz
   AS 'MODULE_PATHNAME', 'encrypted_timestamptz_recv_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_timestamptz_send(@extschema@.encrypted_timestamptz) RETURNS bytea

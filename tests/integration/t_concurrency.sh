@@ -78,16 +78,24 @@ grep -Eq "Workers Launched: [1-9]" <<<"$plan" || { echo "no parallel workers ran
 # The encryption runs below the Gather, in the workers (and the leader).
 awk '/Gather/{g=1} g && /colcrypt.encrypt/{f=1} END{exit !f}' <<<"$plan" || { echo "encrypt did not run in the workers:"; echo "$plan"; exit 1; }
 assert_eq "no nonce repeats across parallel workers" 200000 "$(cluster_psql "$C" -d postgres -At -c "$PAR SELECT count(DISTINCT nonce) FROM ($sealed) x" | tail -n 1)"
-# Workers scan and filter (the client-key functions run in them); the encrypted column travels
-# through the tuple queues to the leader, which decrypts it (type I/O is PARALLEL RESTRICTED).
-agg="SELECT count(*), md5(string_agg(i || '|' || e::text, ',' ORDER BY i)) FROM big WHERE colcrypt.decrypt_text(colcrypt.encrypt_text(s, '\\x$KEY'), '\\x$KEY') LIKE 'row 1%'"
+# Workers scan, decrypt the encrypted column (type output is PARALLEL SAFE) and run the
+# client-key functions in their filter; the leader gathers and aggregates.
+agg="SELECT count(*), md5(string_agg(i || '|' || e::text, ',' ORDER BY i)) FROM big WHERE e::text LIKE 'row 1%' AND colcrypt.decrypt_text(colcrypt.encrypt_text(s, '\\x$KEY'), '\\x$KEY') = e::text"
 serial=$(cluster_psql "$C" -d postgres -Atq -c "SET max_parallel_workers_per_gather = 0" -c "$agg")
 parallel=$(cluster_psql "$C" -d postgres -Atq -c "$PAR" -c "$agg")
 plan=$(cluster_psql "$C" -d postgres -Atq -c "$PAR" -c "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF) $agg")
 grep -Eq "Workers Launched: [1-9]" <<<"$plan" || { echo "the parallel run had no workers:"; echo "$plan"; exit 1; }
+awk '/Parallel Seq Scan/{p=1} p && /Filter: .*e\)::text ~~/{f=1} END{exit !f}' <<<"$plan" \
+  || { echo "the decrypting filter did not run in the workers:"; echo "$plan"; exit 1; }
 assert_eq "serial result is what was written" "$(q "SELECT count(*), md5(string_agg(i || '|' || s, ',' ORDER BY i)) FROM big WHERE s LIKE 'row 1%'")" "$serial"
 assert_eq "parallel query gives the serial result" "$serial" "$parallel"
 echo "parallel = serial: $parallel"
+# A role denied the plaintext is denied in the workers too.
+q "CREATE ROLE cc_denied; GRANT SELECT ON big TO cc_denied; GRANT colcrypt_key_user TO cc_denied"
+q "SELECT colcrypt.deny_plaintext('pii', 'cc_denied')" >/dev/null
+expect_error "$C" postgres 42501 "permission denied to read the plaintext" "SET ROLE cc_denied; $PAR SELECT count(*) FROM big WHERE e::text LIKE 'row 1%'"
+grep -Eq "Workers Planned: [1-9]" <<<"$(cluster_psql "$C" -d postgres -Atq -c "SET ROLE cc_denied" -c "$PAR" -c "EXPLAIN SELECT count(*) FROM big WHERE e::text LIKE 'row 1%'")" \
+  || { echo "the denied query was not planned in parallel"; exit 1; }
 
 # --- memory: 100,000 failing decrypts in one backend ----------------------------------------
 /usr/bin/python3 - "$C/socket" <<'PY'

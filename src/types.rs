@@ -92,12 +92,8 @@ impl TypeSpec {
     }
 }
 
+/// The plaintext of a non-text type's input string (text input is its own plaintext, see type_in).
 fn plain_in(spec: &TypeSpec, input: &CStr) -> Vec<u8> {
-    // text: the input string is the plaintext (textin only copies it), so skip two fmgr calls
-    // per row on the COPY and INSERT paths.
-    if spec.plain_oid == pg_sys::BuiltinOid::TEXTOID {
-        return input.to_bytes().to_vec();
-    }
     let f = spec.fns();
     // SAFETY: fmgr call of a built-in input function; errors raise through pgrx's guards.
     let datum = unsafe { pg_sys::OidInputFunctionCall(f.input, input.as_ptr().cast_mut(), f.ioparam, -1) };
@@ -108,12 +104,6 @@ fn plain_in(spec: &TypeSpec, input: &CStr) -> Vec<u8> {
 fn plain_bytes(spec: &TypeSpec, datum: pg_sys::Datum) -> Vec<u8> {
     // SAFETY: `datum` is a valid datum of the plaintext type; fmgr calls on built-in types.
     unsafe {
-        if spec.plain_oid == pg_sys::BuiltinOid::TEXTOID {
-            // A text datum's bytes are its text form: read them in place (detoasted if need be)
-            // rather than through textout's copy.
-            let v = pg_sys::pg_detoast_datum_packed(datum.cast_mut_ptr());
-            return pgrx::varlena::varlena_to_byte_slice(v).to_vec();
-        }
         match spec.plain {
             Plain::Text => CStr::from_ptr(pg_sys::OidOutputFunctionCall(spec.fns().output, datum)).to_bytes().to_vec(),
             Plain::Binary => {
@@ -136,6 +126,13 @@ fn seal_for_column(spec: &TypeSpec, typmod: i32, plaintext: &[u8]) -> Vec<u8> {
 /// The cast from the plaintext type. It receives the column's type modifier, so a value from
 /// `INSERT … SELECT plain_column` is sealed once, under the right key.
 pub(crate) fn type_from_plain(spec: &TypeSpec, datum: pg_sys::Datum, typmod: i32) -> Vec<u8> {
+    if spec.plain_oid == pg_sys::BuiltinOid::TEXTOID {
+        // A text datum's bytes are its text form: sealed where they lie (detoasted if need be),
+        // not through textout's copy.
+        // SAFETY: `datum` is a valid text datum; the slice lives as long as the detoasted value.
+        let bytes = unsafe { pgrx::varlena::varlena_to_byte_slice(pg_sys::pg_detoast_datum_packed(datum.cast_mut_ptr())) };
+        return seal_for_column(spec, typmod, bytes);
+    }
     let plaintext = zeroize::Zeroizing::new(plain_bytes(spec, datum));
     seal_for_column(spec, typmod, &plaintext)
 }
@@ -236,6 +233,11 @@ fn envelope_literal(input: &CStr) -> Result<Vec<u8>> {
 pub(crate) fn type_in(spec: &TypeSpec, input: &CStr, typmod: i32) -> Vec<u8> {
     if CIPHERTEXT_IO.get() {
         return envelope_literal(input).or_raise();
+    }
+    // text: the input string is the plaintext (textin only copies it), so it is sealed where
+    // it lies: no fmgr calls and no copy per row on the COPY and INSERT paths.
+    if spec.plain_oid == pg_sys::BuiltinOid::TEXTOID {
+        return seal_for_column(spec, typmod, input.to_bytes());
     }
     let plaintext = zeroize::Zeroizing::new(plain_in(spec, input));
     seal_for_column(spec, typmod, &plaintext)

@@ -58,13 +58,17 @@ assert_eq "no nonce repeats among the 8 clients' stored values" "$(q "SELECT cou
   "$(cluster_psql "$C" -d postgres -Atq -c "SET colcrypt.ciphertext_io = on" -c "SELECT count(DISTINCT substr(decode(substr(x, 3), 'hex'), 53, 12)) FROM (SELECT v::text AS x FROM acct UNION ALL SELECT n::text FROM acct) e")"
 
 # --- nonces from many fresh backends at once (server-managed key, suite 2) ---------------------
-q "CREATE TABLE nonces (e bytea)"
-printf "INSERT INTO nonces SELECT colcrypt.server_encrypt('pii', 'x') FROM generate_series(1, 20);\n" >"$B/fresh.sql"; chmod 644 "$B/fresh.sql"
+q "CREATE TABLE nonces (pid int, e bytea)"
+printf "INSERT INTO nonces SELECT pg_backend_pid(), colcrypt.server_encrypt('pii', 'x') FROM generate_series(1, 20);\n" >"$B/fresh.sql"; chmod 644 "$B/fresh.sql"
 as_postgres pgbench -n -C -c 8 -j 2 -t 250 -h "$C/socket" -p 55459 -U postgres -f "$B/fresh.sql" postgres >"$B/fresh.out" 2>&1 \
   || { cat "$B/fresh.out"; exit 1; }
 assert_eq "envelopes from 2,000 fresh connections" 40000 "$(q "SELECT count(*) FROM nonces")"
 assert_eq "no nonce repeats across backends" 40000 "$(q "SELECT count(DISTINCT substr(e, 53, 12)) FROM nonces")"
-assert_eq "each backend drew its own salt" 2000 "$(q "SELECT count(DISTINCT substr(e, 37, 16)) FROM nonces")"
+# Every connection draws a salt, and may draw another if its key cache is reset (a shared
+# invalidation reset under load does that); no salt is ever drawn by two backends.
+salts=$(q "SELECT count(DISTINCT substr(e, 37, 16)) FROM nonces")
+[ "$salts" -ge 2000 ] || { echo "only $salts salts for 2,000 connections"; exit 1; }
+assert_eq "no salt shared by two backends" 0 "$(q "SELECT count(*) FROM (SELECT substr(e, 37, 16) FROM nonces GROUP BY 1 HAVING count(DISTINCT pid) > 1) s")"
 
 # --- parallel workers: nonces, and the serial result -------------------------------------------
 q "CREATE TABLE big AS SELECT i, 'row ' || i AS s FROM generate_series(1, 200000) i"

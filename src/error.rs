@@ -27,6 +27,9 @@ pub(crate) enum ColcryptError {
     InsecureTransport(&'static str),
     NoSessionKey,
     SessionKeyFormat,
+    /// Input that the plaintext type rejects, with the SQLSTATE it gave (22P02, 22003, 22008 …);
+    /// the value is not repeated.
+    InvalidPlaintext(&'static str, PgSqlErrorCode),
     /// Key management in a read-only transaction or on a hot standby.
     ReadOnly,
     /// Failure of colcrypt's own catalog queries.
@@ -73,6 +76,7 @@ impl ColcryptError {
             ColcryptError::PlaintextDenied(_) => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
             ColcryptError::InsecureTransport(_) => ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION, // 28000
             ColcryptError::NoSessionKey | ColcryptError::SessionKeyFormat => ERRCODE_INVALID_PARAMETER_VALUE, // 22023
+            ColcryptError::InvalidPlaintext(_, code) => *code, // the plaintext type's own
             ColcryptError::ReadOnly => ERRCODE_READ_ONLY_SQL_TRANSACTION,     // 25006
             ColcryptError::Internal(_) => ERRCODE_INTERNAL_ERROR,             // XX000
         }
@@ -118,6 +122,9 @@ impl ColcryptError {
                 "no key given and colcrypt.session_key is not set: pass a key argument or set the session key in the connection's startup options".to_owned()
             }
             ColcryptError::SessionKeyFormat => "colcrypt.session_key must be 64 hexadecimal digits (32 bytes)".to_owned(),
+            ColcryptError::InvalidPlaintext(t, _) => {
+                format!("invalid input for type {t}: not a valid value of its plaintext type (colcrypt does not repeat the value)")
+            }
             ColcryptError::ReadOnly => "colcrypt cannot change keys in a read-only transaction: create, rotate and destroy keys \
                                           (and name new ones in column types) on the primary; standbys receive them with the WAL"
                 .to_owned(),

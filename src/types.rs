@@ -95,8 +95,20 @@ impl TypeSpec {
 /// The plaintext of a non-text type's input string (text input is its own plaintext, see type_in).
 fn plain_in(spec: &TypeSpec, input: &CStr) -> Vec<u8> {
     let f = spec.fns();
-    // SAFETY: fmgr call of a built-in input function; errors raise through pgrx's guards.
-    let datum = unsafe { pg_sys::OidInputFunctionCall(f.input, input.as_ptr().cast_mut(), f.ioparam, -1) };
+    // The plaintext type's own error would quote the value ("invalid input syntax for type
+    // integer: \"…\""), which for a bind parameter is in no statement text: it is replaced by
+    // one that does not, with the same SQLSTATE. Input functions of built-in types hold no resources to release.
+    let datum = PgTryBuilder::new(|| {
+        // SAFETY: fmgr call of a built-in input function; errors raise through pgrx's guards.
+        unsafe { pg_sys::OidInputFunctionCall(f.input, input.as_ptr().cast_mut(), f.ioparam, -1) }
+    })
+    .catch_others(|e| match e {
+        pg_sys::panic::CaughtError::PostgresError(report) => {
+            ColcryptError::InvalidPlaintext(spec.name, report.sql_error_code()).raise()
+        }
+        other => other.rethrow(),
+    })
+    .execute();
     plain_bytes(spec, datum)
 }
 
@@ -137,20 +149,37 @@ pub(crate) fn type_from_plain(spec: &TypeSpec, datum: pg_sys::Datum, typmod: i32
     seal_for_column(spec, typmod, &plaintext)
 }
 
-fn plain_out(spec: &TypeSpec, plaintext: &[u8]) -> CString {
+/// The text form of a plaintext, as a C string in PostgreSQL memory (pgrx copies the result
+/// from there), so no copy of the plaintext is left behind in Rust's heap unwiped.
+fn plain_out(spec: &TypeSpec, plaintext: &[u8]) -> &'static CStr {
     match spec.plain {
         // Text forms were produced by the type's own output function; PostgreSQL text holds no NUL.
-        Plain::Text => CString::new(plaintext).unwrap_or_else(|_| ColcryptError::Core(CoreError::CannotDecrypt).raise()),
+        Plain::Text if plaintext.contains(&0) => ColcryptError::Core(CoreError::CannotDecrypt).raise(),
+        Plain::Text => palloc_cstring(plaintext),
         Plain::Binary => {
             let f = spec.fns();
-            // SAFETY: as in plain_in; the StringInfo is palloc'd in the current context.
+            // SAFETY: as in plain_in; the StringInfo and the output are palloc'd in the current context.
             unsafe {
                 let buf = pg_sys::makeStringInfo();
                 pg_sys::appendBinaryStringInfo(buf, plaintext.as_ptr().cast(), plaintext.len() as i32);
                 let datum = pg_sys::OidReceiveFunctionCall(f.recv, buf, f.ioparam, -1);
-                CStr::from_ptr(pg_sys::OidOutputFunctionCall(f.output, datum)).to_owned()
+                CStr::from_ptr(pg_sys::OidOutputFunctionCall(f.output, datum))
             }
         }
+    }
+}
+
+/// `bytes` (holding no NUL) as a NUL-terminated string in the current memory context. The
+/// `'static` stands for "until that context is reset", which outlives the function call that
+/// returns it.
+fn palloc_cstring(bytes: &[u8]) -> &'static CStr {
+    // SAFETY: palloc raises on failure; the copy stays within the allocation of len + 1 bytes
+    // and ends with the only NUL.
+    unsafe {
+        let dst = pg_sys::palloc(bytes.len() + 1).cast::<u8>();
+        dst.copy_from_nonoverlapping(bytes.as_ptr(), bytes.len());
+        *dst.add(bytes.len()) = 0;
+        CStr::from_ptr(dst.cast())
     }
 }
 
@@ -243,9 +272,9 @@ pub(crate) fn type_in(spec: &TypeSpec, input: &CStr, typmod: i32) -> Vec<u8> {
     seal_for_column(spec, typmod, &plaintext)
 }
 
-pub(crate) fn type_out(spec: &TypeSpec, value: &[u8]) -> CString {
+pub(crate) fn type_out(spec: &TypeSpec, value: &[u8]) -> &'static CStr {
     if CIPHERTEXT_IO.get() {
-        return CString::new(format!("\\x{}", hex::encode(value))).expect("hex has no NUL");
+        return palloc_cstring(format!("\\x{}", hex::encode(value)).as_bytes());
     }
     let plaintext = zeroize::Zeroizing::new(open(spec, value).or_raise());
     plain_out(spec, &plaintext)
@@ -390,7 +419,7 @@ macro_rules! encrypted_type {
         }
 
         #[pg_extern(sql = false)]
-        fn $out(value: &[u8]) -> CString {
+        fn $out(value: &[u8]) -> &'static CStr {
             type_out(&$spec, value)
         }
 

@@ -117,6 +117,14 @@ SELECT '3000000000'::colcrypt.encrypted_int4;
 SELECT '{bad json'::colcrypt.encrypted_jsonb;
 SELECT '2024-02-30'::colcrypt.encrypted_date;
 SELECT 'maybe'::colcrypt.encrypted_bool;
+-- The rejected value is not repeated in the message (a bind parameter is in no statement text,
+-- so the message would be its only trace in the log); the runner greps error lines for "canary".
+\set VERBOSITY default
+SELECT 'canary-4711'::colcrypt.encrypted_int4;
+PREPARE canary_param(colcrypt.encrypted_date) AS SELECT $1 IS NULL;
+EXECUTE canary_param('canary-date');
+DEALLOCATE canary_param;
+\set VERBOSITY sqlstate
 -- Type modifiers: one plain key name.
 CREATE TABLE bad_mod (v colcrypt.encrypted_text(patient, ledger));
 CREATE TABLE bad_mod (v colcrypt.encrypted_text("Not Valid"));

@@ -118,25 +118,34 @@ pub(crate) fn invalidate_all() -> Result<()> {
     Ok(())
 }
 
+/// The first row of a read-only query, read by `row`; `None` when there is none. Read-only SPI:
+/// `Spi::get_*` run as updates and assign a transaction id, which fails on a hot standby and
+/// would make every first read of a key write WAL.
+fn select_first<T>(
+    sql: &str,
+    args: &[pgrx::datum::DatumWithOid<'_>],
+    row: impl FnOnce(&pgrx::spi::SpiTupleTable<'_>) -> std::result::Result<T, pgrx::spi::Error>,
+) -> Result<Option<T>> {
+    Ok(Spi::connect(|client| {
+        let t = client.select(sql, Some(1), args)?;
+        if t.is_empty() {
+            return Ok::<_, pgrx::spi::Error>(None);
+        }
+        row(&t.first()).map(Some)
+    })?)
+}
+
 fn table() -> Result<(pg_sys::Oid, pg_sys::Oid)> {
     if let Some(t) = TABLE.with(|t| t.get()) {
         return Ok(t);
     }
-    // Read-only SPI (`Spi::get_*` run as updates and assign a transaction id, which fails on a
-    // hot standby and makes every first read of a key write WAL).
-    let (oid, owner) = Spi::connect(|client| {
-        let t = client.select(
-            "SELECT c.oid, c.relowner FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
-             WHERE n.nspname OPERATOR(pg_catalog.=) 'colcrypt' AND c.relname OPERATOR(pg_catalog.=) 'data_keys'",
-            Some(1),
-            &[],
-        )?;
-        if t.is_empty() {
-            return Ok::<_, pgrx::spi::Error>((None, None));
-        }
-        let t = t.first();
-        Ok((t.get::<pg_sys::Oid>(1)?, t.get::<pg_sys::Oid>(2)?))
-    })?;
+    let (oid, owner) = select_first(
+        "SELECT c.oid, c.relowner FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
+         WHERE n.nspname OPERATOR(pg_catalog.=) 'colcrypt' AND c.relname OPERATOR(pg_catalog.=) 'data_keys'",
+        &[],
+        |t| Ok((t.get::<pg_sys::Oid>(1)?, t.get::<pg_sys::Oid>(2)?)),
+    )?
+    .unwrap_or((None, None));
     let t = (
         oid.ok_or_else(|| ColcryptError::Internal("colcrypt.data_keys is missing; recreate the extension".into()))?,
         owner.unwrap_or(pg_sys::InvalidOid),
@@ -234,21 +243,16 @@ fn fetch_key_row(condition: &str, arg: pgrx::datum::DatumWithOid<'_>) -> Result<
         "SELECT name, key_id, version, state, wrapped, fingerprint FROM colcrypt.data_keys WHERE {condition} LIMIT 1"
     );
     as_key_table_owner(|| {
-        Ok(Spi::connect(|client| {
-            let t = client.select(sql.as_str(), Some(1), &[arg])?;
-            if t.is_empty() {
-                return Ok::<_, pgrx::spi::Error>(None);
-            }
-            let t = t.first();
-            Ok(Some(KeyRow {
+        select_first(&sql, &[arg], |t| {
+            Ok(KeyRow {
                 name: t.get::<String>(1)?.unwrap_or_default(),
                 key_id: t.get::<i32>(2)?.unwrap_or_default(),
                 version: t.get::<i32>(3)?.unwrap_or_default(),
                 state: t.get::<String>(4)?.unwrap_or_default(),
                 wrapped: t.get::<Vec<u8>>(5)?,
                 fingerprint: t.get::<Vec<u8>>(6)?.unwrap_or_default(),
-            }))
-        })?)
+            })
+        })
     })
 }
 
@@ -367,18 +371,11 @@ pub(crate) fn key_name_for_typmod(typmod: i32) -> Result<Option<Rc<str>>> {
         return Ok(Some(n));
     }
     let name = as_key_table_owner(|| {
-        Ok(Spi::connect(|client| {
-            let t = client.select(
-                "SELECT name FROM colcrypt.key_names WHERE typmod OPERATOR(pg_catalog.=) $1",
-                Some(1),
-                &[typmod.into()],
-            )?;
-            if t.is_empty() {
-                return Ok::<_, pgrx::spi::Error>(None);
-            }
-            t.first().get::<String>(1)
-        })?)
-    })?;
+        select_first("SELECT name FROM colcrypt.key_names WHERE typmod OPERATOR(pg_catalog.=) $1", &[typmod.into()], |t| {
+            t.get::<String>(1)
+        })
+    })?
+    .flatten();
     let name: Option<Rc<str>> = name.map(Rc::from);
     if let Some(n) = &name {
         KEY_NAMES.with(|m| m.borrow_mut().insert(typmod, Rc::clone(n)));

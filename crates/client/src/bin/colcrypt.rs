@@ -66,29 +66,23 @@ enum Command {
         output_format: Format,
     },
     /// Encrypt chosen columns of a CSV file for COPY … FROM … (FORMAT csv) into bytea columns
-    CsvEncrypt {
-        #[command(flatten)]
-        key: KeyArgs,
-        #[command(flatten)]
-        io: Io,
-        /// Columns to encrypt, 1-based, comma-separated
-        #[arg(long, short, value_delimiter = ',', required = true)]
-        columns: Vec<usize>,
-        /// The first line is a header
-        #[arg(long)]
-        header: bool,
-    },
+    CsvEncrypt(CsvArgs),
     /// Decrypt chosen columns of a CSV file written by COPY … TO … (FORMAT csv)
-    CsvDecrypt {
-        #[command(flatten)]
-        key: KeyArgs,
-        #[command(flatten)]
-        io: Io,
-        #[arg(long, short, value_delimiter = ',', required = true)]
-        columns: Vec<usize>,
-        #[arg(long)]
-        header: bool,
-    },
+    CsvDecrypt(CsvArgs),
+}
+
+#[derive(clap::Args)]
+struct CsvArgs {
+    #[command(flatten)]
+    key: KeyArgs,
+    #[command(flatten)]
+    io: Io,
+    /// Columns to encrypt or decrypt, 1-based, comma-separated
+    #[arg(long, short, value_delimiter = ',', required = true)]
+    columns: Vec<usize>,
+    /// The first line is a header
+    #[arg(long)]
+    header: bool,
 }
 
 fn cipher(k: &KeyArgs) -> Result<Cipher, ClientError> {
@@ -182,8 +176,8 @@ fn run(cli: Cli) -> Result<(), ClientError> {
         }
         Command::Encrypt { key, io, input_format, output_format } => one_value(&key, &io, input_format, output_format, true),
         Command::Decrypt { key, io, input_format, output_format } => one_value(&key, &io, input_format, output_format, false),
-        Command::CsvEncrypt { key, io, columns, header } => csv_run(&key, &io, &columns, header, true),
-        Command::CsvDecrypt { key, io, columns, header } => csv_run(&key, &io, &columns, header, false),
+        Command::CsvEncrypt(a) => csv_run(&a.key, &a.io, &a.columns, a.header, true),
+        Command::CsvDecrypt(a) => csv_run(&a.key, &a.io, &a.columns, a.header, false),
     }
 }
 

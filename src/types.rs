@@ -38,6 +38,9 @@ pub(crate) fn define_settings() {
 
 #[derive(Clone, Copy)]
 enum Plain {
+    /// text: its input string and its datum's bytes are already the plaintext, sealed where
+    /// they lie (no fmgr call and no copy per row on the COPY and INSERT paths).
+    Verbatim,
     /// Sealed as its text form in the server encoding.
     Text,
     /// Sealed as its binary send form.
@@ -92,15 +95,19 @@ impl TypeSpec {
     }
 }
 
-/// The plaintext of a non-text type's input string (text input is its own plaintext, see type_in).
-fn plain_in(spec: &TypeSpec, input: &CStr) -> Vec<u8> {
-    let f = spec.fns();
+/// Calls `f` with the plaintext of an input string (see the module comment).
+fn with_input_plaintext<R>(spec: &TypeSpec, input: &CStr, f: impl FnOnce(&[u8]) -> R) -> R {
+    if let Plain::Verbatim = spec.plain {
+        return f(input.to_bytes());
+    }
+    let fns = spec.fns();
     // The plaintext type's own error would quote the value ("invalid input syntax for type
     // integer: \"…\""), which for a bind parameter is in no statement text: it is replaced by
-    // one that does not, with the same SQLSTATE. Input functions of built-in types hold no resources to release.
+    // one that does not, with the same SQLSTATE. Input functions of built-in types hold no
+    // resources to release.
     let datum = PgTryBuilder::new(|| {
         // SAFETY: fmgr call of a built-in input function; errors raise through pgrx's guards.
-        unsafe { pg_sys::OidInputFunctionCall(f.input, input.as_ptr().cast_mut(), f.ioparam, -1) }
+        unsafe { pg_sys::OidInputFunctionCall(fns.input, input.as_ptr().cast_mut(), fns.ioparam, -1) }
     })
     .catch_others(|e| match e {
         pg_sys::panic::CaughtError::PostgresError(report) => {
@@ -109,18 +116,20 @@ fn plain_in(spec: &TypeSpec, input: &CStr) -> Vec<u8> {
         other => other.rethrow(),
     })
     .execute();
-    plain_bytes(spec, datum)
+    with_datum_plaintext(spec, datum, f)
 }
 
-/// The bytes sealed for a datum of the plaintext type (see the module comment).
-fn plain_bytes(spec: &TypeSpec, datum: pg_sys::Datum) -> Vec<u8> {
-    // SAFETY: `datum` is a valid datum of the plaintext type; fmgr calls on built-in types.
+/// Calls `f` with the bytes sealed for a datum of the plaintext type (see the module comment),
+/// read where PostgreSQL put them: no copy of the plaintext in Rust's heap.
+fn with_datum_plaintext<R>(spec: &TypeSpec, datum: pg_sys::Datum, f: impl FnOnce(&[u8]) -> R) -> R {
+    // SAFETY: `datum` is a valid datum of the plaintext type; fmgr calls on built-in types; the
+    // slices live in the current memory context for the whole call of `f`.
     unsafe {
         match spec.plain {
-            Plain::Text => CStr::from_ptr(pg_sys::OidOutputFunctionCall(spec.fns().output, datum)).to_bytes().to_vec(),
+            Plain::Verbatim => f(pgrx::varlena::varlena_to_byte_slice(pg_sys::pg_detoast_datum_packed(datum.cast_mut_ptr()))),
+            Plain::Text => f(CStr::from_ptr(pg_sys::OidOutputFunctionCall(spec.fns().output, datum)).to_bytes()),
             Plain::Binary => {
-                let b = pg_sys::OidSendFunctionCall(spec.fns().send, datum);
-                pgrx::varlena::varlena_to_byte_slice(b.cast()).to_vec()
+                f(pgrx::varlena::varlena_to_byte_slice(pg_sys::OidSendFunctionCall(spec.fns().send, datum).cast()))
             }
         }
     }
@@ -138,15 +147,7 @@ fn seal_for_column(spec: &TypeSpec, typmod: i32, plaintext: &[u8]) -> Vec<u8> {
 /// The cast from the plaintext type. It receives the column's type modifier, so a value from
 /// `INSERT … SELECT plain_column` is sealed once, under the right key.
 pub(crate) fn type_from_plain(spec: &TypeSpec, datum: pg_sys::Datum, typmod: i32) -> Vec<u8> {
-    if spec.plain_oid == pg_sys::BuiltinOid::TEXTOID {
-        // A text datum's bytes are its text form: sealed where they lie (detoasted if need be),
-        // not through textout's copy.
-        // SAFETY: `datum` is a valid text datum; the slice lives as long as the detoasted value.
-        let bytes = unsafe { pgrx::varlena::varlena_to_byte_slice(pg_sys::pg_detoast_datum_packed(datum.cast_mut_ptr())) };
-        return seal_for_column(spec, typmod, bytes);
-    }
-    let plaintext = zeroize::Zeroizing::new(plain_bytes(spec, datum));
-    seal_for_column(spec, typmod, &plaintext)
+    with_datum_plaintext(spec, datum, |plaintext| seal_for_column(spec, typmod, plaintext))
 }
 
 /// The text form of a plaintext, as a C string in PostgreSQL memory (pgrx copies the result
@@ -154,8 +155,8 @@ pub(crate) fn type_from_plain(spec: &TypeSpec, datum: pg_sys::Datum, typmod: i32
 fn plain_out(spec: &TypeSpec, plaintext: &[u8]) -> &'static CStr {
     match spec.plain {
         // Text forms were produced by the type's own output function; PostgreSQL text holds no NUL.
-        Plain::Text if plaintext.contains(&0) => ColcryptError::Core(CoreError::CannotDecrypt).raise(),
-        Plain::Text => palloc_cstring(plaintext),
+        Plain::Verbatim | Plain::Text if plaintext.contains(&0) => ColcryptError::Core(CoreError::CannotDecrypt).raise(),
+        Plain::Verbatim | Plain::Text => palloc_cstring(plaintext),
         Plain::Binary => {
             let f = spec.fns();
             // SAFETY: as in plain_in; the StringInfo and the output are palloc'd in the current context.
@@ -263,13 +264,7 @@ pub(crate) fn type_in(spec: &TypeSpec, input: &CStr, typmod: i32) -> Vec<u8> {
     if CIPHERTEXT_IO.get() {
         return envelope_literal(input).or_raise();
     }
-    // text: the input string is the plaintext (textin only copies it), so it is sealed where
-    // it lies: no fmgr calls and no copy per row on the COPY and INSERT paths.
-    if spec.plain_oid == pg_sys::BuiltinOid::TEXTOID {
-        return seal_for_column(spec, typmod, input.to_bytes());
-    }
-    let plaintext = zeroize::Zeroizing::new(plain_in(spec, input));
-    seal_for_column(spec, typmod, &plaintext)
+    with_input_plaintext(spec, input, |plaintext| seal_for_column(spec, typmod, plaintext))
 }
 
 pub(crate) fn type_out(spec: &TypeSpec, value: &[u8]) -> &'static CStr {
@@ -468,7 +463,7 @@ macro_rules! encrypted_type {
     };
 }
 
-encrypted_type!("encrypted_text", TEXTOID, Text, TEXT,
+encrypted_type!("encrypted_text", TEXTOID, Verbatim, TEXT,
     [encrypted_text_in, encrypted_text_out, encrypted_text_recv, encrypted_text_send, encrypted_text_coerce, encrypted_text_eq, encrypted_text_ne, encrypted_text_lt, encrypted_text_le, encrypted_text_gt, encrypted_text_ge, encrypted_text_cmp, encrypted_text_hash,
      encrypted_text_needs_reseal, encrypted_text_reseal, encrypted_text_from_plain]);
 encrypted_type!("encrypted_bytea", BYTEAOID, Binary, BYTEA,

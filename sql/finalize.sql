@@ -29,15 +29,32 @@ COMMENT ON FUNCTION @extschema@.deny_plaintext(text, regrole) IS
 COMMENT ON FUNCTION @extschema@.allow_plaintext(text, regrole) IS
   'allow_plaintext(key_name, role): undoes deny_plaintext. Role colcrypt_key_admin.';
 
+CREATE FUNCTION @extschema@.grant_key_use(key_name text, role regrole) RETURNS void
+  AS 'MODULE_PATHNAME', 'grant_key_use_wrapper' LANGUAGE C STRICT VOLATILE;
+CREATE FUNCTION @extschema@.revoke_key_use(key_name text, role regrole) RETURNS void
+  AS 'MODULE_PATHNAME', 'revoke_key_use_wrapper' LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION @extschema@.grant_key_use(text, regrole) IS
+  'grant_key_use(key_name, role): members of role may use the key once it is restricted (restrict_key_use). Role colcrypt_key_admin.';
+COMMENT ON FUNCTION @extschema@.revoke_key_use(text, regrole) IS
+  'revoke_key_use(key_name, role): undoes grant_key_use. Role colcrypt_key_admin.';
+COMMENT ON FUNCTION @extschema@.restrict_key_use(text) IS
+  'restrict_key_use(key_name): from now on only superusers and roles granted with grant_key_use may seal or open values under the key (types, casts, functions, binary input); others get SQLSTATE 42501. New keys are unrestricted. Role colcrypt_key_admin.';
+COMMENT ON FUNCTION @extschema@.unrestrict_key_use(text) IS
+  'unrestrict_key_use(key_name): every role may use the key again (the default). Role colcrypt_key_admin.';
+
 -- Everyone may call the client-supplied-key functions; server-managed keys need a role.
 GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
 
 REVOKE EXECUTE ON FUNCTION @extschema@.create_key(text), @extschema@.rotate_key(text), @extschema@.destroy_key(text),
   @extschema@.rotate_master_key(), @extschema@.master_key_info(),
-  @extschema@.deny_plaintext(text, regrole), @extschema@.allow_plaintext(text, regrole) FROM PUBLIC;
+  @extschema@.deny_plaintext(text, regrole), @extschema@.allow_plaintext(text, regrole),
+  @extschema@.grant_key_use(text, regrole), @extschema@.revoke_key_use(text, regrole),
+  @extschema@.restrict_key_use(text), @extschema@.unrestrict_key_use(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION @extschema@.create_key(text), @extschema@.rotate_key(text), @extschema@.destroy_key(text),
   @extschema@.rotate_master_key(), @extschema@.master_key_info(),
-  @extschema@.deny_plaintext(text, regrole), @extschema@.allow_plaintext(text, regrole) TO colcrypt_key_admin;
+  @extschema@.deny_plaintext(text, regrole), @extschema@.allow_plaintext(text, regrole),
+  @extschema@.grant_key_use(text, regrole), @extschema@.revoke_key_use(text, regrole),
+  @extschema@.restrict_key_use(text), @extschema@.unrestrict_key_use(text) TO colcrypt_key_admin;
 
 REVOKE EXECUTE ON FUNCTION @extschema@.server_encrypt(text, bytea, text), @extschema@.server_decrypt(bytea, text),
   @extschema@.server_encrypt_text(text, text, text), @extschema@.server_decrypt_text(bytea, text) FROM PUBLIC;

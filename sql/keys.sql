@@ -74,3 +74,18 @@ CREATE TABLE @extschema@.client_column_keys (
 );
 GRANT SELECT, INSERT ON @extschema@.client_column_keys TO PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.client_column_keys', '');
+
+-- Who may use a key at all. A key not in restricted_keys may be used by every role (the
+-- transparent, RDS-like default); once a key admin restricts it (colcrypt.restrict_key_use),
+-- only superusers and members of the roles in key_use_grants may seal or open values under it.
+CREATE TABLE @extschema@.restricted_keys (
+    key_name text PRIMARY KEY
+);
+CREATE TABLE @extschema@.key_use_grants (
+    key_name text    NOT NULL,
+    role     regrole NOT NULL,
+    PRIMARY KEY (key_name, role)
+);
+REVOKE ALL ON @extschema@.restricted_keys, @extschema@.key_use_grants FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.restricted_keys', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.key_use_grants', '');

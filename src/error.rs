@@ -17,12 +17,18 @@ pub(crate) enum ColcryptError {
     KeyDestroyed(String),
     /// A value sealed under a data key this database does not have.
     NoKeyForValue,
+    /// Input whose blind index is not the one its plaintext has (a forged search result).
+    BlindIndexMismatch,
     /// Two key names with one type modifier (30-bit hash): the second is refused.
     KeyNameCollision(String, String),
     /// A column type modifier no key name was registered for.
     UnknownTypmod(i32),
     /// The current role may not read this key's plaintext.
     PlaintextDenied(String),
+    /// The key is restricted (colcrypt.restrict_key_use) and the current role is no grantee.
+    KeyUseDenied(String),
+    /// A type modifier naming a key name nobody registered, used by a role that may not.
+    KeyNameNotRegistered(String),
     /// A client-supplied key on a connection that is not allowed to carry one.
     InsecureTransport(&'static str),
     NoSessionKey,
@@ -71,9 +77,12 @@ impl ColcryptError {
             ColcryptError::KeyExists(_) => ERRCODE_DUPLICATE_OBJECT,          // 42710
             ColcryptError::KeyDestroyed(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
             ColcryptError::NoKeyForValue => ERRCODE_DATA_EXCEPTION,           // 22000
+            ColcryptError::BlindIndexMismatch => ERRCODE_DATA_EXCEPTION,      // 22000
             ColcryptError::KeyNameCollision(..) => ERRCODE_DUPLICATE_OBJECT,  // 42710
             ColcryptError::UnknownTypmod(_) => ERRCODE_UNDEFINED_OBJECT,      // 42704
             ColcryptError::PlaintextDenied(_) => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
+            ColcryptError::KeyUseDenied(_) => ERRCODE_INSUFFICIENT_PRIVILEGE,    // 42501
+            ColcryptError::KeyNameNotRegistered(_) => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
             ColcryptError::InsecureTransport(_) => ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION, // 28000
             ColcryptError::NoSessionKey | ColcryptError::SessionKeyFormat => ERRCODE_INVALID_PARAMETER_VALUE, // 22023
             ColcryptError::InvalidPlaintext(_, code) => *code, // the plaintext type's own
@@ -105,6 +114,9 @@ impl ColcryptError {
             ColcryptError::NoKeyForValue => {
                 "cannot decrypt: no colcrypt data key in this database matches the value".to_owned()
             }
+            ColcryptError::BlindIndexMismatch => {
+                "cannot store the value: its blind index does not match its plaintext (a forged or damaged value)".to_owned()
+            }
             ColcryptError::KeyNameCollision(name, other) => format!(
                 "colcrypt key name \"{name}\" has the same type modifier as \"{other}\"; choose another name"
             ),
@@ -114,6 +126,13 @@ impl ColcryptError {
             ColcryptError::PlaintextDenied(name) => {
                 format!("permission denied to read the plaintext of values under colcrypt data key \"{name}\"")
             }
+            ColcryptError::KeyUseDenied(name) => format!(
+                "permission denied to use colcrypt data key \"{name}\": a colcrypt_key_admin grants it with colcrypt.grant_key_use"
+            ),
+            ColcryptError::KeyNameNotRegistered(name) => format!(
+                "colcrypt key name \"{name}\" is not registered, and only a colcrypt_key_admin may register one: \
+                 create the key first with colcrypt.create_key('{name}')"
+            ),
             ColcryptError::InsecureTransport(what) => format!(
                 "colcrypt refuses client-supplied keys on {what}: connect with sslmode=verify-full \
                  (colcrypt.require_secure_transport)"

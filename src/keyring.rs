@@ -17,6 +17,8 @@ use pgrx::prelude::*;
 
 use crate::error::{ColcryptError, Result};
 use crate::master_key;
+use crate::privileged::{self, read_key_tables};
+pub(crate) use crate::privileged::write_key_tables;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum KeyState {
@@ -41,25 +43,52 @@ pub(crate) struct DataKey {
     pub(crate) state: KeyState,
     /// `None` once destroyed.
     cipher: Option<DataKeyCipher>,
-    /// Roles denied the plaintext of this key's values (colcrypt.deny_plaintext).
-    denied: Vec<pg_sys::Oid>,
+    access: Access,
     /// The envelope key id (commitment) of this version.
     pub(crate) fingerprint: [u8; 32],
 }
 
+/// Who may use a key at all (colcrypt.restrict_key_use, grant_key_use) and who may not read the
+/// plaintext of its values (colcrypt.deny_plaintext), as stored in the key tables.
+struct Access {
+    /// Only superusers and members of `grantees` may use the key.
+    restricted: bool,
+    grantees: Vec<pg_sys::Oid>,
+    /// Roles denied the plaintext of this key's values.
+    denied: Vec<pg_sys::Oid>,
+}
+
 impl DataKey {
-    /// Before any plaintext of this key leaves colcrypt: refuse members of a denied role.
+    /// Before any plaintext of this key, or anything computed from it (a blind index, a value
+    /// re-sealed under another key), leaves colcrypt: refuse members of a denied role.
     pub(crate) fn check_plaintext_allowed(&self) -> Result<()> {
-        if self.denied.is_empty() {
+        if self.access.denied.is_empty() {
             return Ok(());
         }
         // SAFETY: role membership lookups through PostgreSQL's own caches.
         let user = unsafe { pg_sys::GetUserId() };
-        let denied = self.denied.iter().any(|&role| role == user || unsafe { pg_sys::is_member_of_role_nosuper(user, role) });
+        let denied =
+            self.access.denied.iter().any(|&role| role == user || unsafe { pg_sys::is_member_of_role_nosuper(user, role) });
         if denied { Err(ColcryptError::PlaintextDenied(self.name.clone())) } else { Ok(()) }
     }
 
+    /// Before the key seals or opens anything: a restricted key serves only its grantees.
+    fn check_use_allowed(&self) -> Result<()> {
+        if !self.access.restricted {
+            return Ok(());
+        }
+        // SAFETY: role lookups through PostgreSQL's own caches.
+        let user = unsafe { pg_sys::GetUserId() };
+        let allowed = unsafe { pg_sys::superuser_arg(user) }
+            || self.access.grantees.iter().any(|&role| privileged::current_role_has_privs_of(role));
+        if allowed { Ok(()) } else { Err(ColcryptError::KeyUseDenied(self.name.clone())) }
+    }
+
+    /// The key's cipher, for a role allowed to use the key. Every seal and open under a data key
+    /// goes through here, so the use check covers every path (types, casts, operators, binary
+    /// input, functions, re-encryption).
     pub(crate) fn cipher(&self) -> Result<&DataKeyCipher> {
+        self.check_use_allowed()?;
         self.cipher.as_ref().ok_or_else(|| ColcryptError::KeyDestroyed(self.name.clone()))
     }
 }
@@ -80,13 +109,10 @@ thread_local! {
     static STALE: Cell<bool> = const { Cell::new(false) };
     static LAST_STATEMENT: Cell<i64> = const { Cell::new(i64::MIN) };
     static CALLBACK_REGISTERED: Cell<bool> = const { Cell::new(false) };
-    /// (table oid, owner) of colcrypt.data_keys, looked up once per backend.
-    static TABLE: Cell<Option<(pg_sys::Oid, pg_sys::Oid)>> = const { Cell::new(None) };
 }
 
 unsafe extern "C-unwind" fn on_relcache_invalidation(_arg: pg_sys::Datum, relid: pg_sys::Oid) {
-    let ours = TABLE.with(|t| t.get().map(|(oid, _)| oid));
-    if relid == pg_sys::InvalidOid || Some(relid) == ours {
+    if relid == pg_sys::InvalidOid || Some(relid) == privileged::cached_key_table() {
         STALE.with(|s| s.set(true));
     }
 }
@@ -105,84 +131,17 @@ fn refresh() {
     }
     if STALE.with(|s| s.replace(false)) {
         CACHE.with(|c| *c.borrow_mut() = Cache::default());
-        TABLE.with(|t| t.set(None));
+        privileged::forget_key_table();
     }
 }
 
 /// Tells every backend (this one included) to drop its cached keys; delivered at commit.
 pub(crate) fn invalidate_all() -> Result<()> {
-    let (oid, _) = table()?;
+    let (oid, _) = privileged::key_table()?;
     // SAFETY: queues a transactional invalidation message for an existing relation.
     unsafe { pg_sys::CacheInvalidateRelcacheByRelid(oid) };
     STALE.with(|s| s.set(true));
     Ok(())
-}
-
-/// The first row of a read-only query, read by `row`; `None` when there is none. Read-only SPI:
-/// `Spi::get_*` run as updates and assign a transaction id, which fails on a hot standby and
-/// would make every first read of a key write WAL.
-fn select_first<T>(
-    sql: &str,
-    args: &[pgrx::datum::DatumWithOid<'_>],
-    row: impl FnOnce(&pgrx::spi::SpiTupleTable<'_>) -> std::result::Result<T, pgrx::spi::Error>,
-) -> Result<Option<T>> {
-    Ok(Spi::connect(|client| {
-        let t = client.select(sql, Some(1), args)?;
-        if t.is_empty() {
-            return Ok::<_, pgrx::spi::Error>(None);
-        }
-        row(&t.first()).map(Some)
-    })?)
-}
-
-fn table() -> Result<(pg_sys::Oid, pg_sys::Oid)> {
-    if let Some(t) = TABLE.with(|t| t.get()) {
-        return Ok(t);
-    }
-    let (oid, owner) = select_first(
-        "SELECT c.oid, c.relowner FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
-         WHERE n.nspname OPERATOR(pg_catalog.=) 'colcrypt' AND c.relname OPERATOR(pg_catalog.=) 'data_keys'",
-        &[],
-        |t| Ok((t.get::<pg_sys::Oid>(1)?, t.get::<pg_sys::Oid>(2)?)),
-    )?
-    .unwrap_or((None, None));
-    let t = (
-        oid.ok_or_else(|| ColcryptError::Internal("colcrypt.data_keys is missing; recreate the extension".into()))?,
-        owner.unwrap_or(pg_sys::InvalidOid),
-    );
-    TABLE.with(|c| c.set(Some(t)));
-    Ok(t)
-}
-
-/// Runs `f` as the owner of the key table, so that roles which may use keys never need (or
-/// get) access to the wrapped keys themselves. PostgreSQL restores the user on error.
-pub(crate) fn as_key_table_owner<R>(f: impl FnOnce() -> Result<R>) -> Result<R> {
-    let (_, owner) = table()?;
-    let (mut saved_user, mut saved_ctx) = (pg_sys::InvalidOid, 0i32);
-    // SAFETY: standard save/switch/restore of the current user id, as PostgreSQL does for
-    // SECURITY DEFINER functions; abort processing restores it if `f` raises.
-    unsafe {
-        pg_sys::GetUserIdAndSecContext(&mut saved_user, &mut saved_ctx);
-        pg_sys::SetUserIdAndSecContext(
-            owner,
-            saved_ctx | pg_sys::SECURITY_LOCAL_USERID_CHANGE as i32 | pg_sys::SECURITY_RESTRICTED_OPERATION as i32,
-        );
-    }
-    let out = f();
-    // SAFETY: restores what was saved above.
-    unsafe { pg_sys::SetUserIdAndSecContext(saved_user, saved_ctx) };
-    out
-}
-
-/// Runs `f` with a read-write SPI connection as the key table's owner, once the transaction may
-/// write: on a hot standby (or in a read-only transaction) key management fails with 25006
-/// instead of an internal error from deep inside SPI.
-pub(crate) fn write_key_tables<R>(f: impl FnOnce(&mut pgrx::spi::SpiClient<'_>) -> Result<R>) -> Result<R> {
-    // SAFETY: plain read of a backend global.
-    if unsafe { pg_sys::XactReadOnly } {
-        return Err(ColcryptError::ReadOnly);
-    }
-    as_key_table_owner(|| Spi::connect_mut(f))
 }
 
 /// Unwraps with the current master key, or during a rotation with the previous one.
@@ -211,19 +170,36 @@ fn load_row(
         (KeyState::Destroyed, _) | (_, None) => None,
         (_, Some(w)) => Some(unwrap(&w, key_id, version)?),
     };
-    let denied = as_key_table_owner(|| {
+    let access = load_access(&name)?;
+    Ok(Rc::new(DataKey { name, state, cipher, access, fingerprint }))
+}
+
+/// The access lists of key `name`, read as the key tables' owner.
+fn load_access(name: &str) -> Result<Access> {
+    let roles = |client: &pgrx::spi::SpiClient<'_>, sql: &str| -> std::result::Result<Vec<pg_sys::Oid>, pgrx::spi::Error> {
+        client
+            .select(sql, None, &[name.into()])?
+            .map(|row| row.get::<pg_sys::Oid>(1).map(|o| o.unwrap_or(pg_sys::InvalidOid)))
+            .collect()
+    };
+    privileged::as_key_table_owner(|| {
         Ok(Spi::connect(|client| {
-            client
-                .select(
-                    "SELECT role::oid FROM colcrypt.plaintext_denials WHERE key_name OPERATOR(pg_catalog.=) $1",
-                    None,
-                    &[name.as_str().into()],
-                )?
-                .map(|row| row.get::<pg_sys::Oid>(1).map(|o| o.unwrap_or(pg_sys::InvalidOid)))
-                .collect::<std::result::Result<Vec<_>, _>>()
+            let restricted = !client
+                .select("SELECT 1 FROM colcrypt.restricted_keys WHERE key_name OPERATOR(pg_catalog.=) $1", Some(1), &[name.into()])?
+                .is_empty();
+            Ok::<_, pgrx::spi::Error>(Access {
+                restricted,
+                grantees: roles(
+                    client,
+                    "SELECT role::pg_catalog.oid FROM colcrypt.key_use_grants WHERE key_name OPERATOR(pg_catalog.=) $1",
+                )?,
+                denied: roles(
+                    client,
+                    "SELECT role::pg_catalog.oid FROM colcrypt.plaintext_denials WHERE key_name OPERATOR(pg_catalog.=) $1",
+                )?,
+            })
         })?)
-    })?;
-    Ok(Rc::new(DataKey { name, state, cipher, denied, fingerprint }))
+    })
 }
 
 /// One row of colcrypt.data_keys, as the cache needs it.
@@ -242,16 +218,14 @@ fn fetch_key_row(condition: &str, arg: pgrx::datum::DatumWithOid<'_>) -> Result<
     let sql = format!(
         "SELECT name, key_id, version, state, wrapped, fingerprint FROM colcrypt.data_keys WHERE {condition} LIMIT 1"
     );
-    as_key_table_owner(|| {
-        select_first(&sql, &[arg], |t| {
-            Ok(KeyRow {
-                name: t.get::<String>(1)?.unwrap_or_default(),
-                key_id: t.get::<i32>(2)?.unwrap_or_default(),
-                version: t.get::<i32>(3)?.unwrap_or_default(),
-                state: t.get::<String>(4)?.unwrap_or_default(),
-                wrapped: t.get::<Vec<u8>>(5)?,
-                fingerprint: t.get::<Vec<u8>>(6)?.unwrap_or_default(),
-            })
+    read_key_tables(&sql, &[arg], |t| {
+        Ok(KeyRow {
+            name: t.get::<String>(1)?.unwrap_or_default(),
+            key_id: t.get::<i32>(2)?.unwrap_or_default(),
+            version: t.get::<i32>(3)?.unwrap_or_default(),
+            state: t.get::<String>(4)?.unwrap_or_default(),
+            wrapped: t.get::<Vec<u8>>(5)?,
+            fingerprint: t.get::<Vec<u8>>(6)?.unwrap_or_default(),
         })
     })
 }
@@ -344,23 +318,49 @@ thread_local! {
     static KEY_NAMES: RefCell<HashMap<i32, Rc<str>>> = RefCell::new(HashMap::new());
 }
 
-/// Records `name` as the key behind its type modifier (called by the types' typmod input),
-/// refusing a name whose modifier another name already holds.
+/// The type modifier of key name `name` (called by the types' typmod input). A name not yet
+/// registered is registered only for a key admin (or superuser): other roles cannot grow the
+/// table or take a name, and so cannot make another role's writes fail.
 pub(crate) fn register_key_name(name: &str) -> Result<i32> {
-    let typmod = colcrypt_core::binding::typmod_for_key_name(name);
+    record_key_name(name, true)
+}
+
+/// As [`register_key_name`]; `require_admin` is false only for colcrypt's own keys, created on
+/// first use by whichever role needs them.
+pub(crate) fn record_key_name(name: &str, require_admin: bool) -> Result<i32> {
+    use colcrypt_core::binding::typmod_for_key_name;
+    let typmod = typmod_for_key_name(name);
     match key_name_for_typmod(typmod)? {
         Some(existing) if *existing == *name => return Ok(typmod),
         Some(existing) => return Err(ColcryptError::KeyNameCollision(name.to_owned(), existing.to_string())),
         None => {}
     }
-    write_key_tables(|client| {
+    // colcrypt's own names keep their modifiers even before their keys exist.
+    if let Some(reserved) = [DEFAULT_KEY, BLIND_INDEX_KEY].into_iter().find(|r| *r != name && typmod_for_key_name(r) == typmod) {
+        return Err(ColcryptError::KeyNameCollision(name.to_owned(), reserved.to_owned()));
+    }
+    if require_admin && !privileged::current_role_is_key_admin() {
+        return Err(ColcryptError::KeyNameNotRegistered(name.to_owned()));
+    }
+    let holder = write_key_tables(|client| {
         client.update(
             "INSERT INTO colcrypt.key_names (typmod, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             None,
             &[typmod.into(), name.into()],
         )?;
-        Ok::<_, ColcryptError>(())
+        // Another session may have taken the modifier (or the name) first.
+        Ok::<_, ColcryptError>(
+            client
+                .select("SELECT name FROM colcrypt.key_names WHERE typmod OPERATOR(pg_catalog.=) $1", Some(1), &[typmod.into()])?
+                .first()
+                .get_one::<String>()?,
+        )
     })?;
+    match holder {
+        Some(h) if h == name => {}
+        Some(h) => return Err(ColcryptError::KeyNameCollision(name.to_owned(), h)),
+        None => return Err(ColcryptError::Internal("colcrypt could not register a key name".into())),
+    }
     KEY_NAMES.with(|m| m.borrow_mut().insert(typmod, Rc::from(name)));
     Ok(typmod)
 }
@@ -370,10 +370,8 @@ pub(crate) fn key_name_for_typmod(typmod: i32) -> Result<Option<Rc<str>>> {
     if let Some(n) = KEY_NAMES.with(|m| m.borrow().get(&typmod).cloned()) {
         return Ok(Some(n));
     }
-    let name = as_key_table_owner(|| {
-        select_first("SELECT name FROM colcrypt.key_names WHERE typmod OPERATOR(pg_catalog.=) $1", &[typmod.into()], |t| {
-            t.get::<String>(1)
-        })
+    let name = read_key_tables("SELECT name FROM colcrypt.key_names WHERE typmod OPERATOR(pg_catalog.=) $1", &[typmod.into()], |t| {
+        t.get::<String>(1)
     })?
     .flatten();
     let name: Option<Rc<str>> = name.map(Rc::from);

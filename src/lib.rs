@@ -7,7 +7,9 @@ mod client_key_fns;
 mod error;
 mod key_cache;
 mod keyring;
+mod log_redaction;
 mod master_key;
+mod privileged;
 mod server_keys;
 mod transport;
 mod types;
@@ -22,11 +24,23 @@ mod types;
 /// the first backend that calls colcrypt.
 #[pg_guard]
 pub extern "C-unwind" fn _PG_init() {
+    hide_rust_backtraces();
     register_fork_handler();
+    log_redaction::install();
     master_key::define_settings();
     types::define_settings();
     transport::define_settings();
     master_key::load_at_startup();
+}
+
+/// pgrx attaches a Rust backtrace to the DETAIL of an error when RUST_BACKTRACE (or
+/// RUST_LIB_BACKTRACE) is set in the server's environment; clients would see source paths and
+/// internals. The standard library reads these once per process, at the first capture, so
+/// removing them here (in the postmaster when preloaded; backends inherit) turns capture off.
+fn hide_rust_backtraces() {
+    // PostgreSQL processes are single-threaded: nothing reads the environment concurrently.
+    std::env::remove_var("RUST_BACKTRACE");
+    std::env::remove_var("RUST_LIB_BACKTRACE");
 }
 
 /// Every backend and parallel worker is forked from the postmaster; the child handler makes

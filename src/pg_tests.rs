@@ -10,6 +10,22 @@ mod tests {
     }
 
     #[pg_test]
+    fn copy_context_field_is_withheld_and_other_lines_kept() {
+        let ctx = b"COPY t, line 3, column ssn: \"123-45-6789\"\nSQL statement \"x\"";
+        let out = crate::log_redaction::redact_copy_context(ctx).unwrap();
+        assert_eq!(out, b"COPY t, line 3, column ssn: (value withheld by colcrypt)\nSQL statement \"x\"".to_vec());
+        assert!(crate::log_redaction::redact_copy_context(b"PL/pgSQL function f() line 3").is_none());
+    }
+
+    #[pg_test]
+    fn sqlstate_class_unpacks_postgres_codes() {
+        use crate::log_redaction::sqlstate_class;
+        assert_eq!(sqlstate_class(pgrx::PgSqlErrorCode::ERRCODE_UNIQUE_VIOLATION as i32), *b"23");
+        assert_eq!(sqlstate_class(pgrx::PgSqlErrorCode::ERRCODE_NOT_NULL_VIOLATION as i32), *b"23");
+        assert_eq!(sqlstate_class(pgrx::PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE as i32), *b"42");
+    }
+
+    #[pg_test]
     fn round_trip_through_spi() {
         let ok = Spi::get_one::<bool>(
             "WITH k AS (SELECT colcrypt.gen_key() AS k)

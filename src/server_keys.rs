@@ -71,14 +71,14 @@ pub(crate) fn create_key_unchecked(name: &str) -> Result<i32> {
             return Err(ColcryptError::KeyExists(name.to_owned()));
         }
         let id = client
-            .update("SELECT pg_catalog.nextval('colcrypt.data_key_id_seq')::int4", Some(1), &[])?
+            .update("SELECT pg_catalog.nextval('colcrypt.data_key_id_seq'::pg_catalog.regclass)::pg_catalog.int4", Some(1), &[])?
             .first()
             .get_one::<i32>()?
             .ok_or_else(|| ColcryptError::Internal("nextval returned NULL".into()))?;
         insert_version(client, id, name, 1)?;
         Ok(id)
     })?;
-    keyring::register_key_name(name)?;
+    keyring::record_key_name(name, false)?;
     keyring::invalidate_all()?;
     Ok(id)
 }
@@ -247,18 +247,19 @@ fn server_decrypt_text(ciphertext: Option<&[u8]>, context: default!(Option<&str>
     Some(key.cipher().or_raise().open_text(ciphertext, context_bytes(context)).or_raise())
 }
 
-fn set_plaintext_denial(key_name: &str, role: pg_sys::Oid, deny: bool) -> Result<()> {
+/// Changes one of key `key_name`'s access lists with `sql` (`$1` the key name, `$2` the role if
+/// any), as the key tables' owner, and tells every backend. Callable by key admins only (the
+/// functions' EXECUTE grants in sql/finalize.sql).
+fn change_key_access(key_name: &str, sql: &str, role: Option<pg_sys::Oid>) -> Result<()> {
     check_name(key_name)?;
     write_key_tables(|client| {
         if client.select("SELECT 1 FROM colcrypt.data_keys WHERE name OPERATOR(pg_catalog.=) $1", Some(1), &[key_name.into()])?.is_empty() {
             return Err(ColcryptError::UnknownKey(key_name.to_owned()));
         }
-        let sql = if deny {
-            "INSERT INTO colcrypt.plaintext_denials (key_name, role) VALUES ($1, $2::pg_catalog.oid::pg_catalog.regrole) ON CONFLICT DO NOTHING"
-        } else {
-            "DELETE FROM colcrypt.plaintext_denials WHERE key_name OPERATOR(pg_catalog.=) $1 AND role::pg_catalog.oid OPERATOR(pg_catalog.=) $2"
+        match role {
+            Some(role) => client.update(sql, None, &[key_name.into(), role.into()])?,
+            None => client.update(sql, None, &[key_name.into()])?,
         };
-        client.update(sql, None, &[key_name.into(), role.into()])?;
         Ok(())
     })?;
     keyring::invalidate_all()
@@ -267,11 +268,55 @@ fn set_plaintext_denial(key_name: &str, role: pg_sys::Oid, deny: bool) -> Result
 /// Declared in sql/finalize.sql as deny_plaintext(key_name text, role regrole).
 #[pg_extern(sql = false)]
 fn deny_plaintext(key_name: &str, role: pg_sys::Oid) {
-    set_plaintext_denial(key_name, role, true).or_raise()
+    change_key_access(
+        key_name,
+        "INSERT INTO colcrypt.plaintext_denials (key_name, role) VALUES ($1, $2::pg_catalog.oid::pg_catalog.regrole) ON CONFLICT DO NOTHING",
+        Some(role),
+    )
+    .or_raise()
 }
 
 /// Declared in sql/finalize.sql as allow_plaintext(key_name text, role regrole).
 #[pg_extern(sql = false)]
 fn allow_plaintext(key_name: &str, role: pg_sys::Oid) {
-    set_plaintext_denial(key_name, role, false).or_raise()
+    change_key_access(
+        key_name,
+        "DELETE FROM colcrypt.plaintext_denials WHERE key_name OPERATOR(pg_catalog.=) $1 AND role::pg_catalog.oid OPERATOR(pg_catalog.=) $2",
+        Some(role),
+    )
+    .or_raise()
+}
+
+/// Declared in sql/finalize.sql as grant_key_use(key_name text, role regrole).
+#[pg_extern(sql = false)]
+fn grant_key_use(key_name: &str, role: pg_sys::Oid) {
+    change_key_access(
+        key_name,
+        "INSERT INTO colcrypt.key_use_grants (key_name, role) VALUES ($1, $2::pg_catalog.oid::pg_catalog.regrole) ON CONFLICT DO NOTHING",
+        Some(role),
+    )
+    .or_raise()
+}
+
+/// Declared in sql/finalize.sql as revoke_key_use(key_name text, role regrole).
+#[pg_extern(sql = false)]
+fn revoke_key_use(key_name: &str, role: pg_sys::Oid) {
+    change_key_access(
+        key_name,
+        "DELETE FROM colcrypt.key_use_grants WHERE key_name OPERATOR(pg_catalog.=) $1 AND role::pg_catalog.oid OPERATOR(pg_catalog.=) $2",
+        Some(role),
+    )
+    .or_raise()
+}
+
+/// Only superusers and the roles granted with grant_key_use may use the key from now on.
+#[pg_extern(volatile)]
+fn restrict_key_use(key_name: &str) {
+    change_key_access(key_name, "INSERT INTO colcrypt.restricted_keys (key_name) VALUES ($1) ON CONFLICT DO NOTHING", None).or_raise()
+}
+
+/// Every role may use the key again (the default for a new key).
+#[pg_extern(volatile)]
+fn unrestrict_key_use(key_name: &str) {
+    change_key_access(key_name, "DELETE FROM colcrypt.restricted_keys WHERE key_name OPERATOR(pg_catalog.=) $1", None).or_raise()
 }

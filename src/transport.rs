@@ -24,6 +24,36 @@ unsafe extern "C-unwind" fn show_session_key() -> *const c_char {
     }
 }
 
+/// Refuses a session key from every place that would store it where other roles can read it or
+/// give it to other sessions: `ALTER ROLE/DATABASE … SET` and `CREATE FUNCTION … SET` (checked
+/// with source PGC_S_TEST), values applied from pg_db_role_setting at login, and configuration
+/// files or the server command line. The connection's startup options and SET stay allowed.
+/// The error names no value (PostgreSQL's default message would quote it).
+unsafe extern "C-unwind" fn check_session_key(
+    newval: *mut *mut c_char,
+    _extra: *mut *mut std::ffi::c_void,
+    source: pg_sys::GucSource::Type,
+) -> bool {
+    use pg_sys::GucSource::*;
+    // SAFETY: PostgreSQL passes a pointer to the proposed value, which may be NULL.
+    let empty = unsafe { newval.is_null() || (*newval).is_null() || **newval == 0 };
+    let stored = matches!(
+        source,
+        PGC_S_TEST | PGC_S_GLOBAL | PGC_S_DATABASE | PGC_S_USER | PGC_S_DATABASE_USER | PGC_S_FILE | PGC_S_ARGV | PGC_S_ENV_VAR
+    );
+    if empty || !stored {
+        return true;
+    }
+    // SAFETY: the documented way for a check hook to set its error; the message is palloc'd.
+    unsafe {
+        pg_sys::GUC_check_errcode(PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE as i32);
+        pg_sys::GUC_check_errmsg_string = pg_sys::pstrdup(
+            c"colcrypt.session_key cannot be stored in the catalog, a function or a configuration file, where other roles could read it: pass it in the connection's startup options".as_ptr(),
+        );
+    }
+    false
+}
+
 pub(crate) fn define_settings() {
     GucRegistry::define_bool_guc(
         c"colcrypt.require_secure_transport",
@@ -41,8 +71,8 @@ pub(crate) fn define_settings() {
         GucContext::Suset,
         GucFlags::default(),
     );
-    // No check hook: PostgreSQL would quote a rejected value in its error message.
-    // SAFETY: the show hook only reads the setting and returns static strings.
+    // SAFETY: the check hook sets only its own error text; the show hook only reads the setting
+    // and returns static strings.
     unsafe {
         GucRegistry::define_string_guc_with_hooks(
             c"colcrypt.session_key",
@@ -51,7 +81,7 @@ pub(crate) fn define_settings() {
             &SESSION_KEY,
             GucContext::Userset,
             GucFlags::NO_SHOW_ALL | GucFlags::DISALLOW_IN_FILE,
-            None,
+            Some(check_session_key),
             None,
             Some(show_session_key),
         );

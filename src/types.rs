@@ -20,6 +20,7 @@ use pgrx::Internal;
 
 use crate::error::{ColcryptError, OrRaise, Result};
 use crate::keyring;
+use crate::log_redaction::note_plaintext;
 use crate::server_keys::check_name;
 
 static CIPHERTEXT_IO: GucSetting<bool> = GucSetting::<bool>::new(false);
@@ -147,6 +148,7 @@ fn seal_for_column(spec: &TypeSpec, typmod: i32, plaintext: &[u8]) -> Vec<u8> {
 /// The cast from the plaintext type. It receives the column's type modifier, so a value from
 /// `INSERT … SELECT plain_column` is sealed once, under the right key.
 pub(crate) fn type_from_plain(spec: &TypeSpec, datum: pg_sys::Datum, typmod: i32) -> Vec<u8> {
+    note_plaintext();
     with_datum_plaintext(spec, datum, |plaintext| seal_for_column(spec, typmod, plaintext))
 }
 
@@ -207,8 +209,12 @@ fn with_index(idx: [u8; BLIND_INDEX_LEN], envelope: Vec<u8>) -> Vec<u8> {
     out
 }
 
+/// The blind index of a plaintext: over its canonical equality form (docs/FORMAT.md, "Blind
+/// index"), so that equality agrees with the plaintext type's own `=` (numeric 1.0 = 1.00,
+/// float8 0 = -0, NaN = NaN).
 fn blind_index(spec: &TypeSpec, plaintext: &[u8]) -> Result<[u8; BLIND_INDEX_LEN]> {
-    Ok(keyring::blind_index_key()?.cipher()?.blind_index(spec.context(), plaintext))
+    let form = colcrypt_core::canonical::equality_form(spec.name, plaintext)?;
+    Ok(keyring::blind_index_key()?.cipher()?.blind_index(spec.context(), &form))
 }
 
 fn searchable(typmod: i32) -> bool {
@@ -249,25 +255,33 @@ fn open(spec: &TypeSpec, datum: &[u8]) -> Result<Vec<u8>> {
     Ok(key.cipher()?.open(envelope, spec.context())?)
 }
 
-/// `\x` + hex of the envelope: the text form under colcrypt.ciphertext_io.
-fn envelope_literal(input: &CStr) -> Result<Vec<u8>> {
+/// `\x` + hex of the envelope: the text form under colcrypt.ciphertext_io. The value is
+/// checked as binary input is (authenticated, its blind index verified, moved to the column's
+/// key). One exception keeps restores working: a restore may load tables before the key table,
+/// so for a superuser a value whose key is not (yet) in the database is stored as given after a
+/// structural check, and authenticated when it is read.
+fn envelope_literal(spec: &TypeSpec, input: &CStr, typmod: i32) -> Result<Vec<u8>> {
     let s = input.to_bytes();
     let hex_part = s.strip_prefix(b"\\x").ok_or(ColcryptError::Core(CoreError::NotAnEnvelope))?;
     let bytes = hex::decode(hex_part).map_err(|_| ColcryptError::Core(CoreError::NotAnEnvelope))?;
-    // Structure only: stored as given and authenticated when read (a restore loads tables
-    // before the key table, so the key may not be there yet).
     envelope_commitment(split(&bytes).1)?;
-    Ok(bytes)
+    match coerce(spec, &bytes, typmod, true) {
+        // SAFETY: a plain catalog check of the current role.
+        Err(ColcryptError::NoKeyForValue) if unsafe { pg_sys::superuser() } => Ok(bytes),
+        other => other,
+    }
 }
 
 pub(crate) fn type_in(spec: &TypeSpec, input: &CStr, typmod: i32) -> Vec<u8> {
+    note_plaintext();
     if CIPHERTEXT_IO.get() {
-        return envelope_literal(input).or_raise();
+        return envelope_literal(spec, input, typmod).or_raise();
     }
     with_input_plaintext(spec, input, |plaintext| seal_for_column(spec, typmod, plaintext))
 }
 
 pub(crate) fn type_out(spec: &TypeSpec, value: &[u8]) -> &'static CStr {
+    note_plaintext();
     if CIPHERTEXT_IO.get() {
         return palloc_cstring(format!("\\x{}", hex::encode(value)).as_bytes());
     }
@@ -278,6 +292,7 @@ pub(crate) fn type_out(spec: &TypeSpec, value: &[u8]) -> &'static CStr {
 /// Binary input carries an envelope. It must open under its key as this type; under a column
 /// type modifier naming another key it is re-sealed under that key.
 pub(crate) fn type_recv(spec: &TypeSpec, mut buf: Internal, typmod: i32) -> Vec<u8> {
+    note_plaintext();
     // SAFETY: PostgreSQL passes a StringInfo to receive functions.
     let bytes = unsafe {
         let si = buf.get_mut::<pg_sys::StringInfoData>().expect("receive function called without a buffer");
@@ -296,39 +311,54 @@ pub(crate) fn type_send(value: &[u8]) -> Vec<u8> {
 /// Applies a column's type modifier to a value: a value already under that key keeps its
 /// envelope (one layer, no re-encryption); any other is opened and sealed under the column's
 /// key. A searchable column's values carry a blind index, others none. Without a modifier (-1)
-/// the value is kept as it is. `verify` opens the value even when it is kept, for bytes that
-/// came from outside (binary input).
+/// the value is kept as it is. `verify` is for bytes that came from outside (binary input, an
+/// envelope literal): the value is opened even when it is kept, and a blind index it carries
+/// must be the one its plaintext has.
+///
+/// Opening only to authenticate needs the right to use the key; computing anything from the
+/// plaintext (a blind index, a seal under another key) needs the right to the plaintext too:
+/// otherwise a denied role would get an equality oracle from a cast to a searchable type.
 fn coerce(spec: &TypeSpec, datum: &[u8], typmod: i32, verify: bool) -> Result<Vec<u8>> {
     let (idx, envelope) = split(datum);
     let current = keyring::key_of(envelope)?;
-    if typmod < 0 {
-        if verify {
-            // Opened only to authenticate; the plaintext is wiped, not just dropped.
-            drop(zeroize::Zeroizing::new(current.cipher()?.open(envelope, spec.context())?));
-        }
-        return Ok(datum.to_vec());
-    }
-    let target = keyring::key_name_for_typmod(typmod)?.ok_or(ColcryptError::UnknownTypmod(typmod))?;
-    let same_key = *target == *current.name;
-    let wants_index = searchable(typmod);
+    let same_key = if typmod < 0 {
+        true
+    } else {
+        let target = keyring::key_name_for_typmod(typmod)?.ok_or(ColcryptError::UnknownTypmod(typmod))?;
+        *target == *current.name
+    };
+    // Without a modifier a value keeps what it carries; with one, it carries an index if and
+    // only if the column is searchable.
+    let wants_index = if typmod < 0 { idx.is_some() } else { searchable(typmod) };
     if same_key && !verify {
-        // Same key: no decryption unless a blind index has to be computed.
         match (wants_index, idx) {
+            (false, _) if typmod < 0 => return Ok(datum.to_vec()),
             (false, _) => return Ok(envelope.to_vec()),
             (true, Some(_)) => return Ok(datum.to_vec()),
             (true, None) => {}
         }
     }
-    // Moving a value to another key would hand its plaintext to that key's readers.
-    if !same_key {
+    if wants_index || !same_key {
         current.check_plaintext_allowed()?;
     }
     let plaintext = zeroize::Zeroizing::new(current.cipher()?.open(envelope, spec.context())?);
     let envelope = if same_key { envelope.to_vec() } else { seal(spec, typmod, &plaintext)? };
-    Ok(if wants_index { with_index(blind_index(spec, &plaintext)?, envelope) } else { envelope })
+    if !wants_index {
+        return Ok(envelope);
+    }
+    let computed = blind_index(spec, &plaintext)?;
+    if verify {
+        if let Some(given) = idx {
+            if !bool::from(subtle::ConstantTimeEq::ct_eq(&given[..], &computed[..])) {
+                return Err(ColcryptError::BlindIndexMismatch);
+            }
+        }
+    }
+    Ok(with_index(computed, envelope))
 }
 
 pub(crate) fn type_coerce(spec: &TypeSpec, value: &[u8], typmod: i32) -> Vec<u8> {
+    note_plaintext();
     coerce(spec, value, typmod, false).or_raise()
 }
 

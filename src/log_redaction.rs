@@ -1,0 +1,114 @@
+//! Keeps plaintext of encrypted columns out of error reports (server log and client alike).
+//!
+//! PostgreSQL builds some error details with a column type's output function — "Key (ssn)=(…)
+//! already exists", "Failing row contains (…)" — and COPY's CONTEXT line repeats the input field
+//! that failed ("COPY t, line 3, column ssn: \"…\""). For an encrypted column the output
+//! function decrypts, so these would carry plaintext. colcrypt's type functions note each
+//! statement in which they handled plaintext; an `emit_log_hook` then withholds, for errors
+//! raised in such a statement, the DETAIL of integrity-constraint violations (SQLSTATE class
+//! 23). The quoted field or line of COPY's CONTEXT is withheld always: a malformed line fails
+//! before any column's input runs. The SQLSTATE and message stay as they were.
+//!
+//! The hook also drops the source location of errors raised from Rust code (file paths of the
+//! build machine) and never forwards a Rust backtrace (`_PG_init` clears RUST_BACKTRACE).
+
+use std::cell::Cell;
+use std::ffi::CStr;
+
+use pgrx::pg_sys;
+
+thread_local! {
+    /// Start timestamp of the last statement in which colcrypt handled plaintext.
+    static PLAINTEXT_STATEMENT: Cell<i64> = const { Cell::new(i64::MIN) };
+}
+
+static mut PREVIOUS_HOOK: pg_sys::emit_log_hook_type = None;
+
+/// Called by the type functions whenever they seal or open a value: cheap (one read of a
+/// backend global and one thread-local store).
+#[inline]
+pub(crate) fn note_plaintext() {
+    // SAFETY: a plain read of backend-local transaction state.
+    let stmt = unsafe { pg_sys::GetCurrentStatementStartTimestamp() };
+    PLAINTEXT_STATEMENT.with(|s| s.set(stmt));
+}
+
+const WITHHELD_DETAIL: &CStr = c"Values of colcrypt-encrypted columns are withheld from error details.";
+
+/// Installs the hook; called once per process from `_PG_init`.
+pub(crate) fn install() {
+    // SAFETY: hooks are installed from _PG_init, before any error can be reported through them.
+    unsafe {
+        PREVIOUS_HOOK = pg_sys::emit_log_hook;
+        pg_sys::emit_log_hook = Some(redact);
+    }
+}
+
+/// The SQLSTATE class (first two characters) of a packed error code.
+pub(crate) fn sqlstate_class(code: i32) -> [u8; 2] {
+    // PGSIXBIT packs each character in 6 bits, first character lowest.
+    let ch = |i: u32| (((code >> (6 * i)) & 0x3F) as u8) + b'0';
+    [ch(0), ch(1)]
+}
+
+/// COPY's context for a failing field or line ends in `: "…"`; that part is withheld.
+pub(crate) fn redact_copy_context(context: &[u8]) -> Option<Vec<u8>> {
+    let mut changed = false;
+    let mut out = Vec::with_capacity(context.len());
+    for (i, line) in context.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+        }
+        if line.starts_with(b"COPY ") {
+            if let Some(pos) = line.windows(3).position(|w| w == b": \"") {
+                out.extend_from_slice(&line[..pos]);
+                out.extend_from_slice(b": (value withheld by colcrypt)");
+                changed = true;
+                continue;
+            }
+        }
+        out.extend_from_slice(line);
+    }
+    changed.then_some(out)
+}
+
+/// A copy of `bytes` as a C string in ErrorContext, where the rest of the report lives.
+unsafe fn error_string(bytes: &[u8]) -> *mut std::ffi::c_char {
+    // SAFETY: (caller) inside error reporting, ErrorContext exists; the copy stays within
+    // len + 1 bytes and ends with the only NUL (PostgreSQL strings hold none).
+    unsafe {
+        let dst = pg_sys::MemoryContextAlloc(pg_sys::ErrorContext, bytes.len() + 1).cast::<u8>();
+        dst.copy_from_nonoverlapping(bytes.as_ptr(), bytes.len());
+        *dst.add(bytes.len()) = 0;
+        dst.cast()
+    }
+}
+
+#[pgrx::pg_guard]
+unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
+    // SAFETY: PostgreSQL passes the report being emitted; its strings are NUL-terminated.
+    unsafe {
+        if let Some(e) = edata.as_mut() {
+            if !e.filename.is_null() && CStr::from_ptr(e.filename).to_bytes().ends_with(b".rs") {
+                e.filename = std::ptr::null();
+                e.funcname = std::ptr::null();
+                e.lineno = 0;
+            }
+            let stmt = pg_sys::GetCurrentStatementStartTimestamp();
+            if PLAINTEXT_STATEMENT.with(|s| s.get()) == stmt && sqlstate_class(e.sqlerrcode) == *b"23" && !e.detail.is_null() {
+                e.detail = error_string(WITHHELD_DETAIL.to_bytes());
+                e.detail_log = std::ptr::null_mut();
+            }
+            // Always: a malformed line can fail before any column's input function has run
+            // (extra or missing columns quote the whole line).
+            if !e.context.is_null() {
+                if let Some(ctx) = redact_copy_context(CStr::from_ptr(e.context).to_bytes()) {
+                    e.context = error_string(&ctx);
+                }
+            }
+        }
+        if let Some(previous) = PREVIOUS_HOOK {
+            previous(edata);
+        }
+    }
+}

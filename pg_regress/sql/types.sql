@@ -87,7 +87,8 @@ ALTER TABLE legacy ALTER COLUMN ssn TYPE text USING ssn::text;
 SELECT id, ssn, pg_typeof(ssn) FROM legacy ORDER BY id;
 
 -- A value of one type never opens as another, and a flipped bit never opens. Under
--- colcrypt.ciphertext_io, text input (literals, COPY) is the envelope in hex.
+-- colcrypt.ciphertext_io, text input (literals, COPY) is the envelope in hex, and it is
+-- authenticated on input: neither is stored.
 SET colcrypt.ciphertext_io = on;
 SELECT i8::text AS int8_envelope, t::text AS text_envelope FROM all_types WHERE id = 1 \gset
 SELECT overlay(:'text_envelope' placing (CASE WHEN substr(:'text_envelope', 150, 1) = '0' THEN '1' ELSE '0' END) from 150 for 1) AS flipped \gset

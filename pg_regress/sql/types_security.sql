@@ -1,0 +1,198 @@
+-- Security rules seen from the attacker's side (SECURITY.md names this file for each line):
+-- key use is an allow-list per key; a plaintext denial covers every path that computes
+-- something from the plaintext; only key admins register key names; input that carries an
+-- envelope is verified (no forged blind index, no value under another key); session keys are
+-- never stored; constraint violations do not print plaintext.
+\set VERBOSITY sqlstate
+SET client_min_messages = warning;
+SET search_path = public, colcrypt;
+SELECT colcrypt.create_key('sec_a') > 0 AS a, colcrypt.create_key('sec_b') > 0 AS b;
+CREATE ROLE sec_nobody LOGIN;
+CREATE ROLE sec_user LOGIN;
+CREATE ROLE sec_admin LOGIN;
+GRANT colcrypt_key_admin TO sec_admin;
+GRANT colcrypt_key_user TO sec_user;
+
+CREATE TABLE sec_t (
+  id    int PRIMARY KEY,
+  age   colcrypt.encrypted_int4(sec_a),
+  ssn   colcrypt.encrypted_text(sec_a, searchable) UNIQUE,
+  note  text
+);
+INSERT INTO sec_t SELECT i, 20 + i, 'ssn-' || i, 'n' FROM generate_series(1, 20) i;
+GRANT SELECT, INSERT, UPDATE ON sec_t TO sec_nobody, sec_user, sec_admin;
+
+-- 1. Key use: new keys are open to every role (the transparent default) ...
+SET ROLE sec_nobody;
+SELECT age::int4 AS age FROM sec_t WHERE id = 1;
+RESET ROLE;
+-- ... until a key admin restricts the key; then only grantees (and superusers) use it, on
+-- every path: output, input, casts, the plaintext cast, functions, binary I/O via send/recv.
+SET ROLE sec_admin;
+SELECT colcrypt.restrict_key_use('sec_a');
+SELECT colcrypt.grant_key_use('sec_a', 'sec_user');
+RESET ROLE;
+SET ROLE sec_nobody;
+SELECT age FROM sec_t WHERE id = 1;
+SELECT age::int4 + 0 FROM sec_t WHERE id = 1;
+INSERT INTO sec_t (id, age) VALUES (100, 5);
+INSERT INTO sec_t (id, age) SELECT 101, 5::int4;
+SELECT count(*) FROM sec_t WHERE age::text = '21';
+CREATE TEMP TABLE nobody_copy (v colcrypt.encrypted_int4);
+INSERT INTO nobody_copy SELECT age FROM sec_t WHERE id = 1;
+SET colcrypt.ciphertext_io = on;
+CREATE TEMP TABLE nobody_env AS SELECT age::text AS env FROM sec_t WHERE id = 1;
+SELECT count(*) AS ciphertext_still_readable FROM nobody_env;
+INSERT INTO nobody_copy SELECT env::colcrypt.encrypted_int4 FROM nobody_env;
+RESET colcrypt.ciphertext_io;
+RESET ROLE;
+SET ROLE sec_user;
+SELECT age FROM sec_t WHERE id = 1;
+SELECT colcrypt.server_decrypt_text(colcrypt.server_encrypt_text('sec_a', 'x')) AS granted_round_trip;
+RESET ROLE;
+SET ROLE sec_nobody;
+-- Not a key user: the function's EXECUTE grant refuses it before the key is looked at.
+SELECT colcrypt.server_encrypt_text('sec_a', 'x');
+RESET ROLE;
+-- Superusers are never refused.
+SELECT age FROM sec_t WHERE id = 1;
+-- Only key admins change the lists.
+SET ROLE sec_user;
+SELECT colcrypt.grant_key_use('sec_a', 'sec_nobody');
+SELECT colcrypt.unrestrict_key_use('sec_a');
+RESET ROLE;
+SET ROLE sec_admin;
+SELECT colcrypt.revoke_key_use('sec_a', 'sec_user');
+RESET ROLE;
+SET ROLE sec_user;
+SELECT age FROM sec_t WHERE id = 1;
+RESET ROLE;
+SET ROLE sec_admin;
+SELECT colcrypt.unrestrict_key_use('sec_a');
+SELECT colcrypt.restrict_key_use('no_such_key');
+SELECT colcrypt.restrict_key_use('__blind_index');
+RESET ROLE;
+SET ROLE sec_nobody;
+SELECT age FROM sec_t WHERE id = 1;
+RESET ROLE;
+
+-- 2. A plaintext denial covers everything computed from the plaintext.
+SELECT colcrypt.deny_plaintext('sec_a', 'sec_nobody');
+SET ROLE sec_nobody;
+SELECT age FROM sec_t WHERE id = 1;
+-- The oracle of the finding: a cast to a searchable type would compute a blind index.
+SELECT count(*) FROM sec_t s, generate_series(18, 60) g
+  WHERE s.age::colcrypt.encrypted_int4(sec_a, searchable) = g::colcrypt.encrypted_int4(sec_a, searchable);
+SELECT count(DISTINCT age::colcrypt.encrypted_int4(sec_a, searchable)) FROM sec_t;
+-- = on a non-searchable column decrypts: refused.
+SELECT count(*) FROM sec_t WHERE age = 25::colcrypt.encrypted_int4;
+SELECT count(DISTINCT age) FROM sec_t;
+-- Moving a value to another key would hand over its plaintext: refused. (A column without a
+-- type modifier takes the envelope as it is: ciphertext, which the role may copy.)
+CREATE TEMP TABLE nobody_b (v colcrypt.encrypted_int4(sec_b));
+INSERT INTO nobody_b SELECT age FROM sec_t WHERE id = 1;
+INSERT INTO nobody_copy SELECT age FROM sec_t WHERE id = 1;
+-- Documented limit: a duplicate in a searchable UNIQUE column reports 42501 to a denied role,
+-- because PostgreSQL builds the violation's DETAIL with the type's output function first.
+INSERT INTO sec_t (id, ssn) VALUES (201, 'ssn-4');
+-- COPY TO decrypts: refused.
+COPY (SELECT age FROM sec_t WHERE id = 1) TO STDOUT;
+-- Decided and documented: = on a SEARCHABLE column compares stored blind indexes and stays
+-- allowed (it reveals equality, as UNIQUE does to any writer; SECURITY.md, "Limits").
+SELECT count(*) AS searchable_equality FROM sec_t WHERE ssn = 'ssn-3';
+-- Writing stays allowed, and re-encryption (no plaintext leaves the server) too.
+INSERT INTO sec_t (id, age, ssn) VALUES (200, 77, 'ssn-200');
+RESET ROLE;
+SELECT colcrypt.rotate_key('sec_a') AS v;
+SET ROLE sec_nobody;
+SELECT count(*) FILTER (WHERE colcrypt.needs_reseal(age)) AS to_move FROM sec_t;
+UPDATE sec_t SET age = colcrypt.reseal(age) WHERE id = 1;
+RESET ROLE;
+SELECT age FROM sec_t WHERE id = 1;
+SELECT colcrypt.allow_plaintext('sec_a', 'sec_nobody');
+
+-- 3. Key names: only key admins register a new name (no role can grow the table or squat a
+-- name); an existing key's name can be used by anyone.
+SET ROLE sec_nobody;
+CREATE TEMP TABLE squat (v colcrypt.encrypted_text(not_registered_yet));
+CREATE TEMP TABLE ok_name (v colcrypt.encrypted_text(sec_b));
+RESET ROLE;
+SET ROLE sec_admin;
+CREATE TEMP TABLE admin_names (v colcrypt.encrypted_text(registered_by_admin));
+RESET ROLE;
+SELECT count(*) AS registered FROM colcrypt.key_names WHERE name IN ('not_registered_yet', 'registered_by_admin');
+
+-- 4. Input that carries an envelope is verified. (A cast from text seals the text as plaintext;
+-- envelopes come in as literals or COPY fields under colcrypt.ciphertext_io.)
+SET colcrypt.ciphertext_io = on;
+SELECT a.ssn::text AS env1, b.ssn::text AS env2 FROM sec_t a, sec_t b WHERE a.id = 1 AND b.id = 2 \gset
+-- A forged search result: value 1's envelope behind value 2's blind index ('\x', tag CI, 16 bytes).
+SELECT substr(:'env2', 1, 2 + 4 + 32) || substr(:'env1', 2 + 4 + 32 + 1) AS forged \gset
+INSERT INTO sec_t (id, ssn) VALUES (300, :'forged');
+CREATE TEMP TABLE forged_copy (v colcrypt.encrypted_text(sec_a, searchable));
+INSERT INTO forged_copy VALUES (:'forged');
+COPY forged_copy FROM STDIN;
+\\x43490000000000000000000000000000000043430102
+\.
+SELECT count(*) AS forged_stored FROM sec_t WHERE id = 300;
+-- The genuine value passes.
+INSERT INTO forged_copy VALUES (:'env1');
+RESET colcrypt.ciphertext_io;
+SELECT count(*) AS genuine_found FROM forged_copy WHERE v = 'ssn-1';
+-- A value sealed under another key is moved to the column's key on input.
+CREATE TEMP TABLE other_key (v colcrypt.encrypted_text(sec_b));
+INSERT INTO other_key VALUES ('moved-canary');
+SET colcrypt.ciphertext_io = on;
+SELECT v::text AS under_b FROM other_key \gset
+CREATE TEMP TABLE moved (v colcrypt.encrypted_text(sec_a));
+INSERT INTO moved VALUES (:'under_b');
+RESET colcrypt.ciphertext_io;
+SELECT k.name AS key_of_moved_value, m.v::text = 'moved-canary' AS same_plaintext
+  FROM moved m, colcrypt.envelope_info(colcrypt.encrypted_text_send(m.v)) e
+  JOIN colcrypt.keys k ON k.envelope_key_id = e.key_id;
+-- Bytes that are no envelope, or an envelope under a key this database lacks, are refused
+-- for roles other than superusers (who restore dumps before the key table is loaded).
+SET ROLE sec_user;
+SET colcrypt.ciphertext_io = on;
+INSERT INTO sec_t (id, ssn) VALUES (302, '\x0102');
+INSERT INTO sec_t (id, note) SELECT 303, 'x' FROM sec_t WHERE
+  '\x4343010200000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000'::colcrypt.encrypted_text IS NULL;
+RESET colcrypt.ciphertext_io;
+RESET ROLE;
+
+-- 5. Session keys are never stored where other roles can read them.
+ALTER ROLE sec_user SET colcrypt.session_key = '6666666666666666666666666666666666666666666666666666666666666666';
+ALTER DATABASE colcrypt_regress SET colcrypt.session_key = '6666666666666666666666666666666666666666666666666666666666666666';
+CREATE FUNCTION sec_f() RETURNS int LANGUAGE sql
+  SET colcrypt.session_key = '6666666666666666666666666666666666666666666666666666666666666666' AS 'SELECT 1';
+SELECT count(*) AS stored FROM pg_db_role_setting WHERE array_to_string(setconfig, ',') LIKE '%session_key%';
+-- Setting it in the session stays allowed (and masked).
+SET colcrypt.session_key = '6666666666666666666666666666666666666666666666666666666666666666';
+SHOW colcrypt.session_key;
+RESET colcrypt.session_key;
+
+-- 6. Constraint violations and COPY errors: SQLSTATE as usual, no plaintext in DETAIL or
+-- CONTEXT (tests/regress.sh fails if any error line of the server log holds a canary).
+\set VERBOSITY default
+INSERT INTO sec_t (id, ssn) VALUES (400, 'canary-uniq');
+INSERT INTO sec_t (id, ssn) VALUES (401, 'canary-uniq');
+CREATE TABLE sec_child (k colcrypt.encrypted_text(sec_a, searchable) REFERENCES sec_t (ssn));
+INSERT INTO sec_child VALUES ('canary-fk');
+CREATE TABLE sec_nn (v colcrypt.encrypted_text(sec_a) CHECK (v::text <> 'canary-check'), w int NOT NULL);
+INSERT INTO sec_nn VALUES ('canary-check', 1);
+INSERT INTO sec_nn VALUES ('canary-nn', NULL);
+COPY sec_nn FROM STDIN;
+canary-copy-extra	1	extra
+\.
+CREATE TABLE sec_num (id int, age colcrypt.encrypted_int4(sec_a));
+COPY sec_num FROM STDIN;
+1	canary-int
+\.
+-- A table without encrypted columns keeps its DETAIL.
+CREATE TABLE sec_plain (v text PRIMARY KEY);
+INSERT INTO sec_plain VALUES ('plain-1'), ('plain-1');
+\set VERBOSITY sqlstate
+
+DROP TABLE sec_child, sec_t, sec_nn, sec_plain, sec_num;
+DROP OWNED BY sec_nobody, sec_user, sec_admin;
+DROP ROLE sec_nobody, sec_user, sec_admin;

@@ -193,6 +193,27 @@ CREATE TABLE sec_plain (v text PRIMARY KEY);
 INSERT INTO sec_plain VALUES ('plain-1'), ('plain-1');
 \set VERBOSITY sqlstate
 
-DROP TABLE sec_child, sec_t, sec_nn, sec_plain, sec_num;
+-- 7. Equality agrees with the plaintext type's own =, on stored blind indexes (searchable) and
+-- on decryption (not searchable): numeric scales, zero signs, NaN and infinities.
+CREATE TABLE sec_eq_n (v numeric, e colcrypt.encrypted_numeric(sec_a, searchable), d colcrypt.encrypted_numeric(sec_a));
+INSERT INTO sec_eq_n SELECT x, x, x FROM unnest('{1.0,1.00,1,0,0.000,-0.0,NaN,Infinity,-Infinity,1.5,1.50,15,0.15,-1.5,100,1e2,12345.678900,0.0001,1e-4}'::numeric[]) x;
+INSERT INTO sec_eq_n SELECT x, x, x FROM (SELECT round((i % 40 - 20)::numeric / 8, i % 5) AS x FROM generate_series(1, 120) i) g;
+SELECT count(*) AS numeric_pairs,
+       count(*) FILTER (WHERE (a.v = b.v) IS DISTINCT FROM (a.e = b.e)) AS searchable_disagree,
+       count(*) FILTER (WHERE (a.v = b.v) IS DISTINCT FROM (a.d = b.d)) AS decrypting_disagree
+  FROM sec_eq_n a, sec_eq_n b;
+CREATE TABLE sec_eq_f (v float8, e colcrypt.encrypted_float8(sec_a, searchable), d colcrypt.encrypted_float8(sec_a));
+INSERT INTO sec_eq_f SELECT x, x, x FROM unnest('{0,-0,NaN,Infinity,-Infinity,1.5,-1.5,1e-300,2.5e10}'::float8[]) x;
+INSERT INTO sec_eq_f SELECT x, x, x FROM (SELECT (i % 12 - 6) / 4.0::float8 * (CASE WHEN i % 3 = 0 THEN -1 ELSE 1 END) AS x FROM generate_series(1, 80) i) g;
+INSERT INTO sec_eq_f SELECT x, x, x FROM (SELECT 'Infinity'::float8 - 'Infinity'::float8 AS x) g;
+SELECT count(*) AS float8_pairs,
+       count(*) FILTER (WHERE (a.v = b.v) IS DISTINCT FROM (a.e = b.e)) AS searchable_disagree,
+       count(*) FILTER (WHERE (a.v = b.v) IS DISTINCT FROM (a.d = b.d)) AS decrypting_disagree
+  FROM sec_eq_f a, sec_eq_f b;
+-- Values keep their exact form: 1.50 reads back as 1.50, -0 as -0.
+SELECT e::text AS kept FROM sec_eq_n WHERE v::text IN ('1.50', '0.000') ORDER BY 1;
+SELECT e::text AS kept FROM sec_eq_f WHERE v::text = '-0';
+
+DROP TABLE sec_child, sec_t, sec_nn, sec_plain, sec_num, sec_eq_n, sec_eq_f;
 DROP OWNED BY sec_nobody, sec_user, sec_admin;
 DROP ROLE sec_nobody, sec_user, sec_admin;

@@ -65,14 +65,27 @@ REVOKE ALL ON @extschema@.plaintext_denials FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.plaintext_denials', '');
 
 -- Column keys of the client-side mode, wrapped by a client master key the server never sees:
--- kept here so that clients can share them; useless to the server. Anyone may store and read
--- them (a wrapped key opens only with its client master key, and a foreign one is reported).
+-- kept here so that clients can share them; useless to the server. Each row belongs to the role
+-- that stored it: every role reads them (a wrapped key opens only with its client master key,
+-- and a foreign one is reported), but names are per owner, so no role can take a name another
+-- role's clients use, and only the owner or a colcrypt_key_admin replaces or deletes a row.
 CREATE TABLE @extschema@.client_column_keys (
-    name       text PRIMARY KEY,
-    wrapped    bytea NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now()
+    owner      regrole     NOT NULL DEFAULT pg_catalog.to_regrole(CURRENT_USER::pg_catalog.text),
+    name       text        NOT NULL,
+    wrapped    bytea       NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (owner, name)
 );
-GRANT SELECT, INSERT ON @extschema@.client_column_keys TO PUBLIC;
+ALTER TABLE @extschema@.client_column_keys ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read_all ON @extschema@.client_column_keys FOR SELECT USING (true);
+CREATE POLICY insert_own ON @extschema@.client_column_keys FOR INSERT
+  WITH CHECK (owner OPERATOR(pg_catalog.=) pg_catalog.to_regrole(CURRENT_USER::pg_catalog.text));
+CREATE POLICY update_own ON @extschema@.client_column_keys FOR UPDATE
+  USING (pg_catalog.pg_has_role(owner::pg_catalog.oid, 'USAGE') OR pg_catalog.pg_has_role('colcrypt_key_admin', 'USAGE'))
+  WITH CHECK (pg_catalog.pg_has_role(owner::pg_catalog.oid, 'USAGE') OR pg_catalog.pg_has_role('colcrypt_key_admin', 'USAGE'));
+CREATE POLICY delete_own ON @extschema@.client_column_keys FOR DELETE
+  USING (pg_catalog.pg_has_role(owner::pg_catalog.oid, 'USAGE') OR pg_catalog.pg_has_role('colcrypt_key_admin', 'USAGE'));
+GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.client_column_keys TO PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.client_column_keys', '');
 
 -- Who may use a key at all. A key not in restricted_keys may be used by every role (the

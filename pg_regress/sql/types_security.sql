@@ -122,6 +122,25 @@ CREATE TEMP TABLE admin_names (v colcrypt.encrypted_text(registered_by_admin));
 RESET ROLE;
 SELECT count(*) AS registered FROM colcrypt.key_names WHERE name IN ('not_registered_yet', 'registered_by_admin');
 
+-- Client column keys (client-side mode) are per owner: no role can take or replace another
+-- role's names.
+SET ROLE sec_nobody;
+INSERT INTO colcrypt.client_column_keys (name, wrapped) VALUES ('patients.ssn', '\x00');
+INSERT INTO colcrypt.client_column_keys (owner, name, wrapped) VALUES ('sec_user', 'patients.ssn', '\x00');
+RESET ROLE;
+SET ROLE sec_user;
+INSERT INTO colcrypt.client_column_keys (name, wrapped) VALUES ('patients.ssn', '\x0102');
+RESET ROLE;
+SET ROLE sec_nobody;
+UPDATE colcrypt.client_column_keys SET wrapped = '\x03' WHERE name = 'patients.ssn';
+DELETE FROM colcrypt.client_column_keys WHERE name = 'patients.ssn';
+RESET ROLE;
+SELECT owner, name, wrapped FROM colcrypt.client_column_keys ORDER BY 1, 2;
+SET ROLE sec_admin;
+DELETE FROM colcrypt.client_column_keys WHERE owner = 'sec_user'::regrole;
+RESET ROLE;
+SELECT count(*) AS left_after_admin FROM colcrypt.client_column_keys;
+
 -- 4. Input that carries an envelope is verified. (A cast from text seals the text as plaintext;
 -- envelopes come in as literals or COPY fields under colcrypt.ciphertext_io.)
 SET colcrypt.ciphertext_io = on;

@@ -31,15 +31,22 @@ pub mod db {
 
     /// The column's key: fetched and unwrapped, or created, wrapped and stored on first use.
     /// Two clients creating the same column at once: the second reads the first one's key.
+    /// Rows are per database role (the table's `owner`), so clients that share column keys
+    /// connect as the same role, and another role cannot plant a key under this role's names.
     pub fn column_cipher(db: &mut postgres::Client, master: &Cipher, column: &str) -> Result<Cipher, ClientError> {
         let (key, wrapped) = new_column_key(master, column)?;
         db.execute(
-            "INSERT INTO colcrypt.client_column_keys (name, wrapped) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            "INSERT INTO colcrypt.client_column_keys (name, wrapped) VALUES ($1, $2) ON CONFLICT (owner, name) DO NOTHING",
             &[&column, &wrapped],
         )
         .map_err(db_err)?;
         let row = db
-            .query_one("SELECT wrapped FROM colcrypt.client_column_keys WHERE name = $1", &[&column])
+            .query_one(
+                "SELECT wrapped FROM colcrypt.client_column_keys \
+                 WHERE owner OPERATOR(pg_catalog.=) pg_catalog.to_regrole(CURRENT_USER::pg_catalog.text) \
+                 AND name OPERATOR(pg_catalog.=) $1",
+                &[&column],
+            )
             .map_err(db_err)?;
         let stored: Vec<u8> = row.get(0);
         let key = if stored == wrapped { key } else { unwrap_column_key(master, column, &stored)? };

@@ -138,11 +138,8 @@ fn with_datum_plaintext<R>(spec: &TypeSpec, datum: pg_sys::Datum, f: impl FnOnce
 
 /// Seals plaintext bytes for a column with type modifier `typmod`.
 fn seal_for_column(spec: &TypeSpec, typmod: i32, plaintext: &[u8]) -> Vec<u8> {
-    let envelope = seal(spec, typmod, plaintext).or_raise();
-    if searchable(typmod) {
-        return with_index(blind_index(spec, plaintext).or_raise(), envelope);
-    }
-    envelope
+    let index = if searchable(typmod) { Some(blind_index(spec, plaintext).or_raise()) } else { None };
+    seal_value(spec, &keyring::for_typmod(typmod).or_raise(), plaintext, index).or_raise()
 }
 
 /// The cast from the plaintext type. It receives the column's type modifier, so a value from
@@ -186,27 +183,67 @@ fn palloc_cstring(bytes: &[u8]) -> &'static CStr {
     }
 }
 
-/// A searchable column's values start with this tag and their blind index, then the envelope.
-const INDEXED_TAG: &[u8; 2] = b"CI";
-const INDEXED_PREFIX_LEN: usize = 2 + BLIND_INDEX_LEN;
+/// How a stored value carries its blind index (docs/FORMAT.md, "Searchable values").
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Index {
+    None,
+    /// Tag "CI", written before indexes were bound into the envelope: checked against the
+    /// plaintext on input; `reencrypt` rewrites such values as `Bound`.
+    Unbound([u8; BLIND_INDEX_LEN]),
+    /// Tag "CB": the index is part of the envelope's authenticated data, so a value whose index
+    /// was replaced does not open.
+    Bound([u8; BLIND_INDEX_LEN]),
+}
 
-/// (blind index if the value carries one, envelope).
-fn split(datum: &[u8]) -> (Option<[u8; BLIND_INDEX_LEN]>, &[u8]) {
-    if datum.len() >= INDEXED_PREFIX_LEN && datum[..2] == INDEXED_TAG[..] {
-        let mut idx = [0u8; BLIND_INDEX_LEN];
-        idx.copy_from_slice(&datum[2..INDEXED_PREFIX_LEN]);
-        (Some(idx), &datum[INDEXED_PREFIX_LEN..])
-    } else {
-        (None, datum)
+impl Index {
+    fn value(self) -> Option<[u8; BLIND_INDEX_LEN]> {
+        match self {
+            Index::None => None,
+            Index::Unbound(i) | Index::Bound(i) => Some(i),
+        }
     }
 }
 
-fn with_index(idx: [u8; BLIND_INDEX_LEN], envelope: Vec<u8>) -> Vec<u8> {
+const UNBOUND_TAG: &[u8; 2] = b"CI";
+const BOUND_TAG: &[u8; 2] = b"CB";
+const INDEXED_PREFIX_LEN: usize = 2 + BLIND_INDEX_LEN;
+
+/// (how the value carries an index, envelope).
+fn split(datum: &[u8]) -> (Index, &[u8]) {
+    if datum.len() >= INDEXED_PREFIX_LEN {
+        let mut idx = [0u8; BLIND_INDEX_LEN];
+        idx.copy_from_slice(&datum[2..INDEXED_PREFIX_LEN]);
+        let rest = &datum[INDEXED_PREFIX_LEN..];
+        if datum[..2] == BOUND_TAG[..] {
+            return (Index::Bound(idx), rest);
+        }
+        if datum[..2] == UNBOUND_TAG[..] {
+            return (Index::Unbound(idx), rest);
+        }
+    }
+    (Index::None, datum)
+}
+
+/// The AEAD context a value was sealed with: its type's, and for a bound index the index too.
+fn context_for(spec: &TypeSpec, index: Index) -> std::borrow::Cow<'_, [u8]> {
+    match index {
+        Index::Bound(idx) => std::borrow::Cow::Owned(colcrypt_core::binding::indexed_context(spec.context(), &idx)),
+        Index::None | Index::Unbound(_) => std::borrow::Cow::Borrowed(spec.context()),
+    }
+}
+
+/// Seals `plaintext` under `key` as a stored value: the envelope alone, or with a blind index
+/// bound into it (`"CB" ‖ index ‖ envelope`).
+fn seal_value(spec: &TypeSpec, key: &keyring::DataKey, plaintext: &[u8], index: Option<[u8; BLIND_INDEX_LEN]>) -> Result<Vec<u8>> {
+    let Some(idx) = index else {
+        return Ok(key.cipher()?.seal(plaintext, spec.context())?);
+    };
+    let envelope = key.cipher()?.seal(plaintext, &context_for(spec, Index::Bound(idx)))?;
     let mut out = Vec::with_capacity(INDEXED_PREFIX_LEN + envelope.len());
-    out.extend_from_slice(INDEXED_TAG);
+    out.extend_from_slice(BOUND_TAG);
     out.extend_from_slice(&idx);
     out.extend_from_slice(&envelope);
-    out
+    Ok(out)
 }
 
 /// The blind index of a plaintext: over its canonical equality form (docs/FORMAT.md, "Blind
@@ -230,8 +267,8 @@ thread_local! {
 /// The blind index of any value: stored in searchable columns, computed (by decrypting)
 /// for others, so equality is the same relation whichever way a value was stored.
 pub(crate) fn index_of(spec: &TypeSpec, datum: &[u8]) -> [u8; BLIND_INDEX_LEN] {
-    let (idx, envelope) = split(datum);
-    if let Some(idx) = idx {
+    let (index, envelope) = split(datum);
+    if let Some(idx) = index.value() {
         return idx;
     }
     if let Some(idx) = LAST_INDEXED.with(|c| c.borrow().as_ref().filter(|(e, _)| e == envelope).map(|(_, i)| *i)) {
@@ -243,16 +280,10 @@ pub(crate) fn index_of(spec: &TypeSpec, datum: &[u8]) -> [u8; BLIND_INDEX_LEN] {
     idx
 }
 
-
-fn seal(spec: &TypeSpec, typmod: i32, plaintext: &[u8]) -> Result<Vec<u8>> {
-    let key = keyring::for_typmod(typmod)?;
-    Ok(key.cipher()?.seal(plaintext, spec.context())?)
-}
-
 fn open(spec: &TypeSpec, datum: &[u8]) -> Result<Vec<u8>> {
-    let (_, envelope) = split(datum);
+    let (index, envelope) = split(datum);
     let key = keyring::readable_key(envelope)?;
-    Ok(key.cipher()?.open(envelope, spec.context())?)
+    Ok(key.cipher()?.open(envelope, &context_for(spec, index))?)
 }
 
 /// `\x` + hex of the envelope: the text form under colcrypt.ciphertext_io. The value is
@@ -303,9 +334,13 @@ pub(crate) fn type_recv(spec: &TypeSpec, mut buf: Internal, typmod: i32) -> Vec<
     coerce(spec, &bytes, typmod, true).or_raise()
 }
 
-/// Binary output is the envelope alone; a searchable column's blind index stays in the server.
+/// Binary output is the envelope alone, except for a bound blind index, which is part of what
+/// the envelope authenticates and so travels with it (`"CB" ‖ index ‖ envelope`).
 pub(crate) fn type_send(value: &[u8]) -> Vec<u8> {
-    split(value).1.to_vec()
+    match split(value) {
+        (Index::Bound(_), _) => value.to_vec(),
+        (_, envelope) => envelope.to_vec(),
+    }
 }
 
 /// Applies a column's type modifier to a value: a value already under that key keeps its
@@ -319,7 +354,7 @@ pub(crate) fn type_send(value: &[u8]) -> Vec<u8> {
 /// plaintext (a blind index, a seal under another key) needs the right to the plaintext too:
 /// otherwise a denied role would get an equality oracle from a cast to a searchable type.
 fn coerce(spec: &TypeSpec, datum: &[u8], typmod: i32, verify: bool) -> Result<Vec<u8>> {
-    let (idx, envelope) = split(datum);
+    let (index, envelope) = split(datum);
     let current = keyring::key_of(envelope)?;
     let same_key = if typmod < 0 {
         true
@@ -329,32 +364,33 @@ fn coerce(spec: &TypeSpec, datum: &[u8], typmod: i32, verify: bool) -> Result<Ve
     };
     // Without a modifier a value keeps what it carries; with one, it carries an index if and
     // only if the column is searchable.
-    let wants_index = if typmod < 0 { idx.is_some() } else { searchable(typmod) };
-    if same_key && !verify {
-        match (wants_index, idx) {
-            (false, _) if typmod < 0 => return Ok(datum.to_vec()),
-            (false, _) => return Ok(envelope.to_vec()),
-            (true, Some(_)) => return Ok(datum.to_vec()),
-            (true, None) => {}
-        }
+    let wants_index = if typmod < 0 { index != Index::None } else { searchable(typmod) };
+    if same_key && !verify && wants_index == (index != Index::None) {
+        return Ok(if typmod >= 0 && !wants_index { envelope.to_vec() } else { datum.to_vec() });
     }
     if wants_index || !same_key {
         current.check_plaintext_allowed()?;
     }
-    let plaintext = zeroize::Zeroizing::new(current.cipher()?.open(envelope, spec.context())?);
-    let envelope = if same_key { envelope.to_vec() } else { seal(spec, typmod, &plaintext)? };
-    if !wants_index {
-        return Ok(envelope);
-    }
-    let computed = blind_index(spec, &plaintext)?;
-    if verify {
-        if let Some(given) = idx {
-            if !bool::from(subtle::ConstantTimeEq::ct_eq(&given[..], &computed[..])) {
-                return Err(ColcryptError::BlindIndexMismatch);
-            }
+    let plaintext = zeroize::Zeroizing::new(current.cipher()?.open(envelope, &context_for(spec, index))?);
+    let computed = if wants_index { Some(blind_index(spec, &plaintext)?) } else { None };
+    if let (true, Index::Unbound(given), Some(computed)) = (verify, index, computed) {
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(&given[..], &computed[..])) {
+            return Err(ColcryptError::BlindIndexMismatch);
         }
     }
-    Ok(with_index(computed, envelope))
+    // Keep the envelope when its key and what it binds stay the same; otherwise seal afresh
+    // under the active version of the target key.
+    let keep = same_key
+        && match (computed, index) {
+            (None, Index::None) => true,
+            (Some(c), Index::Bound(b)) => c == b,
+            _ => false,
+        };
+    if keep {
+        return Ok(if computed.is_some() { datum.to_vec() } else { envelope.to_vec() });
+    }
+    let target = if same_key { keyring::active(&current.name)? } else { keyring::for_typmod(typmod)? };
+    seal_value(spec, &target, &plaintext, computed)
 }
 
 pub(crate) fn type_coerce(spec: &TypeSpec, value: &[u8], typmod: i32) -> Vec<u8> {
@@ -398,22 +434,26 @@ fn newer_version(envelope: &[u8]) -> Result<(std::rc::Rc<keyring::DataKey>, Opti
     Ok((current, newer))
 }
 
+/// Whether `reencrypt` has work for a value: an older key version, or a blind index written
+/// before indexes were bound into the envelope (and possibly before canonical equality forms).
 fn needs_reseal(datum: &[u8]) -> Result<bool> {
-    Ok(newer_version(split(datum).1)?.1.is_some())
+    let (index, envelope) = split(datum);
+    let (current, newer) = newer_version(envelope)?;
+    Ok(newer.is_some() || (matches!(index, Index::Unbound(_)) && current.state != keyring::KeyState::Destroyed))
 }
 
-/// The value sealed under the active version of its own key, blind index kept.
+/// The value sealed under the active version of its own key; a blind index it carries is
+/// recomputed and bound. Only ciphertext leaves: a role denied the plaintext may run it.
 fn reseal(spec: &TypeSpec, datum: &[u8]) -> Result<Vec<u8>> {
-    let (idx, envelope) = split(datum);
-    let (current, Some(active)) = newer_version(envelope)? else {
+    if !needs_reseal(datum)? {
         return Ok(datum.to_vec());
-    };
-    let plaintext = zeroize::Zeroizing::new(current.cipher()?.open(envelope, spec.context())?);
-    let sealed = active.cipher()?.seal(&plaintext, spec.context())?;
-    Ok(match idx {
-        Some(idx) => with_index(idx, sealed),
-        None => sealed,
-    })
+    }
+    let (index, envelope) = split(datum);
+    let current = keyring::key_of(envelope)?;
+    let active = keyring::active(&current.name)?;
+    let plaintext = zeroize::Zeroizing::new(current.cipher()?.open(envelope, &context_for(spec, index))?);
+    let computed = if index == Index::None { None } else { Some(blind_index(spec, &plaintext)?) };
+    seal_value(spec, &active, &plaintext, computed)
 }
 
 fn compare(spec: &TypeSpec, a: &[u8], b: &[u8]) -> std::cmp::Ordering {

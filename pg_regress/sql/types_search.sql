@@ -52,12 +52,15 @@ RESET enable_hashjoin; RESET enable_nestloop;
 SELECT count(*) AS note_1 FROM people WHERE note = 'note 1';
 SELECT count(*) <> 0 AS differ FROM people WHERE email <> 'user1@example.com';
 
--- A searchable value carries 18 more bytes; binary output is the envelope alone.
+-- A searchable value carries 18 more bytes: tag CB and the blind index, which is bound into the
+-- envelope's authenticated data, so binary output carries it too.
 SELECT pg_column_size(email) - pg_column_size(note) > 0 AS index_stored,
-       length(colcrypt.encrypted_text_send(email)) = octet_length(email::text) + 80 AS send_is_envelope
+       length(colcrypt.encrypted_text_send(email)) = octet_length(email::text) + 98 AS send_carries_index,
+       substr(colcrypt.encrypted_text_send(email), 1, 2) = 'CB'::bytea AS bound_tag
 FROM people WHERE id = 1;
 
--- Making a column searchable re-indexes it in place (same key, same envelopes).
+-- Making a column searchable re-indexes it in place (same key; each value is sealed again with
+-- its index bound).
 ALTER TABLE people ALTER COLUMN note TYPE colcrypt.encrypted_text(people, searchable);
 CREATE INDEX people_note ON people (note);
 SET enable_seqscan = off;

@@ -158,6 +158,36 @@ SELECT count(*) AS forged_stored FROM sec_t WHERE id = 300;
 INSERT INTO forged_copy VALUES (:'env1');
 RESET colcrypt.ciphertext_io;
 SELECT count(*) AS genuine_found FROM forged_copy WHERE v = 'ssn-1';
+-- Values written before blind indexes were bound into the envelope (tag CI) stay readable and
+-- searchable; reencrypt binds them. (A binary-coercible cast, superuser only, stores raw bytes
+-- here to stand in for a column written by an older colcrypt.)
+CREATE TABLE legacy_t (v colcrypt.encrypted_text(sec_a, searchable));
+CREATE TEMP TABLE plain_a (v colcrypt.encrypted_text(sec_a));
+RESET colcrypt.ciphertext_io;
+INSERT INTO plain_a VALUES ('ssn-1');
+SET colcrypt.ciphertext_io = on;
+SELECT '4349' || substr(:'env1', 7, 32) || substr(v::text, 3) AS legacy,
+       '\x4349' || substr(:'env2', 7, 32) || substr(v::text, 3) AS legacy_forged_literal,
+       '\x4349' || substr(:'env1', 7, 32) || substr(v::text, 3) AS legacy_literal FROM plain_a \gset
+RESET colcrypt.ciphertext_io;
+CREATE CAST (bytea AS colcrypt.encrypted_text) WITHOUT FUNCTION;
+INSERT INTO legacy_t SELECT decode(:'legacy', 'hex')::colcrypt.encrypted_text;
+DROP CAST (bytea AS colcrypt.encrypted_text);
+SELECT v::text AS legacy_reads, v = 'ssn-1' AS legacy_found, colcrypt.needs_reseal(v) AS to_bind,
+       encode(substr(colcrypt.encrypted_text_send(v), 1, 2), 'escape') AS sent_envelope_magic FROM legacy_t;
+CALL colcrypt.reencrypt('legacy_t', 'v');
+SELECT v::text AS after_reencrypt, v = 'ssn-1' AS found, colcrypt.needs_reseal(v) AS to_bind,
+       encode(substr(colcrypt.encrypted_text_send(v), 1, 2), 'escape') AS tag FROM legacy_t;
+-- A legacy value with another value's index is refused on input.
+SET colcrypt.ciphertext_io = on;
+INSERT INTO legacy_t VALUES (:'legacy_forged_literal');
+-- The genuine one is accepted, and stored bound.
+INSERT INTO legacy_t VALUES (:'legacy_literal');
+RESET colcrypt.ciphertext_io;
+SELECT count(*) AS rows, count(*) FILTER (WHERE v = 'ssn-1') AS found,
+       count(*) FILTER (WHERE substr(colcrypt.encrypted_text_send(v), 1, 2) = 'CB'::bytea) AS bound FROM legacy_t;
+DROP TABLE legacy_t;
+SET colcrypt.ciphertext_io = on;
 -- A value sealed under another key is moved to the column's key on input.
 CREATE TEMP TABLE other_key (v colcrypt.encrypted_text(sec_b));
 INSERT INTO other_key VALUES ('moved-canary');

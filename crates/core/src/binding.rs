@@ -13,6 +13,17 @@ pub fn type_context(type_name: &str) -> Vec<u8> {
     c
 }
 
+/// The AAD context of a searchable value whose blind index is bound into its envelope (stored as
+/// `"CB" ‖ index ‖ envelope`): the type context, a 0x00 byte, then the 16-byte index. Type names
+/// hold no NUL, so this never equals any type context, and the index has a fixed length.
+pub fn indexed_context(type_context: &[u8], index: &[u8; 16]) -> Vec<u8> {
+    let mut c = Vec::with_capacity(type_context.len() + 1 + index.len());
+    c.extend_from_slice(type_context);
+    c.push(0);
+    c.extend_from_slice(index);
+    c
+}
+
 /// The type modifier for a data key name: 30 bits of SHA-256 of the name, shifted left by one.
 /// Bit 0 is kept for per-column options. Computed from the name alone, so `CREATE TABLE … 
 /// encrypted_text(pii)` needs no key table (a restore creates tables before it loads keys).
@@ -38,6 +49,13 @@ mod tests {
         // catalogs of existing databases.
         assert_eq!(typmod_for_key_name("pii"), 2062247872);
         assert_eq!(typmod_for_key_name("default"), 1867636098);
+    }
+
+    #[test]
+    fn indexed_contexts_append_nul_and_index() {
+        let ctx = indexed_context(&type_context("encrypted_text"), &[0xab; 16]);
+        assert_eq!(ctx, [b"\0colcrypt type encrypted_text\0".as_slice(), &[0xab; 16]].concat());
+        assert_ne!(indexed_context(&type_context("encrypted_text"), &[1; 16]), indexed_context(&type_context("encrypted_text"), &[2; 16]));
     }
 
     #[test]

@@ -102,3 +102,45 @@ COMMENT ON FUNCTION @extschema@.connection_transport() IS
   'connection_transport(): the transport part of connection_info().';
 COMMENT ON FUNCTION @extschema@.connection_info() IS
   'connection_info(): how this session''s client is connected (tls, unix socket, tcp without tls), whether colcrypt accepts client-supplied keys on it, and the TLS protocol version, cipher and whether the client presented a certificate.';
+
+-- Hash indexes, hash partitioning and hash exclusion constraints persist a hash of each value.
+-- For a searchable column that is its stored blind index (equality leakage documented in the
+-- README); for any other encrypted value it is computed from the plaintext by whoever writes the
+-- row, and such a structure would then answer equality guesses (an index scan that finds no
+-- candidate never decrypts, so never checks the reader's right to the plaintext). So they are
+-- refused on encrypted values that are not searchable. Btree indexes compare by decrypting, as
+-- queries do, and stay allowed.
+CREATE FUNCTION @extschema@.refuse_unsearchable_hash() RETURNS event_trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  offending text;
+BEGIN
+  WITH cmd AS (SELECT objid FROM pg_catalog.pg_event_trigger_ddl_commands()),
+  hash_opclass AS (
+    SELECT oc.oid FROM pg_catalog.pg_opclass oc JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) oc.opcmethod
+    WHERE oc.opcnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace AND am.amname OPERATOR(pg_catalog.=) 'hash'),
+  keys AS (
+    SELECT i.indexrelid AS rel, i.indrelid AS tbl, i.indclass[k] AS opclass, i.indkey[k] AS attnum
+    FROM pg_catalog.pg_index i, pg_catalog.generate_subscripts(i.indclass, 1) k
+    WHERE i.indrelid IN (SELECT objid FROM cmd) OR i.indexrelid IN (SELECT objid FROM cmd)
+    UNION ALL
+    SELECT p.partrelid, p.partrelid, p.partclass[k], p.partattrs[k]
+    FROM pg_catalog.pg_partitioned_table p, pg_catalog.generate_subscripts(p.partclass, 1) k
+    WHERE p.partstrat OPERATOR(pg_catalog.=) 'h' AND p.partrelid IN (SELECT objid FROM cmd))
+  SELECT pg_catalog.string_agg(DISTINCT keys.rel::pg_catalog.regclass::pg_catalog.text, ', ') INTO offending
+  FROM keys LEFT JOIN pg_catalog.pg_attribute a
+    ON a.attrelid OPERATOR(pg_catalog.=) keys.tbl AND a.attnum OPERATOR(pg_catalog.=) keys.attnum
+  WHERE keys.opclass IN (SELECT oid FROM hash_opclass)
+    AND (keys.attnum OPERATOR(pg_catalog.=) 0 OR a.atttypmod OPERATOR(pg_catalog.<) 0
+         OR (a.atttypmod OPERATOR(pg_catalog.&) 1) OPERATOR(pg_catalog.=) 0);
+  IF offending IS NOT NULL THEN
+    RAISE EXCEPTION 'colcrypt: % would store hashes of encrypted values that are not searchable', offending
+      USING ERRCODE = '0A000',
+            HINT = 'Make the column searchable (encrypted_text(key, searchable)), or use a btree index.';
+  END IF;
+END $$;
+CREATE EVENT TRIGGER colcrypt_refuse_unsearchable_hash ON ddl_command_end
+  WHEN TAG IN ('CREATE INDEX', 'CREATE TABLE', 'ALTER TABLE', 'ALTER INDEX')
+  EXECUTE FUNCTION @extschema@.refuse_unsearchable_hash();
+COMMENT ON FUNCTION @extschema@.refuse_unsearchable_hash() IS
+  'Event trigger: refuses hash indexes, hash partitioning and hash exclusion constraints on encrypted columns that are not searchable (they would persist hashes computed from plaintext).';

@@ -69,8 +69,10 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.plaintext_denials', '');
 -- that stored it: every role reads them (a wrapped key opens only with its client master key,
 -- and a foreign one is reported), but names are per owner, so no role can take a name another
 -- role's clients use, and only the owner or a colcrypt_key_admin replaces or deletes a row.
+-- (quote_ident: to_regrole parses its argument as an identifier, so a role named "App" or
+-- " app" must be quoted to name itself and not another role.)
 CREATE TABLE @extschema@.client_column_keys (
-    owner      regrole     NOT NULL DEFAULT pg_catalog.to_regrole(CURRENT_USER::pg_catalog.text),
+    owner      regrole     NOT NULL DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER)),
     name       text        NOT NULL,
     wrapped    bytea       NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
@@ -79,7 +81,7 @@ CREATE TABLE @extschema@.client_column_keys (
 ALTER TABLE @extschema@.client_column_keys ENABLE ROW LEVEL SECURITY;
 CREATE POLICY read_all ON @extschema@.client_column_keys FOR SELECT USING (true);
 CREATE POLICY insert_own ON @extschema@.client_column_keys FOR INSERT
-  WITH CHECK (owner OPERATOR(pg_catalog.=) pg_catalog.to_regrole(CURRENT_USER::pg_catalog.text));
+  WITH CHECK (owner OPERATOR(pg_catalog.=) pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER)));
 CREATE POLICY update_own ON @extschema@.client_column_keys FOR UPDATE
   USING (pg_catalog.pg_has_role(owner::pg_catalog.oid, 'USAGE') OR pg_catalog.pg_has_role('colcrypt_key_admin', 'USAGE'))
   WITH CHECK (pg_catalog.pg_has_role(owner::pg_catalog.oid, 'USAGE') OR pg_catalog.pg_has_role('colcrypt_key_admin', 'USAGE'));

@@ -7,6 +7,11 @@ CREATE FUNCTION @extschema@.encrypted_typmod_in(cstring[]) RETURNS integer
   AS 'MODULE_PATHNAME', 'encrypted_typmod_in_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_typmod_out(integer) RETURNS cstring
   AS 'MODULE_PATHNAME', 'encrypted_typmod_out_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+-- ANALYZE gathers no statistics on encrypted columns: they would be computed from the plaintext
+-- (distinct counts, most common values and their frequencies) and shown in pg_stats to every
+-- role that may read the column, denied or not.
+CREATE FUNCTION @extschema@.encrypted_typanalyze(internal) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_typanalyze_wrapper' LANGUAGE C STRICT VOLATILE;
 
 -- encrypted_text: text, stored encrypted.
 CREATE TYPE @extschema@.encrypted_text;
@@ -24,6 +29,7 @@ CREATE TYPE @extschema@.encrypted_text (
   INPUT = @extschema@.encrypted_text_in, OUTPUT = @extschema@.encrypted_text_out,
   RECEIVE = @extschema@.encrypted_text_recv, SEND = @extschema@.encrypted_text_send,
   TYPMOD_IN = @extschema@.encrypted_typmod_in, TYPMOD_OUT = @extschema@.encrypted_typmod_out,
+  ANALYZE = @extschema@.encrypted_typanalyze,
   INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = external
 );
 COMMENT ON TYPE @extschema@.encrypted_text IS 'text encrypted at rest under a server-managed key: encrypted_text(key_name); reads and writes as text';
@@ -101,6 +107,7 @@ CREATE TYPE @extschema@.encrypted_bytea (
   INPUT = @extschema@.encrypted_bytea_in, OUTPUT = @extschema@.encrypted_bytea_out,
   RECEIVE = @extschema@.encrypted_bytea_recv, SEND = @extschema@.encrypted_bytea_send,
   TYPMOD_IN = @extschema@.encrypted_typmod_in, TYPMOD_OUT = @extschema@.encrypted_typmod_out,
+  ANALYZE = @extschema@.encrypted_typanalyze,
   INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = external
 );
 COMMENT ON TYPE @extschema@.encrypted_bytea IS 'binary data encrypted at rest under a server-managed key: encrypted_bytea(key_name); reads and writes as bytea';
@@ -176,6 +183,7 @@ CREATE TYPE @extschema@.encrypted_jsonb (
   INPUT = @extschema@.encrypted_jsonb_in, OUTPUT = @extschema@.encrypted_jsonb_out,
   RECEIVE = @extschema@.encrypted_jsonb_recv, SEND = @extschema@.encrypted_jsonb_send,
   TYPMOD_IN = @extschema@.encrypted_typmod_in, TYPMOD_OUT = @extschema@.encrypted_typmod_out,
+  ANALYZE = @extschema@.encrypted_typanalyze,
   INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = external
 );
 COMMENT ON TYPE @extschema@.encrypted_jsonb IS 'JSON documents encrypted at rest under a server-managed key: encrypted_jsonb(key_name); reads and writes as jsonb';
@@ -252,6 +260,7 @@ CREATE TYPE @extschema@.encrypted_int4 (
   INPUT = @extschema@.encrypted_int4_in, OUTPUT = @extschema@.encrypted_int4_out,
   RECEIVE = @extschema@.encrypted_int4_recv, SEND = @extschema@.encrypted_int4_send,
   TYPMOD_IN = @extschema@.encrypted_typmod_in, TYPMOD_OUT = @extschema@.encrypted_typmod_out,
+  ANALYZE = @extschema@.encrypted_typanalyze,
   INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = external
 );
 COMMENT ON TYPE @extschema@.encrypted_int4 IS '32-bit integers encrypted at rest under a server-managed key: encrypted_int4(key_name); reads and writes as integer';
@@ -328,6 +337,7 @@ CREATE TYPE @extschema@.encrypted_int8 (
   INPUT = @extschema@.encrypted_int8_in, OUTPUT = @extschema@.encrypted_int8_out,
   RECEIVE = @extschema@.encrypted_int8_recv, SEND = @extschema@.encrypted_int8_send,
   TYPMOD_IN = @extschema@.encrypted_typmod_in, TYPMOD_OUT = @extschema@.encrypted_typmod_out,
+  ANALYZE = @extschema@.encrypted_typanalyze,
   INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = external
 );
 COMMENT ON TYPE @extschema@.encrypted_int8 IS '64-bit integers encrypted at rest under a server-managed key: encrypted_int8(key_name); reads and writes as bigint';
@@ -405,6 +415,7 @@ CREATE TYPE @extschema@.encrypted_numeric (
   INPUT = @extschema@.encrypted_numeric_in, OUTPUT = @extschema@.encrypted_numeric_out,
   RECEIVE = @extschema@.encrypted_numeric_recv, SEND = @extschema@.encrypted_numeric_send,
   TYPMOD_IN = @extschema@.encrypted_typmod_in, TYPMOD_OUT = @extschema@.encrypted_typmod_out,
+  ANALYZE = @extschema@.encrypted_typanalyze,
   INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = external
 );
 COMMENT ON TYPE @extschema@.encrypted_numeric IS 'exact numbers encrypted at rest under a server-managed key: encrypted_numeric(key_name); reads and writes as numeric';
@@ -483,6 +494,7 @@ CREATE TYPE @extschema@.encrypted_float8 (
   INPUT = @extschema@.encrypted_float8_in, OUTPUT = @extschema@.encrypted_float8_out,
   RECEIVE = @extschema@.encrypted_float8_recv, SEND = @extschema@.encrypted_float8_send,
   TYPMOD_IN = @extschema@.encrypted_typmod_in, TYPMOD_OUT = @extschema@.encrypted_typmod_out,
+  ANALYZE = @extschema@.encrypted_typanalyze,
   INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = external
 );
 COMMENT ON TYPE @extschema@.encrypted_float8 IS 'floating-point numbers encrypted at rest under a server-managed key: encrypted_float8(key_name); reads and writes as double precision';
@@ -563,6 +575,7 @@ CREATE TYPE @extschema@.encrypted_bool (
   INPUT = @extschema@.encrypted_bool_in, OUTPUT = @extschema@.encrypted_bool_out,
   RECEIVE = @extschema@.encrypted_bool_recv, SEND = @extschema@.encrypted_bool_send,
   TYPMOD_IN = @extschema@.encrypted_typmod_in, TYPMOD_OUT = @extschema@.encrypted_typmod_out,
+  ANALYZE = @extschema@.encrypted_typanalyze,
   INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = external
 );
 COMMENT ON TYPE @extschema@.encrypted_bool IS 'booleans encrypted at rest under a server-managed key: encrypted_bool(key_name); reads and writes as boolean';
@@ -638,6 +651,7 @@ CREATE TYPE @extschema@.encrypted_date (
   INPUT = @extschema@.encrypted_date_in, OUTPUT = @extschema@.encrypted_date_out,
   RECEIVE = @extschema@.encrypted_date_recv, SEND = @extschema@.encrypted_date_send,
   TYPMOD_IN = @extschema@.encrypted_typmod_in, TYPMOD_OUT = @extschema@.encrypted_typmod_out,
+  ANALYZE = @extschema@.encrypted_typanalyze,
   INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = external
 );
 COMMENT ON TYPE @extschema@.encrypted_date IS 'dates encrypted at rest under a server-managed key: encrypted_date(key_name); reads and writes as date';
@@ -713,6 +727,7 @@ CREATE TYPE @extschema@.encrypted_timestamptz (
   INPUT = @extschema@.encrypted_timestamptz_in, OUTPUT = @extschema@.encrypted_timestamptz_out,
   RECEIVE = @extschema@.encrypted_timestamptz_recv, SEND = @extschema@.encrypted_timestamptz_send,
   TYPMOD_IN = @extschema@.encrypted_typmod_in, TYPMOD_OUT = @extschema@.encrypted_typmod_out,
+  ANALYZE = @extschema@.encrypted_typanalyze,
   INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = external
 );
 COMMENT ON TYPE @extschema@.encrypted_timestamptz IS 'timestamps with time zone encrypted at rest under a server-managed key: encrypted_timestamptz(key_name); reads and writes as timestamp with time zone';
@@ -774,33 +789,56 @@ COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_timestamptz) IS 're
 CREATE CAST (timestamp without time zone AS @extschema@.encrypted_timestamptz) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (date AS @extschema@.encrypted_timestamptz) WITH INOUT AS ASSIGNMENT;
 
--- Moves a column's values to the newest version of their key after colcrypt.rotate_key, in
--- batches of blocks that each commit: other sessions keep reading and writing, and a run that
--- is stopped can simply be started again. Progress is reported as NOTICEs.
+-- Moves a column's values to the newest version of their key after colcrypt.rotate_key (and binds
+-- blind indexes written by 0.1.0), in batches of blocks that each commit: other sessions keep
+-- reading and writing, and a run that is stopped can simply be started again. Progress is
+-- reported as NOTICEs.
+--
+-- The UPDATEs fire the table's triggers and evaluate its constraints, index expressions and
+-- policies: code its owner wrote. So they run as the table's owner (SET ROLE, as VACUUM and
+-- REINDEX switch to the owner), never with the caller's rights, and only a caller with the
+-- owner's privileges may start it. search_path is pinned and every name qualified.
 CREATE PROCEDURE @extschema@.reencrypt(tbl regclass, col name, blocks_per_batch integer DEFAULT 64)
 LANGUAGE plpgsql AS $$
 DECLARE
-  nblocks bigint := pg_catalog.pg_relation_size(tbl) / pg_catalog.current_setting('block_size')::integer;
+  caller name := CURRENT_USER;
+  owner name;
+  nblocks bigint;
   total bigint;
   done bigint := 0;
   n bigint;
   b bigint := 0;
 BEGIN
-  IF blocks_per_batch < 1 THEN
+  PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+  IF blocks_per_batch OPERATOR(pg_catalog.<) 1 THEN
     RAISE EXCEPTION 'blocks_per_batch must be at least 1' USING ERRCODE = '22023';
   END IF;
-  EXECUTE pg_catalog.format('SELECT count(*) FROM %s WHERE @extschema@.needs_reseal(%I)', tbl, col) INTO total;
+  SELECT r.rolname INTO owner FROM pg_catalog.pg_class c JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) c.relowner
+   WHERE c.oid OPERATOR(pg_catalog.=) tbl;
+  IF NOT pg_catalog.pg_has_role(owner, 'MEMBER') THEN
+    RAISE EXCEPTION 'colcrypt.reencrypt must be run by the owner of table % (or a member of its owner role)', tbl
+      USING ERRCODE = '42501';
+  END IF;
+  EXECUTE pg_catalog.format('SET LOCAL ROLE %I', owner);
+  nblocks := pg_catalog.pg_relation_size(tbl) OPERATOR(pg_catalog./) pg_catalog.current_setting('block_size')::pg_catalog.int8;
+  EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE @extschema@.needs_reseal(%I)', tbl, col) INTO total;
   RAISE NOTICE 'colcrypt.reencrypt %.%: % values to move to the newest key version', tbl, col, total;
-  WHILE b < nblocks LOOP
+  WHILE b OPERATOR(pg_catalog.<) nblocks LOOP
     EXECUTE pg_catalog.format(
-      'UPDATE %s SET %I = @extschema@.reseal(%I) WHERE ctid >= ''(%s,0)''::tid AND ctid < ''(%s,0)''::tid AND @extschema@.needs_reseal(%I)',
-      tbl, col, col, b, b + blocks_per_batch, col);
+      'UPDATE %s SET %I = @extschema@.reseal(%I) WHERE ctid OPERATOR(pg_catalog.>=) ''(%s,0)''::pg_catalog.tid '
+      'AND ctid OPERATOR(pg_catalog.<) ''(%s,0)''::pg_catalog.tid AND @extschema@.needs_reseal(%I)',
+      tbl, col, col, b, b OPERATOR(pg_catalog.+) blocks_per_batch, col);
     GET DIAGNOSTICS n = ROW_COUNT;
-    done := done + n;
-    b := b + blocks_per_batch;
-    RAISE NOTICE 'colcrypt.reencrypt %.%: % / % values done (block % of %)', tbl, col, done, total, least(b, nblocks), nblocks;
+    done := done OPERATOR(pg_catalog.+) n;
+    b := b OPERATOR(pg_catalog.+) blocks_per_batch;
+    RAISE NOTICE 'colcrypt.reencrypt %.%: % / % values done (block % of %)', tbl, col, done, total,
+      LEAST(b, nblocks), nblocks;
     COMMIT;
+    -- COMMIT ends SET LOCAL: switch to the owner and pin search_path again for the next batch.
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    EXECUTE pg_catalog.format('SET LOCAL ROLE %I', owner);
   END LOOP;
+  EXECUTE pg_catalog.format('SET LOCAL ROLE %I', caller);
 END $$;
 COMMENT ON PROCEDURE @extschema@.reencrypt(regclass, name, integer) IS
-  'CALL colcrypt.reencrypt(table, column, blocks_per_batch DEFAULT 64): moves the column''s values to the newest version of their key after rotate_key, committing each batch; resumable, progress as NOTICEs.';
+  'CALL colcrypt.reencrypt(table, column, blocks_per_batch DEFAULT 64): moves the column''s values to the newest version of their key after rotate_key, committing each batch; resumable, progress as NOTICEs. Run by the table''s owner (or a member of its owner role); the updates run as the owner.';

@@ -13,6 +13,8 @@ pub(crate) enum ColcryptError {
     NoPreviousMasterKey(String),
     InvalidKeyName,
     UnknownKey(String),
+    /// `default` or `__blind_index` does not exist yet, and the current role may not create it.
+    BuiltinKeyMissing(&'static str),
     KeyExists(String),
     KeyDestroyed(String),
     /// A value sealed under a data key this database does not have.
@@ -74,6 +76,7 @@ impl ColcryptError {
             ColcryptError::NoMasterKey(_) | ColcryptError::NoPreviousMasterKey(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
             ColcryptError::InvalidKeyName => ERRCODE_INVALID_PARAMETER_VALUE, // 22023
             ColcryptError::UnknownKey(_) => ERRCODE_UNDEFINED_OBJECT,         // 42704
+            ColcryptError::BuiltinKeyMissing(_) => ERRCODE_UNDEFINED_OBJECT,  // 42704
             ColcryptError::KeyExists(_) => ERRCODE_DUPLICATE_OBJECT,          // 42710
             ColcryptError::KeyDestroyed(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
             ColcryptError::NoKeyForValue => ERRCODE_DATA_EXCEPTION,           // 22000
@@ -107,6 +110,10 @@ impl ColcryptError {
                 "key names must be 1 to 63 characters of a-z, 0-9 and _, starting with a letter or one _".to_owned()
             }
             ColcryptError::UnknownKey(name) => format!("colcrypt data key \"{name}\" does not exist"),
+            ColcryptError::BuiltinKeyMissing(name) => format!(
+                "colcrypt's key \"{name}\" does not exist yet: a colcrypt_key_admin creates it \
+                 (SELECT colcrypt.create_key('default') for the default key; any create_key call creates the blind index key)"
+            ),
             ColcryptError::KeyExists(name) => format!("colcrypt data key \"{name}\" already exists"),
             ColcryptError::KeyDestroyed(name) => {
                 format!("colcrypt data key \"{name}\" was destroyed: values sealed under it can never be decrypted")

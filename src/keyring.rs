@@ -65,11 +65,15 @@ impl DataKey {
         if self.access.denied.is_empty() {
             return Ok(());
         }
+        // Both the current role and the session's login role: a denied login must not get the
+        // plaintext back by SET ROLE to a role it belongs to, nor through code running as
+        // another role on its behalf.
         // SAFETY: role membership lookups through PostgreSQL's own caches.
-        let user = unsafe { pg_sys::GetUserId() };
-        let denied =
-            self.access.denied.iter().any(|&role| role == user || unsafe { pg_sys::is_member_of_role_nosuper(user, role) });
-        if denied { Err(ColcryptError::PlaintextDenied(self.name.clone())) } else { Ok(()) }
+        let (user, session) = unsafe { (pg_sys::GetUserId(), pg_sys::GetSessionUserId()) };
+        let is_denied = |who: pg_sys::Oid| {
+            self.access.denied.iter().any(|&role| role == who || unsafe { pg_sys::is_member_of_role_nosuper(who, role) })
+        };
+        if is_denied(user) || is_denied(session) { Err(ColcryptError::PlaintextDenied(self.name.clone())) } else { Ok(()) }
     }
 
     /// Before the key seals or opens anything: a restricted key serves only its grantees.
@@ -301,16 +305,25 @@ pub(crate) fn blind_index_key() -> Result<Rc<DataKey>> {
     active_or_create(BLIND_INDEX_KEY)
 }
 
-/// colcrypt's own keys come into being on first use.
-fn active_or_create(name: &str) -> Result<Rc<DataKey>> {
+/// colcrypt's own keys come into being on first use by a key admin (or superuser), or with the
+/// first `create_key`. Not by other roles: creating one holds a lock on the key table until the
+/// creating transaction ends, so a login role that left such a transaction open would block
+/// every other session's first use.
+fn active_or_create(name: &'static str) -> Result<Rc<DataKey>> {
     match active(name) {
-        Err(ColcryptError::UnknownKey(_)) => {
+        Err(ColcryptError::UnknownKey(_)) if privileged::current_role_is_key_admin() => {
             crate::server_keys::create_key_unchecked(name)?;
             refresh();
             active(name)
         }
+        Err(ColcryptError::UnknownKey(_)) => Err(ColcryptError::BuiltinKeyMissing(name)),
         other => other,
     }
+}
+
+/// Creates `__blind_index` if it does not exist yet (called by `create_key`, a key admin's).
+pub(crate) fn ensure_blind_index_key() -> Result<()> {
+    active_or_create(BLIND_INDEX_KEY).map(|_| ())
 }
 
 thread_local! {
@@ -392,6 +405,11 @@ pub(crate) fn for_typmod(typmod: i32) -> Result<Rc<DataKey>> {
         active_or_create(DEFAULT_KEY)?
     } else {
         let name = key_name_for_typmod(typmod)?.ok_or(ColcryptError::UnknownTypmod(typmod))?;
+        // colcrypt's own keys (`__blind_index`) seal no values, whatever type modifier a
+        // caller passes to an input function directly.
+        if name.starts_with("__") {
+            return Err(ColcryptError::InvalidKeyName);
+        }
         active(&name)?
     };
     CACHE.with(|c| c.borrow_mut().last_typmod = Some((typmod, Rc::clone(&key))));

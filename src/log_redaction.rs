@@ -51,25 +51,21 @@ pub(crate) fn sqlstate_class(code: i32) -> [u8; 2] {
     [ch(0), ch(1)]
 }
 
-/// COPY's context for a failing field or line ends in `: "…"`; that part is withheld.
+/// COPY's context for a failing field or line ends in `: "…"`; everything from there on is
+/// withheld, since a quoted CSV field may itself hold newlines (and so look like more lines).
 pub(crate) fn redact_copy_context(context: &[u8]) -> Option<Vec<u8>> {
-    let mut changed = false;
-    let mut out = Vec::with_capacity(context.len());
-    for (i, line) in context.split(|&b| b == b'\n').enumerate() {
-        if i > 0 {
-            out.push(b'\n');
-        }
+    let mut line_start = 0;
+    for line in context.split(|&b| b == b'\n') {
         if line.starts_with(b"COPY ") {
             if let Some(pos) = line.windows(3).position(|w| w == b": \"") {
-                out.extend_from_slice(&line[..pos]);
+                let mut out = context[..line_start + pos].to_vec();
                 out.extend_from_slice(b": (value withheld by colcrypt)");
-                changed = true;
-                continue;
+                return Some(out);
             }
         }
-        out.extend_from_slice(line);
+        line_start += line.len() + 1;
     }
-    changed.then_some(out)
+    None
 }
 
 /// A copy of `bytes` as a C string in ErrorContext, where the rest of the report lives.
@@ -95,7 +91,9 @@ unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
                 e.lineno = 0;
             }
             let stmt = pg_sys::GetCurrentStatementStartTimestamp();
-            if PLAINTEXT_STATEMENT.with(|s| s.get()) == stmt && sqlstate_class(e.sqlerrcode) == *b"23" && !e.detail.is_null() {
+            // Class 23 (integrity constraints) and 44 (WITH CHECK OPTION) quote the row.
+            let quotes_row = matches!(&sqlstate_class(e.sqlerrcode), b"23" | b"44");
+            if PLAINTEXT_STATEMENT.with(|s| s.get()) == stmt && quotes_row && !e.detail.is_null() {
                 e.detail = error_string(WITHHELD_DETAIL.to_bytes());
                 e.detail_log = std::ptr::null_mut();
             }

@@ -10,10 +10,10 @@ mod tests {
     }
 
     #[pg_test]
-    fn copy_context_field_is_withheld_and_other_lines_kept() {
-        let ctx = b"COPY t, line 3, column ssn: \"123-45-6789\"\nSQL statement \"x\"";
+    fn copy_context_is_withheld_from_the_quoted_field_on() {
+        let ctx = b"PL/pgSQL function f()\nCOPY t, line 3, column ssn: \"123-45-6789\nsecond line of the field\"\nSQL statement \"x\"";
         let out = crate::log_redaction::redact_copy_context(ctx).unwrap();
-        assert_eq!(out, b"COPY t, line 3, column ssn: (value withheld by colcrypt)\nSQL statement \"x\"".to_vec());
+        assert_eq!(out, b"PL/pgSQL function f()\nCOPY t, line 3, column ssn: (value withheld by colcrypt)".to_vec());
         assert!(crate::log_redaction::redact_copy_context(b"PL/pgSQL function f() line 3").is_none());
     }
 

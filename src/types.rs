@@ -415,6 +415,12 @@ fn encrypted_typmod_in(mods: pgrx::Array<&CStr>) -> i32 {
     keyring::register_key_name(name).or_raise() | flags
 }
 
+/// ANALYZE skips encrypted columns (see sql/types.sql): no statistics computed from plaintext.
+#[pg_extern(sql = false)]
+fn encrypted_typanalyze(_stats: Internal) -> bool {
+    false
+}
+
 #[pg_extern(sql = false)]
 fn encrypted_typmod_out(typmod: i32) -> CString {
     let name = keyring::key_name_for_typmod(typmod).or_raise().unwrap_or_else(|| (typmod & !keyring::SEARCHABLE).to_string().into());

@@ -263,6 +263,105 @@ SELECT count(*) AS float8_pairs,
 SELECT e::text AS kept FROM sec_eq_n WHERE v::text IN ('1.50', '0.000') ORDER BY 1;
 SELECT e::text AS kept FROM sec_eq_f WHERE v::text = '-0';
 
-DROP TABLE sec_child, sec_t, sec_nn, sec_plain, sec_num, sec_eq_n, sec_eq_f;
+-- jsonb: = compares numbers by value.
+CREATE TABLE sec_eq_j (e colcrypt.encrypted_jsonb(sec_a, searchable) UNIQUE);
+INSERT INTO sec_eq_j VALUES ('{"a": 1}');
+INSERT INTO sec_eq_j VALUES ('{"a": 1.0}');
+INSERT INTO sec_eq_j VALUES ('{"a": 1.00, "b": [2.50]}'), ('{"b": [2.5], "a": 1}');
+SELECT count(*) AS rows, count(*) FILTER (WHERE e = '{"a": 1.000}') AS found FROM sec_eq_j;
+
+-- 8. Findings of the red-team review of these changes.
+-- reencrypt runs the table owner's code (triggers, constraints) as the owner, not as the caller:
+-- a trigger that tries to make its owner superuser when run by one gets nowhere.
+CREATE ROLE sec_owner LOGIN;
+GRANT CREATE ON SCHEMA public TO sec_owner;
+SET ROLE sec_owner;
+CREATE TABLE owned (id int, c colcrypt.encrypted_text(sec_a));
+INSERT INTO owned VALUES (1, 'x');
+CREATE FUNCTION owned_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    EXECUTE 'ALTER ROLE sec_owner SUPERUSER';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER owned_trg BEFORE UPDATE ON owned FOR EACH ROW EXECUTE FUNCTION owned_trg();
+RESET ROLE;
+SELECT colcrypt.rotate_key('sec_a') > 0 AS rotated;
+CALL colcrypt.reencrypt('owned', 'c');
+SELECT rolsuper AS owner_became_superuser FROM pg_roles WHERE rolname = 'sec_owner';
+SELECT count(*) FILTER (WHERE colcrypt.needs_reseal(c)) AS left_to_move, current_user = session_user AS role_restored FROM owned;
+-- Only the owner (or a member of its role) may start it.
+SET ROLE sec_user;
+CALL colcrypt.reencrypt('owned', 'c');
+RESET ROLE;
+DROP TABLE owned;
+DROP FUNCTION owned_trg();
+REVOKE CREATE ON SCHEMA public FROM sec_owner;
+DROP ROLE sec_owner;
+-- Hash structures on values that are not searchable would answer equality guesses: refused.
+CREATE TABLE sec_h (n colcrypt.encrypted_text(sec_a), s colcrypt.encrypted_text(sec_a, searchable));
+CREATE INDEX ON sec_h USING hash (n);
+CREATE INDEX ON sec_h USING hash (s);
+ALTER TABLE sec_h ADD EXCLUDE USING hash (n WITH OPERATOR(colcrypt.=));
+ALTER TABLE sec_h ALTER COLUMN s TYPE colcrypt.encrypted_text(sec_a);
+CREATE TABLE sec_hp (n colcrypt.encrypted_text(sec_a)) PARTITION BY HASH (n);
+CREATE TABLE sec_hp (n colcrypt.encrypted_text(sec_a, searchable)) PARTITION BY HASH (n);
+CREATE INDEX ON sec_h (n);
+DROP TABLE sec_h, sec_hp;
+-- ANALYZE keeps no statistics computed from plaintext.
+CREATE TABLE sec_st (d colcrypt.encrypted_text(sec_a), s colcrypt.encrypted_text(sec_a, searchable), p int);
+INSERT INTO sec_st SELECT 'diag-' || (i % 3), 'diag-' || (i % 3), i FROM generate_series(1, 300) i;
+ANALYZE sec_st;
+SELECT attname, n_distinct IS NOT NULL AS has_stats FROM pg_stats WHERE tablename = 'sec_st' ORDER BY 1;
+DROP TABLE sec_st;
+-- A WITH CHECK OPTION violation quotes the row: withheld too.
+CREATE TABLE sec_v_t (id int, v colcrypt.encrypted_text(sec_a));
+CREATE VIEW sec_v AS SELECT * FROM sec_v_t WHERE id < 100 WITH CHECK OPTION;
+INSERT INTO sec_v_t VALUES (1, 'canary-view');
+\set VERBOSITY default
+UPDATE sec_v SET id = 1000 WHERE id = 1;
+-- A CSV field with a newline that fails input: no part of it in CONTEXT.
+COPY sec_num FROM STDIN (FORMAT csv);
+2,"canary-line-1
+canary-line-2"
+\.
+\set VERBOSITY sqlstate
+DROP VIEW sec_v;
+DROP TABLE sec_v_t;
+-- colcrypt's own keys seal nothing, whatever type modifier an input function is given.
+SELECT colcrypt.encrypted_text_in('x', 0, 276436492);
+-- A denied login does not get the plaintext back with SET ROLE to another of its roles.
+CREATE ROLE sec_readers;
+GRANT sec_readers TO sec_nobody;
+GRANT SELECT ON sec_t TO sec_readers;
+SELECT colcrypt.deny_plaintext('sec_a', 'sec_nobody');
+SET SESSION AUTHORIZATION sec_nobody;
+SET ROLE sec_readers;
+SELECT age FROM sec_t WHERE id = 1;
+RESET ROLE;
+RESET SESSION AUTHORIZATION;
+SELECT colcrypt.allow_plaintext('sec_a', 'sec_nobody');
+DROP OWNED BY sec_readers;
+DROP ROLE sec_readers;
+
+DROP TABLE sec_child, sec_t, sec_nn, sec_plain, sec_num, sec_eq_n, sec_eq_f, sec_eq_j;
 DROP OWNED BY sec_nobody, sec_user, sec_admin;
 DROP ROLE sec_nobody, sec_user, sec_admin;
+
+-- colcrypt's own keys are created by key admins, never as a side effect of another role's
+-- statement (which would hold a lock on the key table for its whole transaction).
+CREATE DATABASE sec_fresh;
+\c sec_fresh
+SET client_min_messages = warning;
+CREATE EXTENSION colcrypt;
+CREATE ROLE sec_plain_login LOGIN;
+SET ROLE sec_plain_login;
+CREATE TEMP TABLE t (v colcrypt.encrypted_text);
+INSERT INTO t VALUES ('x');
+RESET ROLE;
+SELECT colcrypt.create_key('first') > 0 AS created;
+SELECT name FROM colcrypt.keys ORDER BY 1;
+\c colcrypt_regress
+DROP DATABASE sec_fresh;
+DROP ROLE sec_plain_login;

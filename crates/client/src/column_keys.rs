@@ -43,7 +43,7 @@ pub mod db {
         let row = db
             .query_one(
                 "SELECT wrapped FROM colcrypt.client_column_keys \
-                 WHERE owner OPERATOR(pg_catalog.=) pg_catalog.to_regrole(CURRENT_USER::pg_catalog.text) \
+                 WHERE owner OPERATOR(pg_catalog.=) pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER)) \
                  AND name OPERATOR(pg_catalog.=) $1",
                 &[&column],
             )

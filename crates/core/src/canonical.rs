@@ -15,6 +15,8 @@ use crate::Error;
 /// The type names whose blind index is computed over a canonical form.
 pub const NUMERIC_TYPE: &str = "encrypted_numeric";
 pub const FLOAT8_TYPE: &str = "encrypted_float8";
+/// The type name whose plaintext is `jsonb_out` text.
+pub const JSONB_TYPE: &str = "encrypted_jsonb";
 
 /// The one NaN of the canonical float8 form (the usual quiet NaN, which PostgreSQL itself returns).
 pub const CANONICAL_FLOAT8_NAN: u64 = 0x7ff8_0000_0000_0000;
@@ -43,8 +45,79 @@ pub fn equality_form<'a>(type_name: &str, plaintext: &'a [u8]) -> Result<Cow<'a,
     match type_name {
         NUMERIC_TYPE => numeric_equality_form(plaintext),
         FLOAT8_TYPE => float8_equality_form(plaintext),
+        JSONB_TYPE => Ok(jsonb_equality_form(plaintext)),
         _ => Ok(Cow::Borrowed(plaintext)),
     }
+}
+
+/// `jsonb_out` text: jsonb `=` compares numbers by numeric value (`{"a": 1.0}` = `{"a": 1}`)
+/// while everything else in jsonb's text form is already canonical (keys sorted and unique, one
+/// spelling per string). Every number outside a string loses the trailing zeros of its fraction
+/// (and the point when nothing is left); `-0` becomes `0`. `jsonb_out` writes no exponents; a
+/// number with one is kept as it is.
+pub fn jsonb_equality_form(text: &[u8]) -> Cow<'_, [u8]> {
+    let mut out: Option<Vec<u8>> = None;
+    let mut copied = 0;
+    let (mut i, mut in_string, mut escaped) = (0, false, false);
+    while i < text.len() {
+        let b = text[i];
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            i += 1;
+            while i < text.len() && (text[i].is_ascii_digit() || matches!(text[i], b'.' | b'e' | b'E' | b'+' | b'-')) {
+                i += 1;
+            }
+            let number = &text[start..i];
+            let canonical = canonical_json_number(number);
+            if canonical != number {
+                let o = out.get_or_insert_with(|| Vec::with_capacity(text.len()));
+                o.extend_from_slice(&text[copied..start]);
+                o.extend_from_slice(canonical);
+                copied = i;
+            }
+            continue;
+        }
+        i += 1;
+    }
+    match out {
+        None => Cow::Borrowed(text),
+        Some(mut o) => {
+            o.extend_from_slice(&text[copied..]);
+            Cow::Owned(o)
+        }
+    }
+}
+
+fn canonical_json_number(n: &[u8]) -> &[u8] {
+    if n.iter().any(|&c| c == b'e' || c == b'E') {
+        return n;
+    }
+    let mut end = n.len();
+    if n.contains(&b'.') {
+        while end > 0 && n[end - 1] == b'0' {
+            end -= 1;
+        }
+        if end > 0 && n[end - 1] == b'.' {
+            end -= 1;
+        }
+    }
+    let trimmed = &n[..end];
+    if trimmed == b"-0" { b"0" } else { trimmed }
 }
 
 /// float8send form (8 bytes, big-endian IEEE 754 binary64): `-0` becomes `+0` and every NaN

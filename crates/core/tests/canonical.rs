@@ -477,3 +477,39 @@ proptest! {
         prop_assert!(v == orig || (v.is_nan() && orig.is_nan()));
     }
 }
+
+mod jsonb {
+    use colcrypt_core::canonical::{equality_form, jsonb_equality_form, JSONB_TYPE};
+
+    fn form(s: &str) -> Vec<u8> {
+        jsonb_equality_form(s.as_bytes()).into_owned()
+    }
+
+    #[test]
+    fn numbers_equal_by_value_have_one_form() {
+        assert_eq!(form(r#"{"a": 1}"#), form(r#"{"a": 1.0}"#));
+        assert_eq!(form(r#"{"a": 1}"#), form(r#"{"a": 1.00}"#));
+        assert_eq!(form(r#"[0, 2.50]"#), form(r#"[-0.000, 2.5]"#));
+        assert_eq!(form(r#"{"a": [1.10, {"b": -3.0}]}"#), form(r#"{"a": [1.1, {"b": -3}]}"#));
+        assert_eq!(equality_form(JSONB_TYPE, br#"{"a": 1.0}"#).unwrap().as_ref(), br#"{"a": 1}"#);
+    }
+
+    #[test]
+    fn different_values_and_strings_stay_apart() {
+        assert_ne!(form(r#"{"a": 1.5}"#), form(r#"{"a": 15}"#));
+        assert_ne!(form(r#"{"a": 10}"#), form(r#"{"a": 1}"#));
+        assert_ne!(form(r#"{"a": 100}"#), form(r#"{"a": 1}"#));
+        assert_ne!(form(r#"{"a": 1}"#), form(r#"{"a": -1}"#));
+        assert_ne!(form(r#"{"a": "1.0"}"#), form(r#"{"a": "1"}"#));
+        // Numbers inside strings, escaped quotes included, are text.
+        assert_eq!(form(r#"{"k\"1.0": "x 2.00"}"#), br#"{"k\"1.0": "x 2.00"}"#.to_vec());
+    }
+
+    #[test]
+    fn canonical_text_is_borrowed_and_idempotent() {
+        let t = br#"{"a": [1, 2.5, true, null, "0.10"]}"#;
+        assert!(matches!(jsonb_equality_form(t), std::borrow::Cow::Borrowed(_)));
+        let once = form(r#"{"a": 1.50, "b": [0.0]}"#);
+        assert_eq!(jsonb_equality_form(&once).into_owned(), once);
+    }
+}

@@ -11,13 +11,20 @@ use std::rc::Rc;
 use colcrypt_core::{Cipher, Error as CoreError};
 use pgrx::prelude::*;
 
+use std::borrow::Cow;
+
 use crate::error::{OrRaise, Result};
+use crate::server_text::{ServerText, Utf8Text};
 use crate::key_cache::cipher_for;
 use crate::transport::{check_key_transport, session_key};
 
-/// A NULL context is the same as none (docs/FORMAT.md, "Contexts").
-pub(crate) fn context_bytes(context: Option<&str>) -> &[u8] {
-    context.map(str::as_bytes).unwrap_or_default()
+/// A NULL context is the same as none (docs/FORMAT.md, "Contexts"); contexts are UTF-8
+/// whatever the database encoding.
+pub(crate) fn context_bytes<'a>(context: Option<&ServerText<'a>>) -> Result<Cow<'a, [u8]>> {
+    match context {
+        Some(c) => c.utf8(),
+        None => Ok(Cow::Borrowed(&[])),
+    }
 }
 
 /// The cipher for a key argument, after the transport check (the key is not used otherwise).
@@ -39,27 +46,29 @@ pub(crate) fn gen_key() -> Vec<u8> {
 }
 
 #[pg_extern(parallel_safe)]
-pub(crate) fn encrypt(data: Option<&[u8]>, key: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
+pub(crate) fn encrypt(data: Option<&[u8]>, key: Option<&[u8]>, context: default!(Option<ServerText>, "NULL")) -> Option<Vec<u8>> {
     let (data, key) = (data?, key?);
-    Some(cipher(key).or_raise().seal(data, context_bytes(context)).or_raise())
+    Some(cipher(key).or_raise().seal(data, &context_bytes(context.as_ref()).or_raise()).or_raise())
 }
 
 #[pg_extern(parallel_safe)]
-pub(crate) fn decrypt(ciphertext: Option<&[u8]>, key: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
+pub(crate) fn decrypt(ciphertext: Option<&[u8]>, key: Option<&[u8]>, context: default!(Option<ServerText>, "NULL")) -> Option<Vec<u8>> {
     let (ciphertext, key) = (ciphertext?, key?);
-    Some(cipher(key).or_raise().open(ciphertext, context_bytes(context)).or_raise())
+    Some(cipher(key).or_raise().open(ciphertext, &context_bytes(context.as_ref()).or_raise()).or_raise())
 }
 
 #[pg_extern(parallel_safe)]
-pub(crate) fn encrypt_text(data: Option<&str>, key: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
+pub(crate) fn encrypt_text(data: Option<ServerText>, key: Option<&[u8]>, context: default!(Option<ServerText>, "NULL")) -> Option<Vec<u8>> {
     let (data, key) = (data?, key?);
-    Some(cipher(key).or_raise().seal(data.as_bytes(), context_bytes(context)).or_raise())
+    let plaintext = zeroize::Zeroizing::new(data.utf8().or_raise().into_owned());
+    Some(cipher(key).or_raise().seal(&plaintext, &context_bytes(context.as_ref()).or_raise()).or_raise())
 }
 
 #[pg_extern(parallel_safe)]
-pub(crate) fn decrypt_text(ciphertext: Option<&[u8]>, key: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<String> {
+pub(crate) fn decrypt_text(ciphertext: Option<&[u8]>, key: Option<&[u8]>, context: default!(Option<ServerText>, "NULL")) -> Option<Utf8Text> {
     let (ciphertext, key) = (ciphertext?, key?);
-    Some(cipher(key).or_raise().open_text(ciphertext, context_bytes(context)).or_raise())
+    let plaintext = cipher(key).or_raise().open(ciphertext, &context_bytes(context.as_ref()).or_raise()).or_raise();
+    Some(Utf8Text(zeroize::Zeroizing::new(plaintext)))
 }
 
 // With no key argument: the session key (colcrypt.session_key).
@@ -75,13 +84,14 @@ fn decrypt_session(ciphertext: &[u8]) -> Vec<u8> {
 }
 
 #[pg_extern(parallel_safe, strict, name = "encrypt_text")]
-fn encrypt_text_session(data: &str) -> Vec<u8> {
-    session_cipher().or_raise().seal(data.as_bytes(), b"").or_raise()
+fn encrypt_text_session(data: ServerText) -> Vec<u8> {
+    let plaintext = zeroize::Zeroizing::new(data.utf8().or_raise().into_owned());
+    session_cipher().or_raise().seal(&plaintext, b"").or_raise()
 }
 
 #[pg_extern(parallel_safe, strict, name = "decrypt_text")]
-fn decrypt_text_session(ciphertext: &[u8]) -> String {
-    session_cipher().or_raise().open_text(ciphertext, b"").or_raise()
+fn decrypt_text_session(ciphertext: &[u8]) -> Utf8Text {
+    Utf8Text(zeroize::Zeroizing::new(session_cipher().or_raise().open(ciphertext, b"").or_raise()))
 }
 
 /// Version, algorithm and key id from the header, never secrets. Does not authenticate.

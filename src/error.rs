@@ -38,6 +38,10 @@ pub(crate) enum ColcryptError {
     /// Input that the plaintext type rejects, with the SQLSTATE it gave (22P02, 22003, 22008 …);
     /// the value is not repeated.
     InvalidPlaintext(&'static str, PgSqlErrorCode),
+    /// A text argument that is not valid text (SQL_ASCII database: not UTF-8).
+    TextNotUtf8,
+    /// A decrypted text holding a character the database encoding cannot represent.
+    TextNotInDatabaseEncoding,
     /// Key management in a read-only transaction or on a hot standby.
     ReadOnly,
     /// Failure of colcrypt's own catalog queries.
@@ -89,6 +93,8 @@ impl ColcryptError {
             ColcryptError::InsecureTransport(_) => ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION, // 28000
             ColcryptError::NoSessionKey | ColcryptError::SessionKeyFormat => ERRCODE_INVALID_PARAMETER_VALUE, // 22023
             ColcryptError::InvalidPlaintext(_, code) => *code, // the plaintext type's own
+            ColcryptError::TextNotUtf8 => ERRCODE_CHARACTER_NOT_IN_REPERTOIRE, // 22021
+            ColcryptError::TextNotInDatabaseEncoding => ERRCODE_UNTRANSLATABLE_CHARACTER, // 22P05
             ColcryptError::ReadOnly => ERRCODE_READ_ONLY_SQL_TRANSACTION,     // 25006
             ColcryptError::Internal(_) => ERRCODE_INTERNAL_ERROR,             // XX000
         }
@@ -150,6 +156,12 @@ impl ColcryptError {
             ColcryptError::SessionKeyFormat => "colcrypt.session_key must be 64 hexadecimal digits (32 bytes)".to_owned(),
             ColcryptError::InvalidPlaintext(t, _) => {
                 format!("invalid input for type {t}: not a valid value of its plaintext type (colcrypt does not repeat the value)")
+            }
+            ColcryptError::TextNotUtf8 => {
+                "text argument is not valid UTF-8 (colcrypt seals text as UTF-8; in a SQL_ASCII database the bytes must be UTF-8)".to_owned()
+            }
+            ColcryptError::TextNotInDatabaseEncoding => {
+                "the decrypted text holds a character that the database encoding cannot represent (colcrypt does not repeat it)".to_owned()
             }
             ColcryptError::ReadOnly => "colcrypt cannot change keys in a read-only transaction: create, rotate and destroy keys \
                                           (and name new ones in column types) on the primary; standbys receive them with the WAL"

@@ -11,6 +11,7 @@ mod log_redaction;
 mod master_key;
 mod privileged;
 mod server_keys;
+mod server_text;
 mod transport;
 mod types;
 

@@ -8,6 +8,7 @@ use pgrx::pg_sys;
 use pgrx::prelude::*;
 
 use crate::client_key_fns::context_bytes;
+use crate::server_text::{ServerText, Utf8Text};
 use crate::error::{ColcryptError, OrRaise, Result};
 use crate::keyring::{self, write_key_tables};
 use crate::master_key;
@@ -20,6 +21,11 @@ pub(crate) fn check_name(name: &str) -> Result<()> {
         && !name.as_bytes()[0].is_ascii_digit()
         && !name.starts_with("__");
     if ok { Ok(()) } else { Err(ColcryptError::InvalidKeyName) }
+}
+
+/// A key name argument: names are ASCII (they double as type modifiers), in any database encoding.
+fn ascii_key_name<'a>(name: &ServerText<'a>) -> Result<&'a str> {
+    name.ascii(ColcryptError::InvalidKeyName)
 }
 
 /// Inserts version `version` of key `key_id`, a fresh random data key wrapped by the master key.
@@ -88,8 +94,8 @@ pub(crate) fn create_key_unchecked(name: &str) -> Result<i32> {
 }
 
 #[pg_extern(volatile)]
-fn create_key(name: &str) -> i32 {
-    create_key_impl(name).or_raise()
+fn create_key(name: ServerText) -> i32 {
+    create_key_impl(ascii_key_name(&name).or_raise()).or_raise()
 }
 
 fn rotate_key_impl(name: &str) -> Result<i32> {
@@ -130,8 +136,8 @@ fn missing_or_destroyed(client: &pgrx::spi::SpiClient<'_>, name: &str) -> Colcry
 }
 
 #[pg_extern(volatile)]
-fn rotate_key(name: &str) -> i32 {
-    rotate_key_impl(name).or_raise()
+fn rotate_key(name: ServerText) -> i32 {
+    rotate_key_impl(ascii_key_name(&name).or_raise()).or_raise()
 }
 
 fn destroy_key_impl(name: &str) -> Result<i64> {
@@ -153,8 +159,8 @@ fn destroy_key_impl(name: &str) -> Result<i64> {
 }
 
 #[pg_extern(volatile)]
-fn destroy_key(name: &str) -> i64 {
-    destroy_key_impl(name).or_raise()
+fn destroy_key(name: ServerText) -> i64 {
+    destroy_key_impl(ascii_key_name(&name).or_raise()).or_raise()
 }
 
 fn rotate_master_key_impl() -> Result<i64> {
@@ -221,34 +227,36 @@ fn master_key_info() -> TableIterator<
     TableIterator::new(master_key::describe())
 }
 
-fn server_encrypt_impl(key_name: &str, data: &[u8], context: Option<&str>) -> Result<Vec<u8>> {
-    let key = keyring::active(key_name)?;
-    Ok(key.cipher()?.seal(data, context_bytes(context))?)
+fn server_encrypt_impl(name: &ServerText, data: &[u8], context: Option<&ServerText>) -> Result<Vec<u8>> {
+    let key = keyring::active(ascii_key_name(name)?)?;
+    Ok(key.cipher()?.seal(data, &context_bytes(context)?)?)
 }
 
 
 #[pg_extern(volatile, parallel_restricted)]
-fn server_encrypt(key_name: Option<&str>, data: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
-    Some(server_encrypt_impl(key_name?, data?, context).or_raise())
+fn server_encrypt(key_name: Option<ServerText>, data: Option<&[u8]>, context: default!(Option<ServerText>, "NULL")) -> Option<Vec<u8>> {
+    Some(server_encrypt_impl(&key_name?, data?, context.as_ref()).or_raise())
 }
 
 #[pg_extern(volatile, parallel_restricted)]
-fn server_decrypt(ciphertext: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
+fn server_decrypt(ciphertext: Option<&[u8]>, context: default!(Option<ServerText>, "NULL")) -> Option<Vec<u8>> {
     let ciphertext = ciphertext?;
     let key = keyring::readable_key(ciphertext).or_raise();
-    Some(key.cipher().or_raise().open(ciphertext, context_bytes(context)).or_raise())
+    Some(key.cipher().or_raise().open(ciphertext, &context_bytes(context.as_ref()).or_raise()).or_raise())
 }
 
 #[pg_extern(volatile, parallel_restricted)]
-fn server_encrypt_text(key_name: Option<&str>, data: Option<&str>, context: default!(Option<&str>, "NULL")) -> Option<Vec<u8>> {
-    Some(server_encrypt_impl(key_name?, data?.as_bytes(), context).or_raise())
+fn server_encrypt_text(key_name: Option<ServerText>, data: Option<ServerText>, context: default!(Option<ServerText>, "NULL")) -> Option<Vec<u8>> {
+    let plaintext = zeroize::Zeroizing::new(data?.utf8().or_raise().into_owned());
+    Some(server_encrypt_impl(&key_name?, &plaintext, context.as_ref()).or_raise())
 }
 
 #[pg_extern(volatile, parallel_restricted)]
-fn server_decrypt_text(ciphertext: Option<&[u8]>, context: default!(Option<&str>, "NULL")) -> Option<String> {
+fn server_decrypt_text(ciphertext: Option<&[u8]>, context: default!(Option<ServerText>, "NULL")) -> Option<Utf8Text> {
     let ciphertext = ciphertext?;
     let key = keyring::readable_key(ciphertext).or_raise();
-    Some(key.cipher().or_raise().open_text(ciphertext, context_bytes(context)).or_raise())
+    let plaintext = key.cipher().or_raise().open(ciphertext, &context_bytes(context.as_ref()).or_raise()).or_raise();
+    Some(Utf8Text(zeroize::Zeroizing::new(plaintext)))
 }
 
 /// Changes one of key `key_name`'s access lists with `sql` (`$1` the key name, `$2` the role if
@@ -271,9 +279,9 @@ fn change_key_access(key_name: &str, sql: &str, role: Option<pg_sys::Oid>) -> Re
 
 /// Declared in sql/finalize.sql as deny_plaintext(key_name text, role regrole).
 #[pg_extern(sql = false)]
-fn deny_plaintext(key_name: &str, role: pg_sys::Oid) {
+fn deny_plaintext(name: ServerText, role: pg_sys::Oid) {
     change_key_access(
-        key_name,
+        ascii_key_name(&name).or_raise(),
         "INSERT INTO colcrypt.plaintext_denials (key_name, role) VALUES ($1, $2::pg_catalog.oid::pg_catalog.regrole) ON CONFLICT DO NOTHING",
         Some(role),
     )
@@ -282,9 +290,9 @@ fn deny_plaintext(key_name: &str, role: pg_sys::Oid) {
 
 /// Declared in sql/finalize.sql as allow_plaintext(key_name text, role regrole).
 #[pg_extern(sql = false)]
-fn allow_plaintext(key_name: &str, role: pg_sys::Oid) {
+fn allow_plaintext(name: ServerText, role: pg_sys::Oid) {
     change_key_access(
-        key_name,
+        ascii_key_name(&name).or_raise(),
         "DELETE FROM colcrypt.plaintext_denials WHERE key_name OPERATOR(pg_catalog.=) $1 AND role::pg_catalog.oid OPERATOR(pg_catalog.=) $2",
         Some(role),
     )
@@ -293,9 +301,9 @@ fn allow_plaintext(key_name: &str, role: pg_sys::Oid) {
 
 /// Declared in sql/finalize.sql as grant_key_use(key_name text, role regrole).
 #[pg_extern(sql = false)]
-fn grant_key_use(key_name: &str, role: pg_sys::Oid) {
+fn grant_key_use(name: ServerText, role: pg_sys::Oid) {
     change_key_access(
-        key_name,
+        ascii_key_name(&name).or_raise(),
         "INSERT INTO colcrypt.key_use_grants (key_name, role) VALUES ($1, $2::pg_catalog.oid::pg_catalog.regrole) ON CONFLICT DO NOTHING",
         Some(role),
     )
@@ -304,9 +312,9 @@ fn grant_key_use(key_name: &str, role: pg_sys::Oid) {
 
 /// Declared in sql/finalize.sql as revoke_key_use(key_name text, role regrole).
 #[pg_extern(sql = false)]
-fn revoke_key_use(key_name: &str, role: pg_sys::Oid) {
+fn revoke_key_use(name: ServerText, role: pg_sys::Oid) {
     change_key_access(
-        key_name,
+        ascii_key_name(&name).or_raise(),
         "DELETE FROM colcrypt.key_use_grants WHERE key_name OPERATOR(pg_catalog.=) $1 AND role::pg_catalog.oid OPERATOR(pg_catalog.=) $2",
         Some(role),
     )
@@ -315,12 +323,12 @@ fn revoke_key_use(key_name: &str, role: pg_sys::Oid) {
 
 /// Only superusers and the roles granted with grant_key_use may use the key from now on.
 #[pg_extern(volatile)]
-fn restrict_key_use(key_name: &str) {
-    change_key_access(key_name, "INSERT INTO colcrypt.restricted_keys (key_name) VALUES ($1) ON CONFLICT DO NOTHING", None).or_raise()
+fn restrict_key_use(key_name: ServerText) {
+    change_key_access(ascii_key_name(&key_name).or_raise(), "INSERT INTO colcrypt.restricted_keys (key_name) VALUES ($1) ON CONFLICT DO NOTHING", None).or_raise()
 }
 
 /// Every role may use the key again (the default for a new key).
 #[pg_extern(volatile)]
-fn unrestrict_key_use(key_name: &str) {
-    change_key_access(key_name, "DELETE FROM colcrypt.restricted_keys WHERE key_name OPERATOR(pg_catalog.=) $1", None).or_raise()
+fn unrestrict_key_use(key_name: ServerText) {
+    change_key_access(ascii_key_name(&key_name).or_raise(), "DELETE FROM colcrypt.restricted_keys WHERE key_name OPERATOR(pg_catalog.=) $1", None).or_raise()
 }

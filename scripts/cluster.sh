@@ -27,6 +27,9 @@ cluster_init() {
       echo "shared_preload_libraries = 'colcrypt'"
       echo "fsync = off"
       echo "logging_collector = off"
+      # Tests and the demo connect over this cluster's own Unix socket, with no forwarder or
+      # pooler on the machine relaying network clients to it (colcrypt's default is off).
+      echo "colcrypt.allow_unix_socket_keys = on"
       for line in "$@"; do echo "$line"; done
     } >>"$dir/data/postgresql.conf"
   fi

@@ -92,16 +92,17 @@ COMMENT ON FUNCTION @extschema@.encrypt_text(text) IS
 COMMENT ON FUNCTION @extschema@.decrypt_text(bytea) IS
   'decrypt_text(ciphertext): decrypt_text() under the session key (colcrypt.session_key).';
 CREATE FUNCTION @extschema@.connection_info(
-  OUT transport text, OUT keys_allowed boolean, OUT tls_version text, OUT cipher text, OUT client_certificate boolean)
+  OUT transport text, OUT keys_allowed boolean, OUT tls_version text, OUT cipher text, OUT client_certificate boolean,
+  OUT caveat text)
 LANGUAGE sql VOLATILE AS $$
-  SELECT t.transport, t.keys_allowed, s.version, s.cipher, s.client_dn IS NOT NULL
+  SELECT t.transport, t.keys_allowed, s.version, s.cipher, s.client_dn IS NOT NULL, t.caveat
   FROM @extschema@.connection_transport() t
   LEFT JOIN pg_catalog.pg_stat_ssl s ON s.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()
 $$;
 COMMENT ON FUNCTION @extschema@.connection_transport() IS
   'connection_transport(): the transport part of connection_info().';
 COMMENT ON FUNCTION @extschema@.connection_info() IS
-  'connection_info(): how this session''s client is connected (tls, unix socket, tcp without tls), whether colcrypt accepts client-supplied keys on it, and the TLS protocol version, cipher and whether the client presented a certificate.';
+  'connection_info(): how this session''s client is connected (tls, tls from loopback, unix socket, tcp without tls), whether colcrypt accepts client-supplied keys on it, the TLS protocol version, cipher and whether the client presented a certificate, and what colcrypt cannot know about the connection (caveat).';
 
 -- Hash indexes, hash partitioning and hash exclusion constraints persist a hash of each value.
 -- For a searchable column that is its stored blind index (equality leakage documented in the

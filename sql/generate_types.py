@@ -67,7 +67,11 @@ CREATE CAST (@extschema@.{t} AS @extschema@.{t}) WITH FUNCTION @extschema@.{t}(@
 CREATE FUNCTION @extschema@.{t}({plain}, integer, boolean) RETURNS @extschema@.{t}
   AS 'MODULE_PATHNAME', '{t}_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST ({plain} AS @extschema@.{t}) WITH FUNCTION @extschema@.{t}({plain}, integer, boolean) AS ASSIGNMENT;
-CREATE CAST (@extschema@.{t} AS {plain}) WITH INOUT;
+-- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
+-- text form, which depends on DateStyle, TimeZone and extra_float_digits).
+CREATE FUNCTION @extschema@.{t}_to_plain(@extschema@.{t}) RETURNS {plain}
+  AS 'MODULE_PATHNAME', '{t}_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE CAST (@extschema@.{t} AS {plain}) WITH FUNCTION @extschema@.{t}_to_plain(@extschema@.{t});
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
 -- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::{plain} for
@@ -136,6 +140,12 @@ BEGIN
   END IF;
   SELECT r.rolname INTO owner FROM pg_catalog.pg_class c JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) c.relowner
    WHERE c.oid OPERATOR(pg_catalog.=) tbl;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
+                  WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) col AND NOT a.attisdropped
+                    AND t.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace) THEN
+    RAISE EXCEPTION 'colcrypt.reencrypt: column % of table % is not of a colcrypt encrypted type', col, tbl
+      USING ERRCODE = '42804';
+  END IF;
   IF NOT pg_catalog.pg_has_role(owner, 'MEMBER') THEN
     RAISE EXCEPTION 'colcrypt.reencrypt must be run by the owner of table % (or a member of its owner role)', tbl
       USING ERRCODE = '42501';

@@ -43,7 +43,11 @@ CREATE CAST (@extschema@.encrypted_text AS @extschema@.encrypted_text) WITH FUNC
 CREATE FUNCTION @extschema@.encrypted_text(text, integer, boolean) RETURNS @extschema@.encrypted_text
   AS 'MODULE_PATHNAME', 'encrypted_text_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (text AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(text, integer, boolean) AS ASSIGNMENT;
-CREATE CAST (@extschema@.encrypted_text AS text) WITH INOUT;
+-- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
+-- text form, which depends on DateStyle, TimeZone and extra_float_digits).
+CREATE FUNCTION @extschema@.encrypted_text_to_plain(@extschema@.encrypted_text) RETURNS text
+  AS 'MODULE_PATHNAME', 'encrypted_text_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE CAST (@extschema@.encrypted_text AS text) WITH FUNCTION @extschema@.encrypted_text_to_plain(@extschema@.encrypted_text);
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
 -- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::text for
@@ -121,7 +125,11 @@ CREATE CAST (@extschema@.encrypted_bytea AS @extschema@.encrypted_bytea) WITH FU
 CREATE FUNCTION @extschema@.encrypted_bytea(bytea, integer, boolean) RETURNS @extschema@.encrypted_bytea
   AS 'MODULE_PATHNAME', 'encrypted_bytea_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (bytea AS @extschema@.encrypted_bytea) WITH FUNCTION @extschema@.encrypted_bytea(bytea, integer, boolean) AS ASSIGNMENT;
-CREATE CAST (@extschema@.encrypted_bytea AS bytea) WITH INOUT;
+-- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
+-- text form, which depends on DateStyle, TimeZone and extra_float_digits).
+CREATE FUNCTION @extschema@.encrypted_bytea_to_plain(@extschema@.encrypted_bytea) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE CAST (@extschema@.encrypted_bytea AS bytea) WITH FUNCTION @extschema@.encrypted_bytea_to_plain(@extschema@.encrypted_bytea);
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
 -- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::bytea for
@@ -197,7 +205,11 @@ CREATE CAST (@extschema@.encrypted_jsonb AS @extschema@.encrypted_jsonb) WITH FU
 CREATE FUNCTION @extschema@.encrypted_jsonb(jsonb, integer, boolean) RETURNS @extschema@.encrypted_jsonb
   AS 'MODULE_PATHNAME', 'encrypted_jsonb_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (jsonb AS @extschema@.encrypted_jsonb) WITH FUNCTION @extschema@.encrypted_jsonb(jsonb, integer, boolean) AS ASSIGNMENT;
-CREATE CAST (@extschema@.encrypted_jsonb AS jsonb) WITH INOUT;
+-- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
+-- text form, which depends on DateStyle, TimeZone and extra_float_digits).
+CREATE FUNCTION @extschema@.encrypted_jsonb_to_plain(@extschema@.encrypted_jsonb) RETURNS jsonb
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE CAST (@extschema@.encrypted_jsonb AS jsonb) WITH FUNCTION @extschema@.encrypted_jsonb_to_plain(@extschema@.encrypted_jsonb);
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
 -- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::jsonb for
@@ -274,7 +286,11 @@ CREATE CAST (@extschema@.encrypted_int4 AS @extschema@.encrypted_int4) WITH FUNC
 CREATE FUNCTION @extschema@.encrypted_int4(integer, integer, boolean) RETURNS @extschema@.encrypted_int4
   AS 'MODULE_PATHNAME', 'encrypted_int4_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (integer AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(integer, integer, boolean) AS ASSIGNMENT;
-CREATE CAST (@extschema@.encrypted_int4 AS integer) WITH INOUT;
+-- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
+-- text form, which depends on DateStyle, TimeZone and extra_float_digits).
+CREATE FUNCTION @extschema@.encrypted_int4_to_plain(@extschema@.encrypted_int4) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE CAST (@extschema@.encrypted_int4 AS integer) WITH FUNCTION @extschema@.encrypted_int4_to_plain(@extschema@.encrypted_int4);
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
 -- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::integer for
@@ -351,7 +367,11 @@ CREATE CAST (@extschema@.encrypted_int8 AS @extschema@.encrypted_int8) WITH FUNC
 CREATE FUNCTION @extschema@.encrypted_int8(bigint, integer, boolean) RETURNS @extschema@.encrypted_int8
   AS 'MODULE_PATHNAME', 'encrypted_int8_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (bigint AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(bigint, integer, boolean) AS ASSIGNMENT;
-CREATE CAST (@extschema@.encrypted_int8 AS bigint) WITH INOUT;
+-- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
+-- text form, which depends on DateStyle, TimeZone and extra_float_digits).
+CREATE FUNCTION @extschema@.encrypted_int8_to_plain(@extschema@.encrypted_int8) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'encrypted_int8_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE CAST (@extschema@.encrypted_int8 AS bigint) WITH FUNCTION @extschema@.encrypted_int8_to_plain(@extschema@.encrypted_int8);
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
 -- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::bigint for
@@ -429,7 +449,11 @@ CREATE CAST (@extschema@.encrypted_numeric AS @extschema@.encrypted_numeric) WIT
 CREATE FUNCTION @extschema@.encrypted_numeric(numeric, integer, boolean) RETURNS @extschema@.encrypted_numeric
   AS 'MODULE_PATHNAME', 'encrypted_numeric_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (numeric AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(numeric, integer, boolean) AS ASSIGNMENT;
-CREATE CAST (@extschema@.encrypted_numeric AS numeric) WITH INOUT;
+-- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
+-- text form, which depends on DateStyle, TimeZone and extra_float_digits).
+CREATE FUNCTION @extschema@.encrypted_numeric_to_plain(@extschema@.encrypted_numeric) RETURNS numeric
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE CAST (@extschema@.encrypted_numeric AS numeric) WITH FUNCTION @extschema@.encrypted_numeric_to_plain(@extschema@.encrypted_numeric);
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
 -- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::numeric for
@@ -508,7 +532,11 @@ CREATE CAST (@extschema@.encrypted_float8 AS @extschema@.encrypted_float8) WITH 
 CREATE FUNCTION @extschema@.encrypted_float8(double precision, integer, boolean) RETURNS @extschema@.encrypted_float8
   AS 'MODULE_PATHNAME', 'encrypted_float8_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (double precision AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(double precision, integer, boolean) AS ASSIGNMENT;
-CREATE CAST (@extschema@.encrypted_float8 AS double precision) WITH INOUT;
+-- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
+-- text form, which depends on DateStyle, TimeZone and extra_float_digits).
+CREATE FUNCTION @extschema@.encrypted_float8_to_plain(@extschema@.encrypted_float8) RETURNS double precision
+  AS 'MODULE_PATHNAME', 'encrypted_float8_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE CAST (@extschema@.encrypted_float8 AS double precision) WITH FUNCTION @extschema@.encrypted_float8_to_plain(@extschema@.encrypted_float8);
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
 -- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::double precision for
@@ -589,7 +617,11 @@ CREATE CAST (@extschema@.encrypted_bool AS @extschema@.encrypted_bool) WITH FUNC
 CREATE FUNCTION @extschema@.encrypted_bool(boolean, integer, boolean) RETURNS @extschema@.encrypted_bool
   AS 'MODULE_PATHNAME', 'encrypted_bool_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (boolean AS @extschema@.encrypted_bool) WITH FUNCTION @extschema@.encrypted_bool(boolean, integer, boolean) AS ASSIGNMENT;
-CREATE CAST (@extschema@.encrypted_bool AS boolean) WITH INOUT;
+-- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
+-- text form, which depends on DateStyle, TimeZone and extra_float_digits).
+CREATE FUNCTION @extschema@.encrypted_bool_to_plain(@extschema@.encrypted_bool) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bool_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE CAST (@extschema@.encrypted_bool AS boolean) WITH FUNCTION @extschema@.encrypted_bool_to_plain(@extschema@.encrypted_bool);
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
 -- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::boolean for
@@ -665,7 +697,11 @@ CREATE CAST (@extschema@.encrypted_date AS @extschema@.encrypted_date) WITH FUNC
 CREATE FUNCTION @extschema@.encrypted_date(date, integer, boolean) RETURNS @extschema@.encrypted_date
   AS 'MODULE_PATHNAME', 'encrypted_date_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (date AS @extschema@.encrypted_date) WITH FUNCTION @extschema@.encrypted_date(date, integer, boolean) AS ASSIGNMENT;
-CREATE CAST (@extschema@.encrypted_date AS date) WITH INOUT;
+-- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
+-- text form, which depends on DateStyle, TimeZone and extra_float_digits).
+CREATE FUNCTION @extschema@.encrypted_date_to_plain(@extschema@.encrypted_date) RETURNS date
+  AS 'MODULE_PATHNAME', 'encrypted_date_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE CAST (@extschema@.encrypted_date AS date) WITH FUNCTION @extschema@.encrypted_date_to_plain(@extschema@.encrypted_date);
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
 -- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::date for
@@ -741,7 +777,11 @@ CREATE CAST (@extschema@.encrypted_timestamptz AS @extschema@.encrypted_timestam
 CREATE FUNCTION @extschema@.encrypted_timestamptz(timestamp with time zone, integer, boolean) RETURNS @extschema@.encrypted_timestamptz
   AS 'MODULE_PATHNAME', 'encrypted_timestamptz_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (timestamp with time zone AS @extschema@.encrypted_timestamptz) WITH FUNCTION @extschema@.encrypted_timestamptz(timestamp with time zone, integer, boolean) AS ASSIGNMENT;
-CREATE CAST (@extschema@.encrypted_timestamptz AS timestamp with time zone) WITH INOUT;
+-- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
+-- text form, which depends on DateStyle, TimeZone and extra_float_digits).
+CREATE FUNCTION @extschema@.encrypted_timestamptz_to_plain(@extschema@.encrypted_timestamptz) RETURNS timestamp with time zone
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE CAST (@extschema@.encrypted_timestamptz AS timestamp with time zone) WITH FUNCTION @extschema@.encrypted_timestamptz_to_plain(@extschema@.encrypted_timestamptz);
 -- Equality through keyed blind indexes (stored in searchable columns, computed by decrypting
 -- otherwise), and an order that is consistent but NOT the plaintext order: it exists so that
 -- UNIQUE, btree indexes, merge joins and sorting for GROUP BY work. Order by c::timestamp with time zone for
@@ -815,6 +855,12 @@ BEGIN
   END IF;
   SELECT r.rolname INTO owner FROM pg_catalog.pg_class c JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) c.relowner
    WHERE c.oid OPERATOR(pg_catalog.=) tbl;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
+                  WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) col AND NOT a.attisdropped
+                    AND t.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace) THEN
+    RAISE EXCEPTION 'colcrypt.reencrypt: column % of table % is not of a colcrypt encrypted type', col, tbl
+      USING ERRCODE = '42804';
+  END IF;
   IF NOT pg_catalog.pg_has_role(owner, 'MEMBER') THEN
     RAISE EXCEPTION 'colcrypt.reencrypt must be run by the owner of table % (or a member of its owner role)', tbl
       USING ERRCODE = '42501';

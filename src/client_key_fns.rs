@@ -16,7 +16,8 @@ use std::borrow::Cow;
 use crate::error::{OrRaise, Result};
 use crate::server_text::{ServerText, Utf8Text};
 use crate::key_cache::cipher_for;
-use crate::transport::{check_key_transport, session_key};
+use crate::session_key::session_key;
+use crate::transport::check_key_transport;
 
 /// A NULL context is the same as none (docs/FORMAT.md, "Contexts"); contexts are UTF-8
 /// whatever the database encoding.

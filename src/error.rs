@@ -34,6 +34,8 @@ pub(crate) enum ColcryptError {
     /// A client-supplied key on a connection that is not allowed to carry one.
     InsecureTransport(&'static str),
     NoSessionKey,
+    /// The session key used or set by code that is not the session's own (session_key.rs).
+    SessionKeyOutOfScope,
     SessionKeyFormat,
     /// Input that the plaintext type rejects, with the SQLSTATE it gave (22P02, 22003, 22008 …);
     /// the value is not repeated.
@@ -92,6 +94,7 @@ impl ColcryptError {
             ColcryptError::KeyNameNotRegistered(_) => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
             ColcryptError::InsecureTransport(_) => ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION, // 28000
             ColcryptError::NoSessionKey | ColcryptError::SessionKeyFormat => ERRCODE_INVALID_PARAMETER_VALUE, // 22023
+            ColcryptError::SessionKeyOutOfScope => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
             ColcryptError::InvalidPlaintext(_, code) => *code, // the plaintext type's own
             ColcryptError::TextNotUtf8 => ERRCODE_CHARACTER_NOT_IN_REPERTOIRE, // 22021
             ColcryptError::TextNotInDatabaseEncoding => ERRCODE_UNTRANSLATABLE_CHARACTER, // 22P05
@@ -153,6 +156,9 @@ impl ColcryptError {
             ColcryptError::NoSessionKey => {
                 "no key given and colcrypt.session_key is not set: pass a key argument or set the session key in the connection's startup options".to_owned()
             }
+            ColcryptError::SessionKeyOutOfScope => "colcrypt.session_key is not available to a SECURITY DEFINER function or a maintenance operation: \
+                                                    only the session's own code uses it"
+                .to_owned(),
             ColcryptError::SessionKeyFormat => "colcrypt.session_key must be 64 hexadecimal digits (32 bytes)".to_owned(),
             ColcryptError::InvalidPlaintext(t, _) => {
                 format!("invalid input for type {t}: not a valid value of its plaintext type (colcrypt does not repeat the value)")

@@ -12,6 +12,7 @@ mod master_key;
 mod privileged;
 mod server_keys;
 mod server_text;
+mod session_key;
 mod transport;
 mod types;
 
@@ -31,6 +32,7 @@ pub extern "C-unwind" fn _PG_init() {
     master_key::define_settings();
     types::define_settings();
     transport::define_settings();
+    session_key::define_settings();
     master_key::load_at_startup();
 }
 

@@ -1,58 +1,21 @@
 //! In flight: colcrypt refuses to take client-supplied keys over a TCP connection without TLS
-//! (as S3 refuses SSE-C over HTTP), and offers a session key that never appears in statement
-//! text.
+//! (as S3 refuses SSE-C over HTTP). The session key itself is in session_key.rs.
 
 use std::cell::Cell;
-use std::ffi::{c_char, CString};
 
 use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
 use pgrx::prelude::*;
-use zeroize::Zeroizing;
 
 use crate::error::{ColcryptError, Result};
 
 static REQUIRE_SECURE_TRANSPORT: GucSetting<bool> = GucSetting::<bool>::new(true);
-static ALLOW_UNIX_SOCKET_KEYS: GucSetting<bool> = GucSetting::<bool>::new(true);
-static SESSION_KEY: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
-
-/// SHOW, pg_settings and current_setting() see this instead of the session key.
-unsafe extern "C-unwind" fn show_session_key() -> *const c_char {
-    if SESSION_KEY.get().is_some_and(|k| !k.as_bytes().is_empty()) {
-        c"(set, hidden)".as_ptr()
-    } else {
-        c"".as_ptr()
-    }
-}
-
-/// Refuses a session key from every place that would store it where other roles can read it or
-/// give it to other sessions: `ALTER ROLE/DATABASE … SET` and `CREATE FUNCTION … SET` (checked
-/// with source PGC_S_TEST), values applied from pg_db_role_setting at login, and configuration
-/// files or the server command line. The connection's startup options and SET stay allowed.
-/// The error names no value (PostgreSQL's default message would quote it).
-unsafe extern "C-unwind" fn check_session_key(
-    newval: *mut *mut c_char,
-    _extra: *mut *mut std::ffi::c_void,
-    source: pg_sys::GucSource::Type,
-) -> bool {
-    use pg_sys::GucSource::*;
-    // SAFETY: PostgreSQL passes a pointer to the proposed value, which may be NULL.
-    let empty = unsafe { newval.is_null() || (*newval).is_null() || **newval == 0 };
-    let stored = matches!(
-        source,
-        PGC_S_TEST | PGC_S_GLOBAL | PGC_S_DATABASE | PGC_S_USER | PGC_S_DATABASE_USER | PGC_S_FILE | PGC_S_ARGV | PGC_S_ENV_VAR
-    );
-    if empty || !stored {
-        return true;
-    }
-    // SAFETY: the documented way for a check hook to set its error; the message is palloc'd.
-    unsafe {
-        pg_sys::GUC_check_errcode(PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE as i32);
-        pg_sys::GUC_check_errmsg_string = pg_sys::pstrdup(
-            c"colcrypt.session_key cannot be stored in the catalog, a function or a configuration file, where other roles could read it: pass it in the connection's startup options".as_ptr(),
-        );
-    }
-    false
-}
+// Off by default: a Unix socket says nothing about where the client is. A pooler or any
+// TCP-to-socket forwarder on the database host relays network clients through it, and
+// dblink/postgres_fdw can loop a session back through it.
+static ALLOW_UNIX_SOCKET_KEYS: GucSetting<bool> = GucSetting::<bool>::new(false);
+// TLS from a loopback address may likewise be a relay on this host (dblink or postgres_fdw with
+// sslmode=require, a TLS-terminating pooler); off refuses keys on such connections.
+static ALLOW_LOOPBACK_KEYS: GucSetting<bool> = GucSetting::<bool>::new(true);
 
 pub(crate) fn define_settings() {
     GucRegistry::define_bool_guc(
@@ -65,32 +28,27 @@ pub(crate) fn define_settings() {
     );
     GucRegistry::define_bool_guc(
         c"colcrypt.allow_unix_socket_keys",
-        c"Accept client-supplied keys on local Unix-socket connections (they never cross a network).",
-        c"Only consulted while colcrypt.require_secure_transport is on.",
+        c"Accept client-supplied keys on Unix-socket connections (off by default: a forwarder or pooler on this host may relay a network client through the socket).",
+        c"Only consulted while colcrypt.require_secure_transport is on. Turn on only where no process on the database host relays network connections to the socket.",
         &ALLOW_UNIX_SOCKET_KEYS,
         GucContext::Suset,
         GucFlags::default(),
     );
-    // SAFETY: the check hook sets only its own error text; the show hook only reads the setting
-    // and returns static strings.
-    unsafe {
-        GucRegistry::define_string_guc_with_hooks(
-            c"colcrypt.session_key",
-            c"A client key (64 hex digits) for this session, used when no key argument is given.",
-            c"Pass it in the connection's startup options (PGOPTIONS or libpq options='-c colcrypt.session_key=...') so that it is in no statement text. Shown masked.",
-            &SESSION_KEY,
-            GucContext::Userset,
-            GucFlags::NO_SHOW_ALL | GucFlags::DISALLOW_IN_FILE,
-            Some(check_session_key),
-            None,
-            Some(show_session_key),
-        );
-    }
+    GucRegistry::define_bool_guc(
+        c"colcrypt.allow_loopback_keys",
+        c"Accept client-supplied keys on TLS connections from a loopback address (127.0.0.0/8, ::1).",
+        c"Turn off where dblink, postgres_fdw or a TLS-terminating pooler on the database host could relay a client whose own connection was not protected.",
+        &ALLOW_LOOPBACK_KEYS,
+        GucContext::Suset,
+        GucFlags::default(),
+    );
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Transport {
     Tls,
+    /// TLS from a loopback address: possibly a relay on the database host.
+    LoopbackTls,
     UnixSocket,
     PlainTcp,
     /// No client connection could be found (a background process).
@@ -102,9 +60,22 @@ thread_local! {
     static TRANSPORT: Cell<Option<Transport>> = const { Cell::new(None) };
 }
 
+fn is_loopback(addr: &pg_sys::SockAddr) -> bool {
+    let family = i32::from(addr.addr.ss_family);
+    // SAFETY: the storage holds a sockaddr of the family it names.
+    unsafe {
+        let ptr = std::ptr::addr_of!(addr.addr);
+        match family {
+            libc::AF_INET => (*ptr.cast::<libc::sockaddr_in>()).sin_addr.s_addr.to_ne_bytes()[0] == 127,
+            libc::AF_INET6 => (*ptr.cast::<libc::sockaddr_in6>()).sin6_addr.s6_addr == std::net::Ipv6Addr::LOCALHOST.octets(),
+            _ => false,
+        }
+    }
+}
+
 fn transport_of(entry: &pg_sys::PgBackendStatus) -> Transport {
     if entry.st_ssl {
-        return Transport::Tls;
+        return if is_loopback(&entry.st_clientaddr) { Transport::LoopbackTls } else { Transport::Tls };
     }
     match i32::from(entry.st_clientaddr.addr.ss_family) {
         libc::AF_UNIX => Transport::UnixSocket,
@@ -145,6 +116,10 @@ pub(crate) fn check_key_transport() -> Result<()> {
     }
     match transport()? {
         Transport::Tls => Ok(()),
+        Transport::LoopbackTls if ALLOW_LOOPBACK_KEYS.get() => Ok(()),
+        Transport::LoopbackTls => Err(ColcryptError::InsecureTransport(
+            "a TLS connection from a loopback address while colcrypt.allow_loopback_keys is off",
+        )),
         Transport::UnixSocket if ALLOW_UNIX_SOCKET_KEYS.get() => Ok(()),
         Transport::UnixSocket => Err(ColcryptError::InsecureTransport(
             "a Unix-socket connection while colcrypt.allow_unix_socket_keys is off",
@@ -154,29 +129,24 @@ pub(crate) fn check_key_transport() -> Result<()> {
     }
 }
 
-/// The session key's 32 bytes.
-pub(crate) fn session_key() -> Result<Zeroizing<Vec<u8>>> {
-    let Some(text) = SESSION_KEY.get().filter(|k| !k.as_bytes().is_empty()) else {
-        return Err(ColcryptError::NoSessionKey);
-    };
-    let text = Zeroizing::new(text.into_bytes());
-    let trimmed = text.trim_ascii();
-    let mut raw = Zeroizing::new(vec![0u8; 32]);
-    if trimmed.len() != 64 || hex::decode_to_slice(trimmed, raw.as_mut_slice()).is_err() {
-        return Err(ColcryptError::SessionKeyFormat);
-    }
-    Ok(raw)
-}
-
 /// Wrapped by colcrypt.connection_info() (sql/finalize.sql), which adds the TLS details.
+/// `caveat` says what colcrypt cannot know about the connection.
 #[pg_extern(volatile)]
-fn connection_transport() -> TableIterator<'static, (name!(transport, String), name!(keys_allowed, bool))> {
+fn connection_transport(
+) -> TableIterator<'static, (name!(transport, String), name!(keys_allowed, bool), name!(caveat, Option<String>))> {
     let t = transport().unwrap_or_else(|e| e.raise());
-    let name = match t {
-        Transport::Tls => "tls",
-        Transport::UnixSocket => "unix socket",
-        Transport::PlainTcp => "tcp without tls",
-        Transport::Unknown => "unknown",
+    let (name, caveat) = match t {
+        Transport::Tls => ("tls", None),
+        Transport::LoopbackTls => (
+            "tls from loopback",
+            Some("a process on the database host (dblink, postgres_fdw, a pooler) may relay a client whose own connection colcrypt cannot see"),
+        ),
+        Transport::UnixSocket => (
+            "unix socket",
+            Some("a local socket: colcrypt cannot see whether a forwarder or pooler on the database host relays a network client through it"),
+        ),
+        Transport::PlainTcp => ("tcp without tls", None),
+        Transport::Unknown => ("unknown", None),
     };
-    TableIterator::once((name.to_owned(), check_key_transport().is_ok()))
+    TableIterator::once((name.to_owned(), check_key_transport().is_ok(), caveat.map(str::to_owned)))
 }

@@ -169,6 +169,41 @@ fn plain_out(spec: &TypeSpec, plaintext: &[u8]) -> &'static CStr {
     }
 }
 
+/// The cast to the plaintext type: the decrypted value as a datum of that type, built from the
+/// sealed form itself (no trip through the text form, which depends on DateStyle, TimeZone and
+/// extra_float_digits and so could come back as another value).
+pub(crate) fn type_to_plain(spec: &TypeSpec, value: &[u8]) -> pg_sys::Datum {
+    note_plaintext();
+    let fns = spec.fns();
+    if CIPHERTEXT_IO.get() {
+        // In this mode the text form is the envelope; the cast keeps meaning "through the text
+        // form" (an envelope for text, an input error for other types), as before.
+        // SAFETY: fmgr call of a built-in input function on a palloc'd C string.
+        return unsafe { pg_sys::OidInputFunctionCall(fns.input, type_out(spec, value).as_ptr().cast_mut(), fns.ioparam, -1) };
+    }
+    let plaintext = zeroize::Zeroizing::new(open(spec, value).or_raise());
+    // SAFETY: fmgr calls of built-in input/receive functions on the plaintext that was sealed
+    // for this type; the results are palloc'd in the current memory context.
+    unsafe {
+        match spec.plain {
+            Plain::Verbatim => {
+                if plaintext.contains(&0) {
+                    ColcryptError::Core(CoreError::CannotDecrypt).raise()
+                }
+                pg_sys::Datum::from(pg_sys::cstring_to_text_with_len(plaintext.as_ptr().cast(), plaintext.len() as i32))
+            }
+            Plain::Text => {
+                pg_sys::OidInputFunctionCall(fns.input, palloc_cstring(&plaintext).as_ptr().cast_mut(), fns.ioparam, -1)
+            }
+            Plain::Binary => {
+                let buf = pg_sys::makeStringInfo();
+                pg_sys::appendBinaryStringInfo(buf, plaintext.as_ptr().cast(), plaintext.len() as i32);
+                pg_sys::OidReceiveFunctionCall(fns.recv, buf, fns.ioparam, -1)
+            }
+        }
+    }
+}
+
 /// `bytes` (holding no NUL) as a NUL-terminated string in the current memory context. The
 /// `'static` stands for "until that context is reset", which outlives the function call that
 /// returns it.
@@ -476,7 +511,7 @@ macro_rules! encrypted_type {
     ($name:literal, $plain:ident, $family:ident, $spec:ident,
      [$in:ident, $out:ident, $recv:ident, $send:ident, $coerce:ident,
       $eq:ident, $ne:ident, $lt:ident, $le:ident, $gt:ident, $ge:ident, $cmp:ident, $hash:ident,
-      $needs_reseal:ident, $reseal:ident, $from_plain:ident]) => {
+      $needs_reseal:ident, $reseal:ident, $from_plain:ident, $to_plain:ident]) => {
         static $spec: TypeSpec = TypeSpec {
             name: $name,
             plain_oid: pg_sys::BuiltinOid::$plain,
@@ -537,36 +572,41 @@ macro_rules! encrypted_type {
         fn $from_plain(value: Internal, typmod: i32, _explicit: bool) -> Vec<u8> {
             type_from_plain(&$spec, value.unwrap().expect("STRICT: not NULL"), typmod)
         }
+        #[pg_extern(sql = false)]
+        // Declared in SQL as returning the plaintext type (sql/types.sql).
+        fn $to_plain(value: &[u8]) -> Internal {
+            Internal::from(Some(type_to_plain(&$spec, value)))
+        }
     };
 }
 
 encrypted_type!("encrypted_text", TEXTOID, Verbatim, TEXT,
     [encrypted_text_in, encrypted_text_out, encrypted_text_recv, encrypted_text_send, encrypted_text_coerce, encrypted_text_eq, encrypted_text_ne, encrypted_text_lt, encrypted_text_le, encrypted_text_gt, encrypted_text_ge, encrypted_text_cmp, encrypted_text_hash,
-     encrypted_text_needs_reseal, encrypted_text_reseal, encrypted_text_from_plain]);
+     encrypted_text_needs_reseal, encrypted_text_reseal, encrypted_text_from_plain, encrypted_text_to_plain]);
 encrypted_type!("encrypted_bytea", BYTEAOID, Binary, BYTEA,
     [encrypted_bytea_in, encrypted_bytea_out, encrypted_bytea_recv, encrypted_bytea_send, encrypted_bytea_coerce, encrypted_bytea_eq, encrypted_bytea_ne, encrypted_bytea_lt, encrypted_bytea_le, encrypted_bytea_gt, encrypted_bytea_ge, encrypted_bytea_cmp, encrypted_bytea_hash,
-     encrypted_bytea_needs_reseal, encrypted_bytea_reseal, encrypted_bytea_from_plain]);
+     encrypted_bytea_needs_reseal, encrypted_bytea_reseal, encrypted_bytea_from_plain, encrypted_bytea_to_plain]);
 encrypted_type!("encrypted_jsonb", JSONBOID, Text, JSONB,
     [encrypted_jsonb_in, encrypted_jsonb_out, encrypted_jsonb_recv, encrypted_jsonb_send, encrypted_jsonb_coerce, encrypted_jsonb_eq, encrypted_jsonb_ne, encrypted_jsonb_lt, encrypted_jsonb_le, encrypted_jsonb_gt, encrypted_jsonb_ge, encrypted_jsonb_cmp, encrypted_jsonb_hash,
-     encrypted_jsonb_needs_reseal, encrypted_jsonb_reseal, encrypted_jsonb_from_plain]);
+     encrypted_jsonb_needs_reseal, encrypted_jsonb_reseal, encrypted_jsonb_from_plain, encrypted_jsonb_to_plain]);
 encrypted_type!("encrypted_int4", INT4OID, Binary, INT4,
     [encrypted_int4_in, encrypted_int4_out, encrypted_int4_recv, encrypted_int4_send, encrypted_int4_coerce, encrypted_int4_eq, encrypted_int4_ne, encrypted_int4_lt, encrypted_int4_le, encrypted_int4_gt, encrypted_int4_ge, encrypted_int4_cmp, encrypted_int4_hash,
-     encrypted_int4_needs_reseal, encrypted_int4_reseal, encrypted_int4_from_plain]);
+     encrypted_int4_needs_reseal, encrypted_int4_reseal, encrypted_int4_from_plain, encrypted_int4_to_plain]);
 encrypted_type!("encrypted_int8", INT8OID, Binary, INT8,
     [encrypted_int8_in, encrypted_int8_out, encrypted_int8_recv, encrypted_int8_send, encrypted_int8_coerce, encrypted_int8_eq, encrypted_int8_ne, encrypted_int8_lt, encrypted_int8_le, encrypted_int8_gt, encrypted_int8_ge, encrypted_int8_cmp, encrypted_int8_hash,
-     encrypted_int8_needs_reseal, encrypted_int8_reseal, encrypted_int8_from_plain]);
+     encrypted_int8_needs_reseal, encrypted_int8_reseal, encrypted_int8_from_plain, encrypted_int8_to_plain]);
 encrypted_type!("encrypted_numeric", NUMERICOID, Binary, NUMERIC,
     [encrypted_numeric_in, encrypted_numeric_out, encrypted_numeric_recv, encrypted_numeric_send, encrypted_numeric_coerce, encrypted_numeric_eq, encrypted_numeric_ne, encrypted_numeric_lt, encrypted_numeric_le, encrypted_numeric_gt, encrypted_numeric_ge, encrypted_numeric_cmp, encrypted_numeric_hash,
-     encrypted_numeric_needs_reseal, encrypted_numeric_reseal, encrypted_numeric_from_plain]);
+     encrypted_numeric_needs_reseal, encrypted_numeric_reseal, encrypted_numeric_from_plain, encrypted_numeric_to_plain]);
 encrypted_type!("encrypted_float8", FLOAT8OID, Binary, FLOAT8,
     [encrypted_float8_in, encrypted_float8_out, encrypted_float8_recv, encrypted_float8_send, encrypted_float8_coerce, encrypted_float8_eq, encrypted_float8_ne, encrypted_float8_lt, encrypted_float8_le, encrypted_float8_gt, encrypted_float8_ge, encrypted_float8_cmp, encrypted_float8_hash,
-     encrypted_float8_needs_reseal, encrypted_float8_reseal, encrypted_float8_from_plain]);
+     encrypted_float8_needs_reseal, encrypted_float8_reseal, encrypted_float8_from_plain, encrypted_float8_to_plain]);
 encrypted_type!("encrypted_bool", BOOLOID, Binary, BOOL,
     [encrypted_bool_in, encrypted_bool_out, encrypted_bool_recv, encrypted_bool_send, encrypted_bool_coerce, encrypted_bool_eq, encrypted_bool_ne, encrypted_bool_lt, encrypted_bool_le, encrypted_bool_gt, encrypted_bool_ge, encrypted_bool_cmp, encrypted_bool_hash,
-     encrypted_bool_needs_reseal, encrypted_bool_reseal, encrypted_bool_from_plain]);
+     encrypted_bool_needs_reseal, encrypted_bool_reseal, encrypted_bool_from_plain, encrypted_bool_to_plain]);
 encrypted_type!("encrypted_date", DATEOID, Binary, DATE,
     [encrypted_date_in, encrypted_date_out, encrypted_date_recv, encrypted_date_send, encrypted_date_coerce, encrypted_date_eq, encrypted_date_ne, encrypted_date_lt, encrypted_date_le, encrypted_date_gt, encrypted_date_ge, encrypted_date_cmp, encrypted_date_hash,
-     encrypted_date_needs_reseal, encrypted_date_reseal, encrypted_date_from_plain]);
+     encrypted_date_needs_reseal, encrypted_date_reseal, encrypted_date_from_plain, encrypted_date_to_plain]);
 encrypted_type!("encrypted_timestamptz", TIMESTAMPTZOID, Binary, TIMESTAMPTZ,
     [encrypted_timestamptz_in, encrypted_timestamptz_out, encrypted_timestamptz_recv, encrypted_timestamptz_send, encrypted_timestamptz_coerce, encrypted_timestamptz_eq, encrypted_timestamptz_ne, encrypted_timestamptz_lt, encrypted_timestamptz_le, encrypted_timestamptz_gt, encrypted_timestamptz_ge, encrypted_timestamptz_cmp, encrypted_timestamptz_hash,
-     encrypted_timestamptz_needs_reseal, encrypted_timestamptz_reseal, encrypted_timestamptz_from_plain]);
+     encrypted_timestamptz_needs_reseal, encrypted_timestamptz_reseal, encrypted_timestamptz_from_plain, encrypted_timestamptz_to_plain]);

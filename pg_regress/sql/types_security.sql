@@ -345,6 +345,24 @@ SELECT colcrypt.allow_plaintext('sec_a', 'sec_nobody');
 DROP OWNED BY sec_readers;
 DROP ROLE sec_readers;
 
+-- 9. Casts back to the plaintext type give the value that was sealed, whatever the session's
+-- output settings (found by the SQL fuzz tier: through the text form, extra_float_digits = 0
+-- rounded floats and DateStyle/TimeZone abbreviations shifted timestamps).
+CREATE TABLE sec_casts (f colcrypt.encrypted_float8(sec_a), ts colcrypt.encrypted_timestamptz(sec_a), f0 float8, ts0 timestamptz);
+INSERT INTO sec_casts VALUES (0.1::float8 + 0.2::float8, '2024-03-01 12:34:56.789+00', 0.1::float8 + 0.2::float8, '2024-03-01 12:34:56.789+00');
+SET extra_float_digits = 0;
+SET DateStyle = 'Postgres, MDY';
+SET TimeZone = 'Asia/Kolkata';
+SELECT f::float8 = f0 AS float_exact, ts::timestamptz = ts0 AS timestamp_exact FROM sec_casts;
+SET DateStyle = 'SQL, DMY';
+SELECT ts::timestamptz = ts0 AS timestamp_exact_sql FROM sec_casts;
+RESET extra_float_digits;
+RESET DateStyle;
+RESET TimeZone;
+DROP TABLE sec_casts;
+-- reencrypt on a column that is not encrypted: a clear error.
+CALL colcrypt.reencrypt('sec_t', 'id');
+
 DROP TABLE sec_child, sec_t, sec_nn, sec_plain, sec_num, sec_eq_n, sec_eq_f, sec_eq_j;
 DROP OWNED BY sec_nobody, sec_user, sec_admin;
 DROP ROLE sec_nobody, sec_user, sec_admin;

@@ -28,7 +28,11 @@ assert_eq "server-managed keys over plain TCP" t "$(tcp "sslmode=disable" "SELEC
 
 # With TLS: accepted.
 assert_eq "round trip over TLS" '\x01' "$(tcp "sslmode=require" "SELECT colcrypt.decrypt(colcrypt.encrypt('\\x01'::bytea, k), k) FROM (SELECT colcrypt.gen_key() AS k) s")"
-assert_eq "connection_info over TLS" "tls|true" "$(tcp "sslmode=require" "SELECT transport || '|' || keys_allowed FROM colcrypt.connection_info()")"
+# The test connects to 127.0.0.1: TLS from a loopback address, accepted unless
+# colcrypt.allow_loopback_keys is off (a relay on the host could be behind it).
+assert_eq "connection_info over TLS" "tls from loopback|true|true" "$(tcp "sslmode=require" "SELECT transport || '|' || keys_allowed || '|' || (caveat IS NOT NULL) FROM colcrypt.connection_info()")"
+assert_eq "loopback TLS refused when allow_loopback_keys is off" "tls from loopback|false" \
+  "$(tcp "sslmode=require" "SET colcrypt.allow_loopback_keys = off; SELECT transport || '|' || keys_allowed FROM colcrypt.connection_info()" | tail -n 1)"
 
 # verify-full: the right name connects; a certificate for another host name does not.
 assert_eq "verify-full to localhost" 1 "$(as_postgres psql "host=localhost port=$P user=postgres dbname=postgres sslmode=verify-full sslrootcert=$CERTS/ca.crt" -X -At -c "SELECT 1")"
@@ -37,7 +41,7 @@ if out=$(as_postgres psql "host=db.example.com hostaddr=127.0.0.1 port=$P user=p
 fi
 grep -q "does not match host name" <<<"$out" || { echo "unexpected failure: $out"; exit 1; }
 
-# Unix sockets: allowed by default, refused when colcrypt.allow_unix_socket_keys is off.
+# Unix sockets: allowed where colcrypt.allow_unix_socket_keys is on (the test clusters turn it on; the default is off), refused when off.
 assert_eq "unix socket" "unix socket|true" "$(sql "$C" postgres "SELECT transport || '|' || keys_allowed FROM colcrypt.connection_info()")"
 expect_error "$C" postgres 28000 "Unix-socket" "SET colcrypt.allow_unix_socket_keys = off; SELECT colcrypt.gen_key()"
 

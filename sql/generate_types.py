@@ -126,13 +126,14 @@ TAIL = """
 CREATE PROCEDURE @extschema@.reencrypt(tbl regclass, col name, blocks_per_batch integer DEFAULT 64)
 LANGUAGE plpgsql AS $$
 DECLARE
-  caller name := CURRENT_USER;
-  owner name;
-  nblocks bigint;
-  total bigint;
-  done bigint := 0;
-  n bigint;
-  b bigint := 0;
+  -- Types qualified too: plpgsql resolves them with the caller's search_path when it compiles.
+  caller pg_catalog.name := CURRENT_USER;
+  owner pg_catalog.name;
+  nblocks pg_catalog.int8;
+  total pg_catalog.int8;
+  done pg_catalog.int8 := 0;
+  n pg_catalog.int8;
+  b pg_catalog.int8 := 0;
 BEGIN
   PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
   IF blocks_per_batch OPERATOR(pg_catalog.<) 1 THEN

@@ -2,7 +2,7 @@
 //! clear message with a non-zero exit and no partial plaintext output.
 
 use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -12,9 +12,16 @@ fn bin() -> Command {
 
 fn run(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = bin().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    // The CLI may exit before reading its input (a bad key file): a broken pipe is expected then.
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    child.wait_with_output().unwrap()
+    // Written from another thread: the CLI streams, so its output must be read meanwhile. It
+    // may exit before reading its input (a bad key file): a broken pipe is expected then.
+    let mut input = child.stdin.take().unwrap();
+    let stdin = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
 }
 
 fn tmpdir(name: &str) -> PathBuf {
@@ -128,6 +135,381 @@ fn csv_columns_round_trip_and_damaged_rows_fail_whole() {
     let missing = run(&["csv-encrypt", "-k", &k, "--columns", "9"], b"a,b\n");
     assert_eq!(missing.status.code(), Some(1));
     assert!(stderr(&missing).contains("column 9"));
+}
+
+
+fn entries(d: &Path) -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
+}
+
+fn mode(p: &Path) -> u32 {
+    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+#[test]
+fn output_files_are_private_replaced_whole_and_keep_a_stricter_mode() {
+    let d = tmpdir("modes");
+    let k = keygen(&d, "k");
+    let out = d.join("plain.txt");
+    let enc = run(&["encrypt", "-k", &k], b"secret value").stdout;
+    let decrypt_to = |target: &Path| run(&["decrypt", "-k", &k, "-o", target.to_str().unwrap()], &enc);
+
+    // A new file: 0600, whatever the umask allows beyond that.
+    assert!(decrypt_to(&out).status.success());
+    assert_eq!(mode(&out), 0o600);
+    assert_eq!(std::fs::read(&out).unwrap(), b"secret value");
+    // An existing 0644 file becomes 0600; one that is stricter (0400) keeps its mode.
+    for (before, after) in [(0o644, 0o600), (0o640, 0o600), (0o400, 0o400), (0o600, 0o600)] {
+        std::fs::write(&out, "old").unwrap();
+        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(before)).unwrap();
+        let o = decrypt_to(&out);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(mode(&out), after, "existing mode {before:o}");
+        assert_eq!(std::fs::read(&out).unwrap(), b"secret value");
+    }
+    // Replaced by a rename, not rewritten in place: another link to the old file keeps the old data.
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::write(&out, "old").unwrap();
+    std::fs::hard_link(&out, d.join("old-link")).unwrap();
+    assert!(decrypt_to(&out).status.success());
+    assert_eq!(std::fs::read(d.join("old-link")).unwrap(), b"old");
+    assert_eq!(std::fs::read(&out).unwrap(), b"secret value");
+    // `-o -` is standard output.
+    let o = run(&["decrypt", "-k", &k, "-o", "-"], &enc);
+    assert_eq!(o.stdout, b"secret value");
+    assert_eq!(entries(&d), ["k", "old-link", "plain.txt"].map(String::from).into());
+}
+
+#[test]
+fn links_fifos_and_devices_are_refused_not_written_through() {
+    let d = tmpdir("targets");
+    let k = keygen(&d, "k");
+    let enc = run(&["encrypt", "-k", &k], b"secret value").stdout;
+    let victim = d.join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    std::os::unix::fs::symlink(&victim, d.join("link")).unwrap();
+    std::os::unix::fs::symlink(d.join("nowhere"), d.join("dangling")).unwrap();
+    assert!(Command::new("mkfifo").arg(d.join("fifo")).status().unwrap().success());
+    std::fs::create_dir(d.join("dir")).unwrap();
+    let before = entries(&d);
+    let mut cases = vec![
+        (d.join("link"), "a symbolic link"),
+        (d.join("dangling"), "a symbolic link"),
+        (d.join("fifo"), "a FIFO"),
+        (d.join("dir"), "a directory"),
+        (PathBuf::from("/dev/null"), "a device"),
+    ];
+    // `-o /dev/stdout` once turned /dev/stdout into a world-readable file.
+    if std::fs::symlink_metadata("/dev/stdout").is_ok_and(|m| m.file_type().is_symlink()) {
+        cases.push((PathBuf::from("/dev/stdout"), "a symbolic link"));
+    }
+    for (target, kind) in cases {
+        for cmd in ["decrypt", "csv-decrypt"] {
+            let mut args = vec![cmd, "-k", &k, "-o", target.to_str().unwrap()];
+            if cmd == "csv-decrypt" {
+                args.extend(["--columns", "1"]);
+            }
+            let o = run(&args, &enc);
+            assert_eq!(o.status.code(), Some(1), "{target:?}");
+            let e = stderr(&o);
+            assert!(e.contains(target.to_str().unwrap()) && e.contains(kind) && e.contains("-o -"), "{target:?}: {e}");
+            assert!(!e.contains("secret"));
+        }
+    }
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+    assert!(std::fs::symlink_metadata(d.join("link")).unwrap().file_type().is_symlink());
+    assert!(!d.join("nowhere").exists());
+    assert_eq!(entries(&d), before);
+    assert!(std::fs::symlink_metadata("/dev/null").unwrap().file_type().is_char_device());
+}
+
+#[test]
+fn predictable_partial_names_are_not_used() {
+    // The old partial output, `<target>.colcrypt-partial`, pre-created by someone else as a
+    // file they own and can read, and as a symbolic link to one of the victim's files.
+    let d = tmpdir("squat");
+    let k = keygen(&d, "k");
+    let enc = run(&["encrypt", "-k", &k], b"secret value").stdout;
+    let squat = d.join("a.txt.colcrypt-partial");
+    std::fs::write(&squat, "attacker's").unwrap();
+    std::fs::set_permissions(&squat, std::fs::Permissions::from_mode(0o666)).unwrap();
+    std::os::unix::fs::chown(&squat, Some(12345), Some(12345)).unwrap();
+    let mine = d.join("mine");
+    std::fs::write(&mine, "mine").unwrap();
+    std::os::unix::fs::symlink(&mine, d.join("b.txt.colcrypt-partial")).unwrap();
+    let before = entries(&d);
+    for t in ["a.txt", "b.txt"] {
+        let o = run(&["decrypt", "-k", &k, "-o", d.join(t).to_str().unwrap()], &enc);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(std::fs::read(d.join(t)).unwrap(), b"secret value");
+    }
+    assert_eq!(std::fs::read(&squat).unwrap(), b"attacker's");
+    assert_eq!(std::fs::read(&mine).unwrap(), b"mine");
+    // Nothing else is left in the directory: no temporary file under any name.
+    let mut expected = before;
+    expected.extend(["a.txt".to_string(), "b.txt".to_string()]);
+    assert_eq!(entries(&d), expected);
+}
+
+/// Size of the file the process has open in `dir` (its partial output), if any.
+fn partial_output(pid: u32, dir: &Path) -> Option<u64> {
+    let dir = dir.canonicalize().unwrap();
+    for fd in std::fs::read_dir(format!("/proc/{pid}/fd")).ok()? {
+        let fd = fd.ok()?.path();
+        let Ok(target) = std::fs::read_link(&fd) else { continue };
+        // (The CLI also holds the directory open.)
+        match std::fs::metadata(&fd) {
+            Ok(m) if m.is_file() && target.starts_with(&dir) => return Some(m.len()),
+            _ => {}
+        }
+    }
+    None
+}
+
+#[test]
+fn a_killed_or_interrupted_run_leaves_no_plaintext_behind() {
+    use std::os::unix::process::ExitStatusExt;
+    use rustix::process::{kill_process, Pid, Signal};
+    let d = tmpdir("killed");
+    let k = keygen(&d, "k");
+    let plain: String = (0..60_000).map(|i| format!("{i},secret-{i:0>60}\n")).collect();
+    let enc = run(&["csv-encrypt", "-k", &k, "--columns", "2"], plain.as_bytes());
+    assert!(enc.status.success());
+    let before = entries(&d);
+    // The last two use the fallback for filesystems without O_TMPFILE: a named file, which the
+    // signal handler removes (SIGKILL cannot be handled; O_TMPFILE covers it).
+    for (sig, fallback) in [(Signal::KILL, false), (Signal::TERM, false), (Signal::INT, false), (Signal::TERM, true), (Signal::INT, true)] {
+        let target = d.join("plain.csv");
+        let mut cmd = bin();
+        cmd.args(["csv-decrypt", "-k", &k, "--columns", "2", "-o", target.to_str().unwrap()]);
+        if fallback {
+            cmd.env("COLCRYPT_TEST_NO_O_TMPFILE", "1");
+        }
+        let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        // Half the input: the CLI decrypts it into its partial output, then waits for more.
+        stdin.write_all(&enc.stdout[..enc.stdout.len() / 2]).unwrap();
+        let start = std::time::Instant::now();
+        while partial_output(child.id(), &d).unwrap_or(0) < 1 << 20 {
+            assert!(start.elapsed().as_secs() < 60, "no partial output appeared");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        if fallback {
+            assert_eq!(entries(&d).len(), before.len() + 1, "the fallback's partial output has a name");
+        } else {
+            assert_eq!(entries(&d), before, "the partial output has no name");
+        }
+        kill_process(Pid::from_raw(child.id() as i32).unwrap(), sig).unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.signal(), Some(sig.as_raw()), "{sig:?}");
+        drop(stdin);
+        assert_eq!(entries(&d), before, "{sig:?} (fallback {fallback}) left a file");
+    }
+}
+
+#[test]
+fn output_errors_name_the_file_and_leave_nothing() {
+    let d = tmpdir("errors");
+    let k = keygen(&d, "k");
+    let enc = run(&["encrypt", "-k", &k], b"secret value").stdout;
+    let missing = d.join("no-such-dir").join("out");
+    let o = run(&["decrypt", "-k", &k, "-o", missing.to_str().unwrap()], &enc);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(missing.to_str().unwrap()), "{}", stderr(&o));
+    // A rename that fails (an immutable target): the message names the target and the
+    // temporary file, which is removed.
+    let target = d.join("immutable");
+    std::fs::write(&target, "old").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).unwrap();
+    if !Command::new("chattr").arg("+i").arg(&target).status().is_ok_and(|s| s.success()) {
+        eprintln!("chattr +i is not available here: rename failure not tested");
+        return;
+    }
+    let before = entries(&d);
+    let o = run(&["decrypt", "-k", &k, "-o", target.to_str().unwrap()], &enc);
+    let _ = Command::new("chattr").arg("-i").arg(&target).status();
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains(&format!("{}: cannot rename {}/.colcrypt-", target.display(), d.display())), "{e}");
+    assert_eq!(entries(&d), before);
+    assert_eq!(std::fs::read(&target).unwrap(), b"old");
+}
+
+#[test]
+fn key_files_others_own_or_that_are_not_files_are_refused() {
+    let d = tmpdir("keyowner");
+    let k = keygen(&d, "k");
+    let theirs = d.join("theirs");
+    std::fs::copy(&k, &theirs).unwrap();
+    std::os::unix::fs::chown(&theirs, Some(12345), Some(12345)).unwrap();
+    let o = run(&["encrypt", "-k", theirs.to_str().unwrap()], b"x");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("owned by user id 12345"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    // A FIFO is refused at once (not waited on), as is a directory.
+    assert!(Command::new("mkfifo").arg(d.join("fifo")).status().unwrap().success());
+    std::fs::set_permissions(d.join("fifo"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::create_dir(d.join("dir")).unwrap();
+    std::fs::set_permissions(d.join("dir"), std::fs::Permissions::from_mode(0o700)).unwrap();
+    for p in ["fifo", "dir"] {
+        let o = run(&["encrypt", "-k", d.join(p).to_str().unwrap()], b"x");
+        assert_eq!(o.status.code(), Some(1), "{p}");
+        assert!(stderr(&o).contains("not a regular file"), "{p}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let d = tmpdir("usage");
+    let k = keygen(&d, "k");
+    let csv = b"id,ssn\n1,x\n";
+    for args in [
+        vec!["csv-encrypt", "-k", &k, "--columns", "0"],
+        vec!["csv-encrypt", "-k", &k, "--columns", "2,0"],
+        vec!["csv-encrypt", "-k", &k, "--columns", "ssn"],
+        vec!["csv-encrypt", "-k", &k, "--columns", "nope", "--header"],
+        vec!["csv-encrypt", "-k", &k, "--columns", "2", "--context-template", "no-row"],
+        vec!["csv-encrypt", "-k", &k, "--columns", "2", "--context-template", "{id"],
+        vec!["csv-encrypt", "-k", &k, "--columns", "ssn", "--header", "--context-column", "ssn"],
+        vec!["csv-encrypt", "-k", &k, "--columns", "ssn", "--header", "--context-column", "idd"],
+        vec!["csv-encrypt", "-k", &k, "--columns", "2", "--context", "t", "--context-template", "t:{1}"],
+    ] {
+        let o = run(&args, csv);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty() || args.contains(&"--header"), "{args:?}");
+    }
+    assert!(stderr(&run(&["csv-encrypt", "-k", &k, "--columns", "0"], csv)).contains("numbered from 1"));
+}
+
+#[test]
+fn a_quoted_empty_field_is_an_empty_string_not_null() {
+    let d = tmpdir("empty");
+    let k = keygen(&d, "k");
+    let csv = "id,note,other\n1,\"\",\"\"\n2,,\n3,x,y\n";
+    let enc = run(&["csv-encrypt", "-k", &k, "--columns", "note", "--header"], csv.as_bytes());
+    assert!(enc.status.success(), "{}", stderr(&enc));
+    let text = String::from_utf8(enc.stdout.clone()).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert!(rows[1].starts_with("1,\\x") && rows[1].ends_with(",\"\""), "\"\" is a value (and stays \"\" in clear columns): {text}");
+    assert_eq!(rows[2], "2,,", "NULL stays NULL: {text}");
+    let dec = run(&["csv-decrypt", "-k", &k, "--columns", "note", "--header"], &enc.stdout);
+    assert_eq!(String::from_utf8(dec.stdout).unwrap(), csv);
+}
+
+#[test]
+fn bound_values_fail_when_moved_or_swapped() {
+    let d = tmpdir("bound");
+    let k = keygen(&d, "k");
+    let csv = "id,ssn,diagnosis\n1,111-11-1111,flu\n2,222-22-2222,fracture\n";
+    let bind = ["--header", "--columns", "ssn,diagnosis", "--context", "patients", "--context-column", "id"];
+    let enc = run(&[&["csv-encrypt", "-k", &k][..], &bind].concat(), csv.as_bytes());
+    assert!(enc.status.success(), "{}", stderr(&enc));
+    let text = String::from_utf8(enc.stdout.clone()).unwrap();
+    let dec = |input: &str, opts: &[&str]| run(&[&["csv-decrypt", "-k", &k][..], opts].concat(), input.as_bytes());
+    let ok = dec(&text, &bind);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert_eq!(String::from_utf8(ok.stdout).unwrap(), csv);
+
+    // Each value's context is `patients.<column>:<id>`: what the server's
+    // colcrypt.decrypt(diagnosis, key, 'patients.diagnosis:' || id) passes, and what a template says.
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    let one = run(&["decrypt", "-k", &k, "--context", "patients.diagnosis:2"], rows[2][2].as_bytes());
+    assert_eq!(one.stdout, b"fracture", "{}", stderr(&one));
+    let templ = dec(&text, &["--header", "--columns", "2,3", "--context-template", "patients.{column}:{1}"]);
+    assert_eq!(String::from_utf8(templ.stdout.clone()).unwrap(), csv, "{}", stderr(&templ));
+
+    let rebuild = |rows: &[Vec<&str>]| rows.iter().map(|r| r.join(",") + "\n").collect::<String>();
+    let mut swapped = rows.clone();
+    (swapped[1][2], swapped[2][2]) = (rows[2][2], rows[1][2]);
+    let mut moved = rows.clone();
+    moved[1][1] = rows[1][2];
+    let mut renumbered = rows.clone();
+    renumbered[1][0] = "3";
+    for (what, bad) in [("swapped diagnoses", swapped), ("diagnosis moved into ssn", moved), ("row key changed", renumbered)] {
+        let target = d.join("out.csv");
+        let o = dec(&rebuild(&bad), &[&bind[..], &["-o", target.to_str().unwrap()]].concat());
+        assert_eq!(o.status.code(), Some(1), "{what}");
+        assert!(stderr(&o).contains("CSV line 2") && stderr(&o).contains("cannot decrypt"), "{what}: {}", stderr(&o));
+        assert!(!target.exists(), "{what}");
+    }
+    // Without the binding options, bound values do not open either.
+    assert_eq!(dec(&text, &["--header", "--columns", "ssn,diagnosis"]).status.code(), Some(1));
+}
+
+/// Peak resident memory of a running process, in bytes.
+fn peak_rss(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
+}
+
+#[test]
+fn csv_memory_does_not_grow_with_the_input() {
+    let d = tmpdir("stream");
+    let k = keygen(&d, "k");
+    let mut child = bin()
+        .args(["csv-encrypt", "-k", &k, "--columns", "2"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let filler = "f".repeat(1000);
+    let mut sent = 0;
+    for i in 0..64_000 {
+        let row = format!("{i},secret-{i},{filler}\n");
+        stdin.write_all(row.as_bytes()).unwrap();
+        sent += row.len();
+    }
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let peak = peak_rss(child.id());
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(sent > 60 << 20);
+    assert!(peak < 32 << 20, "{} MiB resident after {} MiB of input", peak >> 20, sent >> 20);
+}
+
+#[test]
+fn one_large_value_is_held_about_twice_and_over_1_gib_refused() {
+    let d = tmpdir("large");
+    let k = keygen(&d, "k");
+    let size = 32 << 20;
+    let mut child = bin()
+        .args(["encrypt", "-k", &k, "--out", "hex"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let chunk = vec![0x5au8; 1 << 20];
+        for _ in 0..size >> 20 {
+            stdin.write_all(&chunk).unwrap();
+        }
+    });
+    // The first output byte comes after sealing, when the value and its envelope are both held.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    let peak = peak_rss(child.id());
+    let mut rest = Vec::new();
+    std::io::Read::read_to_end(&mut stdout, &mut rest).unwrap();
+    writer.join().unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(rest.len() + 1, (size + 64) * 2 + 1, "hex of the envelope and a newline");
+    assert!(peak < (size * 5 / 2 + (16 << 20)) as u64, "{} MiB resident for a {} MiB value", peak >> 20, size >> 20);
+
+    // Over the limit: refused with the limit named, before reading (a sparse file).
+    let big = d.join("big");
+    std::fs::File::create(&big).unwrap().set_len((1 << 30) + 1).unwrap();
+    let o = run(&["encrypt", "-k", &k, "-i", big.to_str().unwrap(), "-o", d.join("big.hex").to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("larger than 1073741824 bytes (1 GiB)"), "{}", stderr(&o));
+    assert!(!d.join("big.hex").exists());
 }
 
 /// A few lines of JSON reading, to use the vector file without another dependency.

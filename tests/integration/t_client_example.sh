@@ -1,7 +1,8 @@
 # The example application (crates/client/examples/patients.rs) through a real driver over
 # verified TLS: it stores client-side encrypted fields and wrapped column keys, and reads them
 # back. With log_statement=all, its plaintext appears nowhere on the server (log, data
-# directory, pg_dump); a second run shares the stored column keys; another master key fails.
+# directory, pg_dump); a second run shares the stored column keys; another master key fails;
+# values are bound to their row, so two patients' diagnoses swapped in the table fail to read.
 set -euo pipefail
 source "$ROOT/scripts/tls.sh"
 EX="$ROOT/target/debug/examples/patients"
@@ -20,6 +21,10 @@ grep -q "$NAME" <<<"$out2" && grep -q "second run" <<<"$out2" || { echo "second 
 assert_eq "one wrapped key per column, shared" 2 "$(sql "$C" postgres "SELECT count(*) FROM colcrypt.client_column_keys")"
 if run_example "$W/other.key" "intruder" >"$W/other.out" 2>&1; then echo "another master key read the column keys"; exit 1; fi
 grep -q "not the one" "$W/other.out" || { echo "unexpected failure: $(cat "$W/other.out")"; exit 1; }
+# Whoever can write to the table swaps the diagnoses of rows 1 and 2: the example refuses to read them.
+sql "$C" postgres "UPDATE patient_records p SET diagnosis = q.diagnosis FROM patient_records q WHERE (p.id, q.id) IN ((1, 2), (2, 1))" >/dev/null
+if run_example "$W/master.key" >"$W/swapped.out" 2>&1; then echo "swapped diagnoses were read: $(cat "$W/swapped.out")"; exit 1; fi
+grep -q "row 1, column diagnosis: cannot decrypt" "$W/swapped.out" || { echo "unexpected failure: $(cat "$W/swapped.out")"; exit 1; }
 sql "$C" postgres "CHECKPOINT" >/dev/null
 if grep -qa "$NAME" "$C/server.log"; then echo "canary in the server log"; exit 1; fi
 if grep -rqa "$NAME" "$C/data"; then echo "canary under the data directory"; exit 1; fi

@@ -1,6 +1,6 @@
 # The colcrypt CLI and the server share one envelope: values and CSV columns sealed on the
 # client open with colcrypt.decrypt given the key (here as the session key), and the other way
-# round. With log_statement=all, the client-side plaintext canary is nowhere on the server:
+# round; row-bound CSV values open on the server with the context it builds from the row. With log_statement=all, the client-side plaintext canary is nowhere on the server:
 # not in its log, not under its data directory, not in a pg_dump.
 set -euo pipefail
 CLI="$ROOT/target/debug/colcrypt"
@@ -45,6 +45,26 @@ assert_eq "server opens every CSV value" 500 "$(s -c "SELECT count(*) FROM peopl
 s -c "COPY (SELECT id, ssn FROM people ORDER BY id) TO STDOUT (FORMAT csv, HEADER)" >"$W/people.out.csv"
 "$CLI" csv-decrypt -k "$W/client.key" --columns 2 --header -i "$W/people.out.csv" -o "$W/people.back.csv" 2>/dev/null
 cmp "$W/people.csv" "$W/people.back.csv"
+
+# Row-bound CSV: each value's context is people_bound.ssn:<id>, the string the server builds from
+# the row, so the server opens every value with its own row's context and no other.
+"$CLI" csv-encrypt -k "$W/client.key" --header --columns ssn --context people_bound --context-column id \
+  -i "$W/people.csv" -o "$W/bound.enc.csv" 2>/dev/null
+s -c "CREATE TABLE people_bound (id int, ssn bytea)" >/dev/null
+s -c "COPY people_bound FROM STDIN (FORMAT csv, HEADER)" <"$W/bound.enc.csv" >/dev/null
+assert_eq "server opens every row-bound value with its row's context" 500 "$(s -c "SELECT count(*) FROM people_bound, LATERAL (SELECT convert_from(colcrypt.decrypt(ssn, decode('$KEYHEX', 'hex'), 'people_bound.ssn:' || id), 'UTF8') AS p) d WHERE md5(split_part(d.p, '-', 1)) = '$canary_md5' AND split_part(d.p, '-', 2) = id::text")"
+if s -c "SELECT colcrypt.decrypt(ssn, decode('$KEYHEX', 'hex'), 'people_bound.ssn:2') FROM people_bound WHERE id = 1" >/dev/null 2>&1; then
+  echo "a row-bound value opened with another row's context"; exit 1
+fi
+# The server swaps two rows' values: csv-decrypt with the same options fails and writes nothing.
+s -c "UPDATE people_bound p SET ssn = q.ssn FROM people_bound q WHERE (p.id, q.id) IN ((1, 2), (2, 1))" >/dev/null
+s -c "COPY (SELECT id, ssn FROM people_bound ORDER BY id) TO STDOUT (FORMAT csv, HEADER)" >"$W/bound.out.csv"
+if "$CLI" csv-decrypt -k "$W/client.key" --header --columns ssn --context people_bound --context-column id \
+  -i "$W/bound.out.csv" -o "$W/bound.back.csv" 2>"$W/bound.err"; then
+  echo "csv-decrypt read swapped row-bound values"; exit 1
+fi
+grep -q "CSV line 2: column ssn: cannot decrypt" "$W/bound.err" || { echo "unexpected failure: $(cat "$W/bound.err")"; exit 1; }
+[ ! -e "$W/bound.back.csv" ] || { echo "a failed csv-decrypt left its output"; exit 1; }
 
 # The canary crossed the wire only sealed: not in the log, the data directory, or a dump.
 # (It was decrypted server-side above only into query results, which are not logged.)

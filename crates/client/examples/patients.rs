@@ -1,6 +1,8 @@
 //! Example application: patient records with client-side encrypted fields, over verified TLS.
 //! The database stores envelopes and wrapped column keys; only holders of the client master key
-//! read the data.
+//! read the data. Each value is bound to its column and row (`patient_records.diagnosis:7`), so
+//! whoever can write to the table cannot move a value to another row or column, or swap two
+//! patients' values, without the read failing.
 //!
 //!   cargo run -p colcrypt-client --features db --example patients -- \
 //!     --host localhost --port 55432 --dbname colcrypt_demo --ca .demo/tls/ca.crt --master-key client-master.key
@@ -11,7 +13,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use colcrypt_client::column_keys::db::column_cipher;
-use colcrypt_client::{decrypt_value, encrypt_value, keyfile, Cipher};
+use colcrypt_client::{decrypt_value, encrypt_value, keyfile, row_context, Cipher};
 use openssl::ssl::{SslConnector, SslMethod, SslVerifyMode};
 use postgres_openssl::MakeTlsConnector;
 
@@ -64,15 +66,22 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 
     let names = if args.names.is_empty() { vec!["Ada Lovelace".into(), "Alan Turing".into(), "Grace Hopper".into()] } else { args.names };
     for (i, name) in names.iter().enumerate() {
-        // The row id is not known before the insert, so the context binds the column only.
-        let enc_name = encrypt_value(&name_key, name.as_bytes(), Some("patient_records.name"))?;
-        let enc_diag = encrypt_value(&diagnosis_key, format!("diagnosis #{i} for {name}").as_bytes(), Some("patient_records.diagnosis"))?;
-        db.execute("INSERT INTO patient_records (name, diagnosis) VALUES ($1, $2)", &[&enc_name, &enc_diag])?;
+        // The row's id first, so that each value's context can name its row.
+        let id: i32 = db.query_one("SELECT nextval(pg_get_serial_sequence('patient_records', 'id'))::int4", &[])?.get(0);
+        let enc_name = encrypt_value(&name_key, name.as_bytes(), Some(&row_context("patient_records", "name", id)))?;
+        let diagnosis = format!("diagnosis #{i} for {name}");
+        let enc_diag = encrypt_value(&diagnosis_key, diagnosis.as_bytes(), Some(&row_context("patient_records", "diagnosis", id)))?;
+        db.execute("INSERT INTO patient_records (id, name, diagnosis) VALUES ($1, $2, $3)", &[&id, &enc_name, &enc_diag])?;
     }
     for row in db.query("SELECT id, name, diagnosis, octet_length(name) FROM patient_records ORDER BY id", &[])? {
         let (id, name, diagnosis, stored): (i32, Vec<u8>, Vec<u8>, i32) = (row.get(0), row.get(1), row.get(2), row.get(3));
-        let name = String::from_utf8(decrypt_value(&name_key, &name, Some("patient_records.name"))?)?;
-        let diagnosis = String::from_utf8(decrypt_value(&diagnosis_key, &diagnosis, Some("patient_records.diagnosis"))?)?;
+        // A value that was moved here from another row or column does not open.
+        let open = |cipher: &Cipher, column: &str, value: &[u8]| {
+            decrypt_value(cipher, value, Some(&row_context("patient_records", column, id)))
+                .map_err(|e| format!("patient_records row {id}, column {column}: {e}"))
+        };
+        let name = String::from_utf8(open(&name_key, "name", &name)?)?;
+        let diagnosis = String::from_utf8(open(&diagnosis_key, "diagnosis", &diagnosis)?)?;
         println!("{id:>3}  {name:<16} {diagnosis:<40} (stored as {stored} bytes of ciphertext)");
     }
     Ok(())

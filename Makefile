@@ -1,6 +1,6 @@
 # colcrypt: `make demo` to see it work, `make test` to run every test tier.
 
-.PHONY: fuzz profile bench-quick sql example demo demo-stop test test-core test-pg test-regress test-integration install setup bench vectors
+.PHONY: mutants-pgrx fuzz profile bench-quick sql example demo demo-stop test test-core test-pg test-regress test-integration install setup bench vectors
 
 setup:
 	bash scripts/setup.sh
@@ -58,3 +58,8 @@ profile: setup
 # target (FUZZ_SECONDS to change); `make test` runs 15 seconds of each.
 fuzz:
 	bash fuzz/run.sh $${FUZZ_SECONDS:-600}
+
+# Breaks each security check of the pgrx layer in turn and fails unless a test notices (about 10
+# minutes; rebuilds and reinstalls the extension per mutation, so run it alone).
+mutants-pgrx: install
+	bash scripts/mutate-pgrx.sh

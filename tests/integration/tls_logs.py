@@ -30,7 +30,8 @@ dsn = f"host={host} port={port} user=postgres dbname=postgres sslmode=verify-ful
 app = psycopg.connect(dsn, options=f"-c colcrypt.session_key={KEY_HEX}", autocommit=True)
 cur = app.cursor()
 info = cur.execute("SELECT transport, keys_allowed, tls_version, cipher, client_certificate FROM colcrypt.connection_info()").fetchone()
-assert info[:2] == ("tls", True) and info[2].startswith("TLSv1.") and info[3] and info[4] is False, info
+# The test connects to 127.0.0.1: TLS from a loopback address (colcrypt.allow_loopback_keys).
+assert info[:2] == ("tls from loopback", True) and info[2].startswith("TLSv1.") and info[3] and info[4] is False, info
 shown = cur.execute("SHOW colcrypt.session_key").fetchone()[0]
 assert shown == "(set, hidden)", shown
 assert cur.execute("SELECT current_setting('colcrypt.session_key')").fetchone()[0] == "(set, hidden)"

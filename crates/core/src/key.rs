@@ -305,3 +305,30 @@ fn with_aad<R>(header: &[u8], context: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
         f(&[header, context].concat())
     }
 }
+
+#[cfg(test)]
+mod subkey_cache_tests {
+    use super::*;
+
+    /// Readers keep every salt they meet up to the bound (a column written by a few backends
+    /// derives a few subkeys, not one per value), and a full cache evicts rather than grows.
+    #[test]
+    fn the_subkey_cache_keeps_salts_up_to_its_bound_and_never_grows_past_it() {
+        let raw = [7u8; KEY_LEN];
+        let reader = DataKeyCipher::new(&Key::from_slice(&raw).unwrap());
+        let envs: Vec<Vec<u8>> = (0..SUBKEY_CACHE_SIZE + 40)
+            .map(|i| DataKeyCipher::new(&Key::from_slice(&raw).unwrap()).seal(&i.to_le_bytes(), b"").unwrap())
+            .collect();
+        for (i, env) in envs.iter().enumerate() {
+            assert_eq!(reader.open(env, b"").unwrap(), i.to_le_bytes());
+            let held = reader.subkeys.borrow().len();
+            assert!(held <= SUBKEY_CACHE_SIZE, "{held} subkeys cached after {} salts", i + 1);
+            if i < SUBKEY_CACHE_SIZE {
+                assert_eq!(held, i + 1, "a salt met below the bound stays cached");
+            }
+            // Opening a salt it holds again neither evicts nor adds.
+            assert_eq!(reader.open(env, b"").unwrap(), i.to_le_bytes());
+            assert_eq!(reader.subkeys.borrow().len(), held);
+        }
+    }
+}

@@ -1,6 +1,6 @@
 # colcrypt: `make demo` to see it work, `make test` to run every test tier.
 
-.PHONY: mutants-pgrx fuzz profile bench-quick sql example demo demo-stop test test-core test-pg test-regress test-integration install setup bench vectors
+.PHONY: mutants mutants-pgrx fuzz profile bench-quick sql example demo demo-stop test test-core test-pg test-regress test-integration install setup bench vectors
 
 setup:
 	bash scripts/setup.sh
@@ -58,6 +58,11 @@ profile: setup
 # target (FUZZ_SECONDS to change); `make test` runs 15 seconds of each.
 fuzz:
 	bash fuzz/run.sh $${FUZZ_SECONDS:-600}
+
+# cargo-mutants on the core crate (about 20 minutes on two cores; not in `make test`): fails on a
+# surviving mutant that is not in mutants-accepted.txt with its reason.
+mutants:
+	bash scripts/mutants.sh
 
 # Breaks each security check of the pgrx layer in turn and fails unless a test notices (about 10
 # minutes; rebuilds and reinstalls the extension per mutation, so run it alone).

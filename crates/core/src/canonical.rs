@@ -77,8 +77,8 @@ pub fn jsonb_equality_form(text: &[u8]) -> Cow<'_, [u8]> {
             continue;
         }
         if b == b'-' || b.is_ascii_digit() {
+            // The loop takes the first character too: '-' and digits are in its set.
             let start = i;
-            i += 1;
             while i < text.len() && (text[i].is_ascii_digit() || matches!(text[i], b'.' | b'e' | b'E' | b'+' | b'-')) {
                 i += 1;
             }
@@ -107,16 +107,13 @@ fn canonical_json_number(n: &[u8]) -> &[u8] {
     if n.iter().any(|&c| c == b'e' || c == b'E') {
         return n;
     }
-    let mut end = n.len();
+    let mut trimmed = n;
     if n.contains(&b'.') {
-        while end > 0 && n[end - 1] == b'0' {
-            end -= 1;
+        while let Some(rest) = trimmed.strip_suffix(b"0") {
+            trimmed = rest;
         }
-        if end > 0 && n[end - 1] == b'.' {
-            end -= 1;
-        }
+        trimmed = trimmed.strip_suffix(b".").unwrap_or(trimmed);
     }
-    let trimmed = &n[..end];
     if trimmed == b"-0" { b"0" } else { trimmed }
 }
 

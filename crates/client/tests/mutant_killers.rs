@@ -1,0 +1,303 @@
+//! Client promises the CLI tests did not pin down, found by mutation testing (`make mutants`,
+//! scripts/mutants.sh): column keys stay bound to their column and readable across versions,
+//! row counts are the number of data rows, and output files appear whole.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use colcrypt_client::column_keys::{new_column_key, unwrap_column_key};
+use colcrypt_client::{decrypt_value, encrypt_value, Cipher, ClientError, Key};
+use colcrypt_core::Error;
+
+fn cipher(b: u8) -> Cipher {
+    Cipher::new(&Key::from_slice(&[b; 32]).unwrap())
+}
+
+fn same_key(a: &Key, b: &Key) -> bool {
+    Cipher::new(a).commitment() == Cipher::new(b).commitment()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Column keys
+
+/// Wrapped column keys live in `colcrypt.client_column_keys`: what an earlier version stored must
+/// keep unwrapping. This one was written by the spec's independent implementation
+/// (crates/core/tests/vectors/generate.py's `seal`): master key 00 01 … 1f, column key 32 × 0x5c,
+/// context "\0colcrypt wrapped key client column patients.ssn", nonce cafebabefacedbaddecaf888.
+const STORED_PATIENTS_SSN: &str = "434301012945945810241527334835ab166630e8eb99ef4a2b8e523ae6a7e7aa28d9e343\
+    cafebabefacedbaddecaf8883dc4f9cbfca305ff9c883c86d1fd7ce4b2a5a385d5b2dfd714805cf0d5478deaf2a96a22f2c5bd84d\
+    be4421dd770ece9";
+
+#[test]
+fn column_keys_stored_by_earlier_versions_still_unwrap() {
+    let master = Cipher::new(&Key::from_slice(&std::array::from_fn::<u8, 32, _>(|i| i as u8)).unwrap());
+    let stored = hex::decode(STORED_PATIENTS_SSN).unwrap();
+    let key = unwrap_column_key(&master, "patients.ssn", &stored).unwrap();
+    assert!(key.ct_eq_bytes(&[0x5c; 32]));
+    for other in ["patients.dob", "patients.ssn ", "", "xyzzy"] {
+        assert!(
+            matches!(unwrap_column_key(&master, other, &stored), Err(ClientError::Crypto(Error::CannotDecrypt))),
+            "the key of patients.ssn opened as column {other:?}"
+        );
+    }
+}
+
+#[test]
+fn a_column_key_unwraps_only_for_its_column_under_its_master() {
+    let (m1, m2) = (cipher(1), cipher(2));
+    let (key, wrapped) = new_column_key(&m1, "patients.ssn").unwrap();
+    assert!(same_key(&unwrap_column_key(&m1, "patients.ssn", &wrapped).unwrap(), &key));
+    for other in ["patients.dob", "patients.ssn2", "", "xyzzy"] {
+        assert!(
+            matches!(unwrap_column_key(&m1, other, &wrapped), Err(ClientError::Crypto(Error::CannotDecrypt))),
+            "column {other:?}"
+        );
+    }
+    assert!(matches!(unwrap_column_key(&m2, "patients.ssn", &wrapped), Err(ClientError::Crypto(Error::WrongMasterKey))));
+    let (key2, wrapped2) = new_column_key(&m1, "patients.ssn").unwrap();
+    assert!(!same_key(&key, &key2), "every new column key is fresh");
+    assert_ne!(wrapped, wrapped2);
+    // What the server stores never contains the column key.
+    let c = Cipher::new(&key);
+    let probe = c.seal(b"x", b"").unwrap();
+    assert!(unwrap_column_key(&m1, "patients.ssn", &probe).is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+#[test]
+fn no_context_and_the_empty_context_are_the_same_and_others_bind() {
+    let c = cipher(3);
+    for ctx in [None, Some("")] {
+        let env = encrypt_value(&c, b"v", ctx).unwrap();
+        assert_eq!(decrypt_value(&c, &env, None).unwrap(), b"v");
+        assert_eq!(decrypt_value(&c, &env, Some("")).unwrap(), b"v");
+        assert!(decrypt_value(&c, &env, Some("row:1")).is_err());
+    }
+    let env = encrypt_value(&c, b"v", Some("row:1")).unwrap();
+    assert_eq!(c.open(&env, b"row:1").unwrap(), b"v", "the context is the AAD the core sees");
+    assert!(decrypt_value(&c, &env, None).is_err());
+    assert!(matches!(decrypt_value(&cipher(4), &env, Some("row:1")), Err(ClientError::Crypto(Error::CannotDecrypt))));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The CLI with files: output appears whole, or not at all.
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("colcrypt-mk-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn colcrypt(args: &[&str], stdin: &[u8]) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_colcrypt"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(stdin);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn cli_reads_and_writes_files_and_leaves_no_partial_file() {
+    let d = tmpdir("files");
+    let key = d.join("k");
+    let k = key.to_str().unwrap();
+    assert!(colcrypt(&["keygen", k], b"").status.success());
+    let path = |n: &str| d.join(n).to_str().unwrap().to_owned();
+
+    std::fs::write(d.join("plain"), "Zürich ✓\n").unwrap();
+    let enc = colcrypt(&["encrypt", "-k", k, "-i", &path("plain"), "-o", &path("sealed"), "--context", "c"], b"");
+    assert!(enc.status.success(), "{}", String::from_utf8_lossy(&enc.stderr));
+    assert!(enc.stdout.is_empty(), "with -o nothing goes to standard output");
+    let dec = colcrypt(&["decrypt", "-k", k, "-i", &path("sealed"), "-o", &path("opened"), "--context", "c"], b"");
+    assert!(dec.status.success(), "{}", String::from_utf8_lossy(&dec.stderr));
+    assert_eq!(std::fs::read_to_string(d.join("opened")).unwrap(), "Zürich ✓\n");
+
+    std::fs::write(d.join("in.csv"), "id,ssn\n1,123-45-6789\n2,\n3,987-65-4321\n").unwrap();
+    let out = colcrypt(&["csv-encrypt", "-k", k, "--columns", "2", "--header", "-i", &path("in.csv"), "-o", &path("enc.csv")], b"");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("colcrypt: 3 rows encrypted"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = colcrypt(&["csv-decrypt", "-k", k, "--columns", "2", "--header", "-i", &path("enc.csv"), "-o", &path("dec.csv")], b"");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("colcrypt: 3 rows decrypted"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read(d.join("dec.csv")).unwrap(), std::fs::read(d.join("in.csv")).unwrap());
+
+    // An input that cannot be read fails whole: exit 1, no output file.
+    let out = colcrypt(&["csv-encrypt", "-k", k, "--columns", "2", "-i", d.to_str().unwrap(), "-o", &path("dir.csv")], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!out.stderr.is_empty());
+    assert!(!d.join("dir.csv").exists());
+    let out = colcrypt(&["encrypt", "-k", k, "-i", &path("missing"), "-o", &path("never")], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing"));
+    assert!(!d.join("never").exists());
+
+    let leftovers: Vec<_> = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// A full disk on standard output is a failure that names standard output, for values and CSV.
+#[test]
+fn a_failing_standard_output_is_named() {
+    let d = tmpdir("devfull");
+    let key = d.join("k");
+    let k = key.to_str().unwrap();
+    assert!(colcrypt(&["keygen", k], b"").status.success());
+    for (args, input) in [
+        (vec!["encrypt", "-k", k], &b"secret"[..]),
+        (vec!["csv-encrypt", "-k", k, "--columns", "1"], &b"secret\n"[..]),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_colcrypt"))
+            .args(&args)
+            .stdin(Stdio::piped())
+            .stdout(std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("standard output: cannot write it"), "{args:?}: {err}");
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// Whatever `encrypt` writes, `decrypt` reads: the largest value encrypt accepts is 1 GiB, its
+/// envelope 1 GiB + 64 bytes (suite 1), and decrypt must not refuse that size; an input larger
+/// than any envelope is refused before it is read. Sparse files, so no disk is used; the first
+/// case reads 1 GiB of zeros (not an envelope) into memory once.
+#[test]
+fn decrypt_accepts_every_envelope_size_encrypt_makes_and_refuses_larger_unread() {
+    let d = tmpdir("limits");
+    let key = d.join("k");
+    let k = key.to_str().unwrap();
+    assert!(colcrypt(&["keygen", k], b"").status.success());
+    let largest_envelope = (1u64 << 30) + colcrypt_core::ENVELOPE_OVERHEAD as u64;
+    let fits = d.join("fits");
+    std::fs::File::create(&fits).unwrap().set_len(largest_envelope).unwrap();
+    let out = colcrypt(&["decrypt", "-k", k, "--in", "raw", "-i", fits.to_str().unwrap()], b"");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("cannot decrypt"), "an envelope-sized input is read and opened, not refused: {err}");
+
+    let over = d.join("over");
+    std::fs::File::create(&over).unwrap().set_len((1u64 << 30) + colcrypt_client::MAX_ENVELOPE_OVERHEAD + 1).unwrap();
+    let out = colcrypt(&["decrypt", "-k", k, "--in", "raw", "-i", over.to_str().unwrap()], b"");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("larger than 1073741824 bytes"), "{err}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV: records, NULLs and line numbers as PostgreSQL's CSV format and a text editor count them.
+
+mod csv {
+    use colcrypt_client::csv_columns::{decrypt, encrypt, Binding, ColumnRef, Columns, ContextTemplate};
+    use colcrypt_client::{Cipher, ClientError, Key};
+
+    fn cipher() -> Cipher {
+        Cipher::new(&Key::from_slice(&[8; 32]).unwrap())
+    }
+
+    fn cols(columns: &[&str], header: bool, binding: Binding) -> Columns {
+        Columns { columns: columns.iter().map(|c| c.parse().unwrap()).collect(), header, binding }
+    }
+
+    fn enc(input: &str, c: &Columns) -> Result<(String, u64), ClientError> {
+        let mut out = Vec::new();
+        let rows = encrypt(input.as_bytes(), &mut out, &cipher(), c)?;
+        Ok((String::from_utf8(out).unwrap(), rows))
+    }
+
+    fn dec(input: &str, c: &Columns) -> Result<(String, u64), ClientError> {
+        let mut out = Vec::new();
+        let rows = decrypt(input.as_bytes(), &mut out, &cipher(), c)?;
+        Ok((String::from_utf8(out).unwrap(), rows))
+    }
+
+    /// Damages the envelope on 1-based line `n` (flips the last hex digit of its tag).
+    fn damage(text: &str, n: usize) -> String {
+        let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_owned).collect();
+        let l = &mut lines[n - 1];
+        let end = l.trim_end().len();
+        assert!(l.starts_with("\\x"), "line {n} holds no envelope: {l:?}");
+        let flipped = if l.as_bytes()[end - 1] == b'0' { "1" } else { "0" };
+        l.replace_range(end - 1..end, flipped);
+        lines.concat()
+    }
+
+    #[test]
+    fn blank_lines_are_null_records_however_many_and_whatever_the_line_ends() {
+        let c = cols(&["1"], false, Binding::Fixed(None));
+        for input in ["a\n\n\nb\n", "a\n\n\n\nb\n\n", "\n\na\n"] {
+            let (e, rows) = enc(input, &c).unwrap();
+            assert_eq!(rows, input.matches('\n').count() as u64, "{input:?} → {e:?}");
+            assert_eq!(e.matches('\n').count(), input.matches('\n').count(), "{input:?} → {e:?}");
+            assert_eq!(dec(&e, &c).unwrap(), (input.to_owned(), rows), "{input:?}");
+        }
+        // CRLF input: the same records (written back with LF).
+        let (e, rows) = enc("a\r\n\r\n\r\nb\r\n", &c).unwrap();
+        assert_eq!(rows, 4, "{e:?}");
+        assert_eq!(dec(&e, &c).unwrap().0, "a\n\n\nb\n");
+    }
+
+    #[test]
+    fn errors_name_the_line_after_blank_lines_and_crlf() {
+        let c = cols(&["1"], false, Binding::Fixed(None));
+        for (input, line) in [
+            ("a\nb\nc\n", 3),
+            ("a\n\n\nc\n", 4),
+            ("\n\n\n\nc\n", 5),
+            ("a\r\nb\r\nc\r\n", 3),
+            ("a\r\n\r\n\r\nc\r\n", 4),
+            ("a\r\n\n\r\nb\nc\r\n", 5),
+        ] {
+            let (sealed, _) = enc(input, &c).unwrap();
+            // The sealed file gets the input's line ends back, so the reader meets them again.
+            let ends: Vec<&str> = input.split_inclusive('\n').map(|l| if l.ends_with("\r\n") { "\r\n" } else { "\n" }).collect();
+            let sealed: String = sealed.lines().zip(&ends).map(|(l, end)| format!("{l}{end}")).collect();
+            assert_eq!(dec(&sealed, &c).unwrap().0.replace('\r', ""), input.replace('\r', ""));
+            let err = dec(&damage(&sealed, line), &c).unwrap_err().to_string();
+            assert!(err.contains(&format!("CSV line {line}:")), "{input:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn column_references_print_as_given() {
+        assert_eq!(ColumnRef::Position(3).to_string(), "3");
+        assert_eq!(ColumnRef::Name("ssn".into()).to_string(), "ssn");
+        let twice = cols(&["2", "2"], false, Binding::Fixed(None)).check().unwrap_err();
+        assert!(matches!(&twice, ClientError::Usage(m) if m.contains("column 2 is named twice")), "{twice}");
+        let t = ContextTemplate::row_key(Some("patients"), "id".parse().unwrap());
+        let e = enc("id,ssn\n,123\n", &cols(&["ssn"], true, Binding::Row(t))).unwrap_err().to_string();
+        assert!(e.contains("the context column id is empty"), "{e}");
+    }
+
+    /// A context template that names a row column by name needs the header, and that is known
+    /// before any input is read: even an empty input is a usage error.
+    #[test]
+    fn names_in_the_context_template_need_a_header_before_any_input() {
+        for binding in [
+            Binding::Row(ContextTemplate::row_key(Some("t"), "id".parse().unwrap())),
+            Binding::Row(ContextTemplate::parse("t.{column}:{id}").unwrap()),
+        ] {
+            let c = cols(&["2"], false, binding);
+            let err = c.check().unwrap_err();
+            assert!(matches!(&err, ClientError::Usage(m) if m.contains("names need --header")), "{err}");
+            assert!(matches!(enc("", &c), Err(ClientError::Usage(_))));
+        }
+    }
+}

@@ -286,6 +286,18 @@ mod csv {
         assert!(e.contains("the context column id is empty"), "{e}");
     }
 
+    /// Wide records work, in memory proportional to the record: three 1 MiB fields in one row.
+    #[test]
+    fn a_record_of_several_large_fields_round_trips() {
+        let c = cols(&["1", "2", "3"], false, Binding::Fixed(None));
+        let field = |b: u8| String::from_utf8(vec![b; 1 << 20]).unwrap();
+        let input = format!("{},{},{}\n", field(b'a'), field(b'b'), field(b'c'));
+        let (e, rows) = enc(&input, &c).unwrap();
+        assert_eq!(rows, 1);
+        assert!(e.len() > 6 << 20 && e.len() < 7 << 20, "{} bytes of bytea hex", e.len());
+        assert_eq!(dec(&e, &c).unwrap(), (input, 1));
+    }
+
     /// A context template that names a row column by name needs the header, and that is known
     /// before any input is read: even an empty input is a usage error.
     #[test]

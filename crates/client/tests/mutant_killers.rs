@@ -313,3 +313,88 @@ mod csv {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reading one value (`encrypt`/`decrypt` input): text forms, limits, and interrupted reads.
+
+mod read_value {
+    use std::io::{ErrorKind, Read};
+
+    use colcrypt_client::format::{decode, encode, read_value, Format};
+    use colcrypt_client::ClientError;
+
+    /// Hands out its input one byte per read, so every split of a prefix or unit is met.
+    struct OneByte<'a>(&'a [u8]);
+    impl Read for OneByte<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match (self.0.split_first(), buf.is_empty()) {
+                (Some((b, rest)), false) => {
+                    buf[0] = *b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn the_hex_prefix_is_dropped_however_the_input_arrives() {
+        for text in [&b"\\x0aff"[..], b"\\x0aff\n", b"\\x\n0a\nff", b" \\x0aff"] {
+            assert_eq!(*read_value(Format::Hex, OneByte(text), None, u64::MAX).unwrap(), [0x0a, 0xff], "{text:?}");
+            assert_eq!(*read_value(Format::Hex, text, None, u64::MAX).unwrap(), [0x0a, 0xff], "{text:?}");
+        }
+        let long = [&b"\\x"[..], &encode(Format::Hex, &[0x5a; 100_000])].concat();
+        assert_eq!(*read_value(Format::Hex, OneByte(&long), None, u64::MAX).unwrap(), [0x5a; 100_000]);
+    }
+
+    /// Padding ends base64: two padded values run together are not one value.
+    #[test]
+    fn base64_padding_before_the_end_is_an_error() {
+        assert_eq!(decode(Format::Base64, b"aGU=").unwrap(), b"he");
+        for bad in [&b"aGU=aGU="[..], b"aGU=\naGVsbG8=", b"aA==aGVs"] {
+            assert!(matches!(decode(Format::Base64, bad), Err(ClientError::Encoding("base64"))), "{bad:?}");
+            assert!(matches!(read_value(Format::Base64, OneByte(bad), None, u64::MAX), Err(ClientError::Encoding("base64"))));
+        }
+    }
+
+    /// A read interrupted by a signal is retried; any other read error ends the run.
+    #[test]
+    fn interrupted_reads_are_retried_and_other_errors_reported() {
+        struct Flaky<'a> {
+            data: &'a [u8],
+            errors: Vec<ErrorKind>,
+        }
+        impl Read for Flaky<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if let Some(kind) = self.errors.pop() {
+                    return Err(std::io::Error::new(kind, "injected"));
+                }
+                self.data.read(buf)
+            }
+        }
+        for f in [Format::Raw, Format::Hex, Format::Base64] {
+            let text = encode(f, b"value");
+            let r = Flaky { data: &text, errors: vec![ErrorKind::Interrupted, ErrorKind::Interrupted] };
+            assert_eq!(*read_value(f, r, None, u64::MAX).unwrap(), b"value", "{f:?}");
+            let r = Flaky { data: &text, errors: vec![ErrorKind::Other; 1000] };
+            assert!(matches!(read_value(f, r, None, u64::MAX), Err(ClientError::Io(e)) if e.kind() == ErrorKind::Other), "{f:?}");
+        }
+    }
+
+    /// Raw input whose known length is over the limit is refused before any of it is read; a
+    /// value of exactly the limit is read.
+    #[test]
+    fn raw_input_over_the_limit_is_refused_unread_and_the_limit_itself_fits() {
+        struct MustNotRead;
+        impl Read for MustNotRead {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                panic!("read although the length was known to be over the limit");
+            }
+        }
+        assert!(matches!(read_value(Format::Raw, MustNotRead, Some(11), 10), Err(ClientError::TooLarge { limit: 10 })));
+        assert_eq!(read_value(Format::Raw, &[7u8; 10][..], Some(10), 10).unwrap().len(), 10);
+        assert_eq!(read_value(Format::Raw, &[7u8; 9][..], Some(9), 10).unwrap().len(), 9);
+        assert!(matches!(read_value(Format::Raw, &[7u8; 11][..], Some(11), 10), Err(ClientError::TooLarge { .. })));
+    }
+}

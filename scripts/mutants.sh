@@ -6,8 +6,7 @@
 #
 #   MUTANTS_JOBS=N        parallel builds (default 1: two cores are shared with everything else)
 #   MUTANTS_BASE=<ref>    only mutants in lines changed since <ref> (cargo mutants --in-diff)
-#   MUTANTS_PACKAGES=...  space-separated packages (default: colcrypt-core; colcrypt-client's
-#                         survivors are not triaged yet, see mutants-accepted.txt)
+#   MUTANTS_PACKAGES=...  space-separated packages (default: colcrypt-core colcrypt-client)
 #   MUTANTS_OUT=DIR       where mutants.out/ goes (default .test-run/mutants)
 #
 # Settings for every cargo-mutants run (the unoptimised core build, the test timeout) are in
@@ -23,7 +22,7 @@ fi
 
 ACCEPTED=mutants-accepted.txt
 OUT="${MUTANTS_OUT:-.test-run/mutants}"
-read -r -a packages <<<"${MUTANTS_PACKAGES:-colcrypt-core}"
+read -r -a packages <<<"${MUTANTS_PACKAGES:-colcrypt-core colcrypt-client}"
 mkdir -p "$OUT"
 
 args=(--no-shuffle -j "${MUTANTS_JOBS:-1}" -o "$OUT")
@@ -51,11 +50,13 @@ if [ "$rc" != 0 ] && [ "$rc" != 2 ] && [ "$rc" != 3 ]; then
   exit 1
 fi
 
-python3 - "$OUT/mutants.out" "$ACCEPTED" "$secs" "${MUTANTS_BASE:-}" <<'EOF'
+python3 - "$OUT/mutants.out" "$ACCEPTED" "$secs" "${MUTANTS_BASE:-}" "${packages[*]}" <<'EOF'
 import json, os, re, sys
 from collections import Counter, defaultdict
 
 out, accepted_file, secs, base = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+# colcrypt-core -> crates/core/: the sources whose accepted entries this run can confirm.
+tested_dirs = tuple("crates/" + p.removeprefix("colcrypt-") + "/" for p in sys.argv[5].split())
 
 # mutants-accepted.txt: "<mutant as cargo mutants prints it, without :line:col> # <why it cannot
 # matter>". Line numbers move with every edit, so they are not part of the match; a description
@@ -105,7 +106,7 @@ for m in missed:
     else:
         unexpected.append(m)
 if not base:
-    stale = sorted(k for k in allowed if used[k] < allowed[k])
+    stale = sorted(k for k in allowed if used[k] < allowed[k] and k.startswith(tested_dirs))
     for s in stale:
         print(f"mutants: note: accepted but no longer surviving (remove it from {accepted_file}): {s}")
 print(f"mutants: run took {secs}s")

@@ -145,3 +145,73 @@ CREATE EVENT TRIGGER colcrypt_refuse_unsearchable_hash ON ddl_command_end
   EXECUTE FUNCTION @extschema@.refuse_unsearchable_hash();
 COMMENT ON FUNCTION @extschema@.refuse_unsearchable_hash() IS
   'Event trigger: refuses hash indexes, hash partitioning and hash exclusion constraints on encrypted columns that are not searchable (they would persist hashes computed from plaintext).';
+
+-- A column of an encrypted type that names no key would keep values as its input made them, and
+-- PostgreSQL runs input without a type modifier for untyped literals and parameters: under
+-- __transient, the key of values on their way to a column, which no key admin can restrict, deny
+-- or destroy. So such a column is given the key default, which is what no key name meant in 0.1.0:
+-- encrypted_text becomes encrypted_text(default) at the end of the command that made it (rows
+-- that CREATE TABLE AS wrote by then are re-sealed under default by the ALTER; they never held
+-- plaintext). A materialized view cannot change a column's type and a domain has no column: both
+-- are refused, with the fix in the hint.
+CREATE FUNCTION @extschema@.name_default_key() RETURNS event_trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN
+    WITH cmd AS (
+      SELECT c.objid AS rel FROM pg_catalog.pg_event_trigger_ddl_commands() c
+      WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+      UNION
+      SELECT t.typrelid FROM pg_catalog.pg_event_trigger_ddl_commands() c
+      JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.objid
+      WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
+        AND t.typrelid OPERATOR(pg_catalog.<>) 0)
+    SELECT cl.oid::pg_catalog.regclass AS rel, cl.relkind, a.attname, et.typname, at.oid OPERATOR(pg_catalog.<>) et.oid AS is_array
+    FROM cmd
+    JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) cmd.rel
+    JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) cl.oid
+    JOIN pg_catalog.pg_type at ON at.oid OPERATOR(pg_catalog.=) a.atttypid
+    JOIN pg_catalog.pg_type et ON et.oid OPERATOR(pg_catalog.=)
+      (CASE WHEN at.typelem OPERATOR(pg_catalog.<>) 0 AND at.typlen OPERATOR(pg_catalog.=) -1 THEN at.typelem ELSE at.oid END)
+    WHERE a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped AND a.atttypmod OPERATOR(pg_catalog.<) 0
+      AND a.attinhcount OPERATOR(pg_catalog.=) 0
+      AND et.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+      AND et.typinput::pg_catalog.text OPERATOR(pg_catalog.~~) '%.encrypted\_%\_in'
+      AND cl.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'm', 'c', 'f']::pg_catalog.char[])
+  LOOP
+    IF r.relkind OPERATOR(pg_catalog.=) 'm' THEN
+      RAISE EXCEPTION 'colcrypt: column % of materialized view % names no key', r.attname, r.rel
+        USING ERRCODE = '42P16',
+              HINT = pg_catalog.format('Cast it to a type that names its key in the view''s query, as in ::@extschema@.%s(default).', r.typname);
+    END IF;
+    EXECUTE pg_catalog.format('ALTER %s %s ALTER %s %I TYPE @extschema@.%I(''default'')%s',
+      CASE r.relkind WHEN 'c' THEN 'TYPE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END,
+      CASE r.relkind WHEN 'c' THEN (SELECT t.oid::pg_catalog.regtype::pg_catalog.text FROM pg_catalog.pg_type t
+                                    WHERE t.typrelid OPERATOR(pg_catalog.=) r.rel::pg_catalog.oid)
+                     ELSE r.rel::pg_catalog.text END,
+      CASE r.relkind WHEN 'c' THEN 'ATTRIBUTE' ELSE 'COLUMN' END,
+      r.attname, r.typname, CASE WHEN r.is_array THEN '[]' ELSE '' END);
+  END LOOP;
+  FOR r IN
+    SELECT d.oid::pg_catalog.regtype AS dom FROM pg_catalog.pg_event_trigger_ddl_commands() c
+    JOIN pg_catalog.pg_type d ON d.oid OPERATOR(pg_catalog.=) c.objid
+    JOIN pg_catalog.pg_type b ON b.oid OPERATOR(pg_catalog.=) d.typbasetype
+    JOIN pg_catalog.pg_type et ON et.oid OPERATOR(pg_catalog.=)
+      (CASE WHEN b.typelem OPERATOR(pg_catalog.<>) 0 AND b.typlen OPERATOR(pg_catalog.=) -1 THEN b.typelem ELSE b.oid END)
+    WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass AND d.typtype OPERATOR(pg_catalog.=) 'd'
+      AND d.typtypmod OPERATOR(pg_catalog.<) 0
+      AND et.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+      AND et.typinput::pg_catalog.text OPERATOR(pg_catalog.~~) '%.encrypted\_%\_in'
+  LOOP
+    RAISE EXCEPTION 'colcrypt: domain % is over an encrypted type that names no key', r.dom
+      USING ERRCODE = '42P16', HINT = 'Name the key in the domain''s base type, as in colcrypt.encrypted_text(default).';
+  END LOOP;
+END $$;
+CREATE EVENT TRIGGER colcrypt_name_default_key ON ddl_command_end
+  WHEN TAG IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE', 'CREATE MATERIALIZED VIEW',
+               'CREATE TYPE', 'ALTER TYPE', 'CREATE DOMAIN', 'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE')
+  EXECUTE FUNCTION @extschema@.name_default_key();
+COMMENT ON FUNCTION @extschema@.name_default_key() IS
+  'Event trigger: gives an encrypted column declared without a key name the key default (encrypted_text becomes encrypted_text(default)); refuses such materialized view columns and domains.';

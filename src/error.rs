@@ -40,6 +40,10 @@ pub(crate) enum ColcryptError {
     /// Input that the plaintext type rejects, with the SQLSTATE it gave (22P02, 22003, 22008 …);
     /// the value is not repeated.
     InvalidPlaintext(&'static str, PgSqlErrorCode),
+    /// Binary input that the plaintext type's receive function rejects, with its SQLSTATE.
+    InvalidBinaryInput(&'static str, PgSqlErrorCode),
+    /// Binary input (the plaintext type's binary form) that is a colcrypt envelope.
+    EnvelopeAsBinaryInput(&'static str),
     /// A text argument that is not valid text (SQL_ASCII database: not UTF-8).
     TextNotUtf8,
     /// A decrypted text holding a character the database encoding cannot represent.
@@ -96,6 +100,8 @@ impl ColcryptError {
             ColcryptError::NoSessionKey | ColcryptError::SessionKeyFormat => ERRCODE_INVALID_PARAMETER_VALUE, // 22023
             ColcryptError::SessionKeyOutOfScope => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
             ColcryptError::InvalidPlaintext(_, code) => *code, // the plaintext type's own
+            ColcryptError::InvalidBinaryInput(_, code) => *code, // the plaintext type's own
+            ColcryptError::EnvelopeAsBinaryInput(_) => ERRCODE_INVALID_BINARY_REPRESENTATION, // 22P03
             ColcryptError::TextNotUtf8 => ERRCODE_CHARACTER_NOT_IN_REPERTOIRE, // 22021
             ColcryptError::TextNotInDatabaseEncoding => ERRCODE_UNTRANSLATABLE_CHARACTER, // 22P05
             ColcryptError::ReadOnly => ERRCODE_READ_ONLY_SQL_TRANSACTION,     // 25006
@@ -121,7 +127,7 @@ impl ColcryptError {
             ColcryptError::UnknownKey(name) => format!("colcrypt data key \"{name}\" does not exist"),
             ColcryptError::BuiltinKeyMissing(name) => format!(
                 "colcrypt's key \"{name}\" does not exist yet: a colcrypt_key_admin creates it \
-                 (SELECT colcrypt.create_key('default') for the default key; any create_key call creates the blind index key)"
+                 (SELECT colcrypt.create_key('default') for the default key; any create_key call creates colcrypt's own keys)"
             ),
             ColcryptError::KeyExists(name) => format!("colcrypt data key \"{name}\" already exists"),
             ColcryptError::KeyDestroyed(name) => {
@@ -163,6 +169,15 @@ impl ColcryptError {
             ColcryptError::InvalidPlaintext(t, _) => {
                 format!("invalid input for type {t}: not a valid value of its plaintext type (colcrypt does not repeat the value)")
             }
+            ColcryptError::InvalidBinaryInput(t, _) => format!(
+                "invalid binary input for type {t}: send the binary form of {}, its plaintext type (colcrypt does not repeat the value)",
+                plain_type_name(t)
+            ),
+            ColcryptError::EnvelopeAsBinaryInput(t) => format!(
+                "binary input for type {t} is the binary form of {}, its plaintext type, and this is a colcrypt envelope: \
+                 to load envelopes (a ciphertext dump, colcrypt.envelope()) set colcrypt.ciphertext_io = on",
+                plain_type_name(t)
+            ),
             ColcryptError::TextNotUtf8 => {
                 "text argument is not valid UTF-8 (colcrypt seals text as UTF-8; in a SQL_ASCII database the bytes must be UTF-8)".to_owned()
             }
@@ -181,6 +196,11 @@ impl ColcryptError {
         ereport!(PgLogLevel::ERROR, self.sqlstate(), self.message());
         unreachable!("ereport(ERROR) does not return")
     }
+}
+
+/// `encrypted_int4` → `int4`: the plaintext type's name (the types are named after it).
+fn plain_type_name(t: &str) -> &str {
+    t.strip_prefix("encrypted_").unwrap_or(t)
 }
 
 /// Unwraps a result in a pg_extern: the value, or the error raised.

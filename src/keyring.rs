@@ -292,8 +292,15 @@ pub(crate) fn active(name: &str) -> Result<Rc<DataKey>> {
     Ok(key)
 }
 
-/// The data key a column without a type modifier uses; created on first use.
+/// The data key of a column declared without a key name (an event trigger in sql/finalize.sql
+/// makes `encrypted_text` `encrypted_text(default)`); created on first use by a key admin.
 pub(crate) const DEFAULT_KEY: &str = "default";
+/// The key of values on their way to a column: PostgreSQL runs a type's input with type modifier
+/// -1 for untyped literals and parameters and applies the column's modifier afterwards, so the
+/// value is sealed under this key first and moved under the column's key by the cast. Its own
+/// key rather than `default`, so that `default`'s state (absent, denied, destroyed) matters only
+/// to columns that use it; users cannot deny, restrict or destroy it (`__` names are colcrypt's).
+pub(crate) const TRANSIENT_KEY: &str = "__transient";
 /// The key behind every blind index in the database (one key, so equality is consistent
 /// across columns and joins); created on first use, never rotated.
 pub(crate) const BLIND_INDEX_KEY: &str = "__blind_index";
@@ -305,8 +312,9 @@ pub(crate) fn blind_index_key() -> Result<Rc<DataKey>> {
     active_or_create(BLIND_INDEX_KEY)
 }
 
-/// colcrypt's own keys come into being on first use by a key admin (or superuser), or with the
-/// first `create_key`. Not by other roles: creating one holds a lock on the key table until the
+/// colcrypt's own keys (and `default`) come into being together on first use by a key admin (or
+/// superuser), or with the first `create_key`, so a database that has any key has them all and
+/// reads never create one. Not by other roles: creating one holds a lock on the key table until the
 /// creating transaction ends, so a login role that left such a transaction open would block
 /// every other session's first use.
 fn active_or_create(name: &'static str) -> Result<Rc<DataKey>> {
@@ -314,6 +322,7 @@ fn active_or_create(name: &'static str) -> Result<Rc<DataKey>> {
         Err(ColcryptError::UnknownKey(_)) if privileged::current_role_is_key_admin() => {
             crate::server_keys::create_key_unchecked(name)?;
             refresh();
+            ensure_builtin_keys()?;
             active(name)
         }
         Err(ColcryptError::UnknownKey(_)) => Err(ColcryptError::BuiltinKeyMissing(name)),
@@ -321,9 +330,12 @@ fn active_or_create(name: &'static str) -> Result<Rc<DataKey>> {
     }
 }
 
-/// Creates `__blind_index` if it does not exist yet (called by `create_key`, a key admin's).
-pub(crate) fn ensure_blind_index_key() -> Result<()> {
-    active_or_create(BLIND_INDEX_KEY).map(|_| ())
+/// Creates colcrypt's own keys that do not exist yet (called by `create_key`, a key admin's).
+pub(crate) fn ensure_builtin_keys() -> Result<()> {
+    for name in [BLIND_INDEX_KEY, TRANSIENT_KEY] {
+        active_or_create(name)?;
+    }
+    Ok(())
 }
 
 thread_local! {
@@ -343,13 +355,19 @@ pub(crate) fn register_key_name(name: &str) -> Result<i32> {
 pub(crate) fn record_key_name(name: &str, require_admin: bool) -> Result<i32> {
     use colcrypt_core::binding::typmod_for_key_name;
     let typmod = typmod_for_key_name(name);
+    // `default` needs no row: every database knows its modifier (key_name_for_typmod), so a
+    // column without a key name (given `default` by sql/finalize.sql's event trigger) is open
+    // to every role, as before, without a write.
+    if name == DEFAULT_KEY {
+        return Ok(typmod);
+    }
     match key_name_for_typmod(typmod)? {
         Some(existing) if *existing == *name => return Ok(typmod),
         Some(existing) => return Err(ColcryptError::KeyNameCollision(name.to_owned(), existing.to_string())),
         None => {}
     }
     // colcrypt's own names keep their modifiers even before their keys exist.
-    if let Some(reserved) = [DEFAULT_KEY, BLIND_INDEX_KEY].into_iter().find(|r| *r != name && typmod_for_key_name(r) == typmod) {
+    if let Some(reserved) = [DEFAULT_KEY, BLIND_INDEX_KEY, TRANSIENT_KEY].into_iter().find(|r| *r != name && typmod_for_key_name(r) == typmod) {
         return Err(ColcryptError::KeyNameCollision(name.to_owned(), reserved.to_owned()));
     }
     if require_admin && !privileged::current_role_is_key_admin() {
@@ -380,6 +398,9 @@ pub(crate) fn record_key_name(name: &str, require_admin: bool) -> Result<i32> {
 
 pub(crate) fn key_name_for_typmod(typmod: i32) -> Result<Option<Rc<str>>> {
     let typmod = typmod & !SEARCHABLE;
+    if typmod == colcrypt_core::binding::typmod_for_key_name(DEFAULT_KEY) {
+        return Ok(Some(Rc::from(DEFAULT_KEY)));
+    }
     if let Some(n) = KEY_NAMES.with(|m| m.borrow().get(&typmod).cloned()) {
         return Ok(Some(n));
     }
@@ -394,15 +415,15 @@ pub(crate) fn key_name_for_typmod(typmod: i32) -> Result<Option<Rc<str>>> {
     Ok(name)
 }
 
-/// The data key for a column's type modifier: the named key, or for -1 the default key,
-/// created on first use so that a column without a modifier never means plaintext.
+/// The data key for a type modifier: the named key, or for -1 (a value not yet in a column)
+/// `__transient`, so that no modifier never means plaintext.
 pub(crate) fn for_typmod(typmod: i32) -> Result<Rc<DataKey>> {
     refresh();
     if let Some(k) = CACHE.with(|c| c.borrow().last_typmod.as_ref().filter(|(t, _)| *t == typmod).map(|(_, k)| Rc::clone(k))) {
         return Ok(k);
     }
     let key = if typmod < 0 {
-        active_or_create(DEFAULT_KEY)?
+        active_or_create(TRANSIENT_KEY)?
     } else {
         let name = key_name_for_typmod(typmod)?.ok_or(ColcryptError::UnknownTypmod(typmod))?;
         // colcrypt's own keys (`__blind_index`) seal no values, whatever type modifier a
@@ -410,7 +431,11 @@ pub(crate) fn for_typmod(typmod: i32) -> Result<Rc<DataKey>> {
         if name.starts_with("__") {
             return Err(ColcryptError::InvalidKeyName);
         }
-        active(&name)?
+        if *name == *DEFAULT_KEY {
+            active_or_create(DEFAULT_KEY)?
+        } else {
+            active(&name)?
+        }
     };
     CACHE.with(|c| c.borrow_mut().last_typmod = Some((typmod, Rc::clone(&key))));
     Ok(key)

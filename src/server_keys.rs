@@ -62,9 +62,9 @@ fn check_master_matches(client: &pgrx::spi::SpiClient<'_>) -> Result<()> {
 pub(crate) fn create_key_impl(name: &str) -> Result<i32> {
     check_name(name)?;
     let id = create_key_unchecked(name)?;
-    // Searchable columns need the blind index key; a key admin creates it here so that no other
-    // role ever has to (keyring::active_or_create).
-    keyring::ensure_blind_index_key()?;
+    // Searchable columns need the blind index key and untyped literals the transient key; a key
+    // admin creates them here so that no other role ever has to (keyring::active_or_create).
+    keyring::ensure_builtin_keys()?;
     Ok(id)
 }
 

@@ -136,7 +136,8 @@ fn with_datum_plaintext<R>(spec: &TypeSpec, datum: pg_sys::Datum, f: impl FnOnce
     }
 }
 
-/// Seals plaintext bytes for a column with type modifier `typmod`.
+/// Seals plaintext bytes for a column with type modifier `typmod` (-1: a value not yet in a
+/// column, under `__transient`, see keyring.rs).
 fn seal_for_column(spec: &TypeSpec, typmod: i32, plaintext: &[u8]) -> Vec<u8> {
     let index = if searchable(typmod) { Some(blind_index(spec, plaintext).or_raise()) } else { None };
     seal_value(spec, &keyring::for_typmod(typmod).or_raise(), plaintext, index).or_raise()
@@ -182,6 +183,13 @@ pub(crate) fn type_to_plain(spec: &TypeSpec, value: &[u8]) -> pg_sys::Datum {
         return unsafe { pg_sys::OidInputFunctionCall(fns.input, type_out(spec, value).as_ptr().cast_mut(), fns.ioparam, -1) };
     }
     let plaintext = zeroize::Zeroizing::new(open(spec, value).or_raise());
+    plain_datum(spec, &plaintext)
+}
+
+/// The datum of the plaintext type for a plaintext sealed for `spec`, built by that type's own
+/// input or receive function.
+fn plain_datum(spec: &TypeSpec, plaintext: &[u8]) -> pg_sys::Datum {
+    let fns = spec.fns();
     // SAFETY: fmgr calls of built-in input/receive functions on the plaintext that was sealed
     // for this type; the results are palloc'd in the current memory context.
     unsafe {
@@ -193,7 +201,7 @@ pub(crate) fn type_to_plain(spec: &TypeSpec, value: &[u8]) -> pg_sys::Datum {
                 pg_sys::Datum::from(pg_sys::cstring_to_text_with_len(plaintext.as_ptr().cast(), plaintext.len() as i32))
             }
             Plain::Text => {
-                pg_sys::OidInputFunctionCall(fns.input, palloc_cstring(&plaintext).as_ptr().cast_mut(), fns.ioparam, -1)
+                pg_sys::OidInputFunctionCall(fns.input, palloc_cstring(plaintext).as_ptr().cast_mut(), fns.ioparam, -1)
             }
             Plain::Binary => {
                 let buf = pg_sys::makeStringInfo();
@@ -355,27 +363,80 @@ pub(crate) fn type_out(spec: &TypeSpec, value: &[u8]) -> &'static CStr {
     plain_out(spec, &plaintext)
 }
 
-/// Binary input carries an envelope. It must open under its key as this type; under a column
-/// type modifier naming another key it is re-sealed under that key.
+/// Binary input is the plaintext type's binary form (what drivers send for an int4, a jsonb, a
+/// bytea …), sealed like text input; under colcrypt.ciphertext_io it is the envelope, checked as
+/// an envelope literal is. An envelope sent as plaintext is refused with what to do instead,
+/// rather than sealed as data.
 pub(crate) fn type_recv(spec: &TypeSpec, mut buf: Internal, typmod: i32) -> Vec<u8> {
     note_plaintext();
     // SAFETY: PostgreSQL passes a StringInfo to receive functions.
-    let bytes = unsafe {
-        let si = buf.get_mut::<pg_sys::StringInfoData>().expect("receive function called without a buffer");
-        let all = std::slice::from_raw_parts(si.data.add(si.cursor as usize).cast::<u8>(), (si.len - si.cursor) as usize);
+    let si = unsafe { buf.get_mut::<pg_sys::StringInfoData>().expect("receive function called without a buffer") };
+    // SAFETY: the unread part of the message buffer, valid while `si` is.
+    let unread = unsafe { std::slice::from_raw_parts(si.data.add(si.cursor as usize).cast::<u8>(), (si.len - si.cursor) as usize) };
+    if CIPHERTEXT_IO.get() {
+        let bytes = unread.to_vec();
         si.cursor = si.len;
-        all.to_vec()
-    };
-    coerce(spec, &bytes, typmod, true).or_raise()
+        return coerce(spec, &bytes, typmod, true).or_raise();
+    }
+    if envelope_commitment(split(unread).1).is_ok() {
+        ColcryptError::EnvelopeAsBinaryInput(spec.name).raise();
+    }
+    let fns = spec.fns();
+    let si_ptr: *mut pg_sys::StringInfoData = si;
+    // As for text input, the plaintext type's own error is replaced by one that does not quote
+    // the value, with its SQLSTATE. The receive function consumes the buffer; what it leaves
+    // unread PostgreSQL reports as a wrong binary format.
+    let datum = PgTryBuilder::new(|| {
+        // SAFETY: fmgr call of a built-in receive function on the message buffer.
+        unsafe { pg_sys::OidReceiveFunctionCall(fns.recv, si_ptr, fns.ioparam, -1) }
+    })
+    .catch_others(|e| match e {
+        // Receive functions report a short or long value as a protocol violation (08P01); for a
+        // value that is the wrong shape, invalid_binary_representation says what happened.
+        pg_sys::panic::CaughtError::PostgresError(report) => {
+            let code = match report.sql_error_code() {
+                PgSqlErrorCode::ERRCODE_PROTOCOL_VIOLATION => PgSqlErrorCode::ERRCODE_INVALID_BINARY_REPRESENTATION,
+                other => other,
+            };
+            ColcryptError::InvalidBinaryInput(spec.name, code).raise()
+        }
+        other => other.rethrow(),
+    })
+    .execute();
+    with_datum_plaintext(spec, datum, |plaintext| seal_for_column(spec, typmod, plaintext))
 }
 
-/// Binary output is the envelope alone, except for a bound blind index, which is part of what
-/// the envelope authenticates and so travels with it (`"CB" ‖ index ‖ envelope`).
-pub(crate) fn type_send(value: &[u8]) -> Vec<u8> {
+/// Binary output is the plaintext type's binary form, decrypted as text output is; under
+/// colcrypt.ciphertext_io it is the stored envelope ([`stored_envelope`]).
+pub(crate) fn type_send(spec: &TypeSpec, value: &[u8]) -> pg_sys::Datum {
+    note_plaintext();
+    if CIPHERTEXT_IO.get() {
+        return palloc_bytea(&stored_envelope(value));
+    }
+    let plaintext = zeroize::Zeroizing::new(open(spec, value).or_raise());
+    match spec.plain {
+        // The sealed bytes are the type's binary form already.
+        Plain::Binary => palloc_bytea(&plaintext),
+        // SAFETY: fmgr call of the built-in send function on a datum of its type.
+        Plain::Verbatim | Plain::Text => unsafe {
+            pg_sys::Datum::from(pg_sys::OidSendFunctionCall(spec.fns().send, plain_datum(spec, &plaintext)))
+        },
+    }
+}
+
+/// What a value is stored as, for `colcrypt.envelope()` and binary output under ciphertext_io:
+/// the envelope, with a bound blind index in front (`"CB" ‖ index ‖ envelope`, as it is part of
+/// what the envelope authenticates); an unbound index (`"CI"`) is left out.
+pub(crate) fn stored_envelope(value: &[u8]) -> Vec<u8> {
     match split(value) {
         (Index::Bound(_), _) => value.to_vec(),
         (_, envelope) => envelope.to_vec(),
     }
+}
+
+/// `bytes` as a bytea datum in the current memory context (no copy left in Rust's heap).
+fn palloc_bytea(bytes: &[u8]) -> pg_sys::Datum {
+    pg_sys::Datum::from(pgrx::varlena::rust_byte_slice_to_bytea(bytes).into_pg())
 }
 
 /// Applies a column's type modifier to a value: a value already under that key keeps its
@@ -460,7 +521,12 @@ fn encrypted_typanalyze(_stats: Internal) -> bool {
 fn encrypted_typmod_out(typmod: i32) -> CString {
     let name = keyring::key_name_for_typmod(typmod).or_raise().unwrap_or_else(|| (typmod & !keyring::SEARCHABLE).to_string().into());
     let flags = if searchable(typmod) { ", searchable" } else { "" };
-    CString::new(format!("({name}{flags})")).expect("key names have no NUL")
+    // Quoted where SQL needs it (`default` is a reserved word), so that pg_dump's CREATE TABLE,
+    // which prints the type with this, parses again.
+    let name = CString::new(name.as_bytes()).expect("key names have no NUL");
+    // SAFETY: quote_identifier reads a NUL-terminated string and returns it or a palloc'd copy.
+    let quoted = unsafe { CStr::from_ptr(pg_sys::quote_identifier(name.as_ptr())) }.to_string_lossy().into_owned();
+    CString::new(format!("({quoted}{flags})")).expect("key names have no NUL")
 }
 
 /// The value's key and, if that is not its name's active version, the active version: what
@@ -511,7 +577,7 @@ macro_rules! encrypted_type {
     ($name:literal, $plain:ident, $family:ident, $spec:ident,
      [$in:ident, $out:ident, $recv:ident, $send:ident, $coerce:ident,
       $eq:ident, $ne:ident, $lt:ident, $le:ident, $gt:ident, $ge:ident, $cmp:ident, $hash:ident,
-      $needs_reseal:ident, $reseal:ident, $from_plain:ident, $to_plain:ident]) => {
+      $needs_reseal:ident, $reseal:ident, $from_plain:ident, $to_plain:ident, $envelope:ident]) => {
         static $spec: TypeSpec = TypeSpec {
             name: $name,
             plain_oid: pg_sys::BuiltinOid::$plain,
@@ -536,8 +602,14 @@ macro_rules! encrypted_type {
         }
 
         #[pg_extern(sql = false)]
-        fn $send(value: &[u8]) -> Vec<u8> {
-            type_send(value)
+        // Declared in SQL as returning bytea (sql/types.sql).
+        fn $send(value: &[u8]) -> Internal {
+            Internal::from(Some(type_send(&$spec, value)))
+        }
+
+        #[pg_extern(sql = false)]
+        fn $envelope(value: &[u8]) -> Vec<u8> {
+            stored_envelope(value)
         }
 
         #[pg_extern(sql = false)]
@@ -582,31 +654,31 @@ macro_rules! encrypted_type {
 
 encrypted_type!("encrypted_text", TEXTOID, Verbatim, TEXT,
     [encrypted_text_in, encrypted_text_out, encrypted_text_recv, encrypted_text_send, encrypted_text_coerce, encrypted_text_eq, encrypted_text_ne, encrypted_text_lt, encrypted_text_le, encrypted_text_gt, encrypted_text_ge, encrypted_text_cmp, encrypted_text_hash,
-     encrypted_text_needs_reseal, encrypted_text_reseal, encrypted_text_from_plain, encrypted_text_to_plain]);
+     encrypted_text_needs_reseal, encrypted_text_reseal, encrypted_text_from_plain, encrypted_text_to_plain, encrypted_text_envelope]);
 encrypted_type!("encrypted_bytea", BYTEAOID, Binary, BYTEA,
     [encrypted_bytea_in, encrypted_bytea_out, encrypted_bytea_recv, encrypted_bytea_send, encrypted_bytea_coerce, encrypted_bytea_eq, encrypted_bytea_ne, encrypted_bytea_lt, encrypted_bytea_le, encrypted_bytea_gt, encrypted_bytea_ge, encrypted_bytea_cmp, encrypted_bytea_hash,
-     encrypted_bytea_needs_reseal, encrypted_bytea_reseal, encrypted_bytea_from_plain, encrypted_bytea_to_plain]);
+     encrypted_bytea_needs_reseal, encrypted_bytea_reseal, encrypted_bytea_from_plain, encrypted_bytea_to_plain, encrypted_bytea_envelope]);
 encrypted_type!("encrypted_jsonb", JSONBOID, Text, JSONB,
     [encrypted_jsonb_in, encrypted_jsonb_out, encrypted_jsonb_recv, encrypted_jsonb_send, encrypted_jsonb_coerce, encrypted_jsonb_eq, encrypted_jsonb_ne, encrypted_jsonb_lt, encrypted_jsonb_le, encrypted_jsonb_gt, encrypted_jsonb_ge, encrypted_jsonb_cmp, encrypted_jsonb_hash,
-     encrypted_jsonb_needs_reseal, encrypted_jsonb_reseal, encrypted_jsonb_from_plain, encrypted_jsonb_to_plain]);
+     encrypted_jsonb_needs_reseal, encrypted_jsonb_reseal, encrypted_jsonb_from_plain, encrypted_jsonb_to_plain, encrypted_jsonb_envelope]);
 encrypted_type!("encrypted_int4", INT4OID, Binary, INT4,
     [encrypted_int4_in, encrypted_int4_out, encrypted_int4_recv, encrypted_int4_send, encrypted_int4_coerce, encrypted_int4_eq, encrypted_int4_ne, encrypted_int4_lt, encrypted_int4_le, encrypted_int4_gt, encrypted_int4_ge, encrypted_int4_cmp, encrypted_int4_hash,
-     encrypted_int4_needs_reseal, encrypted_int4_reseal, encrypted_int4_from_plain, encrypted_int4_to_plain]);
+     encrypted_int4_needs_reseal, encrypted_int4_reseal, encrypted_int4_from_plain, encrypted_int4_to_plain, encrypted_int4_envelope]);
 encrypted_type!("encrypted_int8", INT8OID, Binary, INT8,
     [encrypted_int8_in, encrypted_int8_out, encrypted_int8_recv, encrypted_int8_send, encrypted_int8_coerce, encrypted_int8_eq, encrypted_int8_ne, encrypted_int8_lt, encrypted_int8_le, encrypted_int8_gt, encrypted_int8_ge, encrypted_int8_cmp, encrypted_int8_hash,
-     encrypted_int8_needs_reseal, encrypted_int8_reseal, encrypted_int8_from_plain, encrypted_int8_to_plain]);
+     encrypted_int8_needs_reseal, encrypted_int8_reseal, encrypted_int8_from_plain, encrypted_int8_to_plain, encrypted_int8_envelope]);
 encrypted_type!("encrypted_numeric", NUMERICOID, Binary, NUMERIC,
     [encrypted_numeric_in, encrypted_numeric_out, encrypted_numeric_recv, encrypted_numeric_send, encrypted_numeric_coerce, encrypted_numeric_eq, encrypted_numeric_ne, encrypted_numeric_lt, encrypted_numeric_le, encrypted_numeric_gt, encrypted_numeric_ge, encrypted_numeric_cmp, encrypted_numeric_hash,
-     encrypted_numeric_needs_reseal, encrypted_numeric_reseal, encrypted_numeric_from_plain, encrypted_numeric_to_plain]);
+     encrypted_numeric_needs_reseal, encrypted_numeric_reseal, encrypted_numeric_from_plain, encrypted_numeric_to_plain, encrypted_numeric_envelope]);
 encrypted_type!("encrypted_float8", FLOAT8OID, Binary, FLOAT8,
     [encrypted_float8_in, encrypted_float8_out, encrypted_float8_recv, encrypted_float8_send, encrypted_float8_coerce, encrypted_float8_eq, encrypted_float8_ne, encrypted_float8_lt, encrypted_float8_le, encrypted_float8_gt, encrypted_float8_ge, encrypted_float8_cmp, encrypted_float8_hash,
-     encrypted_float8_needs_reseal, encrypted_float8_reseal, encrypted_float8_from_plain, encrypted_float8_to_plain]);
+     encrypted_float8_needs_reseal, encrypted_float8_reseal, encrypted_float8_from_plain, encrypted_float8_to_plain, encrypted_float8_envelope]);
 encrypted_type!("encrypted_bool", BOOLOID, Binary, BOOL,
     [encrypted_bool_in, encrypted_bool_out, encrypted_bool_recv, encrypted_bool_send, encrypted_bool_coerce, encrypted_bool_eq, encrypted_bool_ne, encrypted_bool_lt, encrypted_bool_le, encrypted_bool_gt, encrypted_bool_ge, encrypted_bool_cmp, encrypted_bool_hash,
-     encrypted_bool_needs_reseal, encrypted_bool_reseal, encrypted_bool_from_plain, encrypted_bool_to_plain]);
+     encrypted_bool_needs_reseal, encrypted_bool_reseal, encrypted_bool_from_plain, encrypted_bool_to_plain, encrypted_bool_envelope]);
 encrypted_type!("encrypted_date", DATEOID, Binary, DATE,
     [encrypted_date_in, encrypted_date_out, encrypted_date_recv, encrypted_date_send, encrypted_date_coerce, encrypted_date_eq, encrypted_date_ne, encrypted_date_lt, encrypted_date_le, encrypted_date_gt, encrypted_date_ge, encrypted_date_cmp, encrypted_date_hash,
-     encrypted_date_needs_reseal, encrypted_date_reseal, encrypted_date_from_plain, encrypted_date_to_plain]);
+     encrypted_date_needs_reseal, encrypted_date_reseal, encrypted_date_from_plain, encrypted_date_to_plain, encrypted_date_envelope]);
 encrypted_type!("encrypted_timestamptz", TIMESTAMPTZOID, Binary, TIMESTAMPTZ,
     [encrypted_timestamptz_in, encrypted_timestamptz_out, encrypted_timestamptz_recv, encrypted_timestamptz_send, encrypted_timestamptz_coerce, encrypted_timestamptz_eq, encrypted_timestamptz_ne, encrypted_timestamptz_lt, encrypted_timestamptz_le, encrypted_timestamptz_gt, encrypted_timestamptz_ge, encrypted_timestamptz_cmp, encrypted_timestamptz_hash,
-     encrypted_timestamptz_needs_reseal, encrypted_timestamptz_reseal, encrypted_timestamptz_from_plain, encrypted_timestamptz_to_plain]);
+     encrypted_timestamptz_needs_reseal, encrypted_timestamptz_reseal, encrypted_timestamptz_from_plain, encrypted_timestamptz_to_plain, encrypted_timestamptz_envelope]);

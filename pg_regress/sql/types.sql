@@ -36,16 +36,16 @@ INSERT INTO all_types (id, t) VALUES (7, repeat('big', 349526));
 SELECT length(t::text) AS one_mib_chars FROM all_types WHERE id = 7;
 
 -- Each value is an envelope under the column's key, 80 bytes longer than its plaintext.
-SELECT length(colcrypt.encrypted_text_send(t)) - octet_length(t::text) AS overhead FROM all_types WHERE id = 1;
+SELECT length(colcrypt.envelope(t)) - octet_length(t::text) AS overhead FROM all_types WHERE id = 1;
 SELECT count(*) FILTER (WHERE e.key_id = k.envelope_key_id) AS under_patient, count(*) AS values
-FROM all_types a, colcrypt.envelope_info(colcrypt.encrypted_int8_send(a.i8)) e, colcrypt.keys k
+FROM all_types a, colcrypt.envelope_info(colcrypt.envelope(a.i8)) e, colcrypt.keys k
 WHERE k.name = 'patient' AND k.state = 'active';
 
 -- A column without a type modifier uses the key named default (created on first use).
 CREATE TABLE no_typmod (v colcrypt.encrypted_text);
 INSERT INTO no_typmod VALUES ('never plaintext');
 SELECT v FROM no_typmod;
-SELECT (SELECT key_id FROM colcrypt.envelope_info(colcrypt.encrypted_text_send(v))) =
+SELECT (SELECT key_id FROM colcrypt.envelope_info(colcrypt.envelope(v))) =
        (SELECT envelope_key_id FROM colcrypt.keys WHERE name = 'default') AS under_default FROM no_typmod;
 
 -- Casts: plaintext in by assignment, out explicitly; comparisons and functions through them.
@@ -65,7 +65,7 @@ INSERT INTO fin_t VALUES (20, 'literal'::colcrypt.encrypted_text(patient));     
 PREPARE ins(int, text) AS INSERT INTO fin_t VALUES ($1, $2);
 EXECUTE ins(30, 'parameter');
 SELECT f.id, f.v, e.key_id = k.envelope_key_id AS under_ledger
-FROM fin_t f LEFT JOIN LATERAL colcrypt.envelope_info(colcrypt.encrypted_text_send(f.v)) e ON true,
+FROM fin_t f LEFT JOIN LATERAL colcrypt.envelope_info(colcrypt.envelope(f.v)) e ON true,
      colcrypt.keys k WHERE k.name = 'ledger' ORDER BY f.id;
 
 -- UPSERT stores exactly one layer.
@@ -74,7 +74,7 @@ INSERT INTO up VALUES (1, 'first');
 INSERT INTO up VALUES (1, 'second') ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v;
 INSERT INTO up VALUES (1, 'third') ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v || '!';
 INSERT INTO up VALUES (1, 'fourth') ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v;
-SELECT v, length(colcrypt.encrypted_text_send(v)) = octet_length(v::text) + 80 AS one_layer FROM up;
+SELECT v, length(colcrypt.envelope(v)) = octet_length(v::text) + 80 AS one_layer FROM up;
 
 -- ALTER COLUMN … TYPE encrypts an existing column in one statement, and decrypts it back.
 CREATE TABLE legacy (id int, ssn text, amount numeric);
@@ -141,7 +141,7 @@ SELECT v FROM later;
 -- Rotation: new writes use the new version, old values stay readable.
 SELECT colcrypt.rotate_key('patient') AS new_version;
 INSERT INTO up VALUES (2, 'after rotation');
-SELECT id, v, k.version FROM up, colcrypt.envelope_info(colcrypt.encrypted_text_send(v)) e JOIN colcrypt.keys k ON k.envelope_key_id = e.key_id ORDER BY id;
+SELECT id, v, k.version FROM up, colcrypt.envelope_info(colcrypt.envelope(v)) e JOIN colcrypt.keys k ON k.envelope_key_id = e.key_id ORDER BY id;
 
 -- Destroying the key makes the column unreadable for good.
 SELECT colcrypt.destroy_key('ledger') AS destroyed;

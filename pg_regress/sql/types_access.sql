@@ -41,10 +41,10 @@ RESET ROLE;
 
 -- Re-encryption after rotate_key: every value moves to the newest version, none lost.
 SELECT colcrypt.rotate_key('hr') AS new_version;
-SELECT k.version, count(*) FROM staff s, colcrypt.envelope_info(colcrypt.encrypted_numeric_send(s.salary)) e
+SELECT k.version, count(*) FROM staff s, colcrypt.envelope_info(colcrypt.envelope(s.salary)) e
   JOIN colcrypt.keys k ON k.envelope_key_id = e.key_id GROUP BY 1 ORDER BY 1;
 CALL colcrypt.reencrypt('staff', 'salary', 1);
-SELECT k.version, count(*) FROM staff s, colcrypt.envelope_info(colcrypt.encrypted_numeric_send(s.salary)) e
+SELECT k.version, count(*) FROM staff s, colcrypt.envelope_info(colcrypt.envelope(s.salary)) e
   JOIN colcrypt.keys k ON k.envelope_key_id = e.key_id GROUP BY 1 ORDER BY 1;
 SELECT count(*) AS rows, sum(salary::numeric) AS total FROM staff;
 -- Running it again finds nothing to do.

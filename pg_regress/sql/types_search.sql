@@ -55,8 +55,8 @@ SELECT count(*) <> 0 AS differ FROM people WHERE email <> 'user1@example.com';
 -- A searchable value carries 18 more bytes: tag CB and the blind index, which is bound into the
 -- envelope's authenticated data, so binary output carries it too.
 SELECT pg_column_size(email) - pg_column_size(note) > 0 AS index_stored,
-       length(colcrypt.encrypted_text_send(email)) = octet_length(email::text) + 98 AS send_carries_index,
-       substr(colcrypt.encrypted_text_send(email), 1, 2) = 'CB'::bytea AS bound_tag
+       length(colcrypt.envelope(email)) = octet_length(email::text) + 98 AS send_carries_index,
+       substr(colcrypt.envelope(email), 1, 2) = 'CB'::bytea AS bound_tag
 FROM people WHERE id = 1;
 
 -- Making a column searchable re-indexes it in place (same key; each value is sealed again with

@@ -87,8 +87,8 @@ SELECT count(DISTINCT age::colcrypt.encrypted_int4(sec_a, searchable)) FROM sec_
 -- = on a non-searchable column decrypts: refused.
 SELECT count(*) FROM sec_t WHERE age = 25::colcrypt.encrypted_int4;
 SELECT count(DISTINCT age) FROM sec_t;
--- Moving a value to another key would hand over its plaintext: refused. (A column without a
--- type modifier takes the envelope as it is: ciphertext, which the role may copy.)
+-- Moving a value to another key would hand over its plaintext: refused, also into a column
+-- declared without a key name (it is given default).
 CREATE TEMP TABLE nobody_b (v colcrypt.encrypted_int4(sec_b));
 INSERT INTO nobody_b SELECT age FROM sec_t WHERE id = 1;
 INSERT INTO nobody_copy SELECT age FROM sec_t WHERE id = 1;
@@ -181,10 +181,10 @@ CREATE CAST (bytea AS colcrypt.encrypted_text) WITHOUT FUNCTION;
 INSERT INTO legacy_t SELECT decode(:'legacy', 'hex')::colcrypt.encrypted_text;
 DROP CAST (bytea AS colcrypt.encrypted_text);
 SELECT v::text AS legacy_reads, v = 'ssn-1' AS legacy_found, colcrypt.needs_reseal(v) AS to_bind,
-       encode(substr(colcrypt.encrypted_text_send(v), 1, 2), 'escape') AS sent_envelope_magic FROM legacy_t;
+       encode(substr(colcrypt.envelope(v), 1, 2), 'escape') AS sent_envelope_magic FROM legacy_t;
 CALL colcrypt.reencrypt('legacy_t', 'v');
 SELECT v::text AS after_reencrypt, v = 'ssn-1' AS found, colcrypt.needs_reseal(v) AS to_bind,
-       encode(substr(colcrypt.encrypted_text_send(v), 1, 2), 'escape') AS tag FROM legacy_t;
+       encode(substr(colcrypt.envelope(v), 1, 2), 'escape') AS tag FROM legacy_t;
 -- A legacy value with another value's index is refused on input.
 SET colcrypt.ciphertext_io = on;
 INSERT INTO legacy_t VALUES (:'legacy_forged_literal');
@@ -192,7 +192,7 @@ INSERT INTO legacy_t VALUES (:'legacy_forged_literal');
 INSERT INTO legacy_t VALUES (:'legacy_literal');
 RESET colcrypt.ciphertext_io;
 SELECT count(*) AS rows, count(*) FILTER (WHERE v = 'ssn-1') AS found,
-       count(*) FILTER (WHERE substr(colcrypt.encrypted_text_send(v), 1, 2) = 'CB'::bytea) AS bound FROM legacy_t;
+       count(*) FILTER (WHERE substr(colcrypt.envelope(v), 1, 2) = 'CB'::bytea) AS bound FROM legacy_t;
 DROP TABLE legacy_t;
 SET colcrypt.ciphertext_io = on;
 -- A value sealed under another key is moved to the column's key on input.
@@ -204,7 +204,7 @@ CREATE TEMP TABLE moved (v colcrypt.encrypted_text(sec_a));
 INSERT INTO moved VALUES (:'under_b');
 RESET colcrypt.ciphertext_io;
 SELECT k.name AS key_of_moved_value, m.v::text = 'moved-canary' AS same_plaintext
-  FROM moved m, colcrypt.envelope_info(colcrypt.encrypted_text_send(m.v)) e
+  FROM moved m, colcrypt.envelope_info(colcrypt.envelope(m.v)) e
   JOIN colcrypt.keys k ON k.envelope_key_id = e.key_id;
 -- Bytes that are no envelope, or an envelope under a key this database lacks, are refused
 -- for roles other than superusers (who restore dumps before the key table is loaded).

@@ -46,7 +46,7 @@ for f in cipher.sql cipher.dump; do
 done
 
 values() { sql "$1" "$2" "SELECT md5(string_agg(id || ':' || coalesce(v::text, '') || coalesce(j::text, '') || coalesce(b::text, '') || coalesce(d::text, ''), ',' ORDER BY id)) FROM t"; }
-once() { sql "$1" "$2" "SELECT bool_and(length(colcrypt.encrypted_text_send(v)) = octet_length(v::text) + 80) FROM t"; }
+once() { sql "$1" "$2" "SELECT bool_and(length(colcrypt.envelope(v)) = octet_length(v::text) + 80) FROM t"; }
 want=$(values "$C" app)
 restore_check() { # restore_check DB: every value equal, each once-encrypted
   assert_eq "values after restore into $1" "$want" "$(values "$R" "$1")"

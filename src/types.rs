@@ -37,6 +37,15 @@ pub(crate) fn define_settings() {
     );
 }
 
+/// Whether text and binary I/O carry envelopes: under colcrypt.ciphertext_io, and in logical
+/// replication, so values cross from publisher to subscriber as ciphertext (a walsender also has
+/// no snapshot for the key lookups decrypting would need; the subscriber's apply and table
+/// sync workers check each envelope as binary input under ciphertext_io is checked).
+fn ciphertext_io() -> bool {
+    // SAFETY: reads of backend-global flags set at process start.
+    CIPHERTEXT_IO.get() || unsafe { pg_sys::am_walsender || pg_sys::IsLogicalWorker() }
+}
+
 #[derive(Clone, Copy)]
 enum Plain {
     /// text: its input string and its datum's bytes are already the plaintext, sealed where
@@ -348,7 +357,7 @@ fn envelope_literal(spec: &TypeSpec, input: &CStr, typmod: i32) -> Result<Vec<u8
 
 pub(crate) fn type_in(spec: &TypeSpec, input: &CStr, typmod: i32) -> Vec<u8> {
     note_plaintext();
-    if CIPHERTEXT_IO.get() {
+    if ciphertext_io() {
         return envelope_literal(spec, input, typmod).or_raise();
     }
     with_input_plaintext(spec, input, |plaintext| seal_for_column(spec, typmod, plaintext))
@@ -356,7 +365,7 @@ pub(crate) fn type_in(spec: &TypeSpec, input: &CStr, typmod: i32) -> Vec<u8> {
 
 pub(crate) fn type_out(spec: &TypeSpec, value: &[u8]) -> &'static CStr {
     note_plaintext();
-    if CIPHERTEXT_IO.get() {
+    if ciphertext_io() {
         return palloc_cstring(format!("\\x{}", hex::encode(value)).as_bytes());
     }
     let plaintext = zeroize::Zeroizing::new(open(spec, value).or_raise());
@@ -373,7 +382,7 @@ pub(crate) fn type_recv(spec: &TypeSpec, mut buf: Internal, typmod: i32) -> Vec<
     let si = unsafe { buf.get_mut::<pg_sys::StringInfoData>().expect("receive function called without a buffer") };
     // SAFETY: the unread part of the message buffer, valid while `si` is.
     let unread = unsafe { std::slice::from_raw_parts(si.data.add(si.cursor as usize).cast::<u8>(), (si.len - si.cursor) as usize) };
-    if CIPHERTEXT_IO.get() {
+    if ciphertext_io() {
         let bytes = unread.to_vec();
         si.cursor = si.len;
         return coerce(spec, &bytes, typmod, true).or_raise();
@@ -410,7 +419,7 @@ pub(crate) fn type_recv(spec: &TypeSpec, mut buf: Internal, typmod: i32) -> Vec<
 /// colcrypt.ciphertext_io it is the stored envelope ([`stored_envelope`]).
 pub(crate) fn type_send(spec: &TypeSpec, value: &[u8]) -> pg_sys::Datum {
     note_plaintext();
-    if CIPHERTEXT_IO.get() {
+    if ciphertext_io() {
         return palloc_bytea(&stored_envelope(value));
     }
     let plaintext = zeroize::Zeroizing::new(open(spec, value).or_raise());

@@ -25,11 +25,30 @@ q "INSERT INTO t (id, v, j, b, d) SELECT 100 + i, '$CANARY select ' || i, jsonb_
 q "INSERT INTO t (id, v) VALUES (1, '$CANARY upsert') ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v"
 q "INSERT INTO t (id, v) VALUES (4, repeat('$CANARY toast ', 100000))"
 printf '5\t%s copy\n6\t%s copy again\n' "$CANARY" "$CANARY" | cluster_psql "$C" -d app -c "\\copy t (id, v) FROM STDIN"
+# Untyped parameters and literals are sealed under __transient before the cast to the column:
+# a parameter of the encrypted type, CREATE TABLE AS from a literal (its rows are written before
+# the event trigger gives the column default), and a spilled sort of literals held by a WITH HOLD
+# cursor, whose temporary file is searched while it exists.
+q "PREPARE pe(int, colcrypt.encrypted_text) AS INSERT INTO t (id, v) VALUES (\$1, \$2); EXECUTE pe(7, '$CANARY untyped parameter')"
+q "CREATE TABLE ctas AS SELECT '$CANARY ctas'::colcrypt.encrypted_text AS v FROM generate_series(1, 50)"
+spill_dir="$C/data/base/pgsql_tmp"
+spill=$(cluster_psql "$C" -d app -Atq <<SQL
+SET work_mem = '64kB';
+BEGIN;
+DECLARE held CURSOR WITH HOLD FOR SELECT '$CANARY spilled'::colcrypt.encrypted_text AS v, g FROM generate_series(1, 20000) g ORDER BY g DESC;
+COMMIT;
+\! ls $spill_dir | wc -l; if grep -rqa '$CANARY' $spill_dir; then echo canary-in-temp-file; fi
+CLOSE held;
+SQL
+)
+[ "$(head -n 1 <<<"$spill")" -ge 1 ] || { echo "the cursor did not spill to a temporary file: $spill"; exit 1; }
+if grep -q canary-in-temp-file <<<"$spill"; then echo "canary plaintext in a temporary file"; exit 1; fi
 # Positive control: the same search does find plaintext that is stored in the clear.
 q "CREATE TABLE control (s text)"; q "INSERT INTO control VALUES ('$CONTROL')"
 q "CHECKPOINT"
-assert_eq "rows" 206 "$(q "SELECT count(*) FROM t")"
-assert_eq "all decrypt" 206 "$(q "SELECT count(*) FROM t WHERE v::text LIKE '$CANARY%'")"
+assert_eq "rows" 207 "$(q "SELECT count(*) FROM t")"
+assert_eq "ctas rows under default" 50 "$(q "SELECT count(*) FROM ctas, colcrypt.envelope_info(colcrypt.envelope(v)) e, colcrypt.keys k WHERE k.envelope_key_id = e.key_id AND k.name = 'default' AND v::text = '$CANARY ctas'")"
+assert_eq "all decrypt" 207 "$(q "SELECT count(*) FROM t WHERE v::text LIKE '$CANARY%'")"
 assert_eq "found through the index" 1 "$(sql "$C" app "SET search_path = public, colcrypt; SET enable_seqscan = off; SELECT id FROM s WHERE v = '$CANARY searchable 1'" | tail -n 1)"
 grep -rqa "$CONTROL" "$C/data" || { echo "control plaintext not found on disk: the search is broken"; exit 1; }
 if found=$(grep -rla "$CANARY" "$C/data"); then echo "canary plaintext on disk in: $found"; exit 1; fi

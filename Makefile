@@ -1,13 +1,21 @@
 # colcrypt: `make demo` to see it work, `make test` to run every test tier.
 
-.PHONY: mutants mutants-pgrx fuzz profile bench-quick sql example demo demo-stop test test-core test-pg test-regress test-integration install setup bench vectors
+.PHONY: mutants mutants-pgrx fuzz profile bench-quick sql example demo demo-stop test test-core test-pg test-regress test-integration install install-dev setup bench vectors
 
 setup:
 	bash scripts/setup.sh
 
+# The release build (optimised, fat LTO), staged and renamed into place so that a running server's
+# backends keep the library they loaded; restart PostgreSQL to load the new one.
 install: setup
+	bash scripts/install-extension.sh --release
+
+# The dev build the test tiers use (the same staged install; builds in seconds, not minutes).
+install-dev: setup
 	bash scripts/install-extension.sh
 
+# The demo installs what `make install` does: on a machine that also runs a server with colcrypt,
+# it must not swap a debug build in under it.
 demo: install
 	bash scripts/demo.sh start
 
@@ -28,10 +36,11 @@ test-core:
 test-pg: setup
 	bash tests/pg_test.sh
 
-test-regress: install
+test-regress: install-dev
 	bash tests/regress.sh
 
-test-integration: install
+test-integration: install-dev
+	cargo build -q -p colcrypt-client --features db --bins --examples
 	bash tests/integration/run.sh
 
 # Regenerates sql/types.sql from sql/generate_types.py.
@@ -66,5 +75,5 @@ mutants:
 
 # Breaks each security check of the pgrx layer in turn and fails unless a test notices (about 10
 # minutes; rebuilds and reinstalls the extension per mutation, so run it alone).
-mutants-pgrx: install
+mutants-pgrx: install-dev
 	bash scripts/mutate-pgrx.sh

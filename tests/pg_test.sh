@@ -9,4 +9,6 @@ rmdir "$PGDATA_DIR.d" 2>/dev/null || true
 mkdir -p "$PGDATA_DIR/data"
 chown -R postgres:postgres "$PGDATA_DIR"
 trap 'rm -rf "$PGDATA_DIR"' EXIT
-cargo pgrx test pg15 --runas postgres --pgdata "$PGDATA_DIR/data"
+# pgrx-tests would install with `sudo cp` over the installed colcrypt.so (in place: running
+# backends die with SIGBUS); CARGO_PGRX routes that install through the staged one.
+CARGO_PGRX="$PWD/scripts/cargo-pgrx-staged.sh" cargo pgrx test pg15 --runas postgres --pgdata "$PGDATA_DIR/data"

@@ -66,10 +66,16 @@ SELECT * FROM records ORDER BY id;
 \echo '-- Equality search on ciphertext through the blind index (the column is searchable):'
 SET search_path = pg_temp, public, colcrypt;
 SELECT id FROM records WHERE ssn = '987-65-4321';
-\echo '-- What is stored: envelopes only (colcrypt.ciphertext_io shows them as pg_dump would store them):'
+\echo '-- What is stored: envelopes only (colcrypt.ciphertext_io shows them as a ciphertext dump holds them):'
 SET colcrypt.ciphertext_io = on;
 SELECT id, left(ssn::text, 40) || '…' AS stored FROM records ORDER BY id;
 RESET colcrypt.ciphertext_io;
 
 \echo
-\echo 'Planned, not in this build yet: the client-side library and CLI (see README, "Status").'
+\echo '== Mode: client-side encryption (the server never sees the plaintext) =='
+\echo '-- The colcrypt CLI and the colcrypt-client library seal values before they are sent, in the'
+\echo '-- same envelope as above. Against this cluster, the example application (patient records'
+\echo '-- over verified TLS, each value bound to its row and column):'
+\echo '--   make example'
+\echo '-- The CLI: cargo build --release -p colcrypt-client, then target/release/colcrypt --help'
+\echo '-- (README, "Client-side encryption: the colcrypt CLI").'

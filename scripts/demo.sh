@@ -47,6 +47,8 @@ Connect over TLS, verifying the server's certificate (no man in the middle):
   psql "$TLS_DSN"
 or locally over the Unix socket:
   runuser -u postgres -- psql -h $DEMO/socket -p $PORT colcrypt_demo
+The client-side example application (CLI and library: crates/client) against this cluster:
+  make example
 Stop it with:
   make demo-stop
 MSG

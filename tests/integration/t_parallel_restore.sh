@@ -1,0 +1,97 @@
+# pg_dump -Fc / -Fd and pg_restore -j 4 into a fresh cluster with the same master key, for both
+# dump forms (README, "Dumps"). pg_restore loads colcrypt's key tables as ordinary TABLE DATA items, in parallel and
+# largest first, so every encrypted table here (several types, keys, a searchable column, a column
+# on the default key, schemas named before and after `colcrypt`) is larger than the key tables and
+# loads before them. Every value must come back equal, once-encrypted, under the dumped keys, and
+# pg_restore must exit 0; the ciphertext dump files must hold no plaintext.
+set -euo pipefail
+K="$RUN/parallel-keys/master.key"; make_master_key "$K"
+A="$RUN/par-src"; R="$RUN/par-dst"
+cluster_init "$A" 55460 "colcrypt.master_key_file = '$K'"
+cluster_init "$R" 55461 "colcrypt.master_key_file = '$K'" "max_connections = 40"
+cluster_start "$A"; cluster_start "$R"
+CANARY="cAnArY$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+N=3000
+q() { sql "$A" app "$1"; }
+sql "$A" postgres "CREATE DATABASE app" >/dev/null
+q "CREATE EXTENSION colcrypt" >/dev/null
+q "SELECT colcrypt.create_key('pii'), colcrypt.create_key('billing')" >/dev/null
+q "SELECT colcrypt.create_key('shredded'); SELECT colcrypt.destroy_key('shredded')" >/dev/null
+# `app` sorts before `colcrypt`, `public` after: a serial restore would load app's data first too.
+q "CREATE SCHEMA app"
+q "CREATE TABLE app.people (id int PRIMARY KEY, name colcrypt.encrypted_text(pii), born colcrypt.encrypted_date(pii),
+     profile colcrypt.encrypted_jsonb(pii), email colcrypt.encrypted_text(pii, searchable) UNIQUE)"
+q "INSERT INTO app.people SELECT i, '$CANARY name ' || i, date '1950-01-01' + i, jsonb_build_object('note', '$CANARY json', 'i', i),
+     'user' || i || '@$CANARY.example' FROM generate_series(1, $N) i"
+q "SELECT colcrypt.rotate_key('pii')" >/dev/null
+q "UPDATE app.people SET name = '$CANARY renamed ' || id WHERE id % 3 = 0"
+q "CREATE TABLE public.invoices (id int PRIMARY KEY, amount colcrypt.encrypted_numeric(billing), cents colcrypt.encrypted_int8(billing),
+     paid colcrypt.encrypted_bool(billing), at colcrypt.encrypted_timestamptz(billing), ratio colcrypt.encrypted_float8(billing),
+     qty colcrypt.encrypted_int4(billing))"
+q "INSERT INTO public.invoices SELECT i, i * 1.25, i * 100, i % 2 = 0, timestamptz '2024-01-01 00:00:00+00' + i * interval '1 hour',
+     i / 7.0, i FROM generate_series(1, $N) i"
+# No type modifier: the `default` key, created on first use.
+q "CREATE TABLE public.blobs (id int PRIMARY KEY, b colcrypt.encrypted_bytea, t colcrypt.encrypted_text)"
+q "INSERT INTO public.blobs SELECT i, convert_to('$CANARY bytes ' || i, 'UTF8'), '$CANARY default ' || i FROM generate_series(1, $N) i"
+q "CREATE TABLE public.log (id int, v colcrypt.encrypted_text(billing))"
+q "INSERT INTO public.log SELECT i, '$CANARY log ' || i FROM generate_series(1, $N) i"
+
+keytables="SELECT pg_total_relation_size('colcrypt.data_keys')"
+for t in app.people public.invoices public.blobs public.log; do
+  assert_eq "$t is larger than the key table" t "$(q "SELECT pg_relation_size('$t') > 4 * ($keytables)")"
+done
+
+# Every column's text form, per table: equal after a restore means every value came back.
+values() {
+  sql "$1" "$2" "SELECT md5(string_agg(x, ',' ORDER BY x)) FROM (
+      SELECT 'p' || id || name::text || born::text || profile::text || email::text AS x FROM app.people
+      UNION ALL SELECT 'i' || id || amount::text || cents::text || paid::text || at::text || ratio::text || qty::text FROM public.invoices
+      UNION ALL SELECT 'b' || id || encode(b::bytea, 'escape') || t::text FROM public.blobs
+      UNION ALL SELECT 'l' || id || v::text FROM public.log) s"
+}
+counts() { sql "$1" "$2" "SELECT (SELECT count(*) FROM app.people) || '/' || (SELECT count(*) FROM public.invoices) || '/' || (SELECT count(*) FROM public.blobs) || '/' || (SELECT count(*) FROM public.log)"; }
+keys() { sql "$1" "$2" "SELECT string_agg(name || ':' || version || ':' || state || ':' || envelope_key_id, ' ' ORDER BY name, version) FROM colcrypt.keys"; }
+want_values=$(values "$A" app); want_keys=$(keys "$A" app)
+assert_eq "source rows" "$N/$N/$N/$N" "$(counts "$A" app)"
+
+D="$RUN/par-dumps"; mkdir -p "$D"; chown postgres "$D"
+dump() { # dump FILE PGOPTIONS pg_dump-args...
+  rm -rf "$1"
+  as_postgres env PGOPTIONS="$2" pg_dump -h "$A/socket" -p 55460 -U postgres -f "$1" "${@:3}" app
+}
+restore() { # restore DB PGOPTIONS DUMP: a fresh database, pg_restore -j 4, exit status 0
+  sql "$R" postgres "CREATE DATABASE $1" >/dev/null
+  local rc=0
+  as_postgres env PGOPTIONS="$2" pg_restore -j 4 -h "$R/socket" -p 55461 -U postgres -d "$1" "$3" >"$RUN/par-$1.log" 2>&1 || rc=$?
+  if [ "$rc" != 0 ]; then echo "pg_restore -j 4 into $1 exited $rc:"; head -n 20 "$RUN/par-$1.log"; return 1; fi
+}
+check() { # check DB: every value equal, the dumped keys, once-encrypted, the searchable index used
+  assert_eq "rows in $1" "$N/$N/$N/$N" "$(counts "$R" "$1")"
+  assert_eq "values in $1" "$want_values" "$(values "$R" "$1")"
+  assert_eq "keys in $1" "$want_keys" "$(keys "$R" "$1")"
+  assert_eq "once-encrypted in $1" t "$(sql "$R" "$1" "SELECT bool_and(length(colcrypt.encrypted_text_send(v)) = octet_length(v::text) + 80) FROM public.log")"
+  assert_eq "search in $1" 42 "$(sql "$R" "$1" "SET search_path = public, colcrypt; SET enable_seqscan = off; SELECT id FROM app.people WHERE email = 'user42@$CANARY.example'" | tail -n 1)"
+}
+
+CT="-c colcrypt.ciphertext_io=on"
+# The ciphertext form, custom and directory formats, uncompressed so that the grep means something.
+dump "$D/cipher.dump" "$CT" -Fc -Z0
+dump "$D/cipher.dir" "$CT" -Fd -Z0 -j 2
+if found=$(grep -rla "$CANARY" "$D/cipher.dump" "$D/cipher.dir"); then echo "canary plaintext in the ciphertext dump: $found"; exit 1; fi
+grep -qa "colcrypt" "$D/cipher.dump" || { echo "the ciphertext dump is not readable: the grep above means nothing"; exit 1; }
+restore cipher_fc "$CT" "$D/cipher.dump"; check cipher_fc
+restore cipher_fd "$CT" "$D/cipher.dir"; check cipher_fd
+
+# The plaintext form (pg_dump without settings). Its tables need their keys while they load, so
+# colcrypt's tables are restored first (README, "Dumps"), the rest with -j 4.
+dump "$D/plain.dump" "" -Fc -Z0
+grep -qa "$CANARY" "$D/plain.dump" || { echo "expected plaintext in the plaintext dump"; exit 1; }
+sql "$R" postgres "CREATE DATABASE plain_fc" >/dev/null
+pr() { as_postgres pg_restore -h "$R/socket" -p 55461 -U postgres -d plain_fc --exit-on-error "$@" "$D/plain.dump"; }
+pr --section=pre-data
+pr --data-only -n colcrypt
+pr --data-only -N colcrypt -j 4
+pr --section=post-data -j 4
+check plain_fc
+
+for c in "$A" "$R"; do cluster_stop "$c"; done

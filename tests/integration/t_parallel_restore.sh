@@ -69,7 +69,7 @@ check() { # check DB: every value equal, the dumped keys, once-encrypted, the se
   assert_eq "rows in $1" "$N/$N/$N/$N" "$(counts "$R" "$1")"
   assert_eq "values in $1" "$want_values" "$(values "$R" "$1")"
   assert_eq "keys in $1" "$want_keys" "$(keys "$R" "$1")"
-  assert_eq "once-encrypted in $1" t "$(sql "$R" "$1" "SELECT bool_and(length(colcrypt.encrypted_text_send(v)) = octet_length(v::text) + 80) FROM public.log")"
+  assert_eq "once-encrypted in $1" t "$(sql "$R" "$1" "SELECT bool_and(length(colcrypt.envelope(v)) = octet_length(v::text) + 80) FROM public.log")"
   assert_eq "search in $1" 42 "$(sql "$R" "$1" "SET search_path = public, colcrypt; SET enable_seqscan = off; SELECT id FROM app.people WHERE email = 'user42@$CANARY.example'" | tail -n 1)"
 }
 

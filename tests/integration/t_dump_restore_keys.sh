@@ -28,7 +28,7 @@ restore_into() {
 
 restore_into "$B" 55445
 assert_eq "same master key: every value decrypts" 3000 "$(readable "$B")"
-assert_eq "key states survive" "__blind_index:1:active billing:1:active pii:1:decrypt_only pii:2:active shredded:1:destroyed" \
+assert_eq "key states survive" "__blind_index:1:active __transient:1:active billing:1:active pii:1:decrypt_only pii:2:active shredded:1:destroyed" \
   "$(sql "$B" app "SELECT string_agg(name || ':' || version || ':' || state, ' ' ORDER BY name, version) FROM colcrypt.keys")"
 assert_eq "new keys continue the id sequence" t "$(sql "$B" app "SELECT colcrypt.create_key('fresh') > max(key_id) FROM colcrypt.keys WHERE name <> 'fresh'")"
 
@@ -39,8 +39,8 @@ expect_error "$D" app 55000 "not the one these data keys were wrapped with" "SEL
 cluster_stop "$D"
 echo "colcrypt.previous_master_key_file = '$K/a.key'" >>"$D/data/postgresql.conf"
 cluster_start "$D"
-# billing, pii v1 and v2, and __blind_index (the destroyed key has nothing to re-wrap).
-assert_eq "re-wrapped under the new cluster's key" 4 "$(sql "$D" app "SELECT colcrypt.rotate_master_key()")"
+# billing, pii v1 and v2, __blind_index and __transient (the destroyed key has nothing to re-wrap).
+assert_eq "re-wrapped under the new cluster's key" 5 "$(sql "$D" app "SELECT colcrypt.rotate_master_key()")"
 cluster_stop "$D"
 sed -i '/^colcrypt.previous_master_key_file/d' "$D/data/postgresql.conf"
 cluster_start "$D"

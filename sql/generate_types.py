@@ -90,10 +90,14 @@ CREATE CAST (@extschema@.{t} AS {plain}) WITH FUNCTION @extschema@.{t}_to_plain(
                  ("gt", "boolean"), ("ge", "boolean"), ("cmp", "integer")]
 ) + """CREATE FUNCTION @extschema@.{t}_hash(@extschema@.{t}) RETURNS integer
   AS 'MODULE_PATHNAME', '{t}_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
-CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.{t}, RIGHTARG = @extschema@.{t}, FUNCTION = @extschema@.{t}_eq,
-  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
-CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.{t}, RIGHTARG = @extschema@.{t}, FUNCTION = @extschema@.{t}_ne,
-  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- = and <> live in pg_catalog, the one schema every search_path includes (implicitly first), so
+-- they resolve without colcrypt on the search_path; no built-in operator takes these types, so
+-- nothing is shadowed. They are members of the extension: DROP EXTENSION removes them, and
+-- pg_dump emits them as part of CREATE EXTENSION.
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.{t}, RIGHTARG = @extschema@.{t}, FUNCTION = @extschema@.{t}_eq,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.{t}, RIGHTARG = @extschema@.{t}, FUNCTION = @extschema@.{t}_ne,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
 CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.{t}, RIGHTARG = @extschema@.{t}, FUNCTION = @extschema@.{t}_lt,
   COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
 CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.{t}, RIGHTARG = @extschema@.{t}, FUNCTION = @extschema@.{t}_le,
@@ -103,10 +107,10 @@ CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.{t}, RIGHTARG = @extschema
 CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.{t}, RIGHTARG = @extschema@.{t}, FUNCTION = @extschema@.{t}_ge,
   COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
 CREATE OPERATOR CLASS @extschema@.{t}_blind_ops DEFAULT FOR TYPE @extschema@.{t} USING btree AS
-  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 pg_catalog.=,
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.{t}_cmp(@extschema@.{t}, @extschema@.{t});
 CREATE OPERATOR CLASS @extschema@.{t}_blind_hash_ops DEFAULT FOR TYPE @extschema@.{t} USING hash AS
-  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.{t}_hash(@extschema@.{t});
+  OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.{t}_hash(@extschema@.{t});
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.{t}) RETURNS boolean
   AS 'MODULE_PATHNAME', '{t}_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -118,6 +122,72 @@ COMMENT ON FUNCTION @extschema@.reseal(@extschema@.{t}) IS 'reseal(value): the v
 
 
 EXTRA_CAST = "CREATE CAST ({src} AS @extschema@.{t}) WITH INOUT AS ASSIGNMENT;\n"
+
+# Equality with the plaintext types drivers send parameters as (src/cross_type.rs holds the same
+# pairs, in this order): (encrypted type, parameter type, its short name). Types that reach one
+# of these through an implicit cast need no operator of their own, and get the plaintext type's
+# semantics that way: varchar and character reach text (character drops its trailing spaces, as
+# text = character does), timestamp and date reach timestamptz (in the session's TimeZone, as
+# timestamptz = timestamp does), integers reach float8. json has no implicit cast to jsonb,
+# and jsonb = json does not exist in PostgreSQL either.
+CROSS_TYPES = [
+    ("encrypted_text", "text", "text"),
+    ("encrypted_bytea", "bytea", "bytea"),
+    ("encrypted_jsonb", "jsonb", "jsonb"),
+    ("encrypted_int4", "smallint", "int2"), ("encrypted_int4", "integer", "int4"), ("encrypted_int4", "bigint", "int8"),
+    ("encrypted_int8", "smallint", "int2"), ("encrypted_int8", "integer", "int4"), ("encrypted_int8", "bigint", "int8"),
+    ("encrypted_numeric", "smallint", "int2"), ("encrypted_numeric", "integer", "int4"),
+    ("encrypted_numeric", "bigint", "int8"), ("encrypted_numeric", "numeric", "numeric"),
+    ("encrypted_float8", "real", "float4"), ("encrypted_float8", "double precision", "float8"),
+    ("encrypted_bool", "boolean", "bool"),
+    ("encrypted_date", "date", "date"),
+    ("encrypted_timestamptz", "timestamp with time zone", "timestamptz"),
+]
+
+CROSS_HEAD = """
+-- Equality with plaintext parameters (src/cross_type.rs): ssn = $1 with $1 bound as text or
+-- varchar, age = $1 with $1 an int8. Each pair joins its type's btree and hash operator
+-- families, so an index on the column serves it and hash joins with a plaintext column work;
+-- the order is the blind-index order, with values outside the encrypted type's range above
+-- everything (they equal nothing).
+"""
+
+# {t}_rev_*: the parameter on the left ($1 = ssn).
+CROSS_TEMPLATE = """CREATE FUNCTION @extschema@.{t}_eq_{p}(@extschema@.{t}, {plain}) RETURNS boolean
+  AS 'MODULE_PATHNAME', '{t}_eq_{p}_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.{t}_ne_{p}(@extschema@.{t}, {plain}) RETURNS boolean
+  AS 'MODULE_PATHNAME', '{t}_ne_{p}_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.{t}_rev_eq_{p}({plain}, @extschema@.{t}) RETURNS boolean
+  AS 'MODULE_PATHNAME', '{t}_rev_eq_{p}_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.{t}_rev_ne_{p}({plain}, @extschema@.{t}) RETURNS boolean
+  AS 'MODULE_PATHNAME', '{t}_rev_ne_{p}_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.{t}_cmp_{p}(@extschema@.{t}, {plain}) RETURNS integer
+  AS 'MODULE_PATHNAME', '{t}_cmp_{p}_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.{t}_rev_cmp_{p}({plain}, @extschema@.{t}) RETURNS integer
+  AS 'MODULE_PATHNAME', '{t}_rev_cmp_{p}_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.{t}_blind_cmp_{p}({plain}, {plain}) RETURNS integer
+  AS 'MODULE_PATHNAME', '{t}_blind_cmp_{p}_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.{t}_blind_hash_{p}({plain}) RETURNS integer
+  AS 'MODULE_PATHNAME', '{t}_blind_hash_{p}_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.{t}, RIGHTARG = {plain}, FUNCTION = @extschema@.{t}_eq_{p},
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.{t}, RIGHTARG = {plain}, FUNCTION = @extschema@.{t}_ne_{p},
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = {plain}, RIGHTARG = @extschema@.{t}, FUNCTION = @extschema@.{t}_rev_eq_{p},
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = {plain}, RIGHTARG = @extschema@.{t}, FUNCTION = @extschema@.{t}_rev_ne_{p},
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- ({plain}, {plain}) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.{t}_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.{t}, {plain}), OPERATOR 3 pg_catalog.= ({plain}, @extschema@.{t}),
+  FUNCTION 1 (@extschema@.{t}, {plain}) @extschema@.{t}_cmp_{p}(@extschema@.{t}, {plain}),
+  FUNCTION 1 ({plain}, @extschema@.{t}) @extschema@.{t}_rev_cmp_{p}({plain}, @extschema@.{t}),
+  FUNCTION 1 ({plain}, {plain}) @extschema@.{t}_blind_cmp_{p}({plain}, {plain});
+ALTER OPERATOR FAMILY @extschema@.{t}_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.{t}, {plain}), OPERATOR 1 pg_catalog.= ({plain}, @extschema@.{t}),
+  FUNCTION 1 ({plain}) @extschema@.{t}_blind_hash_{p}({plain});
+"""
 
 
 TAIL = """
@@ -189,6 +259,8 @@ def render():
     for t, p, w, extra in TYPES:
         out += TEMPLATE.format(t=t, plain=p, what=w)
         out += "".join(EXTRA_CAST.format(src=src, t=t) for src in extra)
+    out += CROSS_HEAD
+    out += "".join(CROSS_TEMPLATE.format(t=t, plain=plain, p=p) for t, plain, p in CROSS_TYPES)
     return out + TAIL
 
 

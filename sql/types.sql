@@ -75,10 +75,14 @@ CREATE FUNCTION @extschema@.encrypted_text_cmp(@extschema@.encrypted_text, @exts
   AS 'MODULE_PATHNAME', 'encrypted_text_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_text_hash(@extschema@.encrypted_text) RETURNS integer
   AS 'MODULE_PATHNAME', 'encrypted_text_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
-CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_text, RIGHTARG = @extschema@.encrypted_text, FUNCTION = @extschema@.encrypted_text_eq,
-  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
-CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_text, RIGHTARG = @extschema@.encrypted_text, FUNCTION = @extschema@.encrypted_text_ne,
-  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- = and <> live in pg_catalog, the one schema every search_path includes (implicitly first), so
+-- they resolve without colcrypt on the search_path; no built-in operator takes these types, so
+-- nothing is shadowed. They are members of the extension: DROP EXTENSION removes them, and
+-- pg_dump emits them as part of CREATE EXTENSION.
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_text, RIGHTARG = @extschema@.encrypted_text, FUNCTION = @extschema@.encrypted_text_eq,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_text, RIGHTARG = @extschema@.encrypted_text, FUNCTION = @extschema@.encrypted_text_ne,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
 CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_text, RIGHTARG = @extschema@.encrypted_text, FUNCTION = @extschema@.encrypted_text_lt,
   COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
 CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_text, RIGHTARG = @extschema@.encrypted_text, FUNCTION = @extschema@.encrypted_text_le,
@@ -88,10 +92,10 @@ CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_text, RIGHTARG =
 CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_text, RIGHTARG = @extschema@.encrypted_text, FUNCTION = @extschema@.encrypted_text_ge,
   COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
 CREATE OPERATOR CLASS @extschema@.encrypted_text_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_text USING btree AS
-  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 pg_catalog.=,
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_text_cmp(@extschema@.encrypted_text, @extschema@.encrypted_text);
 CREATE OPERATOR CLASS @extschema@.encrypted_text_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_text USING hash AS
-  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_text_hash(@extschema@.encrypted_text);
+  OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_text_hash(@extschema@.encrypted_text);
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_text) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_text_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -164,10 +168,14 @@ CREATE FUNCTION @extschema@.encrypted_bytea_cmp(@extschema@.encrypted_bytea, @ex
   AS 'MODULE_PATHNAME', 'encrypted_bytea_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_bytea_hash(@extschema@.encrypted_bytea) RETURNS integer
   AS 'MODULE_PATHNAME', 'encrypted_bytea_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
-CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG = @extschema@.encrypted_bytea, FUNCTION = @extschema@.encrypted_bytea_eq,
-  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
-CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG = @extschema@.encrypted_bytea, FUNCTION = @extschema@.encrypted_bytea_ne,
-  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- = and <> live in pg_catalog, the one schema every search_path includes (implicitly first), so
+-- they resolve without colcrypt on the search_path; no built-in operator takes these types, so
+-- nothing is shadowed. They are members of the extension: DROP EXTENSION removes them, and
+-- pg_dump emits them as part of CREATE EXTENSION.
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG = @extschema@.encrypted_bytea, FUNCTION = @extschema@.encrypted_bytea_eq,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG = @extschema@.encrypted_bytea, FUNCTION = @extschema@.encrypted_bytea_ne,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
 CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG = @extschema@.encrypted_bytea, FUNCTION = @extschema@.encrypted_bytea_lt,
   COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
 CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG = @extschema@.encrypted_bytea, FUNCTION = @extschema@.encrypted_bytea_le,
@@ -177,10 +185,10 @@ CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG 
 CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG = @extschema@.encrypted_bytea, FUNCTION = @extschema@.encrypted_bytea_ge,
   COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
 CREATE OPERATOR CLASS @extschema@.encrypted_bytea_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_bytea USING btree AS
-  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 pg_catalog.=,
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_bytea_cmp(@extschema@.encrypted_bytea, @extschema@.encrypted_bytea);
 CREATE OPERATOR CLASS @extschema@.encrypted_bytea_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_bytea USING hash AS
-  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_bytea_hash(@extschema@.encrypted_bytea);
+  OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_bytea_hash(@extschema@.encrypted_bytea);
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_bytea) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_bytea_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -251,10 +259,14 @@ CREATE FUNCTION @extschema@.encrypted_jsonb_cmp(@extschema@.encrypted_jsonb, @ex
   AS 'MODULE_PATHNAME', 'encrypted_jsonb_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_jsonb_hash(@extschema@.encrypted_jsonb) RETURNS integer
   AS 'MODULE_PATHNAME', 'encrypted_jsonb_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
-CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG = @extschema@.encrypted_jsonb, FUNCTION = @extschema@.encrypted_jsonb_eq,
-  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
-CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG = @extschema@.encrypted_jsonb, FUNCTION = @extschema@.encrypted_jsonb_ne,
-  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- = and <> live in pg_catalog, the one schema every search_path includes (implicitly first), so
+-- they resolve without colcrypt on the search_path; no built-in operator takes these types, so
+-- nothing is shadowed. They are members of the extension: DROP EXTENSION removes them, and
+-- pg_dump emits them as part of CREATE EXTENSION.
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG = @extschema@.encrypted_jsonb, FUNCTION = @extschema@.encrypted_jsonb_eq,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG = @extschema@.encrypted_jsonb, FUNCTION = @extschema@.encrypted_jsonb_ne,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
 CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG = @extschema@.encrypted_jsonb, FUNCTION = @extschema@.encrypted_jsonb_lt,
   COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
 CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG = @extschema@.encrypted_jsonb, FUNCTION = @extschema@.encrypted_jsonb_le,
@@ -264,10 +276,10 @@ CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG 
 CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG = @extschema@.encrypted_jsonb, FUNCTION = @extschema@.encrypted_jsonb_ge,
   COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
 CREATE OPERATOR CLASS @extschema@.encrypted_jsonb_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_jsonb USING btree AS
-  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 pg_catalog.=,
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_jsonb_cmp(@extschema@.encrypted_jsonb, @extschema@.encrypted_jsonb);
 CREATE OPERATOR CLASS @extschema@.encrypted_jsonb_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_jsonb USING hash AS
-  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_jsonb_hash(@extschema@.encrypted_jsonb);
+  OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_jsonb_hash(@extschema@.encrypted_jsonb);
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_jsonb) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_jsonb_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -339,10 +351,14 @@ CREATE FUNCTION @extschema@.encrypted_int4_cmp(@extschema@.encrypted_int4, @exts
   AS 'MODULE_PATHNAME', 'encrypted_int4_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int4_hash(@extschema@.encrypted_int4) RETURNS integer
   AS 'MODULE_PATHNAME', 'encrypted_int4_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
-CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_eq,
-  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
-CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_ne,
-  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- = and <> live in pg_catalog, the one schema every search_path includes (implicitly first), so
+-- they resolve without colcrypt on the search_path; no built-in operator takes these types, so
+-- nothing is shadowed. They are members of the extension: DROP EXTENSION removes them, and
+-- pg_dump emits them as part of CREATE EXTENSION.
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_eq,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_ne,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
 CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_lt,
   COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
 CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_le,
@@ -352,10 +368,10 @@ CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_int4, RIGHTARG =
 CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_ge,
   COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
 CREATE OPERATOR CLASS @extschema@.encrypted_int4_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_int4 USING btree AS
-  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 pg_catalog.=,
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_int4_cmp(@extschema@.encrypted_int4, @extschema@.encrypted_int4);
 CREATE OPERATOR CLASS @extschema@.encrypted_int4_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_int4 USING hash AS
-  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_int4_hash(@extschema@.encrypted_int4);
+  OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_int4_hash(@extschema@.encrypted_int4);
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_int4) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int4_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -427,10 +443,14 @@ CREATE FUNCTION @extschema@.encrypted_int8_cmp(@extschema@.encrypted_int8, @exts
   AS 'MODULE_PATHNAME', 'encrypted_int8_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int8_hash(@extschema@.encrypted_int8) RETURNS integer
   AS 'MODULE_PATHNAME', 'encrypted_int8_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
-CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_eq,
-  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
-CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_ne,
-  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- = and <> live in pg_catalog, the one schema every search_path includes (implicitly first), so
+-- they resolve without colcrypt on the search_path; no built-in operator takes these types, so
+-- nothing is shadowed. They are members of the extension: DROP EXTENSION removes them, and
+-- pg_dump emits them as part of CREATE EXTENSION.
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_eq,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_ne,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
 CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_lt,
   COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
 CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_le,
@@ -440,10 +460,10 @@ CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_int8, RIGHTARG =
 CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_ge,
   COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
 CREATE OPERATOR CLASS @extschema@.encrypted_int8_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_int8 USING btree AS
-  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 pg_catalog.=,
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_int8_cmp(@extschema@.encrypted_int8, @extschema@.encrypted_int8);
 CREATE OPERATOR CLASS @extschema@.encrypted_int8_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_int8 USING hash AS
-  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_int8_hash(@extschema@.encrypted_int8);
+  OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_int8_hash(@extschema@.encrypted_int8);
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_int8) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int8_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -516,10 +536,14 @@ CREATE FUNCTION @extschema@.encrypted_numeric_cmp(@extschema@.encrypted_numeric,
   AS 'MODULE_PATHNAME', 'encrypted_numeric_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_numeric_hash(@extschema@.encrypted_numeric) RETURNS integer
   AS 'MODULE_PATHNAME', 'encrypted_numeric_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
-CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_eq,
-  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
-CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_ne,
-  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- = and <> live in pg_catalog, the one schema every search_path includes (implicitly first), so
+-- they resolve without colcrypt on the search_path; no built-in operator takes these types, so
+-- nothing is shadowed. They are members of the extension: DROP EXTENSION removes them, and
+-- pg_dump emits them as part of CREATE EXTENSION.
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_eq,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_ne,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
 CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_lt,
   COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
 CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_le,
@@ -529,10 +553,10 @@ CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_numeric, RIGHTAR
 CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_ge,
   COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
 CREATE OPERATOR CLASS @extschema@.encrypted_numeric_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_numeric USING btree AS
-  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 pg_catalog.=,
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_numeric_cmp(@extschema@.encrypted_numeric, @extschema@.encrypted_numeric);
 CREATE OPERATOR CLASS @extschema@.encrypted_numeric_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_numeric USING hash AS
-  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_numeric_hash(@extschema@.encrypted_numeric);
+  OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_numeric_hash(@extschema@.encrypted_numeric);
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_numeric) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_numeric_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -606,10 +630,14 @@ CREATE FUNCTION @extschema@.encrypted_float8_cmp(@extschema@.encrypted_float8, @
   AS 'MODULE_PATHNAME', 'encrypted_float8_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_float8_hash(@extschema@.encrypted_float8) RETURNS integer
   AS 'MODULE_PATHNAME', 'encrypted_float8_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
-CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_eq,
-  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
-CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_ne,
-  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- = and <> live in pg_catalog, the one schema every search_path includes (implicitly first), so
+-- they resolve without colcrypt on the search_path; no built-in operator takes these types, so
+-- nothing is shadowed. They are members of the extension: DROP EXTENSION removes them, and
+-- pg_dump emits them as part of CREATE EXTENSION.
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_eq,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_ne,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
 CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_lt,
   COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
 CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_le,
@@ -619,10 +647,10 @@ CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_float8, RIGHTARG
 CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_ge,
   COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
 CREATE OPERATOR CLASS @extschema@.encrypted_float8_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_float8 USING btree AS
-  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 pg_catalog.=,
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_float8_cmp(@extschema@.encrypted_float8, @extschema@.encrypted_float8);
 CREATE OPERATOR CLASS @extschema@.encrypted_float8_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_float8 USING hash AS
-  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_float8_hash(@extschema@.encrypted_float8);
+  OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_float8_hash(@extschema@.encrypted_float8);
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_float8) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_float8_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -698,10 +726,14 @@ CREATE FUNCTION @extschema@.encrypted_bool_cmp(@extschema@.encrypted_bool, @exts
   AS 'MODULE_PATHNAME', 'encrypted_bool_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_bool_hash(@extschema@.encrypted_bool) RETURNS integer
   AS 'MODULE_PATHNAME', 'encrypted_bool_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
-CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_bool, RIGHTARG = @extschema@.encrypted_bool, FUNCTION = @extschema@.encrypted_bool_eq,
-  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
-CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_bool, RIGHTARG = @extschema@.encrypted_bool, FUNCTION = @extschema@.encrypted_bool_ne,
-  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- = and <> live in pg_catalog, the one schema every search_path includes (implicitly first), so
+-- they resolve without colcrypt on the search_path; no built-in operator takes these types, so
+-- nothing is shadowed. They are members of the extension: DROP EXTENSION removes them, and
+-- pg_dump emits them as part of CREATE EXTENSION.
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_bool, RIGHTARG = @extschema@.encrypted_bool, FUNCTION = @extschema@.encrypted_bool_eq,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_bool, RIGHTARG = @extschema@.encrypted_bool, FUNCTION = @extschema@.encrypted_bool_ne,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
 CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_bool, RIGHTARG = @extschema@.encrypted_bool, FUNCTION = @extschema@.encrypted_bool_lt,
   COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
 CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_bool, RIGHTARG = @extschema@.encrypted_bool, FUNCTION = @extschema@.encrypted_bool_le,
@@ -711,10 +743,10 @@ CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_bool, RIGHTARG =
 CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_bool, RIGHTARG = @extschema@.encrypted_bool, FUNCTION = @extschema@.encrypted_bool_ge,
   COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
 CREATE OPERATOR CLASS @extschema@.encrypted_bool_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_bool USING btree AS
-  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 pg_catalog.=,
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_bool_cmp(@extschema@.encrypted_bool, @extschema@.encrypted_bool);
 CREATE OPERATOR CLASS @extschema@.encrypted_bool_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_bool USING hash AS
-  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_bool_hash(@extschema@.encrypted_bool);
+  OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_bool_hash(@extschema@.encrypted_bool);
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_bool) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_bool_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -785,10 +817,14 @@ CREATE FUNCTION @extschema@.encrypted_date_cmp(@extschema@.encrypted_date, @exts
   AS 'MODULE_PATHNAME', 'encrypted_date_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_date_hash(@extschema@.encrypted_date) RETURNS integer
   AS 'MODULE_PATHNAME', 'encrypted_date_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
-CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_date, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_eq,
-  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
-CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_date, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_ne,
-  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- = and <> live in pg_catalog, the one schema every search_path includes (implicitly first), so
+-- they resolve without colcrypt on the search_path; no built-in operator takes these types, so
+-- nothing is shadowed. They are members of the extension: DROP EXTENSION removes them, and
+-- pg_dump emits them as part of CREATE EXTENSION.
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_date, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_eq,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_date, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_ne,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
 CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_date, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_lt,
   COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
 CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_date, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_le,
@@ -798,10 +834,10 @@ CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_date, RIGHTARG =
 CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_date, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_ge,
   COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
 CREATE OPERATOR CLASS @extschema@.encrypted_date_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_date USING btree AS
-  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 pg_catalog.=,
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_date_cmp(@extschema@.encrypted_date, @extschema@.encrypted_date);
 CREATE OPERATOR CLASS @extschema@.encrypted_date_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_date USING hash AS
-  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_date_hash(@extschema@.encrypted_date);
+  OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_date_hash(@extschema@.encrypted_date);
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_date) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_date_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -872,10 +908,14 @@ CREATE FUNCTION @extschema@.encrypted_timestamptz_cmp(@extschema@.encrypted_time
   AS 'MODULE_PATHNAME', 'encrypted_timestamptz_cmp_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_timestamptz_hash(@extschema@.encrypted_timestamptz) RETURNS integer
   AS 'MODULE_PATHNAME', 'encrypted_timestamptz_hash_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
-CREATE OPERATOR @extschema@.= (LEFTARG = @extschema@.encrypted_timestamptz, RIGHTARG = @extschema@.encrypted_timestamptz, FUNCTION = @extschema@.encrypted_timestamptz_eq,
-  COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
-CREATE OPERATOR @extschema@.<> (LEFTARG = @extschema@.encrypted_timestamptz, RIGHTARG = @extschema@.encrypted_timestamptz, FUNCTION = @extschema@.encrypted_timestamptz_ne,
-  COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- = and <> live in pg_catalog, the one schema every search_path includes (implicitly first), so
+-- they resolve without colcrypt on the search_path; no built-in operator takes these types, so
+-- nothing is shadowed. They are members of the extension: DROP EXTENSION removes them, and
+-- pg_dump emits them as part of CREATE EXTENSION.
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_timestamptz, RIGHTARG = @extschema@.encrypted_timestamptz, FUNCTION = @extschema@.encrypted_timestamptz_eq,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_timestamptz, RIGHTARG = @extschema@.encrypted_timestamptz, FUNCTION = @extschema@.encrypted_timestamptz_ne,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
 CREATE OPERATOR @extschema@.<# (LEFTARG = @extschema@.encrypted_timestamptz, RIGHTARG = @extschema@.encrypted_timestamptz, FUNCTION = @extschema@.encrypted_timestamptz_lt,
   COMMUTATOR = OPERATOR(@extschema@.>#), NEGATOR = OPERATOR(@extschema@.>=#));
 CREATE OPERATOR @extschema@.<=# (LEFTARG = @extschema@.encrypted_timestamptz, RIGHTARG = @extschema@.encrypted_timestamptz, FUNCTION = @extschema@.encrypted_timestamptz_le,
@@ -885,10 +925,10 @@ CREATE OPERATOR @extschema@.># (LEFTARG = @extschema@.encrypted_timestamptz, RIG
 CREATE OPERATOR @extschema@.>=# (LEFTARG = @extschema@.encrypted_timestamptz, RIGHTARG = @extschema@.encrypted_timestamptz, FUNCTION = @extschema@.encrypted_timestamptz_ge,
   COMMUTATOR = OPERATOR(@extschema@.<=#), NEGATOR = OPERATOR(@extschema@.<#));
 CREATE OPERATOR CLASS @extschema@.encrypted_timestamptz_blind_ops DEFAULT FOR TYPE @extschema@.encrypted_timestamptz USING btree AS
-  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 @extschema@.=,
+  OPERATOR 1 @extschema@.<#, OPERATOR 2 @extschema@.<=#, OPERATOR 3 pg_catalog.=,
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_timestamptz_cmp(@extschema@.encrypted_timestamptz, @extschema@.encrypted_timestamptz);
 CREATE OPERATOR CLASS @extschema@.encrypted_timestamptz_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_timestamptz USING hash AS
-  OPERATOR 1 @extschema@.=, FUNCTION 1 @extschema@.encrypted_timestamptz_hash(@extschema@.encrypted_timestamptz);
+  OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_timestamptz_hash(@extschema@.encrypted_timestamptz);
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_timestamptz) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_timestamptz_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -898,6 +938,624 @@ COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_timestamptz) 
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_timestamptz) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 CREATE CAST (timestamp without time zone AS @extschema@.encrypted_timestamptz) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (date AS @extschema@.encrypted_timestamptz) WITH INOUT AS ASSIGNMENT;
+
+-- Equality with plaintext parameters (src/cross_type.rs): ssn = $1 with $1 bound as text or
+-- varchar, age = $1 with $1 an int8. Each pair joins its type's btree and hash operator
+-- families, so an index on the column serves it and hash joins with a plaintext column work;
+-- the order is the blind-index order, with values outside the encrypted type's range above
+-- everything (they equal nothing).
+CREATE FUNCTION @extschema@.encrypted_text_eq_text(@extschema@.encrypted_text, text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_text_eq_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_ne_text(@extschema@.encrypted_text, text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_text_ne_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_rev_eq_text(text, @extschema@.encrypted_text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_text_rev_eq_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_rev_ne_text(text, @extschema@.encrypted_text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_text_rev_ne_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_cmp_text(@extschema@.encrypted_text, text) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_text_cmp_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_rev_cmp_text(text, @extschema@.encrypted_text) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_text_rev_cmp_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_blind_cmp_text(text, text) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_text_blind_cmp_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_blind_hash_text(text) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_text_blind_hash_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_text, RIGHTARG = text, FUNCTION = @extschema@.encrypted_text_eq_text,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_text, RIGHTARG = text, FUNCTION = @extschema@.encrypted_text_ne_text,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = text, RIGHTARG = @extschema@.encrypted_text, FUNCTION = @extschema@.encrypted_text_rev_eq_text,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = text, RIGHTARG = @extschema@.encrypted_text, FUNCTION = @extschema@.encrypted_text_rev_ne_text,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (text, text) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_text_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_text, text), OPERATOR 3 pg_catalog.= (text, @extschema@.encrypted_text),
+  FUNCTION 1 (@extschema@.encrypted_text, text) @extschema@.encrypted_text_cmp_text(@extschema@.encrypted_text, text),
+  FUNCTION 1 (text, @extschema@.encrypted_text) @extschema@.encrypted_text_rev_cmp_text(text, @extschema@.encrypted_text),
+  FUNCTION 1 (text, text) @extschema@.encrypted_text_blind_cmp_text(text, text);
+ALTER OPERATOR FAMILY @extschema@.encrypted_text_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_text, text), OPERATOR 1 pg_catalog.= (text, @extschema@.encrypted_text),
+  FUNCTION 1 (text) @extschema@.encrypted_text_blind_hash_text(text);
+CREATE FUNCTION @extschema@.encrypted_bytea_eq_bytea(@extschema@.encrypted_bytea, bytea) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_eq_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_ne_bytea(@extschema@.encrypted_bytea, bytea) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_ne_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_rev_eq_bytea(bytea, @extschema@.encrypted_bytea) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_rev_eq_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_rev_ne_bytea(bytea, @extschema@.encrypted_bytea) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_rev_ne_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_cmp_bytea(@extschema@.encrypted_bytea, bytea) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_cmp_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_rev_cmp_bytea(bytea, @extschema@.encrypted_bytea) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_rev_cmp_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_blind_cmp_bytea(bytea, bytea) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_blind_cmp_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_blind_hash_bytea(bytea) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_blind_hash_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG = bytea, FUNCTION = @extschema@.encrypted_bytea_eq_bytea,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG = bytea, FUNCTION = @extschema@.encrypted_bytea_ne_bytea,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = bytea, RIGHTARG = @extschema@.encrypted_bytea, FUNCTION = @extschema@.encrypted_bytea_rev_eq_bytea,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = bytea, RIGHTARG = @extschema@.encrypted_bytea, FUNCTION = @extschema@.encrypted_bytea_rev_ne_bytea,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (bytea, bytea) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_bytea_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_bytea, bytea), OPERATOR 3 pg_catalog.= (bytea, @extschema@.encrypted_bytea),
+  FUNCTION 1 (@extschema@.encrypted_bytea, bytea) @extschema@.encrypted_bytea_cmp_bytea(@extschema@.encrypted_bytea, bytea),
+  FUNCTION 1 (bytea, @extschema@.encrypted_bytea) @extschema@.encrypted_bytea_rev_cmp_bytea(bytea, @extschema@.encrypted_bytea),
+  FUNCTION 1 (bytea, bytea) @extschema@.encrypted_bytea_blind_cmp_bytea(bytea, bytea);
+ALTER OPERATOR FAMILY @extschema@.encrypted_bytea_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_bytea, bytea), OPERATOR 1 pg_catalog.= (bytea, @extschema@.encrypted_bytea),
+  FUNCTION 1 (bytea) @extschema@.encrypted_bytea_blind_hash_bytea(bytea);
+CREATE FUNCTION @extschema@.encrypted_jsonb_eq_jsonb(@extschema@.encrypted_jsonb, jsonb) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_eq_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_ne_jsonb(@extschema@.encrypted_jsonb, jsonb) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_ne_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_rev_eq_jsonb(jsonb, @extschema@.encrypted_jsonb) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_rev_eq_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_rev_ne_jsonb(jsonb, @extschema@.encrypted_jsonb) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_rev_ne_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_cmp_jsonb(@extschema@.encrypted_jsonb, jsonb) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_cmp_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_rev_cmp_jsonb(jsonb, @extschema@.encrypted_jsonb) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_rev_cmp_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_blind_cmp_jsonb(jsonb, jsonb) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_blind_cmp_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_blind_hash_jsonb(jsonb) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_blind_hash_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG = jsonb, FUNCTION = @extschema@.encrypted_jsonb_eq_jsonb,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG = jsonb, FUNCTION = @extschema@.encrypted_jsonb_ne_jsonb,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = jsonb, RIGHTARG = @extschema@.encrypted_jsonb, FUNCTION = @extschema@.encrypted_jsonb_rev_eq_jsonb,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = jsonb, RIGHTARG = @extschema@.encrypted_jsonb, FUNCTION = @extschema@.encrypted_jsonb_rev_ne_jsonb,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (jsonb, jsonb) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_jsonb_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_jsonb, jsonb), OPERATOR 3 pg_catalog.= (jsonb, @extschema@.encrypted_jsonb),
+  FUNCTION 1 (@extschema@.encrypted_jsonb, jsonb) @extschema@.encrypted_jsonb_cmp_jsonb(@extschema@.encrypted_jsonb, jsonb),
+  FUNCTION 1 (jsonb, @extschema@.encrypted_jsonb) @extschema@.encrypted_jsonb_rev_cmp_jsonb(jsonb, @extschema@.encrypted_jsonb),
+  FUNCTION 1 (jsonb, jsonb) @extschema@.encrypted_jsonb_blind_cmp_jsonb(jsonb, jsonb);
+ALTER OPERATOR FAMILY @extschema@.encrypted_jsonb_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_jsonb, jsonb), OPERATOR 1 pg_catalog.= (jsonb, @extschema@.encrypted_jsonb),
+  FUNCTION 1 (jsonb) @extschema@.encrypted_jsonb_blind_hash_jsonb(jsonb);
+CREATE FUNCTION @extschema@.encrypted_int4_eq_int2(@extschema@.encrypted_int4, smallint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_ne_int2(@extschema@.encrypted_int4, smallint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_ne_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_eq_int2(smallint, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_ne_int2(smallint, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_ne_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_cmp_int2(@extschema@.encrypted_int4, smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_cmp_int2(smallint, @extschema@.encrypted_int4) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_blind_cmp_int2(smallint, smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_blind_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_blind_hash_int2(smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_blind_hash_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = smallint, FUNCTION = @extschema@.encrypted_int4_eq_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = smallint, FUNCTION = @extschema@.encrypted_int4_ne_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = smallint, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_rev_eq_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = smallint, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_rev_ne_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (smallint, smallint) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_int4, smallint), OPERATOR 3 pg_catalog.= (smallint, @extschema@.encrypted_int4),
+  FUNCTION 1 (@extschema@.encrypted_int4, smallint) @extschema@.encrypted_int4_cmp_int2(@extschema@.encrypted_int4, smallint),
+  FUNCTION 1 (smallint, @extschema@.encrypted_int4) @extschema@.encrypted_int4_rev_cmp_int2(smallint, @extschema@.encrypted_int4),
+  FUNCTION 1 (smallint, smallint) @extschema@.encrypted_int4_blind_cmp_int2(smallint, smallint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int4, smallint), OPERATOR 1 pg_catalog.= (smallint, @extschema@.encrypted_int4),
+  FUNCTION 1 (smallint) @extschema@.encrypted_int4_blind_hash_int2(smallint);
+CREATE FUNCTION @extschema@.encrypted_int4_eq_int4(@extschema@.encrypted_int4, integer) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_ne_int4(@extschema@.encrypted_int4, integer) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_ne_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_eq_int4(integer, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_ne_int4(integer, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_ne_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_cmp_int4(@extschema@.encrypted_int4, integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_cmp_int4(integer, @extschema@.encrypted_int4) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_blind_cmp_int4(integer, integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_blind_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_blind_hash_int4(integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_blind_hash_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = integer, FUNCTION = @extschema@.encrypted_int4_eq_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = integer, FUNCTION = @extschema@.encrypted_int4_ne_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = integer, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_rev_eq_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = integer, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_rev_ne_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (integer, integer) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_int4, integer), OPERATOR 3 pg_catalog.= (integer, @extschema@.encrypted_int4),
+  FUNCTION 1 (@extschema@.encrypted_int4, integer) @extschema@.encrypted_int4_cmp_int4(@extschema@.encrypted_int4, integer),
+  FUNCTION 1 (integer, @extschema@.encrypted_int4) @extschema@.encrypted_int4_rev_cmp_int4(integer, @extschema@.encrypted_int4),
+  FUNCTION 1 (integer, integer) @extschema@.encrypted_int4_blind_cmp_int4(integer, integer);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int4, integer), OPERATOR 1 pg_catalog.= (integer, @extschema@.encrypted_int4),
+  FUNCTION 1 (integer) @extschema@.encrypted_int4_blind_hash_int4(integer);
+CREATE FUNCTION @extschema@.encrypted_int4_eq_int8(@extschema@.encrypted_int4, bigint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_ne_int8(@extschema@.encrypted_int4, bigint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_ne_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_eq_int8(bigint, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_ne_int8(bigint, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_ne_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_cmp_int8(@extschema@.encrypted_int4, bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_cmp_int8(bigint, @extschema@.encrypted_int4) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_blind_cmp_int8(bigint, bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_blind_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_blind_hash_int8(bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_blind_hash_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = bigint, FUNCTION = @extschema@.encrypted_int4_eq_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = bigint, FUNCTION = @extschema@.encrypted_int4_ne_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = bigint, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_rev_eq_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = bigint, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_rev_ne_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (bigint, bigint) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_int4, bigint), OPERATOR 3 pg_catalog.= (bigint, @extschema@.encrypted_int4),
+  FUNCTION 1 (@extschema@.encrypted_int4, bigint) @extschema@.encrypted_int4_cmp_int8(@extschema@.encrypted_int4, bigint),
+  FUNCTION 1 (bigint, @extschema@.encrypted_int4) @extschema@.encrypted_int4_rev_cmp_int8(bigint, @extschema@.encrypted_int4),
+  FUNCTION 1 (bigint, bigint) @extschema@.encrypted_int4_blind_cmp_int8(bigint, bigint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int4, bigint), OPERATOR 1 pg_catalog.= (bigint, @extschema@.encrypted_int4),
+  FUNCTION 1 (bigint) @extschema@.encrypted_int4_blind_hash_int8(bigint);
+CREATE FUNCTION @extschema@.encrypted_int8_eq_int2(@extschema@.encrypted_int8, smallint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_ne_int2(@extschema@.encrypted_int8, smallint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_ne_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_eq_int2(smallint, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_ne_int2(smallint, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_ne_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_cmp_int2(@extschema@.encrypted_int8, smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_cmp_int2(smallint, @extschema@.encrypted_int8) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_blind_cmp_int2(smallint, smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_blind_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_blind_hash_int2(smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_blind_hash_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = smallint, FUNCTION = @extschema@.encrypted_int8_eq_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = smallint, FUNCTION = @extschema@.encrypted_int8_ne_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = smallint, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_rev_eq_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = smallint, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_rev_ne_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (smallint, smallint) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_int8, smallint), OPERATOR 3 pg_catalog.= (smallint, @extschema@.encrypted_int8),
+  FUNCTION 1 (@extschema@.encrypted_int8, smallint) @extschema@.encrypted_int8_cmp_int2(@extschema@.encrypted_int8, smallint),
+  FUNCTION 1 (smallint, @extschema@.encrypted_int8) @extschema@.encrypted_int8_rev_cmp_int2(smallint, @extschema@.encrypted_int8),
+  FUNCTION 1 (smallint, smallint) @extschema@.encrypted_int8_blind_cmp_int2(smallint, smallint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int8, smallint), OPERATOR 1 pg_catalog.= (smallint, @extschema@.encrypted_int8),
+  FUNCTION 1 (smallint) @extschema@.encrypted_int8_blind_hash_int2(smallint);
+CREATE FUNCTION @extschema@.encrypted_int8_eq_int4(@extschema@.encrypted_int8, integer) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_ne_int4(@extschema@.encrypted_int8, integer) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_ne_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_eq_int4(integer, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_ne_int4(integer, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_ne_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_cmp_int4(@extschema@.encrypted_int8, integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_cmp_int4(integer, @extschema@.encrypted_int8) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_blind_cmp_int4(integer, integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_blind_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_blind_hash_int4(integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_blind_hash_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = integer, FUNCTION = @extschema@.encrypted_int8_eq_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = integer, FUNCTION = @extschema@.encrypted_int8_ne_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = integer, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_rev_eq_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = integer, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_rev_ne_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (integer, integer) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_int8, integer), OPERATOR 3 pg_catalog.= (integer, @extschema@.encrypted_int8),
+  FUNCTION 1 (@extschema@.encrypted_int8, integer) @extschema@.encrypted_int8_cmp_int4(@extschema@.encrypted_int8, integer),
+  FUNCTION 1 (integer, @extschema@.encrypted_int8) @extschema@.encrypted_int8_rev_cmp_int4(integer, @extschema@.encrypted_int8),
+  FUNCTION 1 (integer, integer) @extschema@.encrypted_int8_blind_cmp_int4(integer, integer);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int8, integer), OPERATOR 1 pg_catalog.= (integer, @extschema@.encrypted_int8),
+  FUNCTION 1 (integer) @extschema@.encrypted_int8_blind_hash_int4(integer);
+CREATE FUNCTION @extschema@.encrypted_int8_eq_int8(@extschema@.encrypted_int8, bigint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_ne_int8(@extschema@.encrypted_int8, bigint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_ne_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_eq_int8(bigint, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_ne_int8(bigint, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_ne_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_cmp_int8(@extschema@.encrypted_int8, bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_cmp_int8(bigint, @extschema@.encrypted_int8) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_blind_cmp_int8(bigint, bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_blind_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_blind_hash_int8(bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_blind_hash_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = bigint, FUNCTION = @extschema@.encrypted_int8_eq_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = bigint, FUNCTION = @extschema@.encrypted_int8_ne_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = bigint, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_rev_eq_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = bigint, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_rev_ne_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (bigint, bigint) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_int8, bigint), OPERATOR 3 pg_catalog.= (bigint, @extschema@.encrypted_int8),
+  FUNCTION 1 (@extschema@.encrypted_int8, bigint) @extschema@.encrypted_int8_cmp_int8(@extschema@.encrypted_int8, bigint),
+  FUNCTION 1 (bigint, @extschema@.encrypted_int8) @extschema@.encrypted_int8_rev_cmp_int8(bigint, @extschema@.encrypted_int8),
+  FUNCTION 1 (bigint, bigint) @extschema@.encrypted_int8_blind_cmp_int8(bigint, bigint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int8, bigint), OPERATOR 1 pg_catalog.= (bigint, @extschema@.encrypted_int8),
+  FUNCTION 1 (bigint) @extschema@.encrypted_int8_blind_hash_int8(bigint);
+CREATE FUNCTION @extschema@.encrypted_numeric_eq_int2(@extschema@.encrypted_numeric, smallint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_ne_int2(@extschema@.encrypted_numeric, smallint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_ne_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_eq_int2(smallint, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_ne_int2(smallint, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_ne_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_cmp_int2(@extschema@.encrypted_numeric, smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_cmp_int2(smallint, @extschema@.encrypted_numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_cmp_int2(smallint, smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_hash_int2(smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_hash_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = smallint, FUNCTION = @extschema@.encrypted_numeric_eq_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = smallint, FUNCTION = @extschema@.encrypted_numeric_ne_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = smallint, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_eq_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = smallint, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_ne_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (smallint, smallint) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_numeric, smallint), OPERATOR 3 pg_catalog.= (smallint, @extschema@.encrypted_numeric),
+  FUNCTION 1 (@extschema@.encrypted_numeric, smallint) @extschema@.encrypted_numeric_cmp_int2(@extschema@.encrypted_numeric, smallint),
+  FUNCTION 1 (smallint, @extschema@.encrypted_numeric) @extschema@.encrypted_numeric_rev_cmp_int2(smallint, @extschema@.encrypted_numeric),
+  FUNCTION 1 (smallint, smallint) @extschema@.encrypted_numeric_blind_cmp_int2(smallint, smallint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, smallint), OPERATOR 1 pg_catalog.= (smallint, @extschema@.encrypted_numeric),
+  FUNCTION 1 (smallint) @extschema@.encrypted_numeric_blind_hash_int2(smallint);
+CREATE FUNCTION @extschema@.encrypted_numeric_eq_int4(@extschema@.encrypted_numeric, integer) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_ne_int4(@extschema@.encrypted_numeric, integer) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_ne_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_eq_int4(integer, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_ne_int4(integer, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_ne_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_cmp_int4(@extschema@.encrypted_numeric, integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_cmp_int4(integer, @extschema@.encrypted_numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_cmp_int4(integer, integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_hash_int4(integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_hash_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = integer, FUNCTION = @extschema@.encrypted_numeric_eq_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = integer, FUNCTION = @extschema@.encrypted_numeric_ne_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = integer, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_eq_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = integer, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_ne_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (integer, integer) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_numeric, integer), OPERATOR 3 pg_catalog.= (integer, @extschema@.encrypted_numeric),
+  FUNCTION 1 (@extschema@.encrypted_numeric, integer) @extschema@.encrypted_numeric_cmp_int4(@extschema@.encrypted_numeric, integer),
+  FUNCTION 1 (integer, @extschema@.encrypted_numeric) @extschema@.encrypted_numeric_rev_cmp_int4(integer, @extschema@.encrypted_numeric),
+  FUNCTION 1 (integer, integer) @extschema@.encrypted_numeric_blind_cmp_int4(integer, integer);
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, integer), OPERATOR 1 pg_catalog.= (integer, @extschema@.encrypted_numeric),
+  FUNCTION 1 (integer) @extschema@.encrypted_numeric_blind_hash_int4(integer);
+CREATE FUNCTION @extschema@.encrypted_numeric_eq_int8(@extschema@.encrypted_numeric, bigint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_ne_int8(@extschema@.encrypted_numeric, bigint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_ne_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_eq_int8(bigint, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_ne_int8(bigint, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_ne_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_cmp_int8(@extschema@.encrypted_numeric, bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_cmp_int8(bigint, @extschema@.encrypted_numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_cmp_int8(bigint, bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_hash_int8(bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_hash_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = bigint, FUNCTION = @extschema@.encrypted_numeric_eq_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = bigint, FUNCTION = @extschema@.encrypted_numeric_ne_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = bigint, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_eq_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = bigint, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_ne_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (bigint, bigint) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_numeric, bigint), OPERATOR 3 pg_catalog.= (bigint, @extschema@.encrypted_numeric),
+  FUNCTION 1 (@extschema@.encrypted_numeric, bigint) @extschema@.encrypted_numeric_cmp_int8(@extschema@.encrypted_numeric, bigint),
+  FUNCTION 1 (bigint, @extschema@.encrypted_numeric) @extschema@.encrypted_numeric_rev_cmp_int8(bigint, @extschema@.encrypted_numeric),
+  FUNCTION 1 (bigint, bigint) @extschema@.encrypted_numeric_blind_cmp_int8(bigint, bigint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, bigint), OPERATOR 1 pg_catalog.= (bigint, @extschema@.encrypted_numeric),
+  FUNCTION 1 (bigint) @extschema@.encrypted_numeric_blind_hash_int8(bigint);
+CREATE FUNCTION @extschema@.encrypted_numeric_eq_numeric(@extschema@.encrypted_numeric, numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_ne_numeric(@extschema@.encrypted_numeric, numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_ne_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_eq_numeric(numeric, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_eq_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_ne_numeric(numeric, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_ne_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_cmp_numeric(@extschema@.encrypted_numeric, numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_cmp_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_cmp_numeric(numeric, @extschema@.encrypted_numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_cmp_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_cmp_numeric(numeric, numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_cmp_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_hash_numeric(numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_hash_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = numeric, FUNCTION = @extschema@.encrypted_numeric_eq_numeric,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = numeric, FUNCTION = @extschema@.encrypted_numeric_ne_numeric,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = numeric, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_eq_numeric,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = numeric, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_ne_numeric,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (numeric, numeric) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_numeric, numeric), OPERATOR 3 pg_catalog.= (numeric, @extschema@.encrypted_numeric),
+  FUNCTION 1 (@extschema@.encrypted_numeric, numeric) @extschema@.encrypted_numeric_cmp_numeric(@extschema@.encrypted_numeric, numeric),
+  FUNCTION 1 (numeric, @extschema@.encrypted_numeric) @extschema@.encrypted_numeric_rev_cmp_numeric(numeric, @extschema@.encrypted_numeric),
+  FUNCTION 1 (numeric, numeric) @extschema@.encrypted_numeric_blind_cmp_numeric(numeric, numeric);
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, numeric), OPERATOR 1 pg_catalog.= (numeric, @extschema@.encrypted_numeric),
+  FUNCTION 1 (numeric) @extschema@.encrypted_numeric_blind_hash_numeric(numeric);
+CREATE FUNCTION @extschema@.encrypted_float8_eq_float4(@extschema@.encrypted_float8, real) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_eq_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_ne_float4(@extschema@.encrypted_float8, real) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_ne_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_rev_eq_float4(real, @extschema@.encrypted_float8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_rev_eq_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_rev_ne_float4(real, @extschema@.encrypted_float8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_rev_ne_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_cmp_float4(@extschema@.encrypted_float8, real) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_cmp_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_rev_cmp_float4(real, @extschema@.encrypted_float8) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_rev_cmp_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_blind_cmp_float4(real, real) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_blind_cmp_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_blind_hash_float4(real) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_blind_hash_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = real, FUNCTION = @extschema@.encrypted_float8_eq_float4,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = real, FUNCTION = @extschema@.encrypted_float8_ne_float4,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = real, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_rev_eq_float4,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = real, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_rev_ne_float4,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (real, real) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_float8, real), OPERATOR 3 pg_catalog.= (real, @extschema@.encrypted_float8),
+  FUNCTION 1 (@extschema@.encrypted_float8, real) @extschema@.encrypted_float8_cmp_float4(@extschema@.encrypted_float8, real),
+  FUNCTION 1 (real, @extschema@.encrypted_float8) @extschema@.encrypted_float8_rev_cmp_float4(real, @extschema@.encrypted_float8),
+  FUNCTION 1 (real, real) @extschema@.encrypted_float8_blind_cmp_float4(real, real);
+ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_float8, real), OPERATOR 1 pg_catalog.= (real, @extschema@.encrypted_float8),
+  FUNCTION 1 (real) @extschema@.encrypted_float8_blind_hash_float4(real);
+CREATE FUNCTION @extschema@.encrypted_float8_eq_float8(@extschema@.encrypted_float8, double precision) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_eq_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_ne_float8(@extschema@.encrypted_float8, double precision) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_ne_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_rev_eq_float8(double precision, @extschema@.encrypted_float8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_rev_eq_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_rev_ne_float8(double precision, @extschema@.encrypted_float8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_rev_ne_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_cmp_float8(@extschema@.encrypted_float8, double precision) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_cmp_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_rev_cmp_float8(double precision, @extschema@.encrypted_float8) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_rev_cmp_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_blind_cmp_float8(double precision, double precision) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_blind_cmp_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_blind_hash_float8(double precision) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_blind_hash_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = double precision, FUNCTION = @extschema@.encrypted_float8_eq_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = double precision, FUNCTION = @extschema@.encrypted_float8_ne_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = double precision, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_rev_eq_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = double precision, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_rev_ne_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (double precision, double precision) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_float8, double precision), OPERATOR 3 pg_catalog.= (double precision, @extschema@.encrypted_float8),
+  FUNCTION 1 (@extschema@.encrypted_float8, double precision) @extschema@.encrypted_float8_cmp_float8(@extschema@.encrypted_float8, double precision),
+  FUNCTION 1 (double precision, @extschema@.encrypted_float8) @extschema@.encrypted_float8_rev_cmp_float8(double precision, @extschema@.encrypted_float8),
+  FUNCTION 1 (double precision, double precision) @extschema@.encrypted_float8_blind_cmp_float8(double precision, double precision);
+ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_float8, double precision), OPERATOR 1 pg_catalog.= (double precision, @extschema@.encrypted_float8),
+  FUNCTION 1 (double precision) @extschema@.encrypted_float8_blind_hash_float8(double precision);
+CREATE FUNCTION @extschema@.encrypted_bool_eq_bool(@extschema@.encrypted_bool, boolean) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bool_eq_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_ne_bool(@extschema@.encrypted_bool, boolean) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bool_ne_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_rev_eq_bool(boolean, @extschema@.encrypted_bool) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bool_rev_eq_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_rev_ne_bool(boolean, @extschema@.encrypted_bool) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bool_rev_ne_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_cmp_bool(@extschema@.encrypted_bool, boolean) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bool_cmp_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_rev_cmp_bool(boolean, @extschema@.encrypted_bool) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bool_rev_cmp_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_blind_cmp_bool(boolean, boolean) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bool_blind_cmp_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_blind_hash_bool(boolean) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bool_blind_hash_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_bool, RIGHTARG = boolean, FUNCTION = @extschema@.encrypted_bool_eq_bool,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_bool, RIGHTARG = boolean, FUNCTION = @extschema@.encrypted_bool_ne_bool,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = boolean, RIGHTARG = @extschema@.encrypted_bool, FUNCTION = @extschema@.encrypted_bool_rev_eq_bool,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = boolean, RIGHTARG = @extschema@.encrypted_bool, FUNCTION = @extschema@.encrypted_bool_rev_ne_bool,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (boolean, boolean) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_bool_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_bool, boolean), OPERATOR 3 pg_catalog.= (boolean, @extschema@.encrypted_bool),
+  FUNCTION 1 (@extschema@.encrypted_bool, boolean) @extschema@.encrypted_bool_cmp_bool(@extschema@.encrypted_bool, boolean),
+  FUNCTION 1 (boolean, @extschema@.encrypted_bool) @extschema@.encrypted_bool_rev_cmp_bool(boolean, @extschema@.encrypted_bool),
+  FUNCTION 1 (boolean, boolean) @extschema@.encrypted_bool_blind_cmp_bool(boolean, boolean);
+ALTER OPERATOR FAMILY @extschema@.encrypted_bool_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_bool, boolean), OPERATOR 1 pg_catalog.= (boolean, @extschema@.encrypted_bool),
+  FUNCTION 1 (boolean) @extschema@.encrypted_bool_blind_hash_bool(boolean);
+CREATE FUNCTION @extschema@.encrypted_date_eq_date(@extschema@.encrypted_date, date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_eq_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_ne_date(@extschema@.encrypted_date, date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_ne_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_rev_eq_date(date, @extschema@.encrypted_date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_rev_eq_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_rev_ne_date(date, @extschema@.encrypted_date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_rev_ne_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_cmp_date(@extschema@.encrypted_date, date) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_date_cmp_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_rev_cmp_date(date, @extschema@.encrypted_date) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_date_rev_cmp_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_blind_cmp_date(date, date) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_date_blind_cmp_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_blind_hash_date(date) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_date_blind_hash_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_date, RIGHTARG = date, FUNCTION = @extschema@.encrypted_date_eq_date,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_date, RIGHTARG = date, FUNCTION = @extschema@.encrypted_date_ne_date,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = date, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_rev_eq_date,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = date, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_rev_ne_date,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (date, date) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_date, date), OPERATOR 3 pg_catalog.= (date, @extschema@.encrypted_date),
+  FUNCTION 1 (@extschema@.encrypted_date, date) @extschema@.encrypted_date_cmp_date(@extschema@.encrypted_date, date),
+  FUNCTION 1 (date, @extschema@.encrypted_date) @extschema@.encrypted_date_rev_cmp_date(date, @extschema@.encrypted_date),
+  FUNCTION 1 (date, date) @extschema@.encrypted_date_blind_cmp_date(date, date);
+ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_date, date), OPERATOR 1 pg_catalog.= (date, @extschema@.encrypted_date),
+  FUNCTION 1 (date) @extschema@.encrypted_date_blind_hash_date(date);
+CREATE FUNCTION @extschema@.encrypted_timestamptz_eq_timestamptz(@extschema@.encrypted_timestamptz, timestamp with time zone) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_eq_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_ne_timestamptz(@extschema@.encrypted_timestamptz, timestamp with time zone) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_ne_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_rev_eq_timestamptz(timestamp with time zone, @extschema@.encrypted_timestamptz) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_rev_eq_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_rev_ne_timestamptz(timestamp with time zone, @extschema@.encrypted_timestamptz) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_rev_ne_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_cmp_timestamptz(@extschema@.encrypted_timestamptz, timestamp with time zone) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_cmp_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_rev_cmp_timestamptz(timestamp with time zone, @extschema@.encrypted_timestamptz) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_rev_cmp_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_blind_cmp_timestamptz(timestamp with time zone, timestamp with time zone) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_blind_cmp_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_blind_hash_timestamptz(timestamp with time zone) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_blind_hash_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_timestamptz, RIGHTARG = timestamp with time zone, FUNCTION = @extschema@.encrypted_timestamptz_eq_timestamptz,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_timestamptz, RIGHTARG = timestamp with time zone, FUNCTION = @extschema@.encrypted_timestamptz_ne_timestamptz,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = timestamp with time zone, RIGHTARG = @extschema@.encrypted_timestamptz, FUNCTION = @extschema@.encrypted_timestamptz_rev_eq_timestamptz,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = timestamp with time zone, RIGHTARG = @extschema@.encrypted_timestamptz, FUNCTION = @extschema@.encrypted_timestamptz_rev_ne_timestamptz,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (timestamp with time zone, timestamp with time zone) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_timestamptz_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_timestamptz, timestamp with time zone), OPERATOR 3 pg_catalog.= (timestamp with time zone, @extschema@.encrypted_timestamptz),
+  FUNCTION 1 (@extschema@.encrypted_timestamptz, timestamp with time zone) @extschema@.encrypted_timestamptz_cmp_timestamptz(@extschema@.encrypted_timestamptz, timestamp with time zone),
+  FUNCTION 1 (timestamp with time zone, @extschema@.encrypted_timestamptz) @extschema@.encrypted_timestamptz_rev_cmp_timestamptz(timestamp with time zone, @extschema@.encrypted_timestamptz),
+  FUNCTION 1 (timestamp with time zone, timestamp with time zone) @extschema@.encrypted_timestamptz_blind_cmp_timestamptz(timestamp with time zone, timestamp with time zone);
+ALTER OPERATOR FAMILY @extschema@.encrypted_timestamptz_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_timestamptz, timestamp with time zone), OPERATOR 1 pg_catalog.= (timestamp with time zone, @extschema@.encrypted_timestamptz),
+  FUNCTION 1 (timestamp with time zone) @extschema@.encrypted_timestamptz_blind_hash_timestamptz(timestamp with time zone);
 
 -- Moves a column's values to the newest version of their key after colcrypt.rotate_key (and binds
 -- blind indexes written by 0.1.0), in batches of blocks that each commit: other sessions keep

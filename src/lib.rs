@@ -4,6 +4,7 @@
 use pgrx::prelude::*;
 
 mod client_key_fns;
+mod cross_type;
 mod error;
 mod key_cache;
 mod keyring;

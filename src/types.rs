@@ -131,7 +131,7 @@ fn with_input_plaintext<R>(spec: &TypeSpec, input: &CStr, f: impl FnOnce(&[u8]) 
 
 /// Calls `f` with the bytes sealed for a datum of the plaintext type (see the module comment),
 /// read where PostgreSQL put them: no copy of the plaintext in Rust's heap.
-fn with_datum_plaintext<R>(spec: &TypeSpec, datum: pg_sys::Datum, f: impl FnOnce(&[u8]) -> R) -> R {
+pub(crate) fn with_datum_plaintext<R>(spec: &TypeSpec, datum: pg_sys::Datum, f: impl FnOnce(&[u8]) -> R) -> R {
     // SAFETY: `datum` is a valid datum of the plaintext type; fmgr calls on built-in types; the
     // slices live in the current memory context for the whole call of `f`.
     unsafe {
@@ -301,7 +301,7 @@ fn seal_value(spec: &TypeSpec, key: &keyring::DataKey, plaintext: &[u8], index: 
 /// The blind index of a plaintext: over its canonical equality form (docs/FORMAT.md, "Blind
 /// index"), so that equality agrees with the plaintext type's own `=` (numeric 1.0 = 1.00,
 /// float8 0 = -0, NaN = NaN).
-fn blind_index(spec: &TypeSpec, plaintext: &[u8]) -> Result<[u8; BLIND_INDEX_LEN]> {
+pub(crate) fn blind_index(spec: &TypeSpec, plaintext: &[u8]) -> Result<[u8; BLIND_INDEX_LEN]> {
     let form = colcrypt_core::canonical::equality_form(spec.name, plaintext)?;
     Ok(keyring::blind_index_key()?.cipher()?.blind_index(spec.context(), &form))
 }
@@ -587,7 +587,7 @@ macro_rules! encrypted_type {
      [$in:ident, $out:ident, $recv:ident, $send:ident, $coerce:ident,
       $eq:ident, $ne:ident, $lt:ident, $le:ident, $gt:ident, $ge:ident, $cmp:ident, $hash:ident,
       $needs_reseal:ident, $reseal:ident, $from_plain:ident, $to_plain:ident, $envelope:ident]) => {
-        static $spec: TypeSpec = TypeSpec {
+        pub(crate) static $spec: TypeSpec = TypeSpec {
             name: $name,
             plain_oid: pg_sys::BuiltinOid::$plain,
             plain: Plain::$family,

@@ -310,7 +310,7 @@ DROP ROLE sec_owner;
 CREATE TABLE sec_h (n colcrypt.encrypted_text(sec_a), s colcrypt.encrypted_text(sec_a, searchable));
 CREATE INDEX ON sec_h USING hash (n);
 CREATE INDEX ON sec_h USING hash (s);
-ALTER TABLE sec_h ADD EXCLUDE USING hash (n WITH OPERATOR(colcrypt.=));
+ALTER TABLE sec_h ADD EXCLUDE USING hash (n WITH OPERATOR(pg_catalog.=));
 ALTER TABLE sec_h ALTER COLUMN s TYPE colcrypt.encrypted_text(sec_a);
 CREATE TABLE sec_hp (n colcrypt.encrypted_text(sec_a)) PARTITION BY HASH (n);
 CREATE TABLE sec_hp (n colcrypt.encrypted_text(sec_a, searchable)) PARTITION BY HASH (n);

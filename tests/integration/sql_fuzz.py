@@ -657,7 +657,7 @@ class Fuzzer:
         if expected_sql is None:
             expected_sql = f"{col}::{TYPES[t]}"
         rows, r = self.su_one(
-            f"SELECT ({col}::{TYPES[t]})::text, ({expected_sql})::text, {col} OPERATOR(colcrypt.=) ({expected_sql})::{enc(t)}, {col} IS NULL "
+            f"SELECT ({col}::{TYPES[t]})::text, ({expected_sql})::text, {col} OPERATOR(pg_catalog.=) ({expected_sql})::{enc(t)}, {col} IS NULL "
             f"FROM public.fz_{t} WHERE id = $1", [str(i).encode()])
         if rows is None:
             if not r.lost:
@@ -1002,7 +1002,7 @@ class Fuzzer:
                 self.run("SET enable_seqscan = off", simple=True, label="setting")
             else:
                 self.run("RESET enable_seqscan", simple=True, label="setting")
-            sql = (f"SELECT (SELECT count(*) FROM public.fz_{t} WHERE {col} OPERATOR(colcrypt.=) ({lit(v)}::{plain})::{enc(t)}), "
+            sql = (f"SELECT (SELECT count(*) FROM public.fz_{t} WHERE {col} OPERATOR(pg_catalog.=) ({lit(v)}::{plain})::{enc(t)}), "
                    f"(SELECT count(*) FROM public.fz_{t} WHERE {col}::{plain} = {lit(v)}::{plain})")
             res = self.run(sql, label="scan")
             if res.ok and res.rows[0][0] != res.rows[0][1]:

@@ -38,6 +38,10 @@ assert_eq "standby is in recovery" t "$(s "SELECT pg_is_in_recovery()")"
 assert_eq "standby reads every value" 1000 "$(s "SELECT count(*) FROM patients WHERE name::text = 'patient ' || id AND born::date = date '1950-01-01' + id")"
 assert_eq "no default key was needed" 0 "$(s "SELECT count(*) FROM colcrypt.keys WHERE name = 'default'")"
 assert_eq "standby finds by equality (blind index)" 42 "$(s "SET search_path = public, colcrypt; SELECT id FROM patients WHERE name = 'patient 42'" | tail -n 1)"
+# Typed parameters under the default search_path (cross-type =, pg_catalog): read paths, they
+# write no key on a standby.
+assert_eq "standby finds by a varchar parameter" 43 "$(s "SELECT id FROM patients WHERE name = 'patient 43'::varchar")"
+assert_eq "standby compares a date parameter by decrypting" 44 "$(s "SELECT id FROM patients WHERE born = date '1950-01-01' + 44")"
 expect_error "$S" postgres 25006 "read-only" "SELECT colcrypt.create_key('nope')"
 
 # Keys created and rotated on the primary reach the standby with the WAL.

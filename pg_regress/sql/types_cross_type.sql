@@ -1,0 +1,303 @@
+-- Equality from drivers: a parameter bound as a plaintext type (text, varchar, int8, numeric ...)
+-- against an encrypted column, under the default search_path, through the blind index.
+-- The operators = and <> live in pg_catalog, so no search_path setting is needed.
+\set VERBOSITY sqlstate
+SET client_min_messages = warning;
+SET search_path = "$user", public;
+SELECT colcrypt.create_key('xt') > 0 AS created;
+
+-- 1. Where the operators are: = and <> in pg_catalog (same-type and cross-type), the order
+-- operators of the btree classes in colcrypt.
+SELECT o.oprnamespace::regnamespace AS schema, o.oprname, count(*)
+FROM pg_operator o
+WHERE o.oprleft IN (SELECT oid FROM pg_type WHERE typnamespace = 'colcrypt'::regnamespace)
+   OR o.oprright IN (SELECT oid FROM pg_type WHERE typnamespace = 'colcrypt'::regnamespace)
+GROUP BY 1, 2 ORDER BY 1, 2;
+-- Every pair, both ways, is in its type's btree and hash families.
+SELECT o.oprleft::regtype AS left, o.oprright::regtype AS right,
+       string_agg(DISTINCT am.amname, ',' ORDER BY am.amname) AS families
+FROM pg_operator o
+JOIN pg_amop ao ON ao.amopopr = o.oid
+JOIN pg_am am ON am.oid = ao.amopmethod
+WHERE o.oprname = '=' AND o.oprnamespace = 'pg_catalog'::regnamespace
+  AND (o.oprleft IN (SELECT oid FROM pg_type WHERE typnamespace = 'colcrypt'::regnamespace)
+       OR o.oprright IN (SELECT oid FROM pg_type WHERE typnamespace = 'colcrypt'::regnamespace))
+  AND o.oprleft <> o.oprright
+GROUP BY 1, 2 ORDER BY 1::text, 2::text;
+
+-- 2. Equality agrees with the plaintext type's own = for every pair, both ways, and <> with
+-- <>, on searchable columns (stored blind index) and on columns that are not (decrypting):
+-- NULLs, values out of the encrypted type's range, numeric scales, -0, NaN, infinities,
+-- character's trailing spaces, timestamps in another zone.
+SET TimeZone = 'Europe/Oslo';
+CREATE TABLE xv (
+  id int PRIMARY KEY,
+  t text, b bytea, j jsonb, i4 int4, i8 int8, n numeric, f float8, bo bool, d date, ts timestamptz,
+  s_t colcrypt.encrypted_text(xt, searchable), u_t colcrypt.encrypted_text(xt),
+  s_b colcrypt.encrypted_bytea(xt, searchable), u_b colcrypt.encrypted_bytea(xt),
+  s_j colcrypt.encrypted_jsonb(xt, searchable), u_j colcrypt.encrypted_jsonb(xt),
+  s_i4 colcrypt.encrypted_int4(xt, searchable), u_i4 colcrypt.encrypted_int4(xt),
+  s_i8 colcrypt.encrypted_int8(xt, searchable), u_i8 colcrypt.encrypted_int8(xt),
+  s_n colcrypt.encrypted_numeric(xt, searchable), u_n colcrypt.encrypted_numeric(xt),
+  s_f colcrypt.encrypted_float8(xt, searchable), u_f colcrypt.encrypted_float8(xt),
+  s_bo colcrypt.encrypted_bool(xt, searchable), u_bo colcrypt.encrypted_bool(xt),
+  s_d colcrypt.encrypted_date(xt, searchable), u_d colcrypt.encrypted_date(xt),
+  s_ts colcrypt.encrypted_timestamptz(xt, searchable), u_ts colcrypt.encrypted_timestamptz(xt)
+);
+INSERT INTO xv (id, t, b, j, i4, i8, n, f, bo, d, ts)
+SELECT i,
+  (ARRAY['alpha', 'beta', '', 'ab  ', 'ab', 'Ærø', NULL])[i],
+  (ARRAY['\x'::bytea, '\x00', '\xdeadbeef', NULL])[i],
+  (ARRAY['{"a": 1}'::jsonb, '{"a": 1.0}', '{"a": 1.5, "b": [1, "x"]}', 'null', '"s"', '-0', NULL])[i],
+  (ARRAY[0, 5, -5, 2147483647, -2147483648, 32767, NULL])[i],
+  (ARRAY[0, 5, 2147483648, -9223372036854775808, 9223372036854775807, -32768, NULL])[i],
+  (ARRAY[1.0, 1.00, 1, 0, -0.0, 'NaN', 'Infinity', '-Infinity', 123456789012345678901234567890.5, 5, NULL])[i],
+  (ARRAY[0, '-0', 'NaN', 'Infinity', '-Infinity', 1.5, 0.1, 16777217, 3.4028234663852886e38, NULL])[i],
+  (ARRAY[true, false, NULL])[i],
+  (ARRAY['2024-01-01'::date, 'infinity', '1999-12-31', NULL])[i],
+  (ARRAY['2024-01-01 00:00+00'::timestamptz, '2024-01-01 01:00+01', '2024-06-30 23:59:59.999999+02', '-infinity', NULL])[i]
+FROM generate_series(1, 11) i;
+UPDATE xv SET s_t = t, u_t = t, s_b = b, u_b = b, s_j = j, u_j = j, s_i4 = i4, u_i4 = i4,
+  s_i8 = i8, u_i8 = i8, s_n = n, u_n = n, s_f = f, u_f = f, s_bo = bo, u_bo = bo,
+  s_d = d, u_d = d, s_ts = ts, u_ts = ts;
+-- The parameters: every stored value and more, of each type drivers bind.
+CREATE TABLE xp (p_text text, p_varchar varchar, p_bpchar char(4), p_bytea bytea, p_jsonb jsonb,
+  p_int2 int2, p_int4 int4, p_int8 int8, p_numeric numeric, p_float4 float4, p_float8 float8,
+  p_bool bool, p_date date, p_timestamptz timestamptz, p_timestamp timestamp);
+INSERT INTO xp
+SELECT (ARRAY['alpha', 'beta', '', 'ab  ', 'ab', 'Ærø', 'ALPHA', 'alpha ', NULL])[i],
+  (ARRAY['alpha', 'beta', '', 'ab  ', 'ab', 'gamma', NULL])[i],
+  (ARRAY['ab', 'ab  ', '', 'beta', 'x', NULL])[i],
+  (ARRAY['\x'::bytea, '\x00', '\x0000', '\xdeadbeef', NULL])[i],
+  (ARRAY['{"a": 1.00}'::jsonb, '{"a": 1}', '{"b": [1, "x"], "a": 1.50}', 'null', '"s"', '0', '[]', NULL])[i],
+  (ARRAY[0, 5, -5, 32767, -32768, 7, NULL])[i],
+  (ARRAY[0, 5, -5, 2147483647, -2147483648, 32767, 6, NULL])[i],
+  (ARRAY[0, 5, -5, 2147483647, 2147483648, -2147483649, -9223372036854775808, 9223372036854775807, -32768, NULL])[i],
+  (ARRAY[1, 1.000, 0, -0, 'NaN', 'Infinity', '-Infinity', 123456789012345678901234567890.50, 5.0, 0.1, 1.5, 16777217, NULL])[i],
+  (ARRAY[0, '-0', 'NaN', 'Infinity', 1.5, 0.1, 16777217, 3.4028235e38, NULL])[i],
+  (ARRAY[0, '-0', 'NaN', '-Infinity', 1.5, 0.1, 16777217, 3.4028234663852886e38, 0.1::float4, NULL])[i],
+  (ARRAY[true, false, NULL])[i],
+  (ARRAY['2024-01-01'::date, 'infinity', '-infinity', '2000-01-01', NULL])[i],
+  (ARRAY['2024-01-01 02:00+02'::timestamptz, '2024-06-30 21:59:59.999999+00', 'infinity', '-infinity', NULL])[i],
+  (ARRAY['2024-01-01 01:00'::timestamp, '2024-07-01 00:59:59.999999', '2024-01-01 00:00', NULL])[i]
+FROM generate_series(1, 13) i;
+-- For each pair: how many (row, parameter) combinations are equal in plaintext, and how many
+-- of the encrypted comparisons (searchable and not, enc = p, p = enc, enc <> p, p <> enc)
+-- disagree with the plaintext ones.
+CREATE FUNCTION xt_agree(plain_col text, enc text, param text) RETURNS TABLE (equal bigint, disagree bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN QUERY EXECUTE format(
+    'SELECT count(*) FILTER (WHERE v.%1$I = p.%3$I),
+            count(*) FILTER (WHERE (v.%1$I = p.%3$I) IS DISTINCT FROM (v.%2$I = p.%3$I)
+                               OR (v.%1$I = p.%3$I) IS DISTINCT FROM (p.%3$I = v.%2$I)
+                               OR (v.%1$I <> p.%3$I) IS DISTINCT FROM (v.%2$I <> p.%3$I)
+                               OR (v.%1$I <> p.%3$I) IS DISTINCT FROM (p.%3$I <> v.%2$I)
+                               OR (v.%1$I = p.%3$I) IS DISTINCT FROM (v.%4$I = p.%3$I)
+                               OR (v.%1$I = p.%3$I) IS DISTINCT FROM (p.%3$I = v.%4$I)
+                               OR (v.%1$I <> p.%3$I) IS DISTINCT FROM (v.%4$I <> p.%3$I))
+     FROM xv v, xp p', plain_col, 's_' || enc, param, 'u_' || enc);
+END $$;
+SELECT pair, (xt_agree(c, e, p)).* FROM (VALUES
+  ('encrypted_text = text', 't', 't', 'p_text'),
+  ('encrypted_text = varchar', 't', 't', 'p_varchar'),
+  ('encrypted_text = character', 't', 't', 'p_bpchar'),
+  ('encrypted_bytea = bytea', 'b', 'b', 'p_bytea'),
+  ('encrypted_jsonb = jsonb', 'j', 'j', 'p_jsonb'),
+  ('encrypted_int4 = int2', 'i4', 'i4', 'p_int2'),
+  ('encrypted_int4 = int4', 'i4', 'i4', 'p_int4'),
+  ('encrypted_int4 = int8', 'i4', 'i4', 'p_int8'),
+  ('encrypted_int8 = int2', 'i8', 'i8', 'p_int2'),
+  ('encrypted_int8 = int4', 'i8', 'i8', 'p_int4'),
+  ('encrypted_int8 = int8', 'i8', 'i8', 'p_int8'),
+  ('encrypted_numeric = int2', 'n', 'n', 'p_int2'),
+  ('encrypted_numeric = int4', 'n', 'n', 'p_int4'),
+  ('encrypted_numeric = int8', 'n', 'n', 'p_int8'),
+  ('encrypted_numeric = numeric', 'n', 'n', 'p_numeric'),
+  ('encrypted_float8 = float4', 'f', 'f', 'p_float4'),
+  ('encrypted_float8 = float8', 'f', 'f', 'p_float8'),
+  ('encrypted_float8 = int8', 'f', 'f', 'p_int8'),
+  ('encrypted_float8 = numeric', 'f', 'f', 'p_numeric'),
+  ('encrypted_bool = bool', 'bo', 'bo', 'p_bool'),
+  ('encrypted_date = date', 'd', 'd', 'p_date'),
+  ('encrypted_timestamptz = timestamptz', 'ts', 'ts', 'p_timestamptz'),
+  ('encrypted_timestamptz = timestamp', 'ts', 'ts', 'p_timestamp'),
+  ('encrypted_timestamptz = date', 'ts', 'ts', 'p_date')
+) AS x(pair, c, e, p);
+-- The canonical forms, one by one: numeric scales, float8 zero signs and NaNs, an int8 out of
+-- int4's range, a float4 widened exactly.
+SELECT (SELECT count(*) FROM xv WHERE s_n = 1.00::numeric) AS n_one_scales,
+       (SELECT count(*) FROM xv WHERE u_n = 1::int2) AS n_one_int2,
+       (SELECT count(*) FROM xv WHERE s_n = 'NaN'::numeric) AS n_nan,
+       (SELECT count(*) FROM xv WHERE s_n = 0::int8) AS n_zero_signs,
+       (SELECT count(*) FROM xv WHERE s_f = '-0'::float8) AS f_zero_signs,
+       (SELECT count(*) FROM xv WHERE s_f = 'NaN'::float4) AS f_nan_float4,
+       (SELECT count(*) FROM xv WHERE s_f = 0.1::float4) AS f_float4_point_one,
+       (SELECT count(*) FROM xv WHERE s_i4 = 2147483648::int8) AS i4_out_of_range,
+       (SELECT count(*) FROM xv WHERE s_i4 <> 2147483648::int8) AS i4_out_of_range_ne,
+       (SELECT count(*) FROM xv WHERE s_t = 'ab  '::char(4)) AS t_char_trims;
+-- NULL on either side is NULL, as for the plaintext types.
+SELECT (s_t = NULL::text) IS NULL AS enc_null, (NULL::int8 = s_i4) IS NULL AS null_enc,
+       (u_t <> NULL::varchar) IS NULL AS ne_null
+FROM xv WHERE id = 1;
+
+-- 3. Drivers' prepared statements: typed parameters find rows through the column's index,
+-- in custom and generic plans (the plan drivers get after five executions).
+CREATE TABLE xi (
+  id int PRIMARY KEY,
+  s colcrypt.encrypted_text(xt, searchable) UNIQUE,
+  n4 colcrypt.encrypted_int4(xt, searchable),
+  h colcrypt.encrypted_text(xt, searchable)
+);
+CREATE INDEX xi_n4 ON xi (n4);
+CREATE INDEX xi_h ON xi USING hash (h);
+INSERT INTO xi SELECT i, 'v' || i, i, 'h' || (i % 10) FROM generate_series(1, 300) i;
+SET enable_seqscan = off;
+SET enable_bitmapscan = off;
+SET plan_cache_mode = force_generic_plan;
+PREPARE q_text(text) AS SELECT id FROM xi WHERE s = $1;
+EXPLAIN (COSTS OFF) EXECUTE q_text('v42');
+EXECUTE q_text('v42');
+EXECUTE q_text('nope');
+PREPARE q_varchar(varchar) AS SELECT id FROM xi WHERE s = $1;
+EXPLAIN (COSTS OFF) EXECUTE q_varchar('v42');
+EXECUTE q_varchar('v43');
+PREPARE q_bpchar(char(5)) AS SELECT id FROM xi WHERE s = $1;
+EXECUTE q_bpchar('v44');
+PREPARE q_left(text) AS SELECT id FROM xi WHERE $1 = s;
+EXPLAIN (COSTS OFF) EXECUTE q_left('v45');
+EXECUTE q_left('v45');
+PREPARE q_int8(int8) AS SELECT id FROM xi WHERE n4 = $1;
+EXPLAIN (COSTS OFF) EXECUTE q_int8(46);
+EXECUTE q_int8(46);
+EXECUTE q_int8(4294967342);
+EXECUTE q_int8(-4294967296);
+PREPARE q_int2(int2) AS SELECT id FROM xi WHERE n4 = $1;
+EXECUTE q_int2(47);
+PREPARE q_hash(text) AS SELECT count(*) FROM xi WHERE h = $1;
+EXPLAIN (COSTS OFF) EXECUTE q_hash('h3');
+EXECUTE q_hash('h3');
+-- = ANY(array), as drivers send IN lists: btree sorts the elements in blind-index order;
+-- out-of-range elements sort last and match nothing.
+PREPARE q_any(text[]) AS SELECT id FROM xi WHERE s = ANY($1) ORDER BY id;
+EXPLAIN (COSTS OFF) EXECUTE q_any('{v1,v2}');
+EXECUTE q_any('{v9,v2,nope,v9,v300}');
+PREPARE q_any8(int8[]) AS SELECT id FROM xi WHERE n4 = ANY($1) ORDER BY id;
+EXECUTE q_any8('{3, 5000000000, 1, -5000000000, 3, 2}');
+SELECT count(*) AS varchar_any FROM xi WHERE s = ANY(ARRAY['v1', 'v2', 'v3']::varchar[]);
+RESET plan_cache_mode;
+EXECUTE q_text('v42');
+RESET enable_bitmapscan;
+RESET enable_seqscan;
+-- A read-only transaction: nothing is written by these operators.
+BEGIN READ ONLY;
+SELECT id FROM xi WHERE s = 'v50'::text;
+SELECT count(*) AS read_only_decrypting FROM xv WHERE u_t = 'beta'::varchar;
+COMMIT;
+-- A colcrypt schema on the search_path changes nothing: one operator per signature.
+SET search_path = public, colcrypt;
+SELECT id FROM xi WHERE s = 'v51'::varchar;
+SELECT count(*) AS same_type_literal FROM xi WHERE s = 'v51';
+SET search_path = colcrypt, pg_catalog, public;
+SELECT id FROM xi WHERE s = 'v52'::text;
+SET search_path = "$user", public;
+
+-- 4. UNIQUE and ON CONFLICT on a searchable column with typed parameters.
+PREPARE ins(int, text) AS INSERT INTO xi (id, s) VALUES ($1, $2);
+EXECUTE ins(1001, 'v42');
+PREPARE ins_vc(int, varchar) AS INSERT INTO xi (id, s) VALUES ($1, $2)
+  ON CONFLICT (s) DO UPDATE SET h = 'conflicted' RETURNING id;
+EXECUTE ins_vc(1002, 'v60');
+EXECUTE ins_vc(1003, 'v-new');
+PREPARE ins_nothing(int, text) AS INSERT INTO xi (id, s) VALUES ($1, $2) ON CONFLICT (s) DO NOTHING RETURNING id;
+EXECUTE ins_nothing(1004, 'v61');
+SELECT id FROM xi WHERE h = 'conflicted'::text;
+SELECT id FROM xi WHERE s = 'v-new'::varchar;
+
+-- 5. Joins and grouping with plaintext columns: hash join (the plaintext side hashed by its
+-- blind index), nested loop through the index, GROUP BY on the encrypted side.
+CREATE TABLE xplain (name text, code int8, label varchar);
+INSERT INTO xplain SELECT 'v' || i, i, 'h' || (i % 4) FROM generate_series(1, 40) i;
+INSERT INTO xplain VALUES ('absent', 9999999999, 'absent');
+ANALYZE xplain;
+SET enable_mergejoin = off; SET enable_nestloop = off;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM xi JOIN xplain p ON xi.s = p.name;
+SELECT count(*) AS hash_joined_text FROM xi JOIN xplain p ON xi.s = p.name;
+SELECT count(*) AS hash_joined_int8 FROM xi JOIN xplain p ON p.code = xi.n4;
+SELECT p.label, count(*) FROM xi JOIN xplain p ON xi.h = p.label GROUP BY p.label ORDER BY 1;
+SELECT xi.h::text AS h, count(*) FROM xi JOIN xplain p ON xi.s = p.name GROUP BY xi.h ORDER BY 1;
+RESET enable_mergejoin; RESET enable_nestloop;
+SET enable_hashjoin = off; SET enable_mergejoin = off; SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM xplain p JOIN xi ON xi.s = p.name;
+SELECT count(*) AS index_joined FROM xplain p JOIN xi ON xi.s = p.name;
+RESET enable_hashjoin; RESET enable_mergejoin; RESET enable_seqscan;
+
+-- 6. The attacker's side. A role denied plaintext keeps exactly what it had: searchable
+-- columns compare stored blind indexes (the same answers as same-type literals); columns that
+-- are not searchable would be decrypted: 42501, whichever side the parameter is on.
+CREATE ROLE xt_denied LOGIN;
+CREATE ROLE xt_nogrant LOGIN;
+GRANT SELECT ON xi, xv TO xt_denied, xt_nogrant;
+SELECT colcrypt.deny_plaintext('xt', 'xt_denied');
+SET ROLE xt_denied;
+SELECT count(*) AS same_type FROM xi WHERE s = 'v42';
+SELECT count(*) AS text_param FROM xi WHERE s = 'v42'::text;
+SELECT count(*) AS varchar_param FROM xi WHERE 'v42'::varchar = s;
+SELECT count(*) AS int8_param FROM xi WHERE n4 = 42::int8;
+EXECUTE q_text('v42');
+SELECT count(*) FROM xv WHERE u_t = 'canary-cross-type'::text;
+SELECT count(*) FROM xv WHERE 'canary-cross-type'::varchar = u_t;
+SELECT count(*) FROM xv WHERE u_i4 = 5::int8;
+SELECT count(*) FROM xv WHERE u_n <> 1::numeric;
+SELECT count(*) FROM xv v JOIN xp p ON v.u_t = p.p_text;
+SELECT s_t::text FROM xv WHERE s_t = 'alpha'::text;
+RESET ROLE;
+SELECT colcrypt.allow_plaintext('xt', 'xt_denied');
+-- A role with no grant on a restricted key: searchable columns still compare (SECURITY.md,
+-- "Equality for denied and unrestricted readers"); decrypting comparisons are refused.
+SELECT colcrypt.restrict_key_use('xt');
+SET ROLE xt_nogrant;
+SELECT count(*) AS same_type FROM xi WHERE s = 'v42';
+SELECT count(*) AS text_param FROM xi WHERE s = 'v42'::text;
+SELECT count(*) FROM xv WHERE u_t = 'canary-cross-type'::text;
+SELECT count(*) FROM xv WHERE u_d = '2024-01-01'::date;
+SELECT s FROM xi WHERE s = 'v42'::text;
+RESET ROLE;
+SELECT colcrypt.unrestrict_key_use('xt');
+SET ROLE xt_nogrant;
+SELECT count(*) AS unrestricted_again FROM xv WHERE u_t = 'alpha'::text;
+RESET ROLE;
+
+-- 7. A database without __blind_index (a restore that has loaded values but not yet the key
+-- table): the operators do not create the key (a read path; it would fail on a standby or in a
+-- read-only transaction): 42704, nothing written. DROP EXTENSION removes the pg_catalog
+-- operators with everything else.
+SET colcrypt.ciphertext_io = on;
+SELECT s_t::text AS env FROM xv WHERE id = 1 \gset
+RESET colcrypt.ciphertext_io;
+SELECT current_database() AS regress_db \gset
+CREATE DATABASE xt_fresh;
+\c xt_fresh
+\set VERBOSITY sqlstate
+SET client_min_messages = warning;
+SELECT count(*) AS operators_before FROM pg_operator \gset
+CREATE EXTENSION colcrypt;
+-- The envelope is taken as given (a superuser's restore, before the keys are loaded).
+SET colcrypt.ciphertext_io = on;
+SELECT :'env'::colcrypt.encrypted_text = 'alpha'::text;
+BEGIN READ ONLY;
+SELECT 'alpha'::varchar = :'env'::colcrypt.encrypted_text;
+ROLLBACK;
+RESET colcrypt.ciphertext_io;
+SELECT count(*) AS keys_created FROM colcrypt.data_keys;
+DROP EXTENSION colcrypt;
+SELECT count(*) = :operators_before AS operators_all_dropped FROM pg_operator;
+CREATE EXTENSION colcrypt;
+SELECT count(*) > :operators_before AS recreated FROM pg_operator;
+\c :regress_db
+\set VERBOSITY sqlstate
+SET client_min_messages = warning;
+DROP DATABASE xt_fresh;
+DROP TABLE xv, xp, xi, xplain;
+DROP FUNCTION xt_agree(text, text, text);
+DROP ROLE xt_denied, xt_nogrant;

@@ -1,0 +1,237 @@
+//! Equality between an encrypted column and a value of a plaintext type, as drivers send
+//! parameters: `ssn = $1` with `$1` bound as text or varchar, `age = $1` with `$1` an int8. The
+//! SQL (operators `=` and `<>` in pg_catalog, so they resolve under any search_path, and their
+//! places in each type's btree and hash operator families) is generated into sql/types.sql by
+//! sql/generate_types.py from the same list of pairs as the invocations at the end of this file.
+//!
+//! The plaintext side is turned into the value the encrypted type would seal (an int8 into an
+//! int4, an integer into a numeric) and its blind index computed: the same canonical equality
+//! form and key as a stored index, so `enc = plain` holds exactly when the plaintext type's own
+//! `=` would. A value outside the encrypted type's range (an int8 above 2^31 against an
+//! encrypted_int4) equals nothing and sorts above every blind index, a consistent place in the
+//! btree order.
+//!
+//! Access is the policy of the same-type operators (SECURITY.md): the encrypted side goes through
+//! `types::index_of`, which returns a searchable value's stored index and decrypts any other
+//! value, with the key-use and plaintext checks. The plaintext side is the caller's own value:
+//! its blind index needs no right beyond the statement itself, and is never returned.
+//!
+//! These are read paths: they work in read-only transactions and on standbys. `__blind_index` is
+//! looked up, never created; if it does not exist no value can be searchable yet, and the
+//! operators raise colcrypt's "key does not exist yet" error (42704).
+
+use std::cmp::Ordering;
+
+use colcrypt_core::BLIND_INDEX_LEN;
+use pgrx::pg_sys;
+use pgrx::prelude::*;
+use pgrx::Internal;
+
+use crate::error::{ColcryptError, OrRaise, Result};
+use crate::keyring;
+use crate::log_redaction::note_plaintext;
+use crate::types::{self, TypeSpec};
+
+/// How a parameter of the plaintext type becomes a datum of the type the column seals (`None`:
+/// out of range, equal to no value of that type).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Conv {
+    Same,
+    Int2ToInt4,
+    Int8ToInt4,
+    Int2ToInt8,
+    Int4ToInt8,
+    Int2ToNumeric,
+    Int4ToNumeric,
+    Int8ToNumeric,
+    /// float4 widens exactly to float8, as PostgreSQL's float48eq compares.
+    Float4ToFloat8,
+}
+
+fn convert(conv: Conv, d: pg_sys::Datum) -> Option<pg_sys::Datum> {
+    // Pass-by-value integers and floats sit in the low bits of the datum.
+    let int2 = || d.value() as i16;
+    let int4 = || d.value() as i32;
+    let int8 = || d.value() as i64;
+    // int8_numeric (through pgrx); the result is palloc'd in the current memory context.
+    let numeric = |v: i64| pgrx::AnyNumeric::from(v).into_datum().expect("a numeric is never NULL");
+    Some(match conv {
+        Conv::Same => d,
+        Conv::Int2ToInt4 => pg_sys::Datum::from(i32::from(int2())),
+        Conv::Int8ToInt4 => pg_sys::Datum::from(i32::try_from(int8()).ok()?),
+        Conv::Int2ToInt8 => pg_sys::Datum::from(i64::from(int2())),
+        Conv::Int4ToInt8 => pg_sys::Datum::from(i64::from(int4())),
+        Conv::Int2ToNumeric => numeric(i64::from(int2())),
+        Conv::Int4ToNumeric => numeric(i64::from(int4())),
+        Conv::Int8ToNumeric => numeric(int8()),
+        Conv::Float4ToFloat8 => {
+            let f = f32::from_bits(d.value() as u32);
+            pg_sys::Datum::from(f64::from(f).to_bits() as usize)
+        }
+    })
+}
+
+/// `__blind_index`, which must already exist: this path only reads keys (no create-on-first-use,
+/// which would write to the key table from a SELECT, and fail on a standby).
+fn existing_blind_index_key() -> Result<std::rc::Rc<keyring::DataKey>> {
+    match keyring::active(keyring::BLIND_INDEX_KEY) {
+        Ok(k) => Ok(k),
+        Err(ColcryptError::UnknownKey(_)) => Err(ColcryptError::BuiltinKeyMissing(keyring::BLIND_INDEX_KEY)),
+        Err(e) => Err(e),
+    }
+}
+
+/// What identifies a parameter's blind index: the statement (the blind index key cannot change
+/// within one, and a new statement takes in key changes first), the column type and conversion,
+/// and the parameter's own bytes (a pass-by-value datum, or a varlena's contents).
+struct CacheKey {
+    statement: i64,
+    spec: usize,
+    conv: Conv,
+    bytes: zeroize::Zeroizing<Vec<u8>>,
+}
+
+thread_local! {
+    /// The last parameter's blind index: a scan compares every row with one parameter, which
+    /// would otherwise cost a conversion and an HMAC per row. The copy of the parameter is wiped
+    /// when replaced.
+    static LAST_PARAM: std::cell::RefCell<Option<(CacheKey, Option<[u8; BLIND_INDEX_LEN]>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The blind index of a parameter as a value of the column's type would carry it; `None` when
+/// no value of that type equals it.
+fn plain_index(spec: &'static TypeSpec, conv: Conv, varlena: bool, datum: pg_sys::Datum) -> Option<[u8; BLIND_INDEX_LEN]> {
+    note_plaintext();
+    // SAFETY: a plain read of backend-local transaction state.
+    let statement = unsafe { pg_sys::GetCurrentStatementStartTimestamp() };
+    let spec_id = spec as *const TypeSpec as usize;
+    // SAFETY: a varlena parameter is a valid datum of its type; the detoasted copy lives in the
+    // current memory context for the rest of this call.
+    let raw: &[u8] = if varlena {
+        unsafe { pgrx::varlena::varlena_to_byte_slice(pg_sys::pg_detoast_datum_packed(datum.cast_mut_ptr())) }
+    } else {
+        &[]
+    };
+    let byval = datum.value().to_ne_bytes();
+    let bytes = if varlena { raw } else { &byval[..] };
+    let hit = LAST_PARAM.with(|c| {
+        c.borrow()
+            .as_ref()
+            // Constant time: the cached bytes may be another role's parameter earlier in the session.
+            .filter(|(k, _)| {
+                k.statement == statement && k.spec == spec_id && k.conv == conv && bool::from(subtle::ConstantTimeEq::ct_eq(&k.bytes[..], bytes))
+            })
+            .map(|(_, idx)| *idx)
+    });
+    if let Some(idx) = hit {
+        return idx;
+    }
+    existing_blind_index_key().or_raise();
+    let idx = convert(conv, datum).map(|value| {
+        // The plaintext bytes are read where PostgreSQL put them (types::with_datum_plaintext);
+        // the index is computed as for a stored value.
+        types::with_datum_plaintext(spec, value, |plaintext| types::blind_index(spec, plaintext)).or_raise()
+    });
+    let key = CacheKey { statement, spec: spec_id, conv, bytes: zeroize::Zeroizing::new(bytes.to_vec()) };
+    LAST_PARAM.with(|c| *c.borrow_mut() = Some((key, idx)));
+    idx
+}
+
+fn datum(v: Internal) -> pg_sys::Datum {
+    v.unwrap().expect("STRICT: not NULL")
+}
+
+/// Blind-index order, with values out of the type's range above every index.
+fn cmp_enc_plain(spec: &'static TypeSpec, conv: Conv, varlena: bool, enc: &[u8], plain: Internal) -> Ordering {
+    match plain_index(spec, conv, varlena, datum(plain)) {
+        None => Ordering::Less,
+        Some(p) => types::index_of(spec, enc).cmp(&p),
+    }
+}
+
+fn eq_enc_plain(spec: &'static TypeSpec, conv: Conv, varlena: bool, enc: &[u8], plain: Internal) -> bool {
+    match plain_index(spec, conv, varlena, datum(plain)) {
+        None => false,
+        Some(p) => types::index_of(spec, enc) == p,
+    }
+}
+
+/// The order of two parameters among the column's blind indexes: btree sorts the elements of
+/// `= ANY($1)` with it.
+fn cmp_plain_plain(spec: &'static TypeSpec, conv: Conv, varlena: bool, a: Internal, b: Internal) -> Ordering {
+    let (a, b) = (plain_index(spec, conv, varlena, datum(a)), plain_index(spec, conv, varlena, datum(b)));
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
+        (Some(a), Some(b)) => a.cmp(&b),
+    }
+}
+
+/// The hash of a parameter, as `types::hash_of` hashes a value equal to it: the first bytes of
+/// its blind index. A value equal to nothing may hash anywhere.
+fn hash_plain(spec: &'static TypeSpec, conv: Conv, varlena: bool, a: Internal) -> i32 {
+    plain_index(spec, conv, varlena, datum(a)).map_or(0, |i| i32::from_be_bytes([i[0], i[1], i[2], i[3]]))
+}
+
+macro_rules! cross_type {
+    ($spec:path, $conv:expr, $varlena:expr,
+     [$eq:ident, $ne:ident, $req:ident, $rne:ident, $cmp:ident, $rcmp:ident, $pcmp:ident, $phash:ident]) => {
+        // The parameter's datum comes through untouched as Internal; sql/types.sql declares its type.
+        #[pg_extern(sql = false)]
+        fn $eq(a: &[u8], b: Internal) -> bool { eq_enc_plain(&$spec, $conv, $varlena, a, b) }
+        #[pg_extern(sql = false)]
+        fn $ne(a: &[u8], b: Internal) -> bool { !eq_enc_plain(&$spec, $conv, $varlena, a, b) }
+        #[pg_extern(sql = false)]
+        fn $req(a: Internal, b: &[u8]) -> bool { eq_enc_plain(&$spec, $conv, $varlena, b, a) }
+        #[pg_extern(sql = false)]
+        fn $rne(a: Internal, b: &[u8]) -> bool { !eq_enc_plain(&$spec, $conv, $varlena, b, a) }
+        #[pg_extern(sql = false)]
+        fn $cmp(a: &[u8], b: Internal) -> i32 { cmp_enc_plain(&$spec, $conv, $varlena, a, b) as i32 }
+        #[pg_extern(sql = false)]
+        fn $rcmp(a: Internal, b: &[u8]) -> i32 { cmp_enc_plain(&$spec, $conv, $varlena, b, a).reverse() as i32 }
+        #[pg_extern(sql = false)]
+        fn $pcmp(a: Internal, b: Internal) -> i32 { cmp_plain_plain(&$spec, $conv, $varlena, a, b) as i32 }
+        #[pg_extern(sql = false)]
+        fn $phash(a: Internal) -> i32 { hash_plain(&$spec, $conv, $varlena, a) }
+    };
+}
+
+// The pairs of sql/generate_types.py's CROSS_TYPES, in the same order.
+cross_type!(types::TEXT, Conv::Same, true,
+    [encrypted_text_eq_text, encrypted_text_ne_text, encrypted_text_rev_eq_text, encrypted_text_rev_ne_text, encrypted_text_cmp_text, encrypted_text_rev_cmp_text, encrypted_text_blind_cmp_text, encrypted_text_blind_hash_text]);
+cross_type!(types::BYTEA, Conv::Same, true,
+    [encrypted_bytea_eq_bytea, encrypted_bytea_ne_bytea, encrypted_bytea_rev_eq_bytea, encrypted_bytea_rev_ne_bytea, encrypted_bytea_cmp_bytea, encrypted_bytea_rev_cmp_bytea, encrypted_bytea_blind_cmp_bytea, encrypted_bytea_blind_hash_bytea]);
+cross_type!(types::JSONB, Conv::Same, true,
+    [encrypted_jsonb_eq_jsonb, encrypted_jsonb_ne_jsonb, encrypted_jsonb_rev_eq_jsonb, encrypted_jsonb_rev_ne_jsonb, encrypted_jsonb_cmp_jsonb, encrypted_jsonb_rev_cmp_jsonb, encrypted_jsonb_blind_cmp_jsonb, encrypted_jsonb_blind_hash_jsonb]);
+cross_type!(types::INT4, Conv::Int2ToInt4, false,
+    [encrypted_int4_eq_int2, encrypted_int4_ne_int2, encrypted_int4_rev_eq_int2, encrypted_int4_rev_ne_int2, encrypted_int4_cmp_int2, encrypted_int4_rev_cmp_int2, encrypted_int4_blind_cmp_int2, encrypted_int4_blind_hash_int2]);
+cross_type!(types::INT4, Conv::Same, false,
+    [encrypted_int4_eq_int4, encrypted_int4_ne_int4, encrypted_int4_rev_eq_int4, encrypted_int4_rev_ne_int4, encrypted_int4_cmp_int4, encrypted_int4_rev_cmp_int4, encrypted_int4_blind_cmp_int4, encrypted_int4_blind_hash_int4]);
+cross_type!(types::INT4, Conv::Int8ToInt4, false,
+    [encrypted_int4_eq_int8, encrypted_int4_ne_int8, encrypted_int4_rev_eq_int8, encrypted_int4_rev_ne_int8, encrypted_int4_cmp_int8, encrypted_int4_rev_cmp_int8, encrypted_int4_blind_cmp_int8, encrypted_int4_blind_hash_int8]);
+cross_type!(types::INT8, Conv::Int2ToInt8, false,
+    [encrypted_int8_eq_int2, encrypted_int8_ne_int2, encrypted_int8_rev_eq_int2, encrypted_int8_rev_ne_int2, encrypted_int8_cmp_int2, encrypted_int8_rev_cmp_int2, encrypted_int8_blind_cmp_int2, encrypted_int8_blind_hash_int2]);
+cross_type!(types::INT8, Conv::Int4ToInt8, false,
+    [encrypted_int8_eq_int4, encrypted_int8_ne_int4, encrypted_int8_rev_eq_int4, encrypted_int8_rev_ne_int4, encrypted_int8_cmp_int4, encrypted_int8_rev_cmp_int4, encrypted_int8_blind_cmp_int4, encrypted_int8_blind_hash_int4]);
+cross_type!(types::INT8, Conv::Same, false,
+    [encrypted_int8_eq_int8, encrypted_int8_ne_int8, encrypted_int8_rev_eq_int8, encrypted_int8_rev_ne_int8, encrypted_int8_cmp_int8, encrypted_int8_rev_cmp_int8, encrypted_int8_blind_cmp_int8, encrypted_int8_blind_hash_int8]);
+cross_type!(types::NUMERIC, Conv::Int2ToNumeric, false,
+    [encrypted_numeric_eq_int2, encrypted_numeric_ne_int2, encrypted_numeric_rev_eq_int2, encrypted_numeric_rev_ne_int2, encrypted_numeric_cmp_int2, encrypted_numeric_rev_cmp_int2, encrypted_numeric_blind_cmp_int2, encrypted_numeric_blind_hash_int2]);
+cross_type!(types::NUMERIC, Conv::Int4ToNumeric, false,
+    [encrypted_numeric_eq_int4, encrypted_numeric_ne_int4, encrypted_numeric_rev_eq_int4, encrypted_numeric_rev_ne_int4, encrypted_numeric_cmp_int4, encrypted_numeric_rev_cmp_int4, encrypted_numeric_blind_cmp_int4, encrypted_numeric_blind_hash_int4]);
+cross_type!(types::NUMERIC, Conv::Int8ToNumeric, false,
+    [encrypted_numeric_eq_int8, encrypted_numeric_ne_int8, encrypted_numeric_rev_eq_int8, encrypted_numeric_rev_ne_int8, encrypted_numeric_cmp_int8, encrypted_numeric_rev_cmp_int8, encrypted_numeric_blind_cmp_int8, encrypted_numeric_blind_hash_int8]);
+cross_type!(types::NUMERIC, Conv::Same, true,
+    [encrypted_numeric_eq_numeric, encrypted_numeric_ne_numeric, encrypted_numeric_rev_eq_numeric, encrypted_numeric_rev_ne_numeric, encrypted_numeric_cmp_numeric, encrypted_numeric_rev_cmp_numeric, encrypted_numeric_blind_cmp_numeric, encrypted_numeric_blind_hash_numeric]);
+cross_type!(types::FLOAT8, Conv::Float4ToFloat8, false,
+    [encrypted_float8_eq_float4, encrypted_float8_ne_float4, encrypted_float8_rev_eq_float4, encrypted_float8_rev_ne_float4, encrypted_float8_cmp_float4, encrypted_float8_rev_cmp_float4, encrypted_float8_blind_cmp_float4, encrypted_float8_blind_hash_float4]);
+cross_type!(types::FLOAT8, Conv::Same, false,
+    [encrypted_float8_eq_float8, encrypted_float8_ne_float8, encrypted_float8_rev_eq_float8, encrypted_float8_rev_ne_float8, encrypted_float8_cmp_float8, encrypted_float8_rev_cmp_float8, encrypted_float8_blind_cmp_float8, encrypted_float8_blind_hash_float8]);
+cross_type!(types::BOOL, Conv::Same, false,
+    [encrypted_bool_eq_bool, encrypted_bool_ne_bool, encrypted_bool_rev_eq_bool, encrypted_bool_rev_ne_bool, encrypted_bool_cmp_bool, encrypted_bool_rev_cmp_bool, encrypted_bool_blind_cmp_bool, encrypted_bool_blind_hash_bool]);
+cross_type!(types::DATE, Conv::Same, false,
+    [encrypted_date_eq_date, encrypted_date_ne_date, encrypted_date_rev_eq_date, encrypted_date_rev_ne_date, encrypted_date_cmp_date, encrypted_date_rev_cmp_date, encrypted_date_blind_cmp_date, encrypted_date_blind_hash_date]);
+cross_type!(types::TIMESTAMPTZ, Conv::Same, false,
+    [encrypted_timestamptz_eq_timestamptz, encrypted_timestamptz_ne_timestamptz, encrypted_timestamptz_rev_eq_timestamptz, encrypted_timestamptz_rev_ne_timestamptz, encrypted_timestamptz_cmp_timestamptz, encrypted_timestamptz_rev_cmp_timestamptz, encrypted_timestamptz_blind_cmp_timestamptz, encrypted_timestamptz_blind_hash_timestamptz]);

@@ -44,6 +44,9 @@ pub(crate) enum ColcryptError {
     InvalidBinaryInput(&'static str, PgSqlErrorCode),
     /// Binary input (the plaintext type's binary form) that is a colcrypt envelope.
     EnvelopeAsBinaryInput(&'static str),
+    /// Text input under colcrypt.ciphertext_io = auto, outside a dump tool's session, that is the
+    /// text form of an envelope: a ciphertext dump restored without the setting.
+    EnvelopeAsPlaintext(&'static str),
     /// A text argument that is not valid text (SQL_ASCII database: not UTF-8).
     TextNotUtf8,
     /// A decrypted text holding a character the database encoding cannot represent.
@@ -102,6 +105,7 @@ impl ColcryptError {
             ColcryptError::InvalidPlaintext(_, code) => *code, // the plaintext type's own
             ColcryptError::InvalidBinaryInput(_, code) => *code, // the plaintext type's own
             ColcryptError::EnvelopeAsBinaryInput(_) => ERRCODE_INVALID_BINARY_REPRESENTATION, // 22P03
+            ColcryptError::EnvelopeAsPlaintext(_) => ERRCODE_INVALID_TEXT_REPRESENTATION, // 22P02
             ColcryptError::TextNotUtf8 => ERRCODE_CHARACTER_NOT_IN_REPERTOIRE, // 22021
             ColcryptError::TextNotInDatabaseEncoding => ERRCODE_UNTRANSLATABLE_CHARACTER, // 22P05
             ColcryptError::ReadOnly => ERRCODE_READ_ONLY_SQL_TRANSACTION,     // 25006
@@ -172,6 +176,11 @@ impl ColcryptError {
             ColcryptError::InvalidBinaryInput(t, _) => format!(
                 "invalid binary input for type {t}: send the binary form of {}, its plaintext type (colcrypt does not repeat the value)",
                 plain_type_name(t)
+            ),
+            ColcryptError::EnvelopeAsPlaintext(t) => format!(
+                "input for type {t} is the text form of a colcrypt envelope, not plaintext: to restore a ciphertext dump \
+                 set colcrypt.ciphertext_io = on (PGOPTIONS='-c colcrypt.ciphertext_io=on'); to store this text as data \
+                 set colcrypt.ciphertext_io = off"
             ),
             ColcryptError::EnvelopeAsBinaryInput(t) => format!(
                 "binary input for type {t} is the binary form of {}, its plaintext type, and this is a colcrypt envelope: \

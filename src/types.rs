@@ -23,27 +23,93 @@ use crate::keyring;
 use crate::log_redaction::note_plaintext;
 use crate::server_keys::check_name;
 
-static CIPHERTEXT_IO: GucSetting<bool> = GucSetting::<bool>::new(false);
+/// colcrypt.ciphertext_io. `auto`, the default, is `on` in the sessions of the stock dump and
+/// restore tools and `off` elsewhere, so that a dump holds no plaintext unless asked to (a dump is
+/// a backup: the at-rest promise covers it) and restores without extra flags.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CiphertextIo {
+    Off,
+    On,
+    Auto,
+}
+
+// SAFETY: from_ordinal accepts every value the table lists, and the table ends with a NULL name.
+unsafe impl pgrx::guc::GucEnum for CiphertextIo {
+    fn from_ordinal(ordinal: i32) -> Self {
+        match ordinal {
+            0 => CiphertextIo::Off,
+            1 => CiphertextIo::On,
+            _ => CiphertextIo::Auto,
+        }
+    }
+
+    fn to_ordinal(&self) -> i32 {
+        *self as i32
+    }
+
+    // The spellings a bool setting accepted stay valid (hidden), and SHOW prints on or off for them.
+    const CONFIG_ENUM_ENTRY: *const pg_sys::config_enum_entry = [
+        pg_sys::config_enum_entry { name: c"off".as_ptr(), val: 0, hidden: false },
+        pg_sys::config_enum_entry { name: c"on".as_ptr(), val: 1, hidden: false },
+        pg_sys::config_enum_entry { name: c"auto".as_ptr(), val: 2, hidden: false },
+        pg_sys::config_enum_entry { name: c"true".as_ptr(), val: 1, hidden: true },
+        pg_sys::config_enum_entry { name: c"false".as_ptr(), val: 0, hidden: true },
+        pg_sys::config_enum_entry { name: c"yes".as_ptr(), val: 1, hidden: true },
+        pg_sys::config_enum_entry { name: c"no".as_ptr(), val: 0, hidden: true },
+        pg_sys::config_enum_entry { name: c"1".as_ptr(), val: 1, hidden: true },
+        pg_sys::config_enum_entry { name: c"0".as_ptr(), val: 0, hidden: true },
+        pg_sys::config_enum_entry { name: std::ptr::null(), val: 0, hidden: false },
+    ]
+    .as_ptr();
+}
+
+static CIPHERTEXT_IO: GucSetting<CiphertextIo> = GucSetting::<CiphertextIo>::new(CiphertextIo::Auto);
+
+/// The names libpq gives the sessions of pg_dump, pg_dumpall and pg_restore
+/// (fallback_application_name). A session that takes one of these names gets nothing it could
+/// not get with `SET colcrypt.ciphertext_io = on`, which every role may set.
+const DUMP_TOOLS: [&[u8]; 3] = [b"pg_dump", b"pg_dumpall", b"pg_restore"];
+
+fn dump_tool_session() -> bool {
+    // SAFETY: application_name is a GUC string PostgreSQL keeps set (possibly empty) in every backend.
+    let name = unsafe {
+        let p = pg_sys::application_name;
+        if p.is_null() {
+            return false;
+        }
+        CStr::from_ptr(p).to_bytes()
+    };
+    DUMP_TOOLS.contains(&name)
+}
 
 pub(crate) fn define_settings() {
-    GucRegistry::define_bool_guc(
+    GucRegistry::define_enum_guc(
         c"colcrypt.ciphertext_io",
-        c"Text input and output of encrypted column types carry the envelope (hex), not plaintext.",
-        c"For dumps that hold no plaintext: pg_dump and pg_restore (or psql) with PGOPTIONS='-c colcrypt.ciphertext_io=on'. \
-          Input then stores envelopes as given, without decrypting them.",
+        c"Text input and output of encrypted column types carry the envelope (hex), not plaintext: on, off, or auto.",
+        c"auto (the default) is on in sessions of pg_dump, pg_dumpall and pg_restore and off elsewhere, so that dumps \
+          hold no plaintext and restore as they are; under auto, plaintext input that is an envelope's text form \
+          is refused rather than sealed as data. on: envelopes in every session; off: plaintext in every session.",
         &CIPHERTEXT_IO,
         GucContext::Userset,
         GucFlags::default(),
     );
 }
 
-/// Whether text and binary I/O carry envelopes: under colcrypt.ciphertext_io, and in logical
-/// replication, so values cross from publisher to subscriber as ciphertext (a walsender also has
-/// no snapshot for the key lookups decrypting would need; the subscriber's apply and table
-/// sync workers check each envelope as binary input under ciphertext_io is checked).
+/// Whether text and binary I/O carry envelopes: under colcrypt.ciphertext_io (`on`, or `auto` in
+/// a dump tool's session), and in logical replication, so values cross from publisher to
+/// subscriber as ciphertext (a walsender also has no snapshot for the key lookups decrypting would
+/// need; the subscriber's apply and table sync workers check each envelope as binary input under
+/// ciphertext_io is checked).
 fn ciphertext_io() -> bool {
     // SAFETY: reads of backend-global flags set at process start.
-    CIPHERTEXT_IO.get() || unsafe { pg_sys::am_walsender || pg_sys::IsLogicalWorker() }
+    explicitly_on()
+        || (CIPHERTEXT_IO.get() == CiphertextIo::Auto && dump_tool_session())
+        || unsafe { pg_sys::am_walsender || pg_sys::IsLogicalWorker() }
+}
+
+/// `colcrypt.ciphertext_io = on`.
+fn explicitly_on() -> bool {
+    CIPHERTEXT_IO.get() == CiphertextIo::On
 }
 
 #[derive(Clone, Copy)]
@@ -185,7 +251,9 @@ fn plain_out(spec: &TypeSpec, plaintext: &[u8]) -> &'static CStr {
 pub(crate) fn type_to_plain(spec: &TypeSpec, value: &[u8]) -> pg_sys::Datum {
     note_plaintext();
     let fns = spec.fns();
-    if CIPHERTEXT_IO.get() {
+    // Only under an explicit `on`: a restore under `auto` evaluates CHECK constraints, generated
+    // columns, expression indexes and materialized views as any session would (on plaintext).
+    if explicitly_on() {
         // In this mode the text form is the envelope; the cast keeps meaning "through the text
         // form" (an envelope for text, an input error for other types), as before.
         // SAFETY: fmgr call of a built-in input function on a palloc'd C string.
@@ -349,9 +417,26 @@ fn envelope_literal(spec: &TypeSpec, input: &CStr, typmod: i32) -> Result<Vec<u8
     let bytes = hex::decode(hex_part).map_err(|_| ColcryptError::Core(CoreError::NotAnEnvelope))?;
     envelope_commitment(split(&bytes).1)?;
     match coerce(spec, &bytes, typmod, true) {
+        // Also a value whose key does not unwrap yet: a restore into a server with another master
+        // key loads the keys as they were wrapped, and rotate_master_key re-wraps them afterwards.
         // SAFETY: a plain catalog check of the current role.
-        Err(ColcryptError::NoKeyForValue) if unsafe { pg_sys::superuser() } => Ok(bytes),
+        Err(ColcryptError::NoKeyForValue | ColcryptError::Core(CoreError::WrongMasterKey)) if unsafe { pg_sys::superuser() } => Ok(bytes),
         other => other,
+    }
+}
+
+/// Whether plaintext input is the text form of a stored value (`\x` + hex of an envelope, bare
+/// or with a blind index): a cheap prefix test first, since bytea input always starts with `\x`.
+fn is_envelope_literal(s: &[u8]) -> bool {
+    const MIN_HEX: usize = 2 * 64; // a 48-byte header and a 16-byte tag
+    let Some(hex_part) = s.strip_prefix(b"\\x") else { return false };
+    let starts_like_one = [&b"4343"[..], b"4342", b"4349"].iter().any(|p| hex_part.len() >= 4 && hex_part[..4].eq_ignore_ascii_case(p));
+    if hex_part.len() < MIN_HEX || !starts_like_one {
+        return false;
+    }
+    match hex::decode(hex_part) {
+        Ok(bytes) => envelope_commitment(split(&bytes).1).is_ok(),
+        Err(_) => false,
     }
 }
 
@@ -359,6 +444,12 @@ pub(crate) fn type_in(spec: &TypeSpec, input: &CStr, typmod: i32) -> Vec<u8> {
     note_plaintext();
     if ciphertext_io() {
         return envelope_literal(spec, input, typmod).or_raise();
+    }
+    if CIPHERTEXT_IO.get() == CiphertextIo::Auto && is_envelope_literal(input.to_bytes()) {
+        // A ciphertext dump restored without the setting (psql -f of a plain-format dump, or
+        // PGAPPNAME set): sealing the envelope's text as data would store it as the value of
+        // text and bytea columns. Explicit `off` stores such text as data.
+        ColcryptError::EnvelopeAsPlaintext(spec.name).raise();
     }
     with_input_plaintext(spec, input, |plaintext| seal_for_column(spec, typmod, plaintext))
 }

@@ -6,8 +6,8 @@
 set -euo pipefail
 K="$RUN/xdump-keys"; make_master_key "$K/m.key"
 A="$RUN/xdump-src"; B="$RUN/xdump-dst"
-cluster_init "$A" 55448 "colcrypt.master_key_file = '$K/m.key'"
-cluster_init "$B" 55449 "colcrypt.master_key_file = '$K/m.key'"
+cluster_init "$A" 55481 "colcrypt.master_key_file = '$K/m.key'"
+cluster_init "$B" 55482 "colcrypt.master_key_file = '$K/m.key'"
 cluster_start "$A"; cluster_start "$B"
 
 sql "$A" postgres "CREATE DATABASE app" >/dev/null
@@ -43,26 +43,28 @@ check() { # DIR DB: the restored database answers through the index, default sea
 check "$A" app
 
 dump="$RUN/xdump.dump"; plain="$RUN/xdump.sql"; touch "$dump" "$plain"; chown postgres "$dump" "$plain"
-as_postgres pg_dump -Fc -h "$A/socket" -p 55448 -U postgres -f "$dump" app
-as_postgres pg_dump -Fp -h "$A/socket" -p 55448 -U postgres -f "$plain" app
+as_postgres pg_dump -Fc -h "$A/socket" -p 55481 -U postgres -f "$dump" app
+as_postgres pg_dump -Fp -h "$A/socket" -p 55481 -U postgres -f "$plain" app
 # pg_dump emits the extension, not its members.
 if grep -q "CREATE OPERATOR" "$plain"; then echo "plain dump holds colcrypt's operators"; exit 1; fi
 
 sql "$B" postgres "CREATE DATABASE restored" >/dev/null
-as_postgres pg_restore -h "$B/socket" -p 55449 -U postgres -d restored --exit-on-error "$dump"
+as_postgres pg_restore -h "$B/socket" -p 55482 -U postgres -d restored --exit-on-error "$dump"
 check "$B" restored
 sql "$B" postgres "CREATE DATABASE replayed" >/dev/null
-cluster_psql "$B" -d replayed -q -v ON_ERROR_STOP=1 -f "$plain" >/dev/null
+# The default dump holds envelopes (colcrypt.ciphertext_io = auto in pg_dump's session): psql
+# loads them with the setting on.
+PGOPTIONS="-c colcrypt.ciphertext_io=on" cluster_psql "$B" -d replayed -q -v ON_ERROR_STOP=1 -f "$plain" >/dev/null
 check "$B" replayed
 
 # pg_upgrade (same major version): the binary-upgrade dump creates each extension member itself,
 # the operators in pg_catalog included.
 cluster_stop "$A"; cluster_stop "$B"
 N="$RUN/xdump-upg"
-cluster_init "$N" 55450 "colcrypt.master_key_file = '$K/m.key'"
+cluster_init "$N" 55483 "colcrypt.master_key_file = '$K/m.key'"
 mkdir -p "$RUN/xdump-upg-work"; chown postgres "$RUN/xdump-upg-work"
 (cd "$RUN/xdump-upg-work" && as_postgres "$PG_BINDIR/pg_upgrade" -b "$PG_BINDIR" -B "$PG_BINDIR" \
-  -d "$A/data" -D "$N/data" -U postgres -p 55448 -P 55450 -s "$RUN/xdump-upg-work" >"$RUN/xdump-upg-work/out.log" 2>&1) \
+  -d "$A/data" -D "$N/data" -U postgres -p 55481 -P 55483 -s "$RUN/xdump-upg-work" >"$RUN/xdump-upg-work/out.log" 2>&1) \
   || { tail -n 40 "$RUN/xdump-upg-work/out.log"; find "$RUN/xdump-upg-work" -name '*.log' -exec tail -n 20 {} +; exit 1; }
 cluster_start "$N"
 check "$N" app

@@ -1,5 +1,5 @@
-# pg_dump -Fc / -Fd and pg_restore -j 4 into a fresh cluster with the same master key, for both
-# dump forms (README, "Dumps"). pg_restore loads colcrypt's key tables as ordinary TABLE DATA items, in parallel and
+# pg_dump -Fc / -Fd and pg_restore -j 4 into a fresh cluster with the same master key, for the
+# default dump, the explicit ciphertext and the explicit plaintext forms (README, "Dumps"). pg_restore loads colcrypt's key tables as ordinary TABLE DATA items, in parallel and
 # largest first, so every encrypted table here (several types, keys, a searchable column, a column
 # on the default key, schemas named before and after `colcrypt`) is larger than the key tables and
 # loads before them. Every value must come back equal, once-encrypted, under the dumped keys, and
@@ -82,12 +82,48 @@ grep -qa "colcrypt" "$D/cipher.dump" || { echo "the ciphertext dump is not reada
 restore cipher_fc "$CT" "$D/cipher.dump"; check cipher_fc
 restore cipher_fd "$CT" "$D/cipher.dir"; check cipher_fd
 
-# The plaintext form (pg_dump without settings). Its tables need their keys while they load, so
+# The default form: pg_dump and pg_restore without settings (colcrypt.ciphertext_io = auto is on in
+# their sessions). No plaintext in the dump, and -j 4 restores every value.
+dump "$D/default.dump" "" -Fc -Z0
+dump "$D/default.sql" "" -Fp
+if found=$(grep -la "$CANARY" "$D/default.dump" "$D/default.sql"); then echo "canary plaintext in the default dump: $found"; exit 1; fi
+restore default_fc "" "$D/default.dump"; check default_fc
+# Into a server with another master key: the restore loads everything (the keys as they were
+# wrapped), values fail closed until the documented re-wrap, then all read back.
+K2="$RUN/parallel-keys/other.key"; make_master_key "$K2"
+O="$RUN/par-other"; cluster_init "$O" 55463 "colcrypt.master_key_file = '$K2'"; cluster_start "$O"
+sql "$O" postgres "CREATE DATABASE app" >/dev/null
+as_postgres pg_restore -j 4 --exit-on-error -h "$O/socket" -p 55463 -U postgres -d app "$D/default.dump"
+expect_error "$O" app 55000 "not the one these data keys were wrapped with" "SELECT name::text FROM app.people LIMIT 1"
+cluster_stop "$O"; echo "colcrypt.previous_master_key_file = '$K'" >>"$O/data/postgresql.conf"; cluster_start "$O"
+sql "$O" app "SELECT colcrypt.rotate_master_key()" >/dev/null
+cluster_stop "$O"; sed -i '/^colcrypt.previous_master_key_file/d' "$O/data/postgresql.conf"; cluster_start "$O"
+assert_eq "values under another master key after the re-wrap" "$want_values" "$(values "$O" app)"
+cluster_stop "$O"
+# A plain-format dump restored by psql without the setting: refused (22P02), not sealed as data.
+sql "$R" postgres "CREATE DATABASE default_sql" >/dev/null
+rpsql() { as_postgres env PGOPTIONS="$1" psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -h "$R/socket" -p 55461 -U postgres -d "$2" -f "$D/default.sql"; }
+if out=$(rpsql "" default_sql 2>&1); then echo "psql restored a ciphertext dump without colcrypt.ciphertext_io"; exit 1; fi
+grep -q "ERROR:  22P02: input for type encrypted_.* is the text form of a colcrypt envelope" <<<"$out" || { echo "unexpected error: $out"; exit 1; }
+assert_eq "nothing stored from envelope text" 0 "$(sql "$R" default_sql "SELECT (SELECT count(*) FROM app.people) + (SELECT count(*) FROM public.blobs) + (SELECT count(*) FROM public.log)")"
+sql "$R" postgres "DROP DATABASE default_sql" >/dev/null; sql "$R" postgres "CREATE DATABASE default_sql" >/dev/null
+rpsql "$CT" default_sql >/dev/null; check default_sql
+# The same guard outside restores: under auto, envelope text is refused as plaintext; `off` stores it
+# as data, as asked.
+env=$(sql "$R" default_sql "SET colcrypt.ciphertext_io = on; SELECT v FROM public.log LIMIT 1" | tail -n 1)
+expect_error "$R" default_sql 22P02 "text form of a colcrypt envelope" "CREATE TEMP TABLE x (v colcrypt.encrypted_text(billing)); INSERT INTO x VALUES ('$env')"
+assert_eq "off stores envelope text as data" t "$(sql "$R" default_sql "SET colcrypt.ciphertext_io = off; CREATE TEMP TABLE x (v colcrypt.encrypted_text(billing)); INSERT INTO x VALUES ('$env'); SELECT v::text = '$env' FROM x" | tail -n 1)"
+
+assert_eq "default setting" auto "$(sql "$R" default_sql "SHOW colcrypt.ciphertext_io")"
+assert_eq "a bool spelling" "on,off" "$(sql "$R" default_sql "SET colcrypt.ciphertext_io = yes; SELECT current_setting('colcrypt.ciphertext_io') || ',' || set_config('colcrypt.ciphertext_io', '0', false)" | tail -n 1)"
+
+# The plaintext form (colcrypt.ciphertext_io = off). Its tables need their keys while they load, so
 # colcrypt's tables are restored first (README, "Dumps"), the rest with -j 4.
-dump "$D/plain.dump" "" -Fc -Z0
+OFF="-c colcrypt.ciphertext_io=off"
+dump "$D/plain.dump" "$OFF" -Fc -Z0
 grep -qa "$CANARY" "$D/plain.dump" || { echo "expected plaintext in the plaintext dump"; exit 1; }
 sql "$R" postgres "CREATE DATABASE plain_fc" >/dev/null
-pr() { as_postgres pg_restore -h "$R/socket" -p 55461 -U postgres -d plain_fc --exit-on-error "$@" "$D/plain.dump"; }
+pr() { as_postgres env PGOPTIONS="$OFF" pg_restore -h "$R/socket" -p 55461 -U postgres -d plain_fc --exit-on-error "$@" "$D/plain.dump"; }
 pr --section=pre-data
 pr --data-only -n colcrypt
 pr --data-only -N colcrypt -j 4

@@ -53,14 +53,15 @@ assert_eq "found through the index" 1 "$(sql "$C" app "SET search_path = public,
 grep -rqa "$CONTROL" "$C/data" || { echo "control plaintext not found on disk: the search is broken"; exit 1; }
 if found=$(grep -rla "$CANARY" "$C/data"); then echo "canary plaintext on disk in: $found"; exit 1; fi
 
-# Dumps. The default dump holds plaintext (it reads through the output functions); with
-# colcrypt.ciphertext_io it holds envelopes only.
+# Dumps. Only colcrypt.ciphertext_io = off gives a dump that holds plaintext (through the output
+# functions); with on, and by default (auto is on in pg_dump's session), it holds envelopes only.
 dump() { as_postgres env PGOPTIONS="$1" pg_dump -h "$C/socket" -p 55448 -U postgres "${@:2}" app; }
-dump "" -Fp >"$RUN/plain.sql"
-grep -q "$CANARY" "$RUN/plain.sql" || { echo "expected plaintext in the default dump"; exit 1; }
+dump "-c colcrypt.ciphertext_io=off" -Fp >"$RUN/plain.sql"
+grep -q "$CANARY" "$RUN/plain.sql" || { echo "expected plaintext in the ciphertext_io=off dump"; exit 1; }
 dump "-c colcrypt.ciphertext_io=on" -Fp >"$RUN/cipher.sql"
 dump "-c colcrypt.ciphertext_io=on" -Fc -Z0 >"$RUN/cipher.dump"
-for f in cipher.sql cipher.dump; do
+dump "" -Fc -Z0 >"$RUN/default.dump"
+for f in cipher.sql cipher.dump default.dump; do
   if grep -qa "$CANARY" "$RUN/$f"; then echo "canary plaintext in the ciphertext dump $f"; exit 1; fi
 done
 

@@ -371,7 +371,12 @@ fn seal_value(spec: &TypeSpec, key: &keyring::DataKey, plaintext: &[u8], index: 
 /// float8 0 = -0, NaN = NaN).
 pub(crate) fn blind_index(spec: &TypeSpec, plaintext: &[u8]) -> Result<[u8; BLIND_INDEX_LEN]> {
     let form = colcrypt_core::canonical::equality_form(spec.name, plaintext)?;
-    Ok(keyring::blind_index_key()?.cipher()?.blind_index(spec.context(), &form))
+    let index = keyring::blind_index_key()?.cipher()?.blind_index(spec.context(), &form);
+    // A canonical form that differs from the plaintext (numeric, float8, jsonb) is a copy of it.
+    if let std::borrow::Cow::Owned(mut copy) = form {
+        zeroize::Zeroize::zeroize(&mut copy);
+    }
+    Ok(index)
 }
 
 fn searchable(typmod: i32) -> bool {

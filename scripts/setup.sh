@@ -30,3 +30,34 @@ if ! grep -qs "pg$PG_MAJOR" "${PGRX_HOME:-$HOME/.pgrx}/config.toml"; then
   echo "setup: cargo pgrx init --pg$PG_MAJOR $PG_CONFIG"
   cargo pgrx init --pg$PG_MAJOR "$PG_CONFIG"
 fi
+
+# Driver tier (tests/integration/t_drivers.sh): real clients at pinned versions. Python packages
+# go into a --target directory and npm packages into a prefix, both under .test-run/ (git-ignored)
+# and readable by the postgres user that runs the clients; a stamp file names the pinned set, so
+# an unchanged set costs one file comparison.
+DRIVERS_DIR="$(cd "$(dirname "$0")/.." && pwd)/.test-run/drivers"
+PY_PINS="psycopg==3.3.9 asyncpg==0.32.0 SQLAlchemy[asyncio]==2.1.9 alembic==1.20.1"
+NPM_PINS="pg@8.23.1 pg-copy-streams@7.0.0"
+if ! dpkg-query -W -f='${Status}' libpostgresql-jdbc-java 2>/dev/null | grep -q 'install ok installed'; then
+  echo "setup: installing libpostgresql-jdbc-java (pgJDBC for the driver tier)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends libpostgresql-jdbc-java >/dev/null
+fi
+mkdir -p "$DRIVERS_DIR"
+chmod 755 "$(dirname "$DRIVERS_DIR")" "$DRIVERS_DIR"
+if [ "$(cat "$DRIVERS_DIR/py.stamp" 2>/dev/null)" != "$PY_PINS" ]; then
+  echo "setup: installing Python drivers: $PY_PINS"
+  rm -rf "$DRIVERS_DIR/py"
+  /usr/bin/python3 -m pip install -q --disable-pip-version-check --no-warn-script-location \
+    --target "$DRIVERS_DIR/py" $PY_PINS
+  echo "$PY_PINS" >"$DRIVERS_DIR/py.stamp"
+fi
+if [ "$(cat "$DRIVERS_DIR/npm.stamp" 2>/dev/null)" != "$NPM_PINS" ]; then
+  echo "setup: installing node-postgres: $NPM_PINS"
+  rm -rf "$DRIVERS_DIR/node"
+  mkdir -p "$DRIVERS_DIR/node"
+  npm install -s --no-audit --no-fund --prefix "$DRIVERS_DIR/node" $NPM_PINS >/dev/null
+  echo "$NPM_PINS" >"$DRIVERS_DIR/npm.stamp"
+fi
+chmod -R a+rX "$DRIVERS_DIR"

@@ -9,6 +9,8 @@ pub mod error;
 pub mod format;
 pub mod keyfile;
 pub mod output;
+#[cfg(feature = "pg-types")]
+pub mod pg_types;
 
 pub use colcrypt_core::{Cipher, Key};
 pub use error::ClientError;

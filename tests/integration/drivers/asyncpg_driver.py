@@ -1,0 +1,55 @@
+"""asyncpg through colcrypt_drivers.asyncpg over TLS (verify-full, from the PG* environment):
+binary protocol throughout, copy_records_to_table for COPY."""
+import asyncio
+import sys
+
+import asyncpg
+
+import colcrypt_drivers.asyncpg
+from common import BINARY_PLAIN, CROSS_OPS, NINF, check_rows, ddl, pending, rows, uses_index
+
+if not BINARY_PLAIN:
+    pending("(a): asyncpg uses the binary protocol; skipped until binary I/O is the plaintext's")
+    sys.exit(0)
+
+
+async def main():
+    conn = await asyncpg.connect()
+    assert conn.get_settings().server_version_num >= 150000
+    oids = await colcrypt_drivers.asyncpg.register(conn, json=True)
+    assert len(oids) == 10, oids
+    T = "apg"
+    await conn.execute(ddl(T))
+    want = rows()
+    await conn.executemany(f"INSERT INTO {T} VALUES ({', '.join(f'${i}' for i in range(1, 13))})", want)
+    check_rows("asyncpg select", await conn.fetch(f"SELECT * FROM {T} ORDER BY id"), want)
+    assert await conn.fetchval(f"SELECT ts FROM {T} WHERE id = 2") == NINF
+    # Integers are ints, not strings, in parameters too.
+    assert await conn.fetchval(f"SELECT i4 FROM {T} WHERE i8::int8 = $1::int8", 2**63 - 1) == 2**31 - 1
+
+    if CROSS_OPS:
+        eq = "ssn = $1"
+    else:
+        pending("(b): lookup through an explicit cast to colcrypt.encrypted_text and OPERATOR(colcrypt.=)")
+        eq = "ssn OPERATOR(colcrypt.=) $1::colcrypt.encrypted_text"
+    assert [tuple(r) for r in await conn.fetch(f"SELECT id, t FROM {T} WHERE {eq}", "ssn-2")] == [(2, "")]
+    await conn.execute("SET enable_seqscan = off")
+    uses_index([r[0] for r in await conn.fetch(f"EXPLAIN SELECT id FROM {T} WHERE {eq}", "ssn-2")], f"{T}_ssn_key")
+    await conn.execute("RESET enable_seqscan")
+
+    await conn.execute(f"UPDATE {T} SET t = $1, i8 = $2, j = $3 WHERE id = $4", "updated ✓", -7, {"u": 1}, 2)
+    assert tuple(await conn.fetchrow(f"SELECT t, i8, j FROM {T} WHERE id = 2")) == ("updated ✓", -7, {"u": 1})
+    for new_id, text in ((4, "inserted"), (5, "upserted")):
+        await conn.execute(f"INSERT INTO {T} (id, ssn, t) VALUES ($1, $2, $3) ON CONFLICT (ssn) DO UPDATE SET t = EXCLUDED.t",
+                           new_id, "ssn-upsert", text)
+    assert [tuple(r) for r in await conn.fetch(f"SELECT id, t FROM {T} WHERE id >= 4")] == [(4, "upserted")]
+
+    C = "apg_copy"
+    await conn.execute(ddl(C))
+    await conn.copy_records_to_table(C, records=want)
+    check_rows("asyncpg copy", await conn.fetch(f"SELECT * FROM {C} ORDER BY id"), want)
+    await conn.close()
+    print("asyncpg: all ten types, lookup, update, upsert, copy_records_to_table")
+
+
+asyncio.run(main())

@@ -29,8 +29,8 @@ _SIMPLE_NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 
 
 class Encrypted(UserDefinedType):
-    """Base of the colcrypt column types: ``key`` names the column's data key (the key named
-    ``default`` when omitted), ``searchable`` adds the blind index that equality, UNIQUE and
+    """Base of the colcrypt column types: ``key`` names the column's data key (the server gives
+    a column without one the key named ``default``), ``searchable`` adds the blind index that equality, UNIQUE and
     indexes use."""
 
     cache_ok = True
@@ -43,6 +43,9 @@ class Encrypted(UserDefinedType):
             if searchable.strip().lower() != "searchable":
                 raise ValueError(f"unknown colcrypt type modifier {searchable!r}")
             searchable = True
+        # format_type() quotes a name where SQL needs it: encrypted_text("default").
+        if key is not None and len(key) >= 2 and key[0] == key[-1] == '"':
+            key = key[1:-1].replace('""', '"')
         if searchable and key is None:
             raise ValueError("a searchable colcrypt column needs a key name")
         self.key = key
@@ -51,7 +54,9 @@ class Encrypted(UserDefinedType):
     def get_col_spec(self, **kw) -> str:
         if self.key is None:
             return f"colcrypt.{self.type_name}"
-        key = self.key if _SIMPLE_NAME.match(self.key) else "'" + self.key.replace("'", "''") + "'"
+        key = self.key
+        if not _SIMPLE_NAME.match(key) or key in _pg_base.RESERVED_WORDS:
+            key = '"' + key.replace('"', '""') + '"'
         return f"colcrypt.{self.type_name}({key}{', searchable' if self.searchable else ''})"
 
     @property

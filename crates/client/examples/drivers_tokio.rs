@@ -146,6 +146,8 @@ async fn run() -> Result<()> {
         if let Err(e) = connection.await { eprintln!("connection: {e}"); }
     });
 
+    let tls: bool = client.query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[]).await?.get(0);
+    assert!(tls, "connected over TLS");
     client.batch_execute(&format!("CREATE TABLE tokio {DDL}")).await?;
     let want = rows();
     let insert = client.prepare("INSERT INTO tokio VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)").await?;

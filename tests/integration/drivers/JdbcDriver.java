@@ -43,6 +43,8 @@ public class JdbcDriver {
         try (Connection c = connect("")) {
             try (Statement s = c.createStatement()) {
                 s.execute("SET TimeZone = 'UTC'");
+                ResultSet tls = s.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+                tls.next(); check(tls.getBoolean(1), "connected over TLS");
                 s.execute(ddl("jdbc"));
                 ResultSet r = s.executeQuery("SELECT 'colcrypt.encrypted_bytea'::regtype::oid");
                 r.next(); bytesOid = r.getLong(1);

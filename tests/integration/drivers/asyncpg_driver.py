@@ -15,7 +15,7 @@ if not BINARY_PLAIN:
 
 async def main():
     conn = await asyncpg.connect()
-    assert conn.get_settings().server_version_num >= 150000
+    assert await conn.fetchval("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()") is True
     oids = await colcrypt_drivers.asyncpg.register(conn, json=True)
     assert len(oids) == 10, oids
     T = "apg"

@@ -22,6 +22,7 @@ async function main() {
   const client = new Client({ ssl: { ca: fs.readFileSync(process.env.PGSSLROOTCERT), rejectUnauthorized: true } });
   await client.connect();
   await client.query("SET TimeZone = 'UTC'");
+  assert.strictEqual((await client.query('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()')).rows[0].ssl, true);
   const oids = await colcrypt.register(client);
   assert.strictEqual(Object.keys(oids).length, 10);
   const ddl = (t) => `CREATE TABLE ${t} (id int PRIMARY KEY, ${COLS.map((c, i) =>

@@ -11,11 +11,11 @@ tier() {
   echo "==== tier: $name passed in $(( $(date +%s) - s ))s"
 }
 tier "generated SQL is up to date"      python3 sql/generate_types.py --check
-tier "1 core and client (cargo test, no PostgreSQL)" cargo test -p colcrypt-core -p colcrypt-client
+tier "1 core and client (cargo test, no PostgreSQL)" cargo test -p colcrypt-core -p colcrypt-client --features colcrypt-client/pg-types
 tier "1b fuzz smoke (libFuzzer, 15 s per target)" bash fuzz/run.sh 15
 tier "2 pg_test (inside a backend)"      bash tests/pg_test.sh
 tier "install dev build"                 bash scripts/install-extension.sh
 tier "3 pg_regress (SQL contract)"       bash tests/regress.sh
-tier "build the CLI and example"         cargo build -q -p colcrypt-client --features db --bins --examples
+tier "build the CLI and examples"        cargo build -q -p colcrypt-client --features db,driver-test --bins --examples
 tier "4 integration (real server)"       bash tests/integration/run.sh
 echo "==== make test: every tier passed in $(( $(date +%s) - t0 ))s"

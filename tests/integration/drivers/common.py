@@ -5,7 +5,6 @@ import os
 import sys
 
 UTC = datetime.timezone.utc
-BINARY_PLAIN = os.environ.get("COLCRYPT_BINARY_PLAIN") == "t"
 CROSS_OPS = os.environ.get("COLCRYPT_CROSS_OPS") == "t"
 COLS = ["id", "ssn", "t", "b", "j", "i4", "i8", "n", "f", "bo", "d", "ts"]
 TYPES = {"ssn": "encrypted_text", "t": "encrypted_text", "b": "encrypted_bytea", "j": "encrypted_jsonb",

@@ -12,12 +12,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.schema import CreateTable
 
 from colcrypt_drivers import sqlalchemy as cc
-from common import BINARY_PLAIN, COLS, CROSS_OPS, TYPES, check_rows, pending, rows, uses_index
+from common import COLS, CROSS_OPS, TYPES, check_rows, pending, rows, uses_index
 
 driver = sys.argv[1]
-if driver == "asyncpg" and not BINARY_PLAIN:
-    pending("(a): SQLAlchemy on asyncpg uses the binary protocol; skipped")
-    sys.exit(0)
 env = os.environ
 # Until (b) lands, `ssn = <untyped string>` needs colcrypt's own operators on the search_path.
 options = {} if CROSS_OPS else {"options": "-c search_path=public,colcrypt"}

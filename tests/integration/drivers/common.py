@@ -28,7 +28,7 @@ def rows(infinite=True):
          -2**31, -2**63, decimal.Decimal("NaN"), -1e300, True, datetime.date(2024, 2, 29), INF if infinite else
          datetime.datetime(9999, 1, 1, tzinfo=UTC)),
         (2, "ssn-2", "", b"", [], 2**31 - 1, 2**63 - 1, decimal.Decimal("12345.678900"), 0.1, False,
-         datetime.date(1, 1, 1), NINF if infinite else datetime.datetime(1, 1, 1, tzinfo=UTC)),
+         datetime.date(1, 1, 1), NINF if infinite else datetime.datetime(1, 1, 2, 12, tzinfo=UTC)),
         (3, "ssn-3", BIG, None, None, None, None, None, None, None, None,
          datetime.datetime(2024, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)),
     ]

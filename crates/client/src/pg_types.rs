@@ -86,8 +86,11 @@ impl<T: ToSql> ToSql for Encrypted<T> {
     // Not to_sql_checked!(): it checks T's acceptance against the encrypted type itself.
     fn to_sql_checked(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
         if !<Self as ToSql>::accepts(ty) {
-            return Err(format!("cannot convert {} to {}: Encrypted<{}> takes the plaintext type's values",
-                std::any::type_name::<T>(), ty, std::any::type_name::<T>()).into());
+            let wanted = match plain_type(ty) {
+                Some(plain) => format!("{ty} is sent as its plaintext type {plain}: wrap a Rust value that converts to {plain}"),
+                None => format!("the parameter is of type {ty}"),
+            };
+            return Err(format!("cannot send Encrypted<{}>: {wanted}", std::any::type_name::<T>()).into());
         }
         self.to_sql(ty, out)
     }
@@ -139,7 +142,7 @@ mod tests {
         assert!(<Encrypted<&str> as ToSql>::accepts(&text));
         assert!(!<Encrypted<i64> as ToSql>::accepts(&text));
         let Err(err) = Encrypted(1i64).to_sql_checked(&text, &mut BytesMut::new()) else { panic!("an i64 for encrypted_text was accepted") };
-        assert!(err.to_string().contains("encrypted_text"), "{err}");
+        assert_eq!(err.to_string(), "cannot send Encrypted<i64>: colcrypt.encrypted_text is sent as its plaintext type text: wrap a Rust value that converts to text");
         assert_eq!(Encrypted::<Option<String>>::from_sql_null(&text).unwrap(), Encrypted(None));
         assert!(Encrypted::<String>::from_sql_null(&text).is_err());
     }

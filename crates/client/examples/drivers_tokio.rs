@@ -158,8 +158,10 @@ async fn run() -> Result<()> {
     let found = client.query_one(&format!("SELECT id, t FROM tokio WHERE {eq}"), &[&Encrypted("ssn-2")]).await?;
     assert_eq!((found.get::<_, i32>(0), found.get::<_, Encrypted<String>>(1)), (2, Encrypted(String::new())));
     if cross_ops {
-        // A parameter typed as the plaintext type takes a plain Rust value (cross-type `=`).
-        let r = client.query("SELECT id FROM tokio WHERE ssn = $1::text OR i8 = $2 ORDER BY id", &[&"ssn-3", &i64::MIN]).await?;
+        // A parameter typed as the plaintext type takes a plain Rust value (cross-type `=`); an
+        // untyped one next to an encrypted column is inferred as the encrypted type and takes
+        // Encrypted<T>.
+        let r = client.query("SELECT id FROM tokio WHERE ssn = $1::text OR i8 = $2::int8 ORDER BY id", &[&"ssn-3", &i64::MIN]).await?;
         assert_eq!(r.iter().map(|r| r.get::<_, i32>(0)).collect::<Vec<_>>(), vec![1, 3]);
     }
     client.batch_execute("SET enable_seqscan = off").await?;

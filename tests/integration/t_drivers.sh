@@ -12,6 +12,8 @@ DEPS="$ROOT/.test-run/drivers"
 for d in "$DEPS/py/asyncpg" "$DEPS/node/node_modules/pg" /usr/share/java/postgresql.jar; do
   [ -e "$d" ] || { echo "missing $d: run scripts/setup.sh"; exit 1; }
 done
+TOKIO="${DRIVERS_TOKIO_BIN:-$ROOT/target/debug/examples/drivers_tokio}"
+[ -x "$TOKIO" ] || { echo "build the tokio-postgres program first: cargo build -p colcrypt-client --features driver-test --example drivers_tokio"; exit 1; }
 make_tls "$CERTS" localhost 127.0.0.1
 make_master_key "$RUN/drivers-keys/master.key"
 mapfile -t tlsconf < <(tls_conf "$CERTS")
@@ -23,13 +25,12 @@ sql "$C" postgres "CREATE DATABASE drivers" >/dev/null
 # A database with another table first, so colcrypt's oids here differ from those in postgres.
 sql "$C" drivers "CREATE TABLE filler (a int, b text, c jsonb); CREATE EXTENSION colcrypt; SELECT colcrypt.create_key('drv')" >/dev/null
 
-# Binary I/O must be the plaintext type's binary form (an older colcrypt installed here would
-# send envelopes). Until cross-type equality operators are in the installed colcrypt, lookups
-# by a typed parameter go through an explicit cast and the drivers print PENDING.
+# The installed colcrypt must be this tree's: binary I/O in the plaintext type's binary form
+# (older ones send envelopes) and cross-type equality operators resolving by default.
 BINARY_PLAIN=$(sql "$C" drivers "SELECT colcrypt.encrypted_int4_send(7::colcrypt.encrypted_int4) = int4send(7)")
 [ "$BINARY_PLAIN" = t ] || { echo "the installed colcrypt sends envelopes in binary: install this tree's (scripts/install-extension.sh)"; exit 1; }
-CROSS_OPS=$(sql "$C" drivers "SELECT count(*) > 0 FROM pg_operator WHERE oprname = '=' AND oprleft = 'colcrypt.encrypted_text'::regtype AND oprright = 'text'::regtype AND oprcode::regprocedure IS NOT NULL")
-[ "$CROSS_OPS" = t ] || echo "PENDING (b) cross-type operators: typed-parameter lookups go through an explicit cast"
+CROSS_OPS=$(sql "$C" drivers "SELECT count(*) > 0 FROM pg_operator WHERE oprname = '=' AND oprleft = 'colcrypt.encrypted_text'::regtype AND oprright = 'text'::regtype")
+[ "$CROSS_OPS" = t ] || { echo "the installed colcrypt has no encrypted_text = text: install this tree's (scripts/install-extension.sh)"; exit 1; }
 export PGHOST=localhost PGPORT=$P PGUSER=postgres PGDATABASE=drivers PGSSLMODE=verify-full PGSSLROOTCERT="$CERTS/ca.crt"
 D="$ROOT/tests/integration/drivers"
 timed() { # timed NAME COMMAND...: runs a driver program as postgres, prints its time
@@ -37,7 +38,7 @@ timed() { # timed NAME COMMAND...: runs a driver program as postgres, prints its
   if [ -n "${DRIVERS:-}" ] && ! grep -qw -- "$1" <<<"${DRIVERS//,/ }"; then return 0; fi
   local s=$(date +%s%N)
   runuser -u postgres -- env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" PGDATABASE="$PGDATABASE" \
-    PGSSLMODE="$PGSSLMODE" PGSSLROOTCERT="$PGSSLROOTCERT" COLCRYPT_CROSS_OPS="$CROSS_OPS" \
+    PGSSLMODE="$PGSSLMODE" PGSSLROOTCERT="$PGSSLROOTCERT" \
     PYTHONPATH="$DEPS/py:$ROOT/clients/python" NODE_PATH="$DEPS/node/node_modules" HOME=/tmp "${@:2}"
   echo "driver $1: ok ($(( ($(date +%s%N) - s) / 1000000 )) ms)"
 }
@@ -49,7 +50,7 @@ timed sqlalchemy-psycopg $PY "$D/sqlalchemy_driver.py" psycopg
 timed sqlalchemy-asyncpg $PY "$D/sqlalchemy_driver.py" asyncpg
 timed node-postgres node "$D/node_driver.js"
 timed pgjdbc java -cp /usr/share/java/postgresql.jar "$D/JdbcDriver.java"
-timed tokio-postgres "${DRIVERS_TOKIO_BIN:-$ROOT/target/debug/examples/drivers_tokio}"
+timed tokio-postgres "$TOKIO"
 
 # The server log holds no plaintext the drivers wrote (their canaries), in any error line.
 if grep -E "(ERROR|DETAIL|HINT|CONTEXT): " "$C/server.log" | grep -v "DETAIL:  parameters:" | grep -i "canary"; then

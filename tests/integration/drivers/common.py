@@ -1,11 +1,8 @@
 """Shared by the Python driver programs of t_drivers.sh: the table, the values, comparisons."""
 import datetime
 import decimal
-import os
-import sys
 
 UTC = datetime.timezone.utc
-CROSS_OPS = os.environ.get("COLCRYPT_CROSS_OPS") == "t"
 COLS = ["id", "ssn", "t", "b", "j", "i4", "i8", "n", "f", "bo", "d", "ts"]
 TYPES = {"ssn": "encrypted_text", "t": "encrypted_text", "b": "encrypted_bytea", "j": "encrypted_jsonb",
          "i4": "encrypted_int4", "i8": "encrypted_int8", "n": "encrypted_numeric", "f": "encrypted_float8",
@@ -53,10 +50,6 @@ def check_rows(what, got, want):
 def short(v):
     r = repr(v)
     return r if len(r) < 80 else r[:60] + f"… ({len(r)} chars)"
-
-
-def pending(what):
-    print(f"PENDING {what}", file=sys.stderr)
 
 
 def uses_index(plan_lines, index):

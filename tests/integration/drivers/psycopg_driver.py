@@ -10,7 +10,7 @@ from psycopg.types.datetime import (DatetimeBinaryDumper, DatetimeDumper, Timest
 from psycopg.types.json import Jsonb
 
 import colcrypt_drivers.psycopg
-from common import (BIG, CROSS_OPS, INF, NINF, check_rows, ddl, pending, rows, uses_index)
+from common import BIG, INF, NINF, check_rows, ddl, rows, uses_index
 
 mode = sys.argv[1]
 binary = mode == "binary"
@@ -66,19 +66,14 @@ assert cur.fetchone() == (2**63 - 1, want[1][7], b"", NINF)
 
 # Lookup by the searchable column with a typed parameter (text in binary format; psycopg's
 # untyped string in text format), through the blind index.
-if CROSS_OPS:
-    eq = f"ssn = {ph}"
-else:
-    pending("(b): lookup through an explicit cast to colcrypt.encrypted_text and OPERATOR(colcrypt.=)")
-    eq = f"ssn OPERATOR(colcrypt.=) {ph}::colcrypt.encrypted_text"
+eq = f"ssn = {ph}"
 cur.execute(f"SELECT id, t FROM {T} WHERE {eq}", ("ssn-2",))
 assert cur.fetchall() == [(2, "")]
-if CROSS_OPS:
-    # Python ints go as int2/int4/int8 (by size), a Decimal as numeric, a date as date: each
-    # compares with its encrypted column through a cross-type operator.
-    cur.execute(f"SELECT id FROM {T} WHERE i8 = {ph} OR i4 = {ph} OR n = {ph} OR d = {ph} ORDER BY id",
-                (-2**63, 2**31 - 1, want[1][7], want[0][10]))
-    assert [r[0] for r in cur.fetchall()] == [1, 2]
+# Python ints go as int2/int4/int8 (by size), a Decimal as numeric, a date as date: each
+# compares with its encrypted column through a cross-type operator.
+cur.execute(f"SELECT id FROM {T} WHERE i8 = {ph} OR i4 = {ph} OR n = {ph} OR d = {ph} ORDER BY id",
+            (-2**63, 2**31 - 1, want[1][7], want[0][10]))
+assert [r[0] for r in cur.fetchall()] == [1, 2]
 cur.execute("SET enable_seqscan = off")
 cur.execute(f"EXPLAIN SELECT id FROM {T} WHERE {eq}", ("ssn-2",))
 uses_index([r[0] for r in cur.fetchall()], f"{T}_ssn_key")
@@ -109,7 +104,7 @@ with cur.copy(f"COPY (SELECT * FROM {C} ORDER BY id) TO STDOUT{fmt}") as copy:
     copy.set_types(types)
     got = list(copy.rows())
 check_rows(f"{mode} copy", got, want)
-cur.execute(f"SELECT count(*) FROM {C} c JOIN {T} t ON t.id = c.id AND t.ssn {'=' if CROSS_OPS else 'OPERATOR(colcrypt.=)'} c.ssn")
+cur.execute(f"SELECT count(*) FROM {C} c JOIN {T} t ON t.id = c.id AND t.ssn = c.ssn")
 assert cur.fetchone()[0] == 3  # equal blind indexes across the two tables join
 
 # A client that sends the wrong binary form gets told which one to send, and nothing is stored:

@@ -12,21 +12,16 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.schema import CreateTable
 
 from colcrypt_drivers import sqlalchemy as cc
-from common import COLS, CROSS_OPS, TYPES, check_rows, pending, rows, uses_index
+from common import COLS, TYPES, check_rows, rows, uses_index
 
 driver = sys.argv[1]
 env = os.environ
-# Until (b) lands, `ssn = <untyped string>` needs colcrypt's own operators on the search_path.
-options = {} if CROSS_OPS else {"options": "-c search_path=public,colcrypt"}
-if not CROSS_OPS:
-    pending("(b): SQLAlchemy lookups run with search_path = public, colcrypt")
 url = f"postgresql+{driver}://{env['PGUSER']}@{env['PGHOST']}:{env['PGPORT']}/{env['PGDATABASE']}"
 if driver == "psycopg":
-    engine = create_engine(url, connect_args={"sslmode": "verify-full", "sslrootcert": env["PGSSLROOTCERT"], **options})
+    engine = create_engine(url, connect_args={"sslmode": "verify-full", "sslrootcert": env["PGSSLROOTCERT"]})
 else:
     ctx = ssl.create_default_context(cafile=env["PGSSLROOTCERT"])  # verifies the chain and the host name
-    settings = {"server_settings": {"search_path": "public,colcrypt"}} if options else {}
-    async_engine = create_async_engine(url, connect_args={"ssl": ctx, **settings})
+    async_engine = create_async_engine(url, connect_args={"ssl": ctx})
     engine = async_engine.sync_engine
 cc.register(engine)
 

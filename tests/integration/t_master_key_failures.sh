@@ -25,7 +25,7 @@ fails_clearly() {
   # The server is up and the client-supplied-key mode does not depend on the master key.
   assert_eq "client keys still work" t "$(sql "$C" postgres "SELECT colcrypt.decrypt(colcrypt.encrypt('\\x01', k), k) = '\\x01' FROM (SELECT colcrypt.gen_key() k) s")"
   assert_eq "ciphertext untouched" "$before" "$(checksum)"
-  assert_eq "no key was added" "__blind_index pii" "$(sql "$C" postgres "SELECT string_agg(name, ' ' ORDER BY name) FROM colcrypt.keys")"
+  assert_eq "no key was added" "__blind_index __transient pii" "$(sql "$C" postgres "SELECT string_agg(name, ' ' ORDER BY name) FROM colcrypt.keys")"
 }
 
 # 1. Missing file.
@@ -69,6 +69,31 @@ sed -i "s|^colcrypt.master_key_file = .*||; s|^colcrypt.master_key_command = .*|
 restart_with true
 expect_error "$C" postgres 55000 "master_key_command failed" "SELECT colcrypt.server_decrypt_text(v) FROM t LIMIT 1"
 if grep -q stderrCaNaRy "$C/server.log"; then echo "the key command's stderr reached the server log"; exit 1; fi
+# Its exit status and duration are logged.
+grep -qE "colcrypt: colcrypt.master_key_command finished in [0-9]+ ms \(exit status 3; 13 bytes on its stderr, not logged\)" "$C/server.log"
+
+# 7b. A key service that does not answer (issue 18): the command, and what it started, is killed
+# at colcrypt.master_key_command_timeout and the server starts anyway.
+marker=$((RANDOM + 600000))
+sed -i "s|^colcrypt.master_key_command = .*|colcrypt.master_key_command = 'sleep $marker \& sleep $marker; true'|" "$C/data/postgresql.conf"
+echo "colcrypt.master_key_command_timeout = 2" >>"$C/data/postgresql.conf"
+cluster_stop "$C"
+start=$(date +%s%N); cluster_start "$C"; ms=$(( ($(date +%s%N) - start) / 1000000 ))
+echo "server start with a hanging key command and a 2 s limit: ${ms} ms"
+[ "$ms" -lt 10000 ] || { echo "start took ${ms} ms"; exit 1; }
+expect_error "$C" postgres 55000 "did not finish within colcrypt.master_key_command_timeout \(2 s\)" "SELECT colcrypt.server_decrypt_text(v) FROM t LIMIT 1"
+expect_error "$C" postgres 55000 "colcrypt.master_key_command" "SELECT colcrypt.create_key('another')"
+grep -q "WARNING:  colcrypt: no master key: colcrypt.master_key_command did not finish within colcrypt.master_key_command_timeout" "$C/server.log"
+if pgrep -f "sleep $marker" >/dev/null; then echo "the key command's process group outlived its time limit"; exit 1; fi
+assert_eq "ciphertext untouched" "$before" "$(checksum)"
+
+# 7c. Far too much output, and output that is not hex, each refused.
+sed -i "s|^colcrypt.master_key_command = .*|colcrypt.master_key_command = 'yes abcdef'|" "$C/data/postgresql.conf"
+restart_with true
+expect_error "$C" postgres 55000 "printed more than 4096 bytes" "SELECT colcrypt.server_decrypt_text(v) FROM t LIMIT 1"
+sed -i "s|^colcrypt.master_key_command = .*|colcrypt.master_key_command = 'echo $(tr 0-9a-f g-v <"$KEY.saved")'|" "$C/data/postgresql.conf"
+restart_with true
+expect_error "$C" postgres 55000 "master_key_command printed no usable key" "SELECT colcrypt.server_decrypt_text(v) FROM t LIMIT 1"
 
 # 8. The right key back, from a command (the KMS hook): everything opens again.
 sed -i "s|^colcrypt.master_key_command = .*|colcrypt.master_key_command = 'cat $KEY.saved'|" "$C/data/postgresql.conf"

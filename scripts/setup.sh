@@ -61,3 +61,14 @@ if [ "$(cat "$DRIVERS_DIR/npm.stamp" 2>/dev/null)" != "$NPM_PINS" ]; then
   echo "$NPM_PINS" >"$DRIVERS_DIR/npm.stamp"
 fi
 chmod -R a+rX "$DRIVERS_DIR"
+
+# PyKMIP (client for scripts/kmip-master-key, reference server for the KMIP test) in a venv at
+# a fixed path that the postgres user can read and run; it uses Debian's python3-cryptography.
+KMIP_VENV=/opt/colcrypt-kmip
+PYKMIP_VERSION=0.11.0
+if ! "$KMIP_VENV/bin/python3" -c "import kmip.version, sys; sys.exit(kmip.version.__version__ != '$PYKMIP_VERSION')" 2>/dev/null; then
+  echo "setup: installing pykmip $PYKMIP_VERSION into $KMIP_VENV"
+  /usr/bin/python3 -m venv --system-site-packages "$KMIP_VENV"
+  "$KMIP_VENV/bin/pip" install -q "pykmip==$PYKMIP_VERSION"
+  chmod -R a+rX "$KMIP_VENV"
+fi

@@ -136,7 +136,8 @@ pub(crate) fn define_settings() {
         1,
         3600,
         GucContext::Sighup,
-        GucFlags::UNIT_S,
+        // Hidden like the key settings, so that no master key setting shows to other roles.
+        GucFlags::UNIT_S | GucFlags::SUPERUSER_ONLY,
     );
 }
 

@@ -508,6 +508,12 @@ pub(crate) fn type_recv(spec: &TypeSpec, mut buf: Internal, typmod: i32) -> Vec<
         other => other.rethrow(),
     })
     .execute();
+    // A wider value than the type's (an int8 for an encrypted_int4) leaves bytes unread, which
+    // PostgreSQL would report without saying what to send.
+    // SAFETY: `si_ptr` is the StringInfo PostgreSQL passed in, still valid.
+    if unsafe { (*si_ptr).cursor != (*si_ptr).len } {
+        ColcryptError::InvalidBinaryInput(spec.name, PgSqlErrorCode::ERRCODE_INVALID_BINARY_REPRESENTATION).raise();
+    }
     with_datum_plaintext(spec, datum, |plaintext| seal_for_column(spec, typmod, plaintext))
 }
 

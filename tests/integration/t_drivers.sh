@@ -7,7 +7,7 @@
 # upserts on it, and COPYs. Dependencies come from scripts/setup.sh (.test-run/drivers).
 set -euo pipefail
 source "$ROOT/scripts/tls.sh"
-C="$RUN/drivers"; CERTS="$RUN/drivers-certs"; P=55471
+C="$RUN/drivers"; CERTS="$RUN/drivers-certs"; P=55484
 DEPS="$ROOT/.test-run/drivers"
 for d in "$DEPS/py/asyncpg" "$DEPS/node/node_modules/pg" /usr/share/java/postgresql.jar; do
   [ -e "$d" ] || { echo "missing $d: run scripts/setup.sh"; exit 1; }

@@ -111,9 +111,8 @@ assert cur.fetchone()[0] == 3  # equal blind indexes across the two tables join
 # int8's 8 bytes for an encrypted_int4 column, and an envelope (colcrypt.envelope()) as plaintext.
 if binary:
     for wrong_types, row, needle in (
-            # PostgreSQL's own message: int4recv reads 4 of the 8 bytes and COPY reports the rest
-            # (naming no type to send; see the report of issue 13).
-            (["int4", "int8"], (9, 1), "incorrect binary data format"),
+            # int4recv reads 4 of the 8 bytes; colcrypt reports the rest, naming the type to send.
+            (["int4", "int8"], (9, 1), "send the binary form of int4"),
             (["int4", "bytea"], (9, bytes(conn.execute("SELECT colcrypt.envelope(i4) FROM psy_binary WHERE id = 1").fetchone()[0])),
              "colcrypt.ciphertext_io = on")):
         try:

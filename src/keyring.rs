@@ -151,9 +151,9 @@ pub(crate) fn invalidate_all() -> Result<()> {
 /// Unwraps with the current master key, or during a rotation with the previous one.
 pub(crate) fn unwrap(wrapped: &[u8], key_id: i32, version: i32) -> Result<DataKeyCipher> {
     let current = master_key::current()?;
-    let key = match unwrap_data_key(current, wrapped, key_id, version) {
+    let key = match unwrap_data_key(&current, wrapped, key_id, version) {
         Err(CoreError::WrongMasterKey) => match master_key::previous_if_loaded() {
-            Some(previous) => unwrap_data_key(previous, wrapped, key_id, version)?,
+            Some(previous) => unwrap_data_key(&previous, wrapped, key_id, version)?,
             None => return Err(CoreError::WrongMasterKey.into()),
         },
         other => other?,

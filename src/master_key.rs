@@ -18,7 +18,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use colcrypt_core::wrap::parse_master_key;
@@ -40,8 +40,9 @@ const MAX_COMMAND_OUTPUT: usize = 4096;
 
 /// What loading a master key gave: the derived cipher, or why there is none.
 type Fresh = std::result::Result<Cipher, String>;
-/// The same, as kept for the life of the process (see `State::seen`).
-type Loaded = std::result::Result<&'static Cipher, String>;
+/// The same, as kept: shared with callers, which hold it for one call, so a key a reload
+/// replaced is dropped (its bytes zeroized) once the last of them is done with it.
+type Loaded = std::result::Result<Arc<Cipher>, String>;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Which {
@@ -59,11 +60,6 @@ struct State {
     /// In a backend: a reload changed (or may have changed) the key; load it at next use.
     stale_current: bool,
     stale_previous: bool,
-    /// Every cipher this process has loaded, one per distinct key. Callers get `&'static Cipher`
-    /// (keyring.rs holds it for the length of one call), so a cipher replaced by a reload cannot
-    /// be freed while a caller may still hold it; keeping one per distinct key bounds this to
-    /// the keys the process has seen (two per rotation) instead of one per reload.
-    seen: Vec<&'static Cipher>,
 }
 
 // PostgreSQL processes are single-threaded; the lock only satisfies `static`.
@@ -73,7 +69,6 @@ static STATE: Mutex<State> = Mutex::new(State {
     previous: None,
     stale_current: false,
     stale_previous: false,
-    seen: Vec::new(),
 });
 
 fn state() -> std::sync::MutexGuard<'static, State> {
@@ -210,7 +205,7 @@ fn names(which: Which) -> (&'static str, &'static str) {
 }
 
 fn store(st: &mut State, which: Which, loaded: Option<Fresh>) {
-    let loaded = loaded.map(|l| l.map(|c| intern(st, c)));
+    let loaded = loaded.map(|l| l.map(Arc::new));
     match which {
         Which::Current => {
             st.current = Some(loaded.unwrap_or_else(|| {
@@ -223,16 +218,6 @@ fn store(st: &mut State, which: Which, loaded: Option<Fresh>) {
             st.stale_previous = false;
         }
     }
-}
-
-/// The process's one copy of this key's cipher (see `State::seen`).
-fn intern(st: &mut State, c: Cipher) -> &'static Cipher {
-    if let Some(&seen) = st.seen.iter().find(|s| s.matches_commitment(c.commitment())) {
-        return seen; // `c` is dropped here, its key bytes zeroized
-    }
-    let leaked: &'static Cipher = Box::leak(Box::new(c));
-    st.seen.push(leaked);
-    leaked
 }
 
 /// Called from `_PG_init`. Loads in the postmaster only; a library loaded later by a backend
@@ -467,27 +452,27 @@ fn run_limited(name: &str, command: &str, limit: Duration) -> std::result::Resul
 }
 
 /// The current master key, or the error that says why there is none.
-pub(crate) fn current() -> Result<&'static Cipher> {
+pub(crate) fn current() -> Result<Arc<Cipher>> {
     refresh(Which::Current);
     match &state().current {
-        Some(Ok(c)) => Ok(*c),
+        Some(Ok(c)) => Ok(Arc::clone(c)),
         Some(Err(why)) => Err(ColcryptError::NoMasterKey(why.clone())),
         None => Err(ColcryptError::NoMasterKey("colcrypt was not initialised".to_owned())),
     }
 }
 
 /// The previous master key during a rotation.
-pub(crate) fn previous() -> Result<&'static Cipher> {
+pub(crate) fn previous() -> Result<Arc<Cipher>> {
     refresh(Which::Previous);
     match &state().previous {
-        Some(Ok(c)) => Ok(*c),
+        Some(Ok(c)) => Ok(Arc::clone(c)),
         Some(Err(why)) => Err(ColcryptError::NoPreviousMasterKey(why.clone())),
         None => Err(ColcryptError::NoPreviousMasterKey("no previous master key is configured".to_owned())),
     }
 }
 
 /// Whether a previous key is loaded, for unwrapping keys not yet re-wrapped mid-rotation.
-pub(crate) fn previous_if_loaded() -> Option<&'static Cipher> {
+pub(crate) fn previous_if_loaded() -> Option<Arc<Cipher>> {
     previous().ok()
 }
 

@@ -31,7 +31,7 @@ fn ascii_key_name<'a>(name: &ServerText<'a>) -> Result<&'a str> {
 /// Inserts version `version` of key `key_id`, a fresh random data key wrapped by the master key.
 fn insert_version(client: &mut pgrx::spi::SpiClient<'_>, key_id: i32, name: &str, version: i32) -> Result<()> {
     let master = master_key::current()?;
-    let (dek, wrapped) = new_data_key(master, key_id, version)?;
+    let (dek, wrapped) = new_data_key(&master, key_id, version)?;
     let fingerprint = Cipher::new(&dek).commitment().to_vec();
     client.update(
         "INSERT INTO colcrypt.data_keys (key_id, name, version, state, fingerprint, wrapped) VALUES ($1, $2, $3, 'active', $4, $5)",
@@ -187,7 +187,7 @@ fn rotate_master_key_impl() -> Result<i64> {
             if new.matches_commitment(&envelope_commitment(&wrapped)?) {
                 continue;
             }
-            let dek = match unwrap_data_key(old, &wrapped, id, version) {
+            let dek = match unwrap_data_key(&old, &wrapped, id, version) {
                 Err(CoreError::WrongMasterKey) => {
                     return Err(ColcryptError::NoPreviousMasterKey(format!(
                         "data key {id} version {version} is wrapped by neither the current nor the previous master key"
@@ -198,7 +198,7 @@ fn rotate_master_key_impl() -> Result<i64> {
             client.update(
                 "UPDATE colcrypt.data_keys SET wrapped = $3 WHERE key_id OPERATOR(pg_catalog.=) $1 AND version OPERATOR(pg_catalog.=) $2",
                 None,
-                &[id.into(), version.into(), wrap_data_key(new, &dek, id, version)?.into()],
+                &[id.into(), version.into(), wrap_data_key(&new, &dek, id, version)?.into()],
             )?;
             rewrapped += 1;
         }

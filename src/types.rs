@@ -496,11 +496,14 @@ pub(crate) fn type_recv(spec: &TypeSpec, mut buf: Internal, typmod: i32) -> Vec<
         unsafe { pg_sys::OidReceiveFunctionCall(fns.recv, si_ptr, fns.ioparam, -1) }
     })
     .catch_others(|e| match e {
-        // Receive functions report a short or long value as a protocol violation (08P01); for a
-        // value that is the wrong shape, invalid_binary_representation says what happened.
+        // Receive functions report a short or long value as a protocol violation (08P01), and some
+        // reject bytes with a plain elog (XX000: jsonb_recv's "unsupported jsonb version number");
+        // for a value that is the wrong shape, invalid_binary_representation says what happened.
         pg_sys::panic::CaughtError::PostgresError(report) => {
             let code = match report.sql_error_code() {
-                PgSqlErrorCode::ERRCODE_PROTOCOL_VIOLATION => PgSqlErrorCode::ERRCODE_INVALID_BINARY_REPRESENTATION,
+                PgSqlErrorCode::ERRCODE_PROTOCOL_VIOLATION | PgSqlErrorCode::ERRCODE_INTERNAL_ERROR => {
+                    PgSqlErrorCode::ERRCODE_INVALID_BINARY_REPRESENTATION
+                }
                 other => other,
             };
             ColcryptError::InvalidBinaryInput(spec.name, code).raise()

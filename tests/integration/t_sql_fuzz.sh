@@ -1,14 +1,16 @@
 # SQL-level fuzzing (the adversarial tier): random and mutated input, sent by an UNPRIVILEGED
 # login role (PUBLIC's rights plus INSERT/SELECT on its test tables), through every encrypted
-# type's text input (plaintext literals, and envelopes under colcrypt.ciphertext_io), binary input
-# (bind parameters, COPY binary, binary arrays), type modifiers, casts, the operators and the
-# client-key functions (tests/integration/sql_fuzz.py).
+# type's text input (plaintext literals, and envelopes under colcrypt.ciphertext_io = on), binary
+# input and output (bind parameters, COPY binary, binary arrays: the plaintext type's binary form,
+# envelopes only under ciphertext_io = on), type modifiers, casts, the operators (same- and
+# cross-type) and the client-key functions (tests/integration/sql_fuzz.py).
 #
 # Fails on a crashed backend (a lost connection, 57P0x, or the server log), an error of SQLSTATE
 # class XX or 58, a statement timeout, a value that reads back other than what was written, forged
-# or foreign input that was accepted, a value stored under another key than its column's, a stored
-# blind index that is not its plaintext's, an operator that disagrees with the plaintext type's,
-# and key names or keys created by the unprivileged role.
+# or foreign input that was accepted (an envelope as binary plaintext, binary plaintext that the
+# plaintext type refuses, a forged envelope under ciphertext_io), a value stored under another key
+# than its column's, a stored blind index that is not its plaintext's, an operator that disagrees
+# with the plaintext type's, and key names or keys created by the unprivileged role.
 #
 # FUZZ_SEED=N replays a run (the seed is printed first); FUZZ_CASES=N changes its length (5000
 # cases, about 6500 statements, by default), FUZZ_SECONDS=S its time limit (30, for loaded

@@ -992,20 +992,22 @@ class Fuzzer:
             # COPY binary: the receive function gets the column's type modifier
             col = r.choice(list(COLS))
             i = self.new_id()
-            data = copy_binary([[struct.pack("!i", i), b, b]])
             corrupt = r.random() < 0.1
+            # a corrupted row goes without the plaintext column: shifted bytes would reach PostgreSQL's
+            # own receive function unchecked by colcrypt's (jsonb_recv reports a bad version as XX000)
+            data = copy_binary([[struct.pack("!i", i), b] + ([] if corrupt else [b])])
             if corrupt:
                 data = bytearray(data)
                 data[r.randrange(29, len(data))] ^= 0xFF  # after the header, field count and id
                 data = bytes(data)
                 env = None
-            sql = f"COPY public.fz_{t} (id, {col}, r) FROM STDIN (FORMAT binary)"
+            sql = f"COPY public.fz_{t} (id, {col}{'' if corrupt else ', r'}) FROM STDIN (FORMAT binary)"
             res = self.copy(sql, data, "COPY binary")
             stmt = self.show(sql, [b])
             self.refused_envelope(res, env, "COPY binary", stmt)
             if not corrupt:
                 self.plain_refused_after(res, r"column r\b", "COPY binary", stmt)
-            # a corrupted row may hold other bytes in col and r: then only checked to read back at all
+            # a corrupted row is only checked to read back at all
             self.after_write(res.ok, t, col, i, None if corrupt else "r", None, "COPY binary", stmt)
         elif kind < 0.8:
             mods = r.choice(["", "(fz)", "(fz, searchable)", "(fz2)", "(fzd)", "(fzr)"])

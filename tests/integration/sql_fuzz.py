@@ -31,8 +31,8 @@ Errors are expected and counted by SQLSTATE. Failures:
 - a crashed backend: a lost connection, SQLSTATE 57P0x, or a crash in the server log;
 - SQLSTATE class XX (internal error) or 58 (system error); a statement timeout (57014);
 - a value that reads back (as a superuser) different from what was written, when the write
-  succeeded: plaintext literals against the same literal stored in a plaintext column of the row,
-  envelopes against the plaintext they were sealed from;
+  succeeded: plaintext literals and binary plaintext against the same literal or bytes stored in
+  the row's plaintext column, envelopes against the plaintext they were sealed from;
 - under ciphertext_io, forged or foreign input that was accepted (random bytes, a mutated envelope,
   another type's envelope, a client-key envelope); an envelope accepted as binary plaintext, or
   binary plaintext accepted that the plaintext type refuses; a restricted key used, or plaintext of

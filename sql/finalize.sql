@@ -112,7 +112,11 @@ COMMENT ON FUNCTION @extschema@.connection_info() IS
 -- refused on encrypted values that are not searchable. Btree indexes compare by decrypting, as
 -- queries do, and stay allowed.
 CREATE FUNCTION @extschema@.refuse_unsearchable_hash() RETURNS event_trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+  -- A session's planner switches (enable_seqscan = off …) would make these catalog queries take
+  -- seconds per DDL command.
+  SET enable_seqscan = on SET enable_hashagg = on SET enable_hashjoin = on SET enable_nestloop = on
+  SET enable_mergejoin = on SET enable_indexscan = on SET enable_bitmapscan = on SET enable_sort = on AS $$
 DECLARE
   offending text;
 BEGIN
@@ -155,7 +159,11 @@ COMMENT ON FUNCTION @extschema@.refuse_unsearchable_hash() IS
 -- plaintext). A materialized view cannot change a column's type and a domain has no column: both
 -- are refused, with the fix in the hint.
 CREATE FUNCTION @extschema@.name_default_key() RETURNS event_trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+  -- A session's planner switches (enable_seqscan = off …) would make these catalog queries take
+  -- seconds per DDL command.
+  SET enable_seqscan = on SET enable_hashagg = on SET enable_hashjoin = on SET enable_nestloop = on
+  SET enable_mergejoin = on SET enable_indexscan = on SET enable_bitmapscan = on SET enable_sort = on AS $$
 DECLARE
   r record;
 BEGIN

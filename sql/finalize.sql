@@ -200,7 +200,9 @@ BEGIN
                                     WHERE t.typrelid OPERATOR(pg_catalog.=) r.rel::pg_catalog.oid)
                      ELSE r.rel::pg_catalog.text END,
       CASE r.relkind WHEN 'c' THEN 'ATTRIBUTE' ELSE 'COLUMN' END,
-      r.attname, r.typname, CASE WHEN r.is_array THEN '[]' ELSE '' END);
+      r.attname, r.typname, CASE WHEN r.is_array THEN '[]' ELSE '' END)
+      -- A composite type may already have typed tables (ALTER TYPE … ADD ATTRIBUTE … CASCADE).
+      OPERATOR(pg_catalog.||) CASE r.relkind WHEN 'c' THEN ' CASCADE' ELSE '' END;
   END LOOP;
   FOR r IN
     SELECT d.oid::pg_catalog.regtype AS dom FROM pg_catalog.pg_event_trigger_ddl_commands() c
@@ -216,10 +218,23 @@ BEGIN
     RAISE EXCEPTION 'colcrypt: domain % is over an encrypted type that names no key', r.dom
       USING ERRCODE = '42P16', HINT = 'Name the key in the domain''s base type, as in colcrypt.encrypted_text(default).';
   END LOOP;
+  -- A range's bounds go through the element type's input without a type modifier (so under
+  -- __transient, which no one can deny or destroy) and are ordered by blind index, not value.
+  FOR r IN
+    SELECT rg.rngtypid::pg_catalog.regtype AS rng FROM pg_catalog.pg_event_trigger_ddl_commands() c
+    JOIN pg_catalog.pg_range rg ON rg.rngtypid OPERATOR(pg_catalog.=) c.objid
+    JOIN pg_catalog.pg_type st ON st.oid OPERATOR(pg_catalog.=) rg.rngsubtype
+    WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
+      AND st.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+      AND st.typinput::pg_catalog.text OPERATOR(pg_catalog.~~) '%.encrypted\_%\_in'
+  LOOP
+    RAISE EXCEPTION 'colcrypt: range type % is over an encrypted type', r.rng
+      USING ERRCODE = '42P16', HINT = 'Keep the bounds in encrypted columns of their own, or use a range of the plaintext type.';
+  END LOOP;
 END $$;
 CREATE EVENT TRIGGER colcrypt_name_default_key ON ddl_command_end
   WHEN TAG IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE', 'CREATE MATERIALIZED VIEW',
                'CREATE TYPE', 'ALTER TYPE', 'CREATE DOMAIN', 'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE')
   EXECUTE FUNCTION @extschema@.name_default_key();
 COMMENT ON FUNCTION @extschema@.name_default_key() IS
-  'Event trigger: gives an encrypted column declared without a key name the key default (encrypted_text becomes encrypted_text(default)); refuses such materialized view columns and domains.';
+  'Event trigger: gives an encrypted column declared without a key name the key default (encrypted_text becomes encrypted_text(default)); refuses such materialized view columns and domains, and range types over encrypted types.';

@@ -187,6 +187,10 @@ ALTER OPERATOR FAMILY @extschema@.{t}_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.{t}_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.{t}, {plain}), OPERATOR 1 pg_catalog.= ({plain}, @extschema@.{t}),
   FUNCTION 1 ({plain}) @extschema@.{t}_blind_hash_{p}({plain});
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.{t}_blind_cmp_{p}({plain}, {plain}), @extschema@.{t}_blind_hash_{p}({plain}) FROM PUBLIC;
 """
 
 

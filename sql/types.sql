@@ -978,6 +978,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_text_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.encrypted_text_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_text, text), OPERATOR 1 pg_catalog.= (text, @extschema@.encrypted_text),
   FUNCTION 1 (text) @extschema@.encrypted_text_blind_hash_text(text);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_text_blind_cmp_text(text, text), @extschema@.encrypted_text_blind_hash_text(text) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_bytea_eq_bytea(@extschema@.encrypted_bytea, bytea) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_bytea_eq_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_bytea_ne_bytea(@extschema@.encrypted_bytea, bytea) RETURNS boolean
@@ -1012,6 +1016,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_bytea_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.encrypted_bytea_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_bytea, bytea), OPERATOR 1 pg_catalog.= (bytea, @extschema@.encrypted_bytea),
   FUNCTION 1 (bytea) @extschema@.encrypted_bytea_blind_hash_bytea(bytea);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_bytea_blind_cmp_bytea(bytea, bytea), @extschema@.encrypted_bytea_blind_hash_bytea(bytea) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_jsonb_eq_jsonb(@extschema@.encrypted_jsonb, jsonb) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_jsonb_eq_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_jsonb_ne_jsonb(@extschema@.encrypted_jsonb, jsonb) RETURNS boolean
@@ -1046,6 +1054,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_jsonb_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.encrypted_jsonb_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_jsonb, jsonb), OPERATOR 1 pg_catalog.= (jsonb, @extschema@.encrypted_jsonb),
   FUNCTION 1 (jsonb) @extschema@.encrypted_jsonb_blind_hash_jsonb(jsonb);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_jsonb_blind_cmp_jsonb(jsonb, jsonb), @extschema@.encrypted_jsonb_blind_hash_jsonb(jsonb) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_int4_eq_int2(@extschema@.encrypted_int4, smallint) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int4_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int4_ne_int2(@extschema@.encrypted_int4, smallint) RETURNS boolean
@@ -1080,6 +1092,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int4, smallint), OPERATOR 1 pg_catalog.= (smallint, @extschema@.encrypted_int4),
   FUNCTION 1 (smallint) @extschema@.encrypted_int4_blind_hash_int2(smallint);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_blind_cmp_int2(smallint, smallint), @extschema@.encrypted_int4_blind_hash_int2(smallint) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_int4_eq_int4(@extschema@.encrypted_int4, integer) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int4_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int4_ne_int4(@extschema@.encrypted_int4, integer) RETURNS boolean
@@ -1114,6 +1130,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int4, integer), OPERATOR 1 pg_catalog.= (integer, @extschema@.encrypted_int4),
   FUNCTION 1 (integer) @extschema@.encrypted_int4_blind_hash_int4(integer);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_blind_cmp_int4(integer, integer), @extschema@.encrypted_int4_blind_hash_int4(integer) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_int4_eq_int8(@extschema@.encrypted_int4, bigint) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int4_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int4_ne_int8(@extschema@.encrypted_int4, bigint) RETURNS boolean
@@ -1148,6 +1168,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int4, bigint), OPERATOR 1 pg_catalog.= (bigint, @extschema@.encrypted_int4),
   FUNCTION 1 (bigint) @extschema@.encrypted_int4_blind_hash_int8(bigint);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_blind_cmp_int8(bigint, bigint), @extschema@.encrypted_int4_blind_hash_int8(bigint) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_int8_eq_int2(@extschema@.encrypted_int8, smallint) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int8_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int8_ne_int2(@extschema@.encrypted_int8, smallint) RETURNS boolean
@@ -1182,6 +1206,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int8, smallint), OPERATOR 1 pg_catalog.= (smallint, @extschema@.encrypted_int8),
   FUNCTION 1 (smallint) @extschema@.encrypted_int8_blind_hash_int2(smallint);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_blind_cmp_int2(smallint, smallint), @extschema@.encrypted_int8_blind_hash_int2(smallint) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_int8_eq_int4(@extschema@.encrypted_int8, integer) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int8_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int8_ne_int4(@extschema@.encrypted_int8, integer) RETURNS boolean
@@ -1216,6 +1244,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int8, integer), OPERATOR 1 pg_catalog.= (integer, @extschema@.encrypted_int8),
   FUNCTION 1 (integer) @extschema@.encrypted_int8_blind_hash_int4(integer);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_blind_cmp_int4(integer, integer), @extschema@.encrypted_int8_blind_hash_int4(integer) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_int8_eq_int8(@extschema@.encrypted_int8, bigint) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int8_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int8_ne_int8(@extschema@.encrypted_int8, bigint) RETURNS boolean
@@ -1250,6 +1282,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int8, bigint), OPERATOR 1 pg_catalog.= (bigint, @extschema@.encrypted_int8),
   FUNCTION 1 (bigint) @extschema@.encrypted_int8_blind_hash_int8(bigint);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_blind_cmp_int8(bigint, bigint), @extschema@.encrypted_int8_blind_hash_int8(bigint) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_numeric_eq_int2(@extschema@.encrypted_numeric, smallint) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_numeric_ne_int2(@extschema@.encrypted_numeric, smallint) RETURNS boolean
@@ -1284,6 +1320,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, smallint), OPERATOR 1 pg_catalog.= (smallint, @extschema@.encrypted_numeric),
   FUNCTION 1 (smallint) @extschema@.encrypted_numeric_blind_hash_int2(smallint);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_blind_cmp_int2(smallint, smallint), @extschema@.encrypted_numeric_blind_hash_int2(smallint) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_numeric_eq_int4(@extschema@.encrypted_numeric, integer) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_numeric_ne_int4(@extschema@.encrypted_numeric, integer) RETURNS boolean
@@ -1318,6 +1358,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, integer), OPERATOR 1 pg_catalog.= (integer, @extschema@.encrypted_numeric),
   FUNCTION 1 (integer) @extschema@.encrypted_numeric_blind_hash_int4(integer);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_blind_cmp_int4(integer, integer), @extschema@.encrypted_numeric_blind_hash_int4(integer) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_numeric_eq_int8(@extschema@.encrypted_numeric, bigint) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_numeric_ne_int8(@extschema@.encrypted_numeric, bigint) RETURNS boolean
@@ -1352,6 +1396,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, bigint), OPERATOR 1 pg_catalog.= (bigint, @extschema@.encrypted_numeric),
   FUNCTION 1 (bigint) @extschema@.encrypted_numeric_blind_hash_int8(bigint);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_blind_cmp_int8(bigint, bigint), @extschema@.encrypted_numeric_blind_hash_int8(bigint) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_numeric_eq_numeric(@extschema@.encrypted_numeric, numeric) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_numeric_ne_numeric(@extschema@.encrypted_numeric, numeric) RETURNS boolean
@@ -1386,6 +1434,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, numeric), OPERATOR 1 pg_catalog.= (numeric, @extschema@.encrypted_numeric),
   FUNCTION 1 (numeric) @extschema@.encrypted_numeric_blind_hash_numeric(numeric);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_blind_cmp_numeric(numeric, numeric), @extschema@.encrypted_numeric_blind_hash_numeric(numeric) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_float8_eq_float4(@extschema@.encrypted_float8, real) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_float8_eq_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_float8_ne_float4(@extschema@.encrypted_float8, real) RETURNS boolean
@@ -1420,6 +1472,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_float8, real), OPERATOR 1 pg_catalog.= (real, @extschema@.encrypted_float8),
   FUNCTION 1 (real) @extschema@.encrypted_float8_blind_hash_float4(real);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_float8_blind_cmp_float4(real, real), @extschema@.encrypted_float8_blind_hash_float4(real) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_float8_eq_float8(@extschema@.encrypted_float8, double precision) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_float8_eq_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_float8_ne_float8(@extschema@.encrypted_float8, double precision) RETURNS boolean
@@ -1454,6 +1510,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_float8, double precision), OPERATOR 1 pg_catalog.= (double precision, @extschema@.encrypted_float8),
   FUNCTION 1 (double precision) @extschema@.encrypted_float8_blind_hash_float8(double precision);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_float8_blind_cmp_float8(double precision, double precision), @extschema@.encrypted_float8_blind_hash_float8(double precision) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_bool_eq_bool(@extschema@.encrypted_bool, boolean) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_bool_eq_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_bool_ne_bool(@extschema@.encrypted_bool, boolean) RETURNS boolean
@@ -1488,6 +1548,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_bool_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.encrypted_bool_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_bool, boolean), OPERATOR 1 pg_catalog.= (boolean, @extschema@.encrypted_bool),
   FUNCTION 1 (boolean) @extschema@.encrypted_bool_blind_hash_bool(boolean);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_bool_blind_cmp_bool(boolean, boolean), @extschema@.encrypted_bool_blind_hash_bool(boolean) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_date_eq_date(@extschema@.encrypted_date, date) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_date_eq_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_date_ne_date(@extschema@.encrypted_date, date) RETURNS boolean
@@ -1522,6 +1586,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_ops USING btree ADD
 ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_date, date), OPERATOR 1 pg_catalog.= (date, @extschema@.encrypted_date),
   FUNCTION 1 (date) @extschema@.encrypted_date_blind_hash_date(date);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_date_blind_cmp_date(date, date), @extschema@.encrypted_date_blind_hash_date(date) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_timestamptz_eq_timestamptz(@extschema@.encrypted_timestamptz, timestamp with time zone) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_timestamptz_eq_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_timestamptz_ne_timestamptz(@extschema@.encrypted_timestamptz, timestamp with time zone) RETURNS boolean
@@ -1556,6 +1624,10 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_timestamptz_blind_ops USING btree AD
 ALTER OPERATOR FAMILY @extschema@.encrypted_timestamptz_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_timestamptz, timestamp with time zone), OPERATOR 1 pg_catalog.= (timestamp with time zone, @extschema@.encrypted_timestamptz),
   FUNCTION 1 (timestamp with time zone) @extschema@.encrypted_timestamptz_blind_hash_timestamptz(timestamp with time zone);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_timestamptz_blind_cmp_timestamptz(timestamp with time zone, timestamp with time zone), @extschema@.encrypted_timestamptz_blind_hash_timestamptz(timestamp with time zone) FROM PUBLIC;
 
 -- Moves a column's values to the newest version of their key after colcrypt.rotate_key (and binds
 -- blind indexes written by 0.1.0), in batches of blocks that each commit: other sessions keep

@@ -44,6 +44,8 @@ pub(crate) enum ColcryptError {
     InvalidBinaryInput(&'static str, PgSqlErrorCode),
     /// Binary input (the plaintext type's binary form) that is a colcrypt envelope.
     EnvelopeAsBinaryInput(&'static str),
+    /// Envelope input (colcrypt.ciphertext_io) by a role that may not restore ciphertext.
+    EnvelopeInputDenied,
     /// Text input under colcrypt.ciphertext_io = auto, outside a dump tool's session, that is the
     /// text form of an envelope: a ciphertext dump restored without the setting.
     EnvelopeAsPlaintext(&'static str),
@@ -105,6 +107,7 @@ impl ColcryptError {
             ColcryptError::InvalidPlaintext(_, code) => *code, // the plaintext type's own
             ColcryptError::InvalidBinaryInput(_, code) => *code, // the plaintext type's own
             ColcryptError::EnvelopeAsBinaryInput(_) => ERRCODE_INVALID_BINARY_REPRESENTATION, // 22P03
+            ColcryptError::EnvelopeInputDenied => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
             ColcryptError::EnvelopeAsPlaintext(_) => ERRCODE_INVALID_TEXT_REPRESENTATION, // 22P02
             ColcryptError::TextNotUtf8 => ERRCODE_CHARACTER_NOT_IN_REPERTOIRE, // 22021
             ColcryptError::TextNotInDatabaseEncoding => ERRCODE_UNTRANSLATABLE_CHARACTER, // 22P05
@@ -182,6 +185,9 @@ impl ColcryptError {
                  set colcrypt.ciphertext_io = on (PGOPTIONS='-c colcrypt.ciphertext_io=on'); to store this text as data \
                  set colcrypt.ciphertext_io = off"
             ),
+            ColcryptError::EnvelopeInputDenied => "permission denied to load colcrypt envelopes (colcrypt.ciphertext_io input): \
+                                                   restoring ciphertext needs a superuser or a colcrypt_key_admin"
+                .to_owned(),
             ColcryptError::EnvelopeAsBinaryInput(t) => format!(
                 "binary input for type {t} is the binary form of {}, its plaintext type, and this is a colcrypt envelope: \
                  to load envelopes (a ciphertext dump, colcrypt.envelope()) set colcrypt.ciphertext_io = on",

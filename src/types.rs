@@ -396,6 +396,10 @@ pub(crate) fn index_of(spec: &TypeSpec, datum: &[u8]) -> [u8; BLIND_INDEX_LEN] {
     if let Some(idx) = index.value() {
         return idx;
     }
+    // The rights to the key are checked on every call, cached or not: the cache outlives
+    // statements and role changes, and an answer from it is as good as the plaintext's.
+    let key = keyring::readable_key(envelope).or_raise();
+    key.cipher().or_raise();
     if let Some(idx) = LAST_INDEXED.with(|c| c.borrow().as_ref().filter(|(e, _)| e == envelope).map(|(_, i)| *i)) {
         return idx;
     }
@@ -417,6 +421,7 @@ fn open(spec: &TypeSpec, datum: &[u8]) -> Result<Vec<u8>> {
 /// so for a superuser a value whose key is not (yet) in the database is stored as given after a
 /// structural check, and authenticated when it is read.
 fn envelope_literal(spec: &TypeSpec, input: &CStr, typmod: i32) -> Result<Vec<u8>> {
+    check_envelope_input_allowed()?;
     let s = input.to_bytes();
     let hex_part = s.strip_prefix(b"\\x").ok_or(ColcryptError::Core(CoreError::NotAnEnvelope))?;
     let bytes = hex::decode(hex_part).map_err(|_| ColcryptError::Core(CoreError::NotAnEnvelope))?;
@@ -427,6 +432,18 @@ fn envelope_literal(spec: &TypeSpec, input: &CStr, typmod: i32) -> Result<Vec<u8
         // SAFETY: a plain catalog check of the current role.
         Err(ColcryptError::NoKeyForValue | ColcryptError::Core(CoreError::WrongMasterKey)) if unsafe { pg_sys::superuser() } => Ok(bytes),
         other => other,
+    }
+}
+
+/// Loading envelopes is a restore: envelopes are not bound to a table, so a role that could load
+/// them could read, in a table of its own, values copied from a dump or the files of tables it may
+/// not read. Superusers (pg_restore, the logical replication workers) and key admins may.
+fn check_envelope_input_allowed() -> Result<()> {
+    // SAFETY: plain catalog checks of the current role.
+    if unsafe { pg_sys::superuser() } || crate::privileged::current_role_is_key_admin() {
+        Ok(())
+    } else {
+        Err(ColcryptError::EnvelopeInputDenied)
     }
 }
 
@@ -479,6 +496,7 @@ pub(crate) fn type_recv(spec: &TypeSpec, mut buf: Internal, typmod: i32) -> Vec<
     // SAFETY: the unread part of the message buffer, valid while `si` is.
     let unread = unsafe { std::slice::from_raw_parts(si.data.add(si.cursor as usize).cast::<u8>(), (si.len - si.cursor) as usize) };
     if ciphertext_io() {
+        check_envelope_input_allowed().or_raise();
         let bytes = unread.to_vec();
         si.cursor = si.len;
         return coerce(spec, &bytes, typmod, true).or_raise();

@@ -370,6 +370,53 @@ DROP TABLE sec_casts;
 -- reencrypt on a column that is not encrypted: a clear error.
 CALL colcrypt.reencrypt('sec_t', 'id');
 
+-- 10. Findings of the review of the driver changes (binary I/O, cross-type operators, literals).
+-- A comparison's cache never answers for a key the current role may not use: a granted role's
+-- SECURITY DEFINER function primes it, the ungranted role's own comparison is still refused.
+SELECT colcrypt.create_key('sec_r') > 0 AS created;
+CREATE TABLE sec_rt (id int, v colcrypt.encrypted_text(sec_r));
+INSERT INTO sec_rt VALUES (1, 'topsecret1');
+GRANT SELECT ON sec_rt TO sec_nobody;
+SET ROLE sec_admin;
+SELECT colcrypt.restrict_key_use('sec_r');
+RESET ROLE;
+CREATE FUNCTION sec_rt_is_blank() RETURNS bool LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog
+  AS $$ SELECT v = ''::text FROM public.sec_rt WHERE id = 1 $$;
+GRANT EXECUTE ON FUNCTION sec_rt_is_blank() TO sec_nobody;
+SET ROLE sec_nobody;
+SELECT sec_rt_is_blank() AS through_owner;
+SELECT (SELECT v FROM sec_rt WHERE id = 1) = 'topsecret1'::text AS guessed;
+SELECT (SELECT v FROM sec_rt WHERE id = 1) = 'topsecret1'::colcrypt.encrypted_text AS guessed_same_type;
+RESET ROLE;
+-- Loading envelopes is a restore: a login role may not, even for keys it may use (envelopes are
+-- not bound to a table, so it could read copied values of tables it may not read).
+SET ROLE sec_nobody;
+SET colcrypt.ciphertext_io = on;
+SELECT '\x00'::colcrypt.encrypted_text;
+RESET colcrypt.ciphertext_io;
+RESET ROLE;
+-- A key admin may restore envelopes, but only superusers store one whose key is not (yet) here.
+SET ROLE sec_admin;
+SET colcrypt.ciphertext_io = on;
+SELECT '\x4343010200000000000000000000000000000000000000000000000000000000000000000000000000000000'
+  '000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000'::colcrypt.encrypted_text IS NULL AS unknown_key;
+RESET colcrypt.ciphertext_io;
+RESET ROLE;
+-- The blind-index support functions give an index without any key right: not callable.
+SET ROLE sec_nobody;
+SELECT colcrypt.encrypted_text_blind_hash_text('123-45-6789');
+SELECT colcrypt.encrypted_text_blind_cmp_text('a', 'b');
+RESET ROLE;
+-- Range types over encrypted types are refused (their bounds would go through __transient).
+CREATE TYPE sec_range AS RANGE (subtype = colcrypt.encrypted_int4);
+-- A composite type that already has typed tables gets default too.
+CREATE TYPE sec_comp AS (a int);
+CREATE TABLE sec_typed OF sec_comp;
+ALTER TYPE sec_comp ADD ATTRIBUTE b colcrypt.encrypted_text CASCADE;
+SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = 'sec_typed'::regclass AND a.attname = 'b';
+DROP TABLE sec_typed; DROP TYPE sec_comp;
+DROP FUNCTION sec_rt_is_blank(); DROP TABLE sec_rt;
+
 DROP TABLE sec_child, sec_t, sec_nn, sec_plain, sec_num, sec_eq_n, sec_eq_f, sec_eq_j;
 DROP OWNED BY sec_nobody, sec_user, sec_admin;
 DROP ROLE sec_nobody, sec_user, sec_admin;

@@ -348,6 +348,16 @@ mod read_value {
         assert_eq!(*read_value(Format::Hex, OneByte(&long), None, u64::MAX).unwrap(), [0x5a; 100_000]);
     }
 
+    /// Only the very start may carry `\x`: a second one inside the value is not hex, however the
+    /// input arrives (not a separator between two values).
+    #[test]
+    fn a_hex_prefix_inside_the_value_is_an_error() {
+        for text in [&b"\\x41\\x42"[..], b"41\\x42", b"\\x\\x41"] {
+            assert!(matches!(read_value(Format::Hex, OneByte(text), None, u64::MAX), Err(ClientError::Encoding("hex"))), "{text:?}");
+            assert!(matches!(read_value(Format::Hex, text, None, u64::MAX), Err(ClientError::Encoding("hex"))), "{text:?}");
+        }
+    }
+
     /// Padding ends base64: two padded values run together are not one value.
     #[test]
     fn base64_padding_before_the_end_is_an_error() {

@@ -8,7 +8,7 @@ import sys
 # (type name, plaintext type, what it is for, other types assignable to it as the plaintext
 # type would accept them, e.g. an integer literal into an encrypted_int8 column)
 TYPES = [
-    ("encrypted_text", "text", "text", ["character varying", "character"]),
+    ("encrypted_text", "text", "text", ["character varying"]),
     ("encrypted_bytea", "bytea", "binary data", []),
     ("encrypted_jsonb", "jsonb", "JSON documents", ["json"]),
     ("encrypted_int4", "integer", "32-bit integers", ["smallint"]),
@@ -122,6 +122,16 @@ COMMENT ON FUNCTION @extschema@.reseal(@extschema@.{t}) IS 'reseal(value): the v
 
 
 EXTRA_CAST = "CREATE CAST ({src} AS @extschema@.{t}) WITH INOUT AS ASSIGNMENT;\n"
+
+# character(n) into encrypted_text as into text: without its trailing spaces (character's own cast
+# to text drops them; through its text form they would be kept, and a lookup with the same
+# character(n) parameter, which = compares as text, would find nothing).
+BPCHAR_CAST = """-- character(n) → encrypted_text drops the padding, as character → text does.
+CREATE FUNCTION @extschema@.encrypted_text(character, integer, boolean) RETURNS @extschema@.encrypted_text
+  LANGUAGE sql STABLE PARALLEL RESTRICTED
+  AS $$ SELECT @extschema@.encrypted_text($1::pg_catalog.text, $2, $3) $$;
+CREATE CAST (character AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(character, integer, boolean) AS ASSIGNMENT;
+"""
 
 # Equality with the plaintext types drivers send parameters as (src/cross_type.rs holds the same
 # pairs, in this order): (encrypted type, parameter type, its short name). Types that reach one
@@ -263,6 +273,8 @@ def render():
     for t, p, w, extra in TYPES:
         out += TEMPLATE.format(t=t, plain=p, what=w)
         out += "".join(EXTRA_CAST.format(src=src, t=t) for src in extra)
+        if t == "encrypted_text":
+            out += BPCHAR_CAST
     out += CROSS_HEAD
     out += "".join(CROSS_TEMPLATE.format(t=t, plain=plain, p=p) for t, plain, p in CROSS_TYPES)
     return out + TAIL

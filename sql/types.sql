@@ -104,7 +104,11 @@ CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_text) RETURNS @extschem
 COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_text) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_text) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 CREATE CAST (character varying AS @extschema@.encrypted_text) WITH INOUT AS ASSIGNMENT;
-CREATE CAST (character AS @extschema@.encrypted_text) WITH INOUT AS ASSIGNMENT;
+-- character(n) → encrypted_text drops the padding, as character → text does.
+CREATE FUNCTION @extschema@.encrypted_text(character, integer, boolean) RETURNS @extschema@.encrypted_text
+  LANGUAGE sql STABLE PARALLEL RESTRICTED
+  AS $$ SELECT @extschema@.encrypted_text($1::pg_catalog.text, $2, $3) $$;
+CREATE CAST (character AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(character, integer, boolean) AS ASSIGNMENT;
 
 -- encrypted_bytea: binary data, stored encrypted.
 CREATE TYPE @extschema@.encrypted_bytea;

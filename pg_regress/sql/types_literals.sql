@@ -71,6 +71,16 @@ INSERT INTO lit_def VALUES (2, 'forbidden');
 SELECT id, v FROM lit_def;
 SELECT id FROM lit_view;
 
+-- character(n) goes in without its padding, as into text, so a lookup with the same character(n)
+-- parameter (compared as text) finds it.
+CREATE TABLE lit_char (v colcrypt.encrypted_text(lit, searchable));
+INSERT INTO lit_char SELECT 'ab'::character(4);
+INSERT INTO lit_char VALUES ('cd'::character(6));
+SELECT v::text AS v, octet_length(v::text) AS bytes FROM lit_char ORDER BY v::text;
+PREPARE lit_c(character(4)) AS SELECT count(*) FROM lit_char WHERE v = $1;
+EXECUTE lit_c('ab');
+DROP TABLE lit_char;
+
 -- 4. Binary output is the plaintext type's binary form, decrypted like text output.
 SELECT colcrypt.encrypted_int4_send(n) = int4send(n::int4) AS int4_binary,
        colcrypt.encrypted_text_send(ssn) = textsend(ssn::text) AS text_binary

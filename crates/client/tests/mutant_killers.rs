@@ -408,3 +408,48 @@ mod read_value {
         assert!(matches!(read_value(Format::Raw, &[7u8; 11][..], Some(11), 10), Err(ClientError::TooLarge { .. })));
     }
 }
+
+mod safe_output {
+    use super::*;
+    use colcrypt_client::output::SafeOutput;
+
+    /// The refusal names what the target is, here a socket.
+    #[test]
+    fn a_socket_target_is_named() {
+        let d = tmpdir("socket");
+        let p = d.join("s");
+        let _listener = std::os::unix::net::UnixListener::bind(&p).unwrap();
+        let e = SafeOutput::create(&p).err().expect("a socket is not an output file");
+        assert!(e.to_string().contains("a socket"), "{e}");
+    }
+
+    /// `dir/name/` names a directory even when nothing is there yet: no file `name` is made.
+    #[test]
+    fn a_target_ending_in_a_slash_is_refused() {
+        let d = tmpdir("slash");
+        let p = PathBuf::from(format!("{}/absent/", d.display()));
+        let e = SafeOutput::create(&p).err().expect("a path ending in / is not a file");
+        assert!(e.to_string().contains("names a directory"), "{e}");
+        assert!(!d.join("absent").exists());
+    }
+
+    /// A bare file name is written in the working directory.
+    #[test]
+    fn a_bare_file_name_is_written_in_the_working_directory() {
+        let d = tmpdir("bare");
+        let key = d.join("k");
+        let out = Command::new(env!("CARGO_BIN_EXE_colcrypt")).args(["keygen", key.to_str().unwrap()]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_colcrypt"))
+            .current_dir(&d)
+            .args(["encrypt", "-k", key.to_str().unwrap(), "-o", "sealed"])
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(b"value").unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(d.join("sealed").metadata().unwrap().len() > 5);
+    }
+}

@@ -452,4 +452,45 @@ mod safe_output {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         assert!(d.join("sealed").metadata().unwrap().len() > 5);
     }
+
+    /// A target that became a symbolic link while the output was written is refused at the end,
+    /// and the link is left as it is.
+    #[test]
+    fn a_target_that_became_a_link_during_the_run_is_refused() {
+        let d = tmpdir("became-link");
+        let key = d.join("k");
+        let out = Command::new(env!("CARGO_BIN_EXE_colcrypt")).args(["keygen", key.to_str().unwrap()]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let target = d.join("sealed");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_colcrypt"))
+            .args(["encrypt", "-k", key.to_str().unwrap(), "-o", target.to_str().unwrap()])
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"value").unwrap();
+        stdin.flush().unwrap();
+        // Once the CLI holds its temporary output (a descriptor into `d`), plant the link where
+        // the output will go.
+        let fds = format!("/proc/{}/fd", child.id());
+        let holds_output = || {
+            std::fs::read_dir(&fds).into_iter().flatten().flatten().any(|e| {
+                std::fs::read_link(e.path()).is_ok_and(|l| l.starts_with(&d) && !l.ends_with("k"))
+            })
+        };
+        for _ in 0..1000 {
+            if holds_output() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(holds_output(), "the CLI never opened its output");
+        std::os::unix::fs::symlink(d.join("elsewhere"), &target).unwrap();
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        assert!(!out.status.success(), "the link was replaced");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("became a symbolic link"), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(target.symlink_metadata().unwrap().file_type().is_symlink());
+    }
 }

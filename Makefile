@@ -68,7 +68,7 @@ profile: setup
 fuzz:
 	bash fuzz/run.sh $${FUZZ_SECONDS:-600}
 
-# cargo-mutants on the core and client crates (about 25 minutes and 3.5 hours on two cores; not in
+# cargo-mutants on the core and client crates (about 25 minutes and 2.5 hours on two cores; not in
 # `make test`): fails on a surviving mutant that is not in mutants-accepted.txt with its reason.
 # MUTANTS_BASE=<ref> tests only the lines changed since <ref>.
 mutants:

@@ -399,11 +399,12 @@ pub(crate) fn index_of(spec: &TypeSpec, datum: &[u8]) -> [u8; BLIND_INDEX_LEN] {
     // The rights to the key are checked on every call, cached or not: the cache outlives
     // statements and role changes, and an answer from it is as good as the plaintext's.
     let key = keyring::readable_key(envelope).or_raise();
-    key.cipher().or_raise();
+    let cipher = key.cipher().or_raise();
     if let Some(idx) = LAST_INDEXED.with(|c| c.borrow().as_ref().filter(|(e, _)| e == envelope).map(|(_, i)| *i)) {
         return idx;
     }
-    let plaintext = zeroize::Zeroizing::new(open(spec, datum).or_raise());
+    // The key is checked and unwrapped above; open with it rather than looking it up again.
+    let plaintext = zeroize::Zeroizing::new(cipher.open(envelope, &context_for(spec, index)).or_raise());
     let idx = blind_index(spec, &plaintext).or_raise();
     LAST_INDEXED.with(|c| *c.borrow_mut() = Some((envelope.to_vec(), idx)));
     idx

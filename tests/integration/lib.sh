@@ -48,3 +48,15 @@ keyed_cluster() {
   cluster_start "$dir"
   sql "$dir" postgres "CREATE EXTENSION colcrypt" >/dev/null
 }
+
+# keyed_clusters KEYFILE DIR PORT [DIR PORT ...]: running clusters that share one new master key
+# (KEYFILE, outside every data directory), so a dump of one restores into another as it is.
+keyed_clusters() {
+  local key="$1"; shift
+  make_master_key "$key"
+  local args=("$@")
+  for ((i = 0; i < ${#args[@]}; i += 2)); do
+    cluster_init "${args[i]}" "${args[i + 1]}" "colcrypt.master_key_file = '$key'" "max_connections = 40"
+  done
+  for ((i = 0; i < ${#args[@]}; i += 2)); do cluster_start "${args[i]}"; done
+}

@@ -4,11 +4,9 @@
 # recreates extension members one by one); afterwards a typed parameter still finds its row
 # through the index, under the default search_path.
 set -euo pipefail
-K="$RUN/xdump-keys"; make_master_key "$K/m.key"
+K="$RUN/xdump-keys"
 A="$RUN/xdump-src"; B="$RUN/xdump-dst"
-cluster_init "$A" 55481 "colcrypt.master_key_file = '$K/m.key'"
-cluster_init "$B" 55482 "colcrypt.master_key_file = '$K/m.key'"
-cluster_start "$A"; cluster_start "$B"
+keyed_clusters "$K/m.key" "$A" 55481 "$B" 55482
 
 sql "$A" postgres "CREATE DATABASE app" >/dev/null
 cluster_psql "$A" -d app -q <<'SQL'

@@ -2,12 +2,10 @@
 # with a different one the error is clear, and the documented re-wrap (old key as previous,
 # rotate_master_key) makes everything readable.
 set -euo pipefail
-K="$RUN/dump-keys"; make_master_key "$K/a.key"; make_master_key "$K/b.key"
+K="$RUN/dump-keys"
 A="$RUN/dumpsrc"; B="$RUN/dumpsame"; D="$RUN/dumpother"
-cluster_init "$A" 55444 "colcrypt.master_key_file = '$K/a.key'"
-cluster_init "$B" 55445 "colcrypt.master_key_file = '$K/a.key'"
-cluster_init "$D" 55446 "colcrypt.master_key_file = '$K/b.key'"
-for c in "$A" "$B" "$D"; do cluster_start "$c"; done
+keyed_clusters "$K/a.key" "$A" 55444 "$B" 55445
+keyed_clusters "$K/b.key" "$D" 55446
 
 sql "$A" postgres "CREATE DATABASE app" >/dev/null
 sql "$A" app "CREATE EXTENSION colcrypt" >/dev/null

@@ -5,11 +5,9 @@
 # loads before them. Every value must come back equal, once-encrypted, under the dumped keys, and
 # pg_restore must exit 0; the ciphertext dump files must hold no plaintext.
 set -euo pipefail
-K="$RUN/parallel-keys/master.key"; make_master_key "$K"
+K="$RUN/parallel-keys/master.key"
 A="$RUN/par-src"; R="$RUN/par-dst"
-cluster_init "$A" 55460 "colcrypt.master_key_file = '$K'"
-cluster_init "$R" 55461 "colcrypt.master_key_file = '$K'" "max_connections = 40"
-cluster_start "$A"; cluster_start "$R"
+keyed_clusters "$K" "$A" 55460 "$R" 55461
 CANARY="cAnArY$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 N=3000
 q() { sql "$A" app "$1"; }

@@ -3,11 +3,9 @@
 # ciphertext dump; pg_dump / pg_restore (plain and custom format, -j 2) round-trip every value,
 # stored once-encrypted.
 set -euo pipefail
-K="$RUN/canary-keys/master.key"; make_master_key "$K"
+K="$RUN/canary-keys/master.key"
 C="$RUN/canary"; R="$RUN/canary-restore"
-cluster_init "$C" 55448 "colcrypt.master_key_file = '$K'"
-cluster_init "$R" 55449 "colcrypt.master_key_file = '$K'"
-cluster_start "$C"; cluster_start "$R"
+keyed_clusters "$K" "$C" 55448 "$R" 55449
 CANARY="cAnArY$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 CONTROL="cOnTrOl$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 q() { sql "$C" app "$1"; }

@@ -94,10 +94,10 @@ impl<R: BufRead> Lines<R> {
     }
 }
 
-fn text(line: &[u8]) -> &str {
-    // Statements and headers recovery parses are ASCII apart from identifiers; a line that is
-    // not UTF-8 is simply not one of them.
-    std::str::from_utf8(line).unwrap_or("")
+fn text(line: &[u8]) -> std::borrow::Cow<'_, str> {
+    // Identifiers in a dump of a non-UTF-8 database are in its encoding: read lossily, the same
+    // way in CREATE TABLE and COPY, so that names still match and a COPY header is never missed.
+    String::from_utf8_lossy(line)
 }
 
 fn fields(line: &[u8]) -> impl Iterator<Item = &[u8]> {
@@ -121,7 +121,8 @@ pub fn read_keys<R: BufRead>(input: R, master: &Cipher) -> Result<KeyRing, Clien
     let mut keys = HashMap::new();
     let mut foreign_ids = std::collections::BTreeSet::new();
     while lines.next(&mut buf)? {
-        let Some((table, cols)) = dump::copy_header(text(&buf)) else { continue };
+        let line_text = text(&buf);
+        let Some((table, cols)) = dump::copy_header(&line_text) else { continue };
         let is_keys = table == "colcrypt.data_keys";
         let col = |name: &str| cols.iter().position(|c| *c == name);
         let idx = if is_keys {
@@ -296,7 +297,8 @@ pub fn recover<R: BufRead>(input: R, ring: &KeyRing, opts: &Options, out: Output
     let mut line_out: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::new());
     let mut scratch: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::new());
     while lines.next(&mut buf)? {
-        let t = text(&buf);
+        let line_text = text(&buf).into_owned();
+        let t = line_text.as_str();
         if let Some(toc) = dump::parse_toc(t.trim_end()) {
             dropping = opts.plaintext_types && toc.is_colcrypt();
             entry_name = format!("{} ({})", toc.name, toc.kind);
@@ -312,7 +314,8 @@ pub fn recover<R: BufRead>(input: R, ring: &KeyRing, opts: &Options, out: Output
                 if !lines.next(&mut buf)? {
                     return Err(dump_error(lines.line, "the dump ends inside a CREATE TABLE"));
                 }
-                let l = text(&buf);
+                let l = text(&buf).into_owned();
+                let l = l.as_str();
                 if l.starts_with(')') || !l.starts_with("    ") {
                     if let Some(w) = sql.as_deref_mut() {
                         w.write_all(&buf)?;
@@ -330,9 +333,12 @@ pub fn recover<R: BufRead>(input: R, ring: &KeyRing, opts: &Options, out: Output
                 if let Some(w) = sql.as_deref_mut() {
                     match (&c.encrypted, opts.plaintext_types) {
                         (Some((t, range)), true) => {
-                            w.write_all(&buf[..range.start])?;
+                            // Offsets from the line's end: a name before the type that is not
+                            // UTF-8 has another length in `l` than in `buf`.
+                            let (start, end) = (buf.len() - (l.len() - range.start), buf.len() - (l.len() - range.end));
+                            w.write_all(&buf[..start])?;
                             w.write_all(t.plain_type().as_bytes())?;
-                            w.write_all(&buf[range.end..])?;
+                            w.write_all(&buf[end..])?;
                         }
                         _ => w.write_all(&buf)?,
                     }

@@ -177,3 +177,24 @@ fn csv_files_hold_one_table_each_with_a_header() {
     assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o077, 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn names_in_a_non_utf8_encoding_still_match() {
+    let m = master(1);
+    let f = fixture(&m);
+    // LATIN1 "Zürich" as a column name: not UTF-8.
+    let name = b"\"Z\xfcrich\"";
+    let mut d = f.keys_copy.clone().into_bytes();
+    d.extend_from_slice(b"CREATE TABLE public.t (\n    ");
+    d.extend_from_slice(name);
+    d.extend_from_slice(b" colcrypt.encrypted_int4(pii)\n);\n\nCOPY public.t (");
+    d.extend_from_slice(name);
+    d.extend_from_slice(format!(") FROM stdin;\n{}\n\\.\n", copy_hex(&int4(&f.pii, 77))).as_bytes());
+    let ring = read_keys(d.as_slice(), &m).unwrap();
+    let mut out = Vec::new();
+    let report = recover(d.as_slice(), &ring, &Options { plaintext_types: true }, Output::Sql(&mut out)).unwrap();
+    assert_eq!(report.opened, 1);
+    let want = [b"    ".as_slice(), name, b" integer\n"].concat();
+    assert!(out.windows(want.len()).any(|w| w == want.as_slice()), "{}", String::from_utf8_lossy(&out));
+    assert!(out.windows(4).any(|w| w == b"\n77\n"));
+}

@@ -265,6 +265,15 @@ impl Report {
     }
 }
 
+/// One field on its way out.
+enum Value<'a> {
+    Null,
+    /// The field as the dump has it (COPY text).
+    AsIs(&'a [u8]),
+    /// An opened value's text form.
+    Opened(&'a [u8]),
+}
+
 /// How one COPY column is read.
 #[derive(Clone, Copy)]
 enum Col {
@@ -296,6 +305,7 @@ pub fn recover<R: BufRead>(input: R, ring: &KeyRing, opts: &Options, out: Output
     let mut entry_noted = false;
     let mut line_out: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::new());
     let mut scratch: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::new());
+    let mut plain_field: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::new());
     while lines.next(&mut buf)? {
         let line_text = text(&buf).into_owned();
         let t = line_text.as_str();
@@ -415,44 +425,45 @@ pub fn recover<R: BufRead>(input: R, ring: &KeyRing, opts: &Options, out: Output
                     let Some(col) = plan.get(i) else {
                         return Err(dump_error(lines.line, format!("a row of {table_name} has more fields than its COPY header")));
                     };
-                    // Some(bytes in text form) or None for NULL.
-                    let value: Option<Zeroizing<Vec<u8>>> = match (*col, field) {
-                        (_, b"\\N") => None,
+                    // What goes out: NULL, the field as the dump has it, or an opened value.
+                    let opened: Zeroizing<Vec<u8>>;
+                    let value = match (*col, field) {
+                        (_, b"\\N") => Value::Null,
                         (Col::Encrypted(t), f) => match open_value(ring, t, &contexts[&t], f, &mut scratch) {
                             Ok(v) => {
                                 report.opened += 1;
-                                Some(v)
+                                opened = v;
+                                Value::Opened(&opened)
                             }
                             Err(reason) => {
                                 *report.closed.entry((table_name.clone(), col_names[i].clone(), reason)).or_default() += 1;
-                                None
+                                Value::Null
                             }
                         },
                         (Col::Unopened, f) => {
                             *report.closed.entry((table_name.clone(), col_names[i].clone(), unopened_reasons[i].clone())).or_default() += 1;
-                            let mut v = Zeroizing::new(Vec::new());
-                            dump::unescape(f, &mut v);
-                            Some(v)
+                            Value::AsIs(f)
                         }
-                        (Col::Plain, f) => {
-                            let mut v = Zeroizing::new(Vec::new());
-                            dump::unescape(f, &mut v);
-                            Some(v)
-                        }
+                        (Col::Plain, f) => Value::AsIs(f),
                     };
                     if let Some((w, _, _)) = csv.as_mut() {
                         w.separator(i);
-                        if let Some(v) = &value {
-                            w.text(v);
+                        match value {
+                            Value::Null => {}
+                            Value::AsIs(f) => {
+                                dump::unescape(f, &mut plain_field);
+                                w.text(&plain_field);
+                            }
+                            Value::Opened(v) => w.text(v),
                         }
                     } else {
                         if i > 0 {
                             line_out.push(b'\t');
                         }
-                        match (&value, *col) {
-                            (None, _) => line_out.extend_from_slice(b"\\N"),
-                            (Some(_), Col::Plain | Col::Unopened) => line_out.extend_from_slice(field),
-                            (Some(v), Col::Encrypted(..)) => dump::escape(v, &mut line_out),
+                        match value {
+                            Value::Null => line_out.extend_from_slice(b"\\N"),
+                            Value::AsIs(f) => line_out.extend_from_slice(f),
+                            Value::Opened(v) => dump::escape(v, &mut line_out),
                         }
                     }
                 }

@@ -32,7 +32,7 @@ use plain::EncType;
 
 /// One version of a data key as the dump holds it.
 enum KeyVersion {
-    Open(DataKeyCipher),
+    Open(Box<DataKeyCipher>),
     Destroyed,
     /// Wrapped by another master key than the one given.
     OtherMaster,
@@ -155,7 +155,7 @@ pub fn read_keys<R: BufRead>(input: R, master: &Cipher) -> Result<KeyRing, Clien
             let (key_id, version) = (int(f[idx[0]])?, int(f[idx[2]])?);
             dump::unescape(f[idx[1]], &mut scratch);
             let name = String::from_utf8_lossy(&scratch).into_owned();
-            let state = text(f[idx[3]]).to_owned();
+            let state = text(f[idx[3]]).into_owned();
             let fingerprint: [u8; 32] =
                 copy_bytea(f[idx[4]], &mut scratch).and_then(|v| v.try_into().ok()).ok_or_else(bad)?;
             let wrapped = match f[idx[5]] {
@@ -168,7 +168,7 @@ pub fn read_keys<R: BufRead>(input: R, master: &Cipher) -> Result<KeyRing, Clien
                 Some(w) => match unwrap_data_key(master, &w, key_id, version) {
                     Ok(k) => {
                         let c = DataKeyCipher::new(&k);
-                        if c.cipher().matches_commitment(&fingerprint) { KeyVersion::Open(c) } else { KeyVersion::Damaged }
+                        if c.cipher().matches_commitment(&fingerprint) { KeyVersion::Open(Box::new(c)) } else { KeyVersion::Damaged }
                     }
                     Err(CoreError::WrongMasterKey) => {
                         if let Ok(c) = envelope_commitment(&w) {

@@ -206,8 +206,11 @@ pub enum Closed {
     Destroyed(String, i32),
     /// The key version is wrapped by another master key than the one given.
     OtherMaster(String, i32),
-    /// The value (or its key row) is damaged, or was moved from a column of another type.
+    /// The value is damaged, or was moved from a column of another type.
     Damaged,
+    /// The key version's row in colcrypt.data_keys is damaged (its wrapped key does not open
+    /// under the master key that opens the others, or opens to another key than its fingerprint).
+    KeyDamaged(String, i32),
     /// The table's CREATE TABLE is not in the dump, so its column types are unknown: its fields
     /// are copied as they are (they may be envelopes, or data).
     TypeUnknown,
@@ -224,6 +227,7 @@ impl fmt::Display for Closed {
             Closed::Destroyed(n, v) => write!(f, "key {n} version {v} was destroyed: these values are gone for good; written as NULL"),
             Closed::OtherMaster(n, v) => write!(f, "key {n} version {v} is wrapped by another master key than the one given; written as NULL"),
             Closed::Damaged => f.write_str("damaged (or moved from a column of another type): does not authenticate; written as NULL"),
+            Closed::KeyDamaged(n, v) => write!(f, "the wrapped key of key {n} version {v} in colcrypt.data_keys is damaged; written as NULL"),
             Closed::TypeUnknown => f.write_str("column type unknown (no CREATE TABLE for this table in the dump); values copied as they are, not opened"),
             Closed::OtherType => f.write_str("an array or other type over an encrypted type, which recover does not open; values copied as they are"),
         }
@@ -521,7 +525,7 @@ fn open_value(ring: &KeyRing, t: EncType, type_ctx: &[u8], field: &[u8], scratch
         KeyVersion::Open(c) => c,
         KeyVersion::Destroyed => return Err(Closed::Destroyed(entry.name.clone(), entry.version)),
         KeyVersion::OtherMaster => return Err(Closed::OtherMaster(entry.name.clone(), entry.version)),
-        KeyVersion::Damaged => return Err(Closed::Damaged),
+        KeyVersion::Damaged => return Err(Closed::KeyDamaged(entry.name.clone(), entry.version)),
     };
     let opened = match index {
         colcrypt_core::binding::StoredIndex::Bound(_) => cipher.open(envelope, &stored_context(t.name(), index)),

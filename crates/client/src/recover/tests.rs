@@ -198,3 +198,21 @@ fn names_in_a_non_utf8_encoding_still_match() {
     assert!(out.windows(want.len()).any(|w| w == want.as_slice()), "{}", String::from_utf8_lossy(&out));
     assert!(out.windows(4).any(|w| w == b"\n77\n"));
 }
+
+#[test]
+fn a_damaged_key_row_closes_its_values_and_says_which_key() {
+    let m = master(1);
+    let f = fixture(&m);
+    let bad_key = Key::from_slice(&[14; 32]).unwrap();
+    let bad = DataKeyCipher::new(&bad_key);
+    let mut wrapped = wrap_data_key(&m, &bad_key, 3, 2).unwrap();
+    *wrapped.last_mut().unwrap() ^= 1;
+    let row = format!("3\tbroken\t2\tactive\t{}\t{}\tx\tx\n\\.\n", copy_hex(bad.cipher().commitment()), copy_hex(&wrapped));
+    let keys = f.keys_copy.replace("\\.\n", &row);
+    let d = format!("{keys}CREATE TABLE public.t (\n    n colcrypt.encrypted_int4(broken)\n);\nCOPY public.t (n) FROM stdin;\n{}\n\\.\n", copy_hex(&int4(&bad, 1)));
+    let ring = read_keys(d.as_bytes(), &m).unwrap();
+    assert_eq!(ring.summary(), KeySummary { opened: 1, destroyed: 1, other_master: 0, damaged: 1 });
+    let mut out = Vec::new();
+    let report = recover(d.as_bytes(), &ring, &Options { plaintext_types: false }, Output::Sql(&mut out)).unwrap();
+    assert_eq!(report.closed.keys().map(|k| k.2.clone()).collect::<Vec<_>>(), vec![Closed::KeyDamaged("broken".into(), 2)]);
+}

@@ -308,7 +308,8 @@ pub fn recover<R: BufRead>(input: R, ring: &KeyRing, opts: &Options, out: Output
     let mut entry_name = String::new();
     let mut entry_noted = false;
     let mut line_out: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::new());
-    let mut scratch: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::new());
+    // Envelope text and bytes: ciphertext, no need to wipe.
+    let mut value_bufs = (Vec::new(), Vec::new());
     let mut plain_field: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::new());
     while lines.next(&mut buf)? {
         let line_text = text(&buf).into_owned();
@@ -433,7 +434,7 @@ pub fn recover<R: BufRead>(input: R, ring: &KeyRing, opts: &Options, out: Output
                     let opened: Zeroizing<Vec<u8>>;
                     let value = match (*col, field) {
                         (_, b"\\N") => Value::Null,
-                        (Col::Encrypted(t), f) => match open_value(ring, t, &contexts[&t], f, &mut scratch) {
+                        (Col::Encrypted(t), f) => match open_value(ring, t, &contexts[&t], f, &mut value_bufs) {
                             Ok(v) => {
                                 report.opened += 1;
                                 opened = v;
@@ -511,11 +512,23 @@ fn safe_file_name(name: &str) -> String {
 }
 
 /// Opens one encrypted field and returns its plaintext in the plaintext type's text form.
-fn open_value(ring: &KeyRing, t: EncType, type_ctx: &[u8], field: &[u8], scratch: &mut Vec<u8>) -> Result<Zeroizing<Vec<u8>>, Closed> {
-    dump::unescape(field, scratch);
-    let hex_part = scratch.strip_prefix(b"\\x").ok_or(Closed::NotAnEnvelope)?;
-    let stored = hex::decode(hex_part).map_err(|_| Closed::NotAnEnvelope)?;
-    let (index, envelope) = split_stored(&stored);
+fn open_value(ring: &KeyRing, t: EncType, type_ctx: &[u8], field: &[u8], bufs: &mut (Vec<u8>, Vec<u8>)) -> Result<Zeroizing<Vec<u8>>, Closed> {
+    let (scratch, stored) = bufs;
+    // pg_dump writes `\\x` and hex digits: read them in place (COPY escapes undone only when
+    // there are others), and decode into a buffer reused from value to value.
+    let hex_part = match field.strip_prefix(b"\\\\x") {
+        Some(rest) if !rest.contains(&b'\\') => rest,
+        _ => {
+            dump::unescape(field, scratch);
+            scratch.strip_prefix(b"\\x").ok_or(Closed::NotAnEnvelope)?
+        }
+    };
+    if hex_part.len() % 2 != 0 {
+        return Err(Closed::NotAnEnvelope);
+    }
+    stored.resize(hex_part.len() / 2, 0);
+    hex::decode_to_slice(hex_part, stored).map_err(|_| Closed::NotAnEnvelope)?;
+    let (index, envelope) = split_stored(stored);
     let commitment = envelope_commitment(envelope).map_err(|e| match e {
         CoreError::UnsupportedVersion(_) | CoreError::UnsupportedSuite(_) => Closed::Unsupported,
         _ => Closed::NotAnEnvelope,

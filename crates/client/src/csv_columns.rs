@@ -327,19 +327,19 @@ fn grow(buf: &mut Zeroizing<Vec<u8>>, used: usize) {
 
 // ---- writing records ---------------------------------------------------------------------
 
-struct RecordWriter {
+pub(crate) struct RecordWriter {
     necessary: csv_core::Writer,
     always: csv_core::Writer,
     line: Zeroizing<Vec<u8>>,
 }
 
 impl RecordWriter {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let build = |style| csv_core::WriterBuilder::new().quote_style(style).build();
         RecordWriter { necessary: build(QuoteStyle::Necessary), always: build(QuoteStyle::Always), line: Zeroizing::new(Vec::new()) }
     }
 
-    fn start(&mut self) {
+    pub(crate) fn start(&mut self) {
         self.line.clear();
     }
 
@@ -353,7 +353,7 @@ impl RecordWriter {
         }
     }
 
-    fn separator(&mut self, i: usize) {
+    pub(crate) fn separator(&mut self, i: usize) {
         if i > 0 {
             self.reserve(1);
             self.line.push(b',');
@@ -362,7 +362,7 @@ impl RecordWriter {
 
     /// A field as csv-core quotes it; an empty string as `""`; `\.` quoted, because an unquoted
     /// `\.` alone on a line ends COPY's input.
-    fn text(&mut self, value: &[u8]) {
+    pub(crate) fn text(&mut self, value: &[u8]) {
         self.reserve(value.len() * 2 + 8);
         // A fresh writer per field: csv-core's `finish` leaves an unquoted field's state behind.
         let mut w = if value.is_empty() || value == b"\\." { self.always.clone() } else { self.necessary.clone() };
@@ -397,7 +397,7 @@ impl RecordWriter {
         hex::encode_to_slice(bytes, &mut self.line[start..]).expect("sized for the hex");
     }
 
-    fn end(&mut self, out: &mut impl Write) -> std::io::Result<()> {
+    pub(crate) fn end(&mut self, out: &mut impl Write) -> std::io::Result<()> {
         self.reserve(1);
         self.line.push(b'\n');
         out.write_all(&self.line)

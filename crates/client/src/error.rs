@@ -22,6 +22,21 @@ pub enum ClientError {
     TooLarge { limit: u64 },
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// `recover`: a dump that cannot be read as pg_dump writes one.
+    #[error("dump line {line}: {what}")]
+    Dump { line: u64, what: String },
+    /// `recover`: no `colcrypt.data_keys` data in the dump, so no value can be opened.
+    #[error("the dump holds no data of colcrypt.data_keys (the wrapped data keys): it is not a pg_dump of a database with colcrypt, or it was made with --inserts or --column-inserts (recover reads COPY data), or with options that leave extension data out (--table, --schema, --exclude-schema=colcrypt, --schema-only)")]
+    NoKeyTable,
+    /// `recover`: the key check failed before any value was tried.
+    #[error("wrong master key: it has key id {given}, but the dump's data keys are wrapped by master key id {dump} (if the master key was rotated, use the key current when the dump was made)")]
+    WrongMasterKey { given: String, dump: String },
+    /// `recover`: `--master-key-command` failed or printed no key.
+    #[error("master key command: {0}")]
+    MasterKeyCommand(String),
+    /// `recover` finished, but some values stayed closed (counted in the lines above).
+    #[error("{count} values could not be opened (see above); they are NULL in the output")]
+    LeftClosed { count: u64 },
 }
 
 impl ClientError {

@@ -9,6 +9,7 @@ pub mod error;
 pub mod format;
 pub mod keyfile;
 pub mod output;
+pub mod recover;
 #[cfg(feature = "pg-types")]
 pub mod pg_types;
 

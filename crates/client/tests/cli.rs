@@ -536,3 +536,71 @@ mod serde_like {
             .collect()
     }
 }
+
+/// A small dump with one data key (wrapped by the key in `key_file`) and one encrypted_int4
+/// value, laid out as pg_dump writes it.
+fn recover_dump(key_file: &str, value: i32) -> Vec<u8> {
+    use colcrypt_core::{binding::type_context, wrap::wrap_data_key, Cipher, DataKeyCipher, Key};
+    let master = Cipher::new(&colcrypt_core::wrap::parse_master_key(&std::fs::read(key_file).unwrap()).unwrap());
+    let dek = Key::from_slice(&[3; 32]).unwrap();
+    let c = DataKeyCipher::new(&dek);
+    let env = c.seal(&value.to_be_bytes(), &type_context("encrypted_int4")).unwrap();
+    format!(
+        "CREATE TABLE public.t (\n    n colcrypt.encrypted_int4(pii)\n);\n\n\
+         COPY public.t (n) FROM stdin;\n\\\\x{}\n\\.\n\n\
+         COPY colcrypt.data_keys (key_id, name, version, state, fingerprint, wrapped) FROM stdin;\n\
+         1\tpii\t1\tactive\t\\\\x{}\t\\\\x{}\n\\.\n",
+        hex::encode(env),
+        hex::encode(c.cipher().commitment()),
+        hex::encode(wrap_data_key(&master, &dek, 1, 1).unwrap()),
+    )
+    .into_bytes()
+}
+
+#[test]
+fn recover_reads_the_key_from_a_file_or_a_command_and_fails_clearly() {
+    let d = tmpdir("recover");
+    let k = keygen(&d, "master.key");
+    let other = keygen(&d, "other.key");
+    let dump = recover_dump(&k, 77);
+    for args in [vec!["recover", "--master-key-file", &k], vec!["recover", "--master-key-command", &format!("cat '{k}'")]] {
+        let out = run(&args, &dump);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("COPY public.t (n) FROM stdin;\n77\n\\.\n"));
+        assert!(stderr(&out).contains("1 values opened in 1 rows of 1 tables"), "{}", stderr(&out));
+    }
+    // The wrong master key: refused up front, nothing on standard output.
+    let out = run(&["recover", "--master-key-file", &other], &dump);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("wrong master key"), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    // A key command that fails, or prints no key (its output is not echoed).
+    let out = run(&["recover", "--master-key-command", "echo notakey-canary; exit 0"], &dump);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("printed no master key") && !stderr(&out).contains("canary"), "{}", stderr(&out));
+    let out = run(&["recover", "--master-key-command", "exit 3"], &dump);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("master key command: it failed"), "{}", stderr(&out));
+    // No key table in the input.
+    let out = run(&["recover", "--master-key-file", &k], b"SELECT 1;\n");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("holds no data of colcrypt.data_keys"), "{}", stderr(&out));
+    // Options that do not go together are usage errors.
+    for args in [
+        vec!["recover", "--master-key-file", &k, "--format", "csv"],
+        vec!["recover", "--master-key-file", &k, "--out-dir", "x"],
+        vec!["recover", "--master-key-file", &k, "--format", "csv", "--out-dir", "x", "--plaintext-types"],
+        vec!["recover"],
+    ] {
+        assert_eq!(run(&args, &dump).status.code(), Some(2), "{args:?}");
+    }
+    // A value that does not open: NULL in the output, counted, exit status 1.
+    let mut damaged = dump.clone();
+    let at = damaged.windows(4).position(|w| w == b"\n\\\\x").unwrap() + 20;
+    damaged[at] = if damaged[at] == b'0' { b'1' } else { b'0' };
+    let out = run(&["recover", "--master-key-file", &k], &damaged);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("FROM stdin;\n\\N\n"));
+    assert!(stderr(&out).contains("public.t.n: 1 values not opened"), "{}", stderr(&out));
+    std::fs::remove_dir_all(&d).unwrap();
+}

@@ -24,6 +24,41 @@ pub fn indexed_context(type_context: &[u8], index: &[u8; 16]) -> Vec<u8> {
     c
 }
 
+/// How a stored value of a searchable column carries its blind index (docs/FORMAT.md,
+/// "Searchable values"): `"CB" ‖ index ‖ envelope` binds the index into the envelope's AAD;
+/// `"CI" ‖ index ‖ envelope`, written before indexes were bound, does not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoredIndex {
+    None,
+    Unbound([u8; 16]),
+    Bound([u8; 16]),
+}
+
+/// Splits a stored value (or its text form's bytes under `colcrypt.ciphertext_io`) into its
+/// blind index and its envelope.
+pub fn split_stored(value: &[u8]) -> (StoredIndex, &[u8]) {
+    if value.len() >= 18 {
+        let mut idx = [0u8; 16];
+        idx.copy_from_slice(&value[2..18]);
+        match &value[..2] {
+            b"CB" => return (StoredIndex::Bound(idx), &value[18..]),
+            b"CI" => return (StoredIndex::Unbound(idx), &value[18..]),
+            _ => {}
+        }
+    }
+    (StoredIndex::None, value)
+}
+
+/// The AAD context a stored value of type `type_name` was sealed with: the type context, and
+/// for a bound index the index too.
+pub fn stored_context(type_name: &str, index: StoredIndex) -> Vec<u8> {
+    let ctx = type_context(type_name);
+    match index {
+        StoredIndex::Bound(idx) => indexed_context(&ctx, &idx),
+        StoredIndex::None | StoredIndex::Unbound(_) => ctx,
+    }
+}
+
 /// The type modifier for a data key name: 30 bits of SHA-256 of the name, shifted left by one.
 /// Bit 0 is kept for per-column options. Computed from the name alone, so `CREATE TABLE … 
 /// encrypted_text(pii)` needs no key table (a restore creates tables before it loads keys).
@@ -56,6 +91,20 @@ mod tests {
         let ctx = indexed_context(&type_context("encrypted_text"), &[0xab; 16]);
         assert_eq!(ctx, [b"\0colcrypt type encrypted_text\0".as_slice(), &[0xab; 16]].concat());
         assert_ne!(indexed_context(&type_context("encrypted_text"), &[1; 16]), indexed_context(&type_context("encrypted_text"), &[2; 16]));
+    }
+
+    #[test]
+    fn stored_values_split_on_their_tag_only() {
+        let env = b"CC\x01\x02rest".to_vec();
+        assert_eq!(split_stored(&env), (StoredIndex::None, env.as_slice()));
+        let bound = [b"CB".as_slice(), &[7; 16], &env].concat();
+        assert_eq!(split_stored(&bound), (StoredIndex::Bound([7; 16]), env.as_slice()));
+        let unbound = [b"CI".as_slice(), &[8; 16], &env].concat();
+        assert_eq!(split_stored(&unbound), (StoredIndex::Unbound([8; 16]), env.as_slice()));
+        // Too short to carry an index: the whole value is the envelope.
+        assert_eq!(split_stored(b"CB12"), (StoredIndex::None, b"CB12".as_slice()));
+        assert_eq!(stored_context("encrypted_int4", StoredIndex::Unbound([1; 16])), type_context("encrypted_int4"));
+        assert_eq!(stored_context("encrypted_int4", StoredIndex::Bound([1; 16])), indexed_context(&type_context("encrypted_int4"), &[1; 16]));
     }
 
     #[test]

@@ -12,7 +12,9 @@ use clap::{Parser, Subcommand};
 use colcrypt_client::csv_columns::{self, Binding, ColumnRef, Columns, ContextTemplate};
 use colcrypt_client::format::{self, Format};
 use colcrypt_client::output::{self, SafeOutput};
-use colcrypt_client::{decrypt_value, encrypt_value, keyfile, Cipher, ClientError, MAX_ENVELOPE_OVERHEAD, MAX_VALUE_LEN};
+use colcrypt_client::{decrypt_value, encrypt_value, keyfile, recover, Cipher, ClientError, Key, MAX_ENVELOPE_OVERHEAD, MAX_VALUE_LEN};
+use colcrypt_core::wrap::parse_master_key;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use indicatif::{ProgressBar, ProgressStyle};
 use zeroize::Zeroizing;
 
@@ -74,6 +76,44 @@ enum Command {
     CsvEncrypt(CsvArgs),
     /// Decrypt chosen columns of a CSV file written by COPY … TO … (FORMAT csv)
     CsvDecrypt(CsvArgs),
+    /// Get every value of a ciphertext dump (pg_dump) back with the master key, with no server:
+    /// a plaintext SQL dump or one CSV file per table
+    Recover(RecoverArgs),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum RecoverFormat {
+    Sql,
+    Csv,
+}
+
+#[derive(clap::Args)]
+struct RecoverArgs {
+    /// The server's master key file (64 hex digits; mode 0600 and owned by you, so use a copy)
+    #[arg(long, value_name = "FILE", required_unless_present = "master_key_command", conflicts_with = "master_key_command")]
+    master_key_file: Option<PathBuf>,
+    /// A shell command that prints the master key, as colcrypt.master_key_command does
+    #[arg(long, value_name = "CMD")]
+    master_key_command: Option<String>,
+    /// The ciphertext dump: a plain-format pg_dump, or `pg_restore -f -` of a custom or directory
+    /// one; standard input when absent or `-`
+    #[arg(long, short)]
+    input: Option<PathBuf>,
+    /// sql: the dump with every encrypted value replaced by its plaintext; csv: one file per table
+    #[arg(long, value_enum, default_value = "sql")]
+    format: RecoverFormat,
+    /// With --format sql: write to this file (mode 0600, appears only when complete) instead of
+    /// standard output
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// With --format csv: the directory for the files, `schema.table.csv` (created mode 0700)
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// With --format sql: encrypted columns become their plaintext types (encrypted_int4 →
+    /// integer …) and colcrypt's own objects and key tables are left out, so the dump loads into
+    /// a PostgreSQL without colcrypt
+    #[arg(long)]
+    plaintext_types: bool,
 }
 
 #[derive(clap::Args)]
@@ -233,6 +273,125 @@ fn one_value(key: &KeyArgs, io: &Io, input_format: Format, output_format: Format
     sink.commit()
 }
 
+/// The master key from a command: its standard output (at most 4 KiB read), as the server
+/// reads colcrypt.master_key_command's. Its standard error goes to ours.
+fn master_key_from_command(cmd: &str) -> Result<Key, ClientError> {
+    use std::io::Read;
+    use std::process::{Command as Process, Stdio};
+    let fail = |what: String| ClientError::MasterKeyCommand(what);
+    let mut child = Process::new("/bin/sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| fail(format!("cannot run it: {e}")))?;
+    // Sized once: a buffer that grew would leave a copy of the key behind.
+    let mut out = Zeroizing::new(Vec::with_capacity(8192));
+    let stdout = child.stdout.take().expect("piped");
+    stdout.take(4096).read_to_end(&mut out).map_err(|e| fail(format!("cannot read its output: {e}")))?;
+    let status = child.wait().map_err(|e| fail(format!("cannot wait for it: {e}")))?;
+    if !status.success() {
+        return Err(fail(format!("it failed ({status})")));
+    }
+    parse_master_key(&out).map_err(|_| fail("it printed no master key (64 hex digits and a newline expected)".into()))
+}
+
+/// The dump as a file that can be read twice: the named file, or standard input copied to an
+/// unnamed temporary file (the dump is ciphertext; the copy disappears with the process).
+fn dump_file(input: Option<&Path>) -> Result<File, ClientError> {
+    if let Some(p) = input {
+        return File::open(p).map_err(|e| ClientError::Io(std::io::Error::new(e.kind(), format!("{}: {e}", p.display()))));
+    }
+    let dir = std::env::temp_dir();
+    let mut f = match rustix::fs::open(&dir, rustix::fs::OFlags::TMPFILE | rustix::fs::OFlags::RDWR | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::from_raw_mode(0o600)) {
+        Ok(fd) => File::from(fd),
+        Err(_) => {
+            let path = dir.join(format!("colcrypt-recover-{}-{}", std::process::id(), hex::encode(colcrypt_core::gen_key_bytes()?.as_slice())));
+            let f = std::fs::OpenOptions::new().read(true).write(true).create_new(true).mode(0o600).open(&path)?;
+            std::fs::remove_file(&path)?;
+            f
+        }
+    };
+    std::io::copy(&mut std::io::stdin().lock(), &mut f)?;
+    Ok(f)
+}
+
+fn recover_run(a: &RecoverArgs) -> Result<(), ClientError> {
+    use std::io::{Seek, SeekFrom};
+    let csv = a.format == RecoverFormat::Csv;
+    if csv && a.out_dir.is_none() {
+        return Err(ClientError::Usage("--format csv needs --out-dir DIR".into()));
+    }
+    if csv && (a.output.is_some() || a.plaintext_types) {
+        return Err(ClientError::Usage("--output and --plaintext-types are for --format sql; --format csv writes to --out-dir".into()));
+    }
+    if !csv && a.out_dir.is_some() {
+        return Err(ClientError::Usage("--out-dir is for --format csv".into()));
+    }
+    let master = Cipher::new(&match (&a.master_key_file, &a.master_key_command) {
+        (Some(f), _) => keyfile::read(f)?,
+        (None, Some(c)) => master_key_from_command(c)?,
+        (None, None) => return Err(ClientError::Usage("give --master-key-file or --master-key-command".into())),
+    });
+    let mut file = dump_file(named(&a.input))?;
+    file.seek(SeekFrom::Start(0))?;
+    let ring = recover::read_keys(BufReader::with_capacity(256 * 1024, &file), &master)?;
+    let k = ring.summary();
+    eprintln!(
+        "colcrypt: data key versions in the dump: {} opened, {} destroyed, {} wrapped by another master key, {} damaged",
+        k.opened, k.destroyed, k.other_master, k.damaged
+    );
+    let len = file.seek(SeekFrom::End(0))?;
+    file.seek(SeekFrom::Start(0))?;
+    let bar = if len > 8 << 20 {
+        ProgressBar::new(len).with_style(
+            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}").expect("valid template"),
+        )
+    } else {
+        ProgressBar::hidden()
+    };
+    let input = BufReader::with_capacity(256 * 1024, bar.wrap_read(&file));
+    let opts = recover::Options { plaintext_types: a.plaintext_types };
+    let report = if csv {
+        let dir = a.out_dir.as_deref().expect("checked above");
+        if !dir.exists() {
+            std::fs::DirBuilder::new().mode(0o700).create(dir).map_err(|e| ClientError::Output { path: dir.display().to_string(), what: format!("cannot create it: {e}") })?;
+        }
+        recover::recover(input, &ring, &opts, recover::Output::Csv(dir))
+    } else {
+        let io = Io { input: None, output: a.output.clone() };
+        let mut sink = Sink::open(&io)?;
+        let r = recover::recover(input, &ring, &opts, recover::Output::Sql(&mut sink)).map_err(|e| match e {
+            ClientError::Io(e) => sink.error(e),
+            e => e,
+        });
+        if r.is_ok() {
+            sink.commit()?;
+        }
+        r
+    };
+    bar.finish_and_clear();
+    let report = report?;
+    eprintln!("colcrypt: {} values opened in {} rows of {} tables", report.opened, report.rows, report.tables);
+    for f in &report.files {
+        eprintln!("colcrypt: wrote {}", f.display());
+    }
+    for ((table, column, reason), n) in &report.closed {
+        eprintln!("colcrypt: {table}.{column}: {n} values not opened: {reason}");
+    }
+    if !report.still_colcrypt.is_empty() {
+        eprintln!(
+            "colcrypt: warning: these statements still name colcrypt and will fail on a server without it; edit or drop them before loading: {}",
+            report.still_colcrypt.join("; ")
+        );
+    }
+    match report.closed_count() {
+        0 => Ok(()),
+        count => Err(ClientError::LeftClosed { count }),
+    }
+}
+
 fn run(cli: Cli) -> Result<(), ClientError> {
     match cli.command {
         Command::Keygen { path } => {
@@ -244,6 +403,7 @@ fn run(cli: Cli) -> Result<(), ClientError> {
         Command::Decrypt { key, io, input_format, output_format } => one_value(&key, &io, input_format, output_format, false),
         Command::CsvEncrypt(a) => csv_run(&a, true),
         Command::CsvDecrypt(a) => csv_run(&a, false),
+        Command::Recover(a) => recover_run(&a),
     }
 }
 

@@ -1,0 +1,218 @@
+//! Recovery of synthetic dumps laid out as pg_dump writes them, with keys wrapped and values
+//! sealed as the server does (suite 2 under a data key, the type's context, a bound index).
+
+use super::*;
+use colcrypt_core::binding::{indexed_context, type_context};
+use colcrypt_core::wrap::wrap_data_key;
+use colcrypt_core::Key;
+
+fn master(b: u8) -> Cipher {
+    Cipher::new(&Key::from_slice(&[b; 32]).unwrap())
+}
+
+struct Fixture {
+    keys_copy: String,
+    pii: DataKeyCipher,
+    gone: DataKeyCipher,
+}
+
+fn copy_hex(b: &[u8]) -> String {
+    format!("\\\\x{}", hex::encode(b))
+}
+
+fn fixture(m: &Cipher) -> Fixture {
+    let pii_key = Key::from_slice(&[11; 32]).unwrap();
+    let gone_key = Key::from_slice(&[12; 32]).unwrap();
+    let pii = DataKeyCipher::new(&pii_key);
+    let gone = DataKeyCipher::new(&gone_key);
+    let keys_copy = format!(
+        "COPY colcrypt.data_keys (key_id, name, version, state, fingerprint, wrapped, created_at, state_changed_at) FROM stdin;\n\
+         1\tpii\t1\tactive\t{}\t{}\t2026-01-01 00:00:00+00\t2026-01-01 00:00:00+00\n\
+         2\tgone\t1\tdestroyed\t{}\t\\N\t2026-01-01 00:00:00+00\t2026-01-01 00:00:00+00\n\\.\n",
+        copy_hex(pii.cipher().commitment()),
+        copy_hex(&wrap_data_key(m, &pii_key, 1, 1).unwrap()),
+        copy_hex(gone.cipher().commitment()),
+    );
+    Fixture { keys_copy, pii, gone }
+}
+
+fn dump(f: &Fixture, rows: &[String], keys_first: bool) -> String {
+    let table = "--\n-- Name: t; Type: TABLE; Schema: public; Owner: postgres\n--\n\nCREATE TABLE public.t (\n    id integer NOT NULL,\n    \"S s\" colcrypt.encrypted_text(pii, searchable),\n    n colcrypt.encrypted_int4(pii)\n);\n\n";
+    let ext = "--\n-- Name: colcrypt; Type: EXTENSION; Schema: -; Owner: -\n--\n\nCREATE EXTENSION IF NOT EXISTS colcrypt WITH SCHEMA colcrypt;\n\n";
+    let keys = format!("--\n-- Data for Name: data_keys; Type: TABLE DATA; Schema: colcrypt; Owner: postgres\n--\n\n{}\n", f.keys_copy);
+    let data = format!("--\n-- Data for Name: t; Type: TABLE DATA; Schema: public; Owner: postgres\n--\n\nCOPY public.t (id, \"S s\", n) FROM stdin;\n{}\\.\n\n", rows.concat());
+    if keys_first { format!("{ext}{table}{keys}{data}") } else { format!("{ext}{table}{data}{keys}") }
+}
+
+fn searchable(c: &DataKeyCipher, text: &str) -> Vec<u8> {
+    let idx = [5u8; 16];
+    let env = c.seal(text.as_bytes(), &indexed_context(&type_context("encrypted_text"), &idx)).unwrap();
+    [b"CB".as_slice(), &idx, &env].concat()
+}
+
+fn int4(c: &DataKeyCipher, v: i32) -> Vec<u8> {
+    c.seal(&v.to_be_bytes(), &type_context("encrypted_int4")).unwrap()
+}
+
+fn run(input: &str, m: &Cipher, plaintext_types: bool) -> Result<(String, Report), ClientError> {
+    let ring = read_keys(input.as_bytes(), m)?;
+    let mut out = Vec::new();
+    let report = recover(input.as_bytes(), &ring, &Options { plaintext_types }, Output::Sql(&mut out))?;
+    Ok((String::from_utf8(out).unwrap(), report))
+}
+
+#[test]
+fn every_value_opens_whichever_comes_first_keys_or_data() {
+    let m = master(1);
+    let f = fixture(&m);
+    let rows = vec![
+        format!("1\t{}\t{}\n", copy_hex(&searchable(&f.pii, "tab\there \\ Zürich")), copy_hex(&int4(&f.pii, -7))),
+        "2\t\\N\t\\N\n".to_string(),
+    ];
+    for keys_first in [true, false] {
+        let (out, report) = run(&dump(&f, &rows, keys_first), &m, false).unwrap();
+        assert!(out.contains("1\ttab\\there \\\\ Zürich\t-7\n2\t\\N\t\\N\n"), "{out}");
+        assert_eq!((report.opened, report.rows, report.closed_count()), (2, 2, 0));
+        // Kept as they were: the types and colcrypt's key table.
+        assert!(out.contains("colcrypt.encrypted_int4(pii)") && out.contains("COPY colcrypt.data_keys"));
+    }
+}
+
+#[test]
+fn plaintext_types_leave_colcrypt_out() {
+    let m = master(1);
+    let f = fixture(&m);
+    let rows = vec![format!("1\t{}\t{}\n", copy_hex(&searchable(&f.pii, "x")), copy_hex(&int4(&f.pii, 1)))];
+    let (out, report) = run(&dump(&f, &rows, true), &m, true).unwrap();
+    assert!(out.contains("    \"S s\" text,\n    n integer\n"), "{out}");
+    assert!(!out.contains("colcrypt"), "{out}");
+    assert!(report.still_colcrypt.is_empty());
+}
+
+#[test]
+fn closed_values_are_counted_by_reason_and_written_as_null() {
+    let m = master(1);
+    let f = fixture(&m);
+    let mut damaged = int4(&f.pii, 5);
+    *damaged.last_mut().unwrap() ^= 1;
+    let stranger = DataKeyCipher::new(&Key::from_slice(&[13; 32]).unwrap());
+    // An int4 envelope in the text column: its type context differs, so it does not open.
+    let rows = vec![
+        format!("1\t{}\t{}\n", copy_hex(&int4(&f.pii, 3)), copy_hex(&int4(&f.gone, 4))),
+        format!("2\tplain words\t{}\n", copy_hex(&damaged)),
+        format!("3\t\\N\t{}\n", copy_hex(&int4(&stranger, 6))),
+    ];
+    let (out, report) = run(&dump(&f, &rows, true), &m, false).unwrap();
+    assert!(out.contains("1\t\\N\t\\N\n2\t\\N\t\\N\n3\t\\N\t\\N\n"), "{out}");
+    let reasons: Vec<_> = report.closed.iter().map(|((t, c, r), n)| (t.as_str(), c.as_str(), r.clone(), *n)).collect();
+    let stranger_id = hex::encode(&stranger.cipher().commitment()[..8]);
+    assert_eq!(
+        reasons,
+        vec![
+            ("public.t", "S s", Closed::NotAnEnvelope, 1),
+            ("public.t", "S s", Closed::Damaged, 1),
+            ("public.t", "n", Closed::NoKey(stranger_id), 1),
+            ("public.t", "n", Closed::Destroyed("gone".into(), 1), 1),
+            ("public.t", "n", Closed::Damaged, 1),
+        ]
+    );
+    assert_eq!(report.opened, 0);
+    // No message carries a value's bytes.
+    for (_, _, r) in report.closed.keys() {
+        assert!(!r.to_string().contains("plain words"));
+    }
+}
+
+#[test]
+fn a_wrong_master_key_is_refused_before_any_value() {
+    let f = fixture(&master(1));
+    let d = dump(&f, &[], true);
+    match read_keys(d.as_bytes(), &master(2)) {
+        Err(ClientError::WrongMasterKey { given, dump }) => {
+            assert_eq!(given, master(2).key_id());
+            assert_eq!(dump, master(1).key_id());
+        }
+        other => panic!("expected WrongMasterKey, got {:?}", other.map(|r| r.summary())),
+    }
+    assert!(matches!(read_keys("SET x = 1;\n".as_bytes(), &master(1)), Err(ClientError::NoKeyTable)));
+}
+
+#[test]
+fn truncated_or_malformed_dumps_are_errors() {
+    let m = master(1);
+    let f = fixture(&m);
+    let d = dump(&f, &["1\t\\N\t\\N\n".into()], true);
+    let cut = &d[..d.find("1\t\\N").unwrap() + 3];
+    assert!(matches!(run(cut, &m, false), Err(ClientError::Dump { .. })));
+    let short = dump(&f, &["1\t\\N\n".into()], true);
+    assert!(matches!(run(&short, &m, false), Err(ClientError::Dump { .. })));
+    let long = dump(&f, &["1\t\\N\t\\N\t\\N\n".into()], true);
+    assert!(matches!(run(&long, &m, false), Err(ClientError::Dump { .. })));
+}
+
+#[test]
+fn a_table_without_create_table_is_reported_not_skipped() {
+    let m = master(1);
+    let f = fixture(&m);
+    let d = format!("{}COPY public.u (v) FROM stdin;\n{}\n\\.\n", f.keys_copy, copy_hex(&int4(&f.pii, 1)));
+    let (out, report) = run(&d, &m, false).unwrap();
+    assert!(out.contains(&copy_hex(&int4(&f.pii, 1))[..20]));
+    assert_eq!(report.closed.keys().map(|k| k.2.clone()).collect::<Vec<_>>(), vec![Closed::TypeUnknown]);
+}
+
+#[test]
+fn csv_files_hold_one_table_each_with_a_header() {
+    let m = master(1);
+    let f = fixture(&m);
+    let rows = vec![format!("1\t{}\t{}\n", copy_hex(&searchable(&f.pii, "a,\"b\"")), copy_hex(&int4(&f.pii, 9))), "2\t\\N\t\\N\n".into()];
+    let d = dump(&f, &rows, false);
+    let dir = std::env::temp_dir().join(format!("colcrypt-recover-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ring = read_keys(d.as_bytes(), &m).unwrap();
+    let report = recover(d.as_bytes(), &ring, &Options { plaintext_types: false }, Output::Csv(&dir)).unwrap();
+    let file = dir.join("public.t.csv");
+    assert_eq!(report.files, vec![file.clone()]);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "id,S s,n\n1,\"a,\"\"b\"\"\",9\n2,,\n");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o077, 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn names_in_a_non_utf8_encoding_still_match() {
+    let m = master(1);
+    let f = fixture(&m);
+    // LATIN1 "Zürich" as a column name: not UTF-8.
+    let name = b"\"Z\xfcrich\"";
+    let mut d = f.keys_copy.clone().into_bytes();
+    d.extend_from_slice(b"CREATE TABLE public.t (\n    ");
+    d.extend_from_slice(name);
+    d.extend_from_slice(b" colcrypt.encrypted_int4(pii)\n);\n\nCOPY public.t (");
+    d.extend_from_slice(name);
+    d.extend_from_slice(format!(") FROM stdin;\n{}\n\\.\n", copy_hex(&int4(&f.pii, 77))).as_bytes());
+    let ring = read_keys(d.as_slice(), &m).unwrap();
+    let mut out = Vec::new();
+    let report = recover(d.as_slice(), &ring, &Options { plaintext_types: true }, Output::Sql(&mut out)).unwrap();
+    assert_eq!(report.opened, 1);
+    let want = [b"    ".as_slice(), name, b" integer\n"].concat();
+    assert!(out.windows(want.len()).any(|w| w == want.as_slice()), "{}", String::from_utf8_lossy(&out));
+    assert!(out.windows(4).any(|w| w == b"\n77\n"));
+}
+
+#[test]
+fn a_damaged_key_row_closes_its_values_and_says_which_key() {
+    let m = master(1);
+    let f = fixture(&m);
+    let bad_key = Key::from_slice(&[14; 32]).unwrap();
+    let bad = DataKeyCipher::new(&bad_key);
+    let mut wrapped = wrap_data_key(&m, &bad_key, 3, 2).unwrap();
+    *wrapped.last_mut().unwrap() ^= 1;
+    let row = format!("3\tbroken\t2\tactive\t{}\t{}\tx\tx\n\\.\n", copy_hex(bad.cipher().commitment()), copy_hex(&wrapped));
+    let keys = f.keys_copy.replace("\\.\n", &row);
+    let d = format!("{keys}CREATE TABLE public.t (\n    n colcrypt.encrypted_int4(broken)\n);\nCOPY public.t (n) FROM stdin;\n{}\n\\.\n", copy_hex(&int4(&bad, 1)));
+    let ring = read_keys(d.as_bytes(), &m).unwrap();
+    assert_eq!(ring.summary(), KeySummary { opened: 1, destroyed: 1, other_master: 0, damaged: 1 });
+    let mut out = Vec::new();
+    let report = recover(d.as_bytes(), &ring, &Options { plaintext_types: false }, Output::Sql(&mut out)).unwrap();
+    assert_eq!(report.closed.keys().map(|k| k.2.clone()).collect::<Vec<_>>(), vec![Closed::KeyDamaged("broken".into(), 2)]);
+}

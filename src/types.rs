@@ -303,46 +303,9 @@ fn palloc_cstring(bytes: &[u8]) -> &'static CStr {
     }
 }
 
-/// How a stored value carries its blind index (docs/FORMAT.md, "Searchable values").
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Index {
-    None,
-    /// Tag "CI", written before indexes were bound into the envelope: checked against the
-    /// plaintext on input; `reencrypt` rewrites such values as `Bound`.
-    Unbound([u8; BLIND_INDEX_LEN]),
-    /// Tag "CB": the index is part of the envelope's authenticated data, so a value whose index
-    /// was replaced does not open.
-    Bound([u8; BLIND_INDEX_LEN]),
-}
-
-impl Index {
-    fn value(self) -> Option<[u8; BLIND_INDEX_LEN]> {
-        match self {
-            Index::None => None,
-            Index::Unbound(i) | Index::Bound(i) => Some(i),
-        }
-    }
-}
-
-const UNBOUND_TAG: &[u8; 2] = b"CI";
-const BOUND_TAG: &[u8; 2] = b"CB";
-const INDEXED_PREFIX_LEN: usize = 2 + BLIND_INDEX_LEN;
-
-/// (how the value carries an index, envelope).
-fn split(datum: &[u8]) -> (Index, &[u8]) {
-    if datum.len() >= INDEXED_PREFIX_LEN {
-        let mut idx = [0u8; BLIND_INDEX_LEN];
-        idx.copy_from_slice(&datum[2..INDEXED_PREFIX_LEN]);
-        let rest = &datum[INDEXED_PREFIX_LEN..];
-        if datum[..2] == BOUND_TAG[..] {
-            return (Index::Bound(idx), rest);
-        }
-        if datum[..2] == UNBOUND_TAG[..] {
-            return (Index::Unbound(idx), rest);
-        }
-    }
-    (Index::None, datum)
-}
+// How a stored value carries its blind index (docs/FORMAT.md, "Searchable values"): the core's
+// definition, shared with `colcrypt recover`.
+use colcrypt_core::binding::{split_stored as split, StoredIndex as Index, BOUND_TAG, INDEXED_PREFIX_LEN};
 
 /// The AEAD context a value was sealed with: its type's, and for a bound index the index too.
 fn context_for(spec: &TypeSpec, index: Index) -> std::borrow::Cow<'_, [u8]> {

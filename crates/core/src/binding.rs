@@ -30,20 +30,41 @@ pub fn indexed_context(type_context: &[u8], index: &[u8; 16]) -> Vec<u8> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StoredIndex {
     None,
+    /// Tag "CI", written before indexes were bound into the envelope: the server checks it
+    /// against the plaintext on input, and `reencrypt` rewrites such values as `Bound`.
     Unbound([u8; 16]),
+    /// Tag "CB": the index is part of the envelope's authenticated data, so a value whose index
+    /// was replaced does not open.
     Bound([u8; 16]),
 }
+
+impl StoredIndex {
+    /// The blind index, bound or not.
+    pub fn value(self) -> Option<[u8; 16]> {
+        match self {
+            StoredIndex::None => None,
+            StoredIndex::Unbound(i) | StoredIndex::Bound(i) => Some(i),
+        }
+    }
+}
+
+pub const UNBOUND_TAG: &[u8; 2] = b"CI";
+pub const BOUND_TAG: &[u8; 2] = b"CB";
+/// Tag and blind index ahead of a searchable value's envelope.
+pub const INDEXED_PREFIX_LEN: usize = 2 + 16;
 
 /// Splits a stored value (or its text form's bytes under `colcrypt.ciphertext_io`) into its
 /// blind index and its envelope.
 pub fn split_stored(value: &[u8]) -> (StoredIndex, &[u8]) {
-    if value.len() >= 18 {
+    if value.len() >= INDEXED_PREFIX_LEN {
         let mut idx = [0u8; 16];
-        idx.copy_from_slice(&value[2..18]);
-        match &value[..2] {
-            b"CB" => return (StoredIndex::Bound(idx), &value[18..]),
-            b"CI" => return (StoredIndex::Unbound(idx), &value[18..]),
-            _ => {}
+        idx.copy_from_slice(&value[2..INDEXED_PREFIX_LEN]);
+        let rest = &value[INDEXED_PREFIX_LEN..];
+        if value[..2] == BOUND_TAG[..] {
+            return (StoredIndex::Bound(idx), rest);
+        }
+        if value[..2] == UNBOUND_TAG[..] {
+            return (StoredIndex::Unbound(idx), rest);
         }
     }
     (StoredIndex::None, value)

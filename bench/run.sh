@@ -119,6 +119,10 @@ done
 
 # Scenario 1: the core alone (Rust harness), ns per value.
 CORE="$(cargo run -q --release -p colcrypt-core --example seal_bench "${CORE_ITERATIONS:-200000}")"
+# The same harness on the pure-Rust backend (feature rustcrypto), and the three AES-GCM backends
+# side by side (bench/aead-compare): the measurement the default backend was chosen by.
+CORE_RC="$(cargo run -q --release -p colcrypt-core --no-default-features --features rustcrypto --example seal_bench "${CORE_ITERATIONS:-200000}")"
+AEADS="$(cargo run -q --release -p colcrypt-aead-compare "${CORE_ITERATIONS:-200000}")"
 echo "bench: core harness done"
 
 # Scenario 6: large values through the transparent type.
@@ -208,11 +212,17 @@ out="$ROOT/bench/results/latest.md"
   echo
   echo "## 1. Core seal/open, ns per value (Rust harness, no PostgreSQL)"
   echo
-  echo "| suite | size | seal median (min–max) | open median (min–max) |"
-  echo "|---|---|---|---|"
-  while read -r suite size sm smin smax om omin omax; do
-    echo "| $suite | $size B | $sm ($smin–$smax) | $om ($omin–$omax) |"
-  done <<<"$CORE"
+  echo "Thread CPU time per value; \`$(head -n 1 <<<"$CORE")\` is the default build, the last two columns the"
+  echo "pure-Rust backend (\`--features rustcrypto\`) in the same run."
+  echo
+  echo "| suite | size | seal median (min–max) | open median (min–max) | rustcrypto seal | rustcrypto open |"
+  echo "|---|---|---|---|---|---|"
+  paste -d' ' <(tail -n +2 <<<"$CORE") <(tail -n +2 <<<"$CORE_RC" | awk '{print $3, $6}') |
+    while read -r suite size sm smin smax om omin omax rs ro; do
+      echo "| $suite | $size B | $sm ($smin–$smax) | $om ($omin–$omax) | $rs | $ro |"
+    done
+  echo
+  sed 's/^# /### /' <<<"$AEADS"
   echo
   echo "## 2. SQL functions: added cost per 64-byte value"
   echo

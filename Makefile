@@ -51,8 +51,11 @@ sql:
 vectors:
 	python3 crates/core/tests/vectors/generate.py
 
+# Also the parameters drivers send (bench/driver_params.sh: pgbench -M prepared, parameterised
+# INSERT and searchable lookup), bench/results/driver_params.md.
 bench: setup
 	bash bench/run.sh
+	bash bench/driver_params.sh
 
 # A few minutes on two cores: 100,000 rows, 3 runs per figure, 5-second pgbench runs.
 bench-quick: setup

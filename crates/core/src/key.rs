@@ -4,15 +4,13 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 
-use aes_gcm::aead::KeyInit;
-use aes_gcm::Aes256Gcm;
 use hkdf::Hkdf;
 use rand_core::{OsRng, RngCore};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::aead;
+use crate::aead::{self, AeadKey};
 use crate::envelope::{self, Envelope, COMMITMENT_LEN, HEADER_LEN, HEADER_LEN_SUITE_2, NONCE_LEN, SALT_LEN};
 use crate::error::Error;
 use crate::nonce;
@@ -64,7 +62,7 @@ pub fn gen_key_bytes() -> Result<Zeroizing<[u8; KEY_LEN]>, Error> {
 /// What suite 1 derives from a key: the AES-256-GCM key schedule and the key commitment.
 /// Deriving costs two HMACs and a key expansion, so callers keep a `Cipher` per key.
 pub struct Cipher {
-    aes: Aes256Gcm,
+    aes: AeadKey,
     commitment: [u8; COMMITMENT_LEN],
     /// The key itself, kept to derive suite 2 subkeys.
     prk: Zeroizing<[u8; KEY_LEN]>,
@@ -83,15 +81,15 @@ impl Cipher {
         hk.expand(INFO_ENC, enc.as_mut_slice()).expect("32 bytes is a valid HKDF output length");
         let mut commitment = [0u8; COMMITMENT_LEN];
         hk.expand(INFO_COMMIT, &mut commitment).expect("32 bytes is a valid HKDF output length");
-        Cipher { aes: Aes256Gcm::new(enc.as_slice().into()), commitment, prk: key.0.clone() }
+        Cipher { aes: AeadKey::new(&enc), commitment, prk: key.0.clone() }
     }
 
     /// The suite 2 AES key for one salt (docs/FORMAT.md, "Suite 2").
-    fn subkey(&self, salt: &[u8; SALT_LEN]) -> Aes256Gcm {
+    fn subkey(&self, salt: &[u8; SALT_LEN]) -> AeadKey {
         let hk = Hkdf::<Sha256>::from_prk(self.prk.as_slice()).expect("32 bytes is a valid SHA-256 PRK");
         let mut k = Zeroizing::new([0u8; 32]);
         hk.expand_multi_info(&[INFO_SUBKEY, salt], k.as_mut_slice()).expect("32 bytes is a valid HKDF output length");
-        Aes256Gcm::new(k.as_slice().into())
+        AeadKey::new(&k)
     }
 
     /// The 32-byte key commitment, also the full key id.
@@ -129,7 +127,7 @@ impl Cipher {
     /// Writes an envelope of suite 1 (`salt` None) or suite 2 (`aes` being the salt's subkey).
     fn seal_under(
         &self,
-        aes: &Aes256Gcm,
+        aes: &AeadKey,
         salt: Option<&[u8; SALT_LEN]>,
         plaintext: &[u8],
         context: &[u8],
@@ -189,7 +187,7 @@ fn into_text(bytes: Vec<u8>) -> Result<String, Error> {
     })
 }
 
-type SubkeyCache = HashMap<[u8; SALT_LEN], Aes256Gcm>;
+type SubkeyCache = HashMap<[u8; SALT_LEN], AeadKey>;
 const SUBKEY_CACHE_SIZE: usize = 256;
 
 /// How many envelopes one salt's subkey seals before a new salt is drawn: half the 2^32
@@ -198,7 +196,7 @@ pub const SUBKEY_BUDGET: u64 = 1 << 31;
 
 struct Sealer {
     salt: [u8; SALT_LEN],
-    aes: Aes256Gcm,
+    aes: AeadKey,
     remaining: u64,
     epoch: u64,
 }

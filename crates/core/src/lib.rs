@@ -16,5 +16,9 @@ pub use envelope::{info, EnvelopeInfo, ENVELOPE_OVERHEAD, ENVELOPE_OVERHEAD_SUIT
 pub use error::Error;
 pub use key::{gen_key_bytes, Cipher, DataKeyCipher, Key, BLIND_INDEX_LEN, KEY_LEN, SUBKEY_BUDGET};
 
+pub use aead::BACKEND as AEAD_BACKEND;
+
 #[cfg(feature = "test-vectors")]
 pub use aead::raw as aead_raw;
+#[cfg(feature = "test-vectors")]
+pub mod memscan;

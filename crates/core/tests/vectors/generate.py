@@ -299,7 +299,9 @@ def numeric_send(s: str) -> bytes:
     """numeric_send of a decimal literal as PostgreSQL stores it (zero digits stripped at both
     ends, dscale the literal's number of decimal places)."""
     if s in NUMERIC_SPECIAL:
-        return struct.pack(">HhHH", 0, 0, NUMERIC_SPECIAL[s], 0)
+        # PostgreSQL keeps these in a short header whose dscale bits overlap the sign word:
+        # numeric_send writes dscale 0x20 for ±Infinity and 0 for NaN (FORMAT.md, "Plaintext forms").
+        return struct.pack(">HhHH", 0, 0, NUMERIC_SPECIAL[s], 0 if s == "NaN" else 0x20)
     neg = s.startswith("-")
     ip, _, fp = s.lstrip("+-").partition(".")
     dscale = len(fp)
@@ -426,6 +428,7 @@ PLAINTEXTS = [
     ("encrypted_numeric", "123456.789", numeric_send("123456.789")),
     ("encrypted_numeric", "NaN", numeric_send("NaN")),
     ("encrypted_numeric", "-Infinity", numeric_send("-Infinity")),
+    ("encrypted_numeric", "Infinity", numeric_send("Infinity")),
     ("encrypted_numeric", "10 with a leading zero digit (not written by numeric_send)",
      struct.pack(">HhHH", 2, 1, 0, 0) + struct.pack(">HH", 0, 10)),
     ("encrypted_float8", "1.5", struct.pack(">d", 1.5)),

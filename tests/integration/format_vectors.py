@@ -239,6 +239,23 @@ def server_load(socket, port, db):
         if got != e["result"]:
             fail("dump row %s %s: the server gives %s, the vector says %s" % (e["row"], e["column"], got, e["result"]))
         results[got] = results.get(got, 0) + 1
+    # Observations for the report, not assertions: what a restore does with a value of a destroyed
+    # key in a column of that key, and what envelope_info says of a searchable value's envelope().
+    gone = next(e for e in cols["dump"]["values"] if e["result"] == "destroyed_key")
+    field = next(r for r in table if r["id"] == str(gone["row"]))[gone["column"]]
+    try:
+        give("encrypted_text", "(gone)", field)
+        print("note: a destroyed key's value is restored into its column (ciphertext_io, superuser)")
+    except psycopg.Error as err:
+        print("note: a destroyed key's value is refused on restore into its own column: %s %s" % (err.sqlstate, err.diag.message_primary))
+    cb = next(v for v in cols["stored_values"] if v["tag"] == "CB")
+    give(cb["type"], "(pii, searchable)", cb["text_form"])
+    try:
+        conn.execute("SELECT colcrypt.envelope_info(colcrypt.envelope(v)) FROM x")
+        print("note: envelope_info(envelope(v)) works on a searchable value")
+    except psycopg.Error as err:
+        print("note: envelope_info(envelope(v)) of a searchable value fails: %s" % err.sqlstate)
+
     # FORMAT.md "Opening": each header byte is judged as it comes; the invalid vectors too.
     invalid = json.load(open(os.path.join(VECTORS, "v1-invalid.json"), encoding="utf-8"))
     for v in invalid:

@@ -155,7 +155,7 @@ def parse_master_key(text: bytes):
 H = MASTER.hex()
 master_key_texts = [
     ("bare", H),
-    ("trailing newline (as `colcrypt keygen` and the README's od pipeline write)", H + "\n"),
+    ("trailing newline (as `colcrypt keygen` writes)", H + "\n"),
     ("CRLF", H + "\r\n"),
     ("uppercase", H.upper()),
     ("mixed case", H[:32].upper() + H[32:]),

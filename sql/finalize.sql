@@ -18,7 +18,7 @@ COMMENT ON FUNCTION @extschema@.decrypt_text(bytea, bytea, text) IS
   'decrypt_text(ciphertext, key, context DEFAULT NULL): decrypt() returning text; a plaintext that is not valid UTF-8 is SQLSTATE 22021.';
 
 COMMENT ON FUNCTION @extschema@.envelope_info(bytea) IS
-  'envelope_info(ciphertext): version, algorithm and key id read from the envelope header (never key or plaintext bytes). It does not authenticate the value.';
+  'envelope_info(ciphertext): version, algorithm and key id read from the envelope header (never key or plaintext bytes), also of a searchable value''s stored form (colcrypt.envelope(v)). It does not authenticate the value.';
 
 CREATE FUNCTION @extschema@.deny_plaintext(key_name text, role regrole) RETURNS void
   AS 'MODULE_PATHNAME', 'deny_plaintext_wrapper' LANGUAGE C STRICT VOLATILE;

@@ -100,6 +100,9 @@ fn decrypt_text_session(ciphertext: &[u8]) -> Utf8Text {
 pub(crate) fn envelope_info(
     ciphertext: &[u8],
 ) -> TableIterator<'static, (name!(version, i32), name!(algorithm, Option<String>), name!(key_id, Option<String>))> {
-    let info = colcrypt_core::info(ciphertext).map_err(CoreError::from).or_raise();
+    // A searchable value's stored form (colcrypt.envelope(v)) carries its blind index ahead of the
+    // envelope; the header is read after it.
+    let (_, envelope) = colcrypt_core::binding::split_stored(ciphertext);
+    let info = colcrypt_core::info(envelope).map_err(CoreError::from).or_raise();
     TableIterator::once((i32::from(info.version), info.algorithm.map(str::to_owned), info.key_id))
 }

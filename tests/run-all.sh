@@ -11,6 +11,7 @@ tier() {
   echo "==== tier: $name passed in $(( $(date +%s) - s ))s"
 }
 tier "generated SQL is up to date"      python3 sql/generate_types.py --check
+tier "envelope vectors are up to date (independent Python implementation)" python3 crates/core/tests/vectors/generate.py --check
 tier "1 core and client (cargo test, no PostgreSQL)" cargo test -p colcrypt-core -p colcrypt-client --features colcrypt-client/pg-types,colcrypt-client/db
 tier "1a core on the pure-Rust AEAD backend (feature rustcrypto)" cargo test -q -p colcrypt-core --no-default-features --features rustcrypto
 tier "1b fuzz smoke (libFuzzer, 15 s per target)" bash fuzz/run.sh 15

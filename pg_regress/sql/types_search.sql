@@ -78,5 +78,10 @@ INSERT INTO ids VALUES (42, '2024-01-01');
 CREATE TABLE bad (v colcrypt.encrypted_text(people, fast));
 CREATE TABLE bad (v colcrypt.encrypted_text(searchable, people));
 
+-- envelope_info reads a searchable value's stored form (blind index ahead of the envelope) too;
+-- its key id is the column key's.
+SELECT e.version, e.algorithm, e.key_id = (SELECT envelope_key_id FROM colcrypt.keys WHERE name = 'people' AND state = 'active') AS column_key
+FROM (SELECT n FROM ids LIMIT 1) i, colcrypt.envelope_info(colcrypt.envelope(i.n)) e;
+
 DROP TABLE people, places, ids;
 RESET search_path;

@@ -1018,12 +1018,13 @@ DECLARE
   n pg_catalog.int8;
 BEGIN
   -- The encrypted types and their array types.
+  WITH base AS (
+    SELECT t.oid FROM pg_catalog.pg_type t JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) t.typinput
+    WHERE t.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+      AND p.pronamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+      AND p.proname OPERATOR(pg_catalog.~~) 'encrypted\_%\_in')
   SELECT pg_catalog.array_agg(t.oid) INTO enc FROM pg_catalog.pg_type t
-  WHERE t.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
-    AND (t.typinput::pg_catalog.text OPERATOR(pg_catalog.~~) '%.encrypted\_%\_in'
-         OR t.typelem IN (SELECT e.oid FROM pg_catalog.pg_type e
-                          WHERE e.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
-                            AND e.typinput::pg_catalog.text OPERATOR(pg_catalog.~~) '%.encrypted\_%\_in'));
+  WHERE t.oid IN (SELECT oid FROM base) OR t.typelem IN (SELECT oid FROM base);
   -- Table, foreign table and composite type columns, and the index columns over them.
   UPDATE pg_catalog.pg_attribute a SET atttypmod = default_typmod
   FROM pg_catalog.pg_class c

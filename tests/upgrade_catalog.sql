@@ -1,5 +1,6 @@
 -- One line per property of every object colcrypt owns, with no OIDs, so that two installs compare
 -- with diff. pg_dump -s prints only "CREATE EXTENSION" for extension members, hence this.
+SET search_path = pg_catalog, pg_temp;  -- regproc and regtype print qualified names
 WITH ext AS (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'colcrypt'),
 mem AS (
   SELECT d.classid, d.objid FROM pg_catalog.pg_depend d, ext

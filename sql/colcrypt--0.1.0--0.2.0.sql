@@ -47,10 +47,11 @@ CREATE TABLE @extschema@.key_use_grants (
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.restricted_keys', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.key_use_grants', '');
 
-
--- ---- Types, casts, operators and functions (sql/types.sql, sql/finalize.sql, #[pg_extern]s) ----
 GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.client_column_keys TO PUBLIC;
 REVOKE ALL ON @extschema@.restricted_keys, @extschema@.key_use_grants FROM PUBLIC;
+
+-- ---- Types, casts, operators and functions (sql/types.sql, sql/finalize.sql, #[pg_extern]s) ----
+-- Unchanged objects are left alone; changed functions are replaced in place (same OIDs).
 CREATE FUNCTION @extschema@.encrypted_typanalyze(internal) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_typanalyze_wrapper' LANGUAGE C STRICT VOLATILE;
 CREATE OR REPLACE FUNCTION @extschema@.encrypted_text_send(@extschema@.encrypted_text) RETURNS bytea
@@ -61,8 +62,12 @@ CREATE FUNCTION @extschema@.envelope(@extschema@.encrypted_text) RETURNS bytea
 COMMENT ON FUNCTION @extschema@.envelope(@extschema@.encrypted_text) IS 'envelope(value): the value as stored (its envelope, after a bound blind index), for envelope_info and backups; never plaintext';
 CREATE FUNCTION @extschema@.encrypted_text_to_plain(@extschema@.encrypted_text) RETURNS text
   AS 'MODULE_PATHNAME', 'encrypted_text_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+-- The casts to the plaintext types were I/O casts; they become function casts. Nothing
+-- depends on an I/O cast (views hold the output call), so they are dropped and created.
 DROP CAST (@extschema@.encrypted_text AS text);
 CREATE CAST (@extschema@.encrypted_text AS text) WITH FUNCTION @extschema@.encrypted_text_to_plain(@extschema@.encrypted_text);
+-- = and <> move to pg_catalog. Moved, not recreated: the views, constraints and operator
+-- classes that use them keep them.
 ALTER OPERATOR @extschema@.= (@extschema@.encrypted_text, @extschema@.encrypted_text) SET SCHEMA pg_catalog;
 ALTER OPERATOR @extschema@.<> (@extschema@.encrypted_text, @extschema@.encrypted_text) SET SCHEMA pg_catalog;
 CREATE FUNCTION @extschema@.encrypted_text(character, integer, boolean) RETURNS @extschema@.encrypted_text

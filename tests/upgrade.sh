@@ -37,6 +37,8 @@ build_old() {
     step "building colcrypt $OLD_VERSION from $OLD_COMMIT into $CACHE (once)"
     local s; s=$(date +%s)
     rm -rf "$CACHE/src" "$CACHE/stage"; mkdir -p "$CACHE/src"
+    git -C "$ROOT" cat-file -e "$OLD_COMMIT^{commit}" 2>/dev/null \
+      || fail "this clone lacks commit $OLD_COMMIT ($OLD_VERSION); a shallow clone needs: git fetch --unshallow"
     git -C "$ROOT" archive "$OLD_COMMIT" | tar -x -C "$CACHE/src"
     (cd "$CACHE/src" && CARGO_TARGET_DIR="$CACHE/target" cargo pgrx package --debug \
        --pg-config "$SYS_PG_CONFIG" --out-dir "$CACHE/stage") >"$CACHE/build.log" 2>&1 \
@@ -138,6 +140,10 @@ INSERT INTO ck SELECT g, colcrypt.encrypt_text('client secret ' || g, decode(rep
                       colcrypt.server_encrypt_text('fin', 'server secret ' || g, 'ck:' || g)
 FROM generate_series(1, 20) g;
 INSERT INTO colcrypt.client_column_keys (name, wrapped) VALUES ('patients.ssn', '\x0102');
+-- Views over 0.1.0's = (schema colcrypt), its casts and the column without a key name; the
+-- view's literal was sealed by 0.1.0 when the view was made.
+CREATE VIEW v_ssn AS SELECT id, note FROM t WHERE ssn = 'ssn-7';
+CREATE VIEW v_plain AS SELECT id, tx::text AS tx, note::text AS note FROM t;
 SQL
 
 # mismatches: rows whose decrypted columns differ from their plaintext (0 when all read back).
@@ -152,6 +158,9 @@ check_reads() {
   assert_eq "$1: row count" "$2" "$(q "SELECT count(*) FROM t")"
   assert_eq "$1: client- and server-key values that do not read back" 0 "$(q "$CK_MISMATCHES")"
   assert_eq "$1: searchable lookup" "${3:-6}" "$(q "SELECT count(*) FROM t WHERE ssn = 'ssn-7'")"
+  assert_eq "$1: view with $OLD_VERSION's = and literal" "${3:-6}|${3:-6}" "$(q "SELECT count(*), count(note::text) FROM v_ssn")"
+  assert_eq "$1: view with $OLD_VERSION's casts, rows that do not read back" 0 \
+    "$(q "SELECT count(*) FROM v_plain v JOIN plain p USING (id) WHERE (v.tx, v.note) IS DISTINCT FROM (p.tx, p.note)")"
   expect_error "$C" app 42501 'permission denied' "SET ROLE analyst; SELECT amount::numeric FROM t WHERE id = 1"
   assert_eq "$1: the denied role still reads the other key's values" "text 1 é" \
     "$(q "SET ROLE analyst; SELECT tx::text FROM t WHERE id = 1" | tail -n 1)"

@@ -36,15 +36,13 @@ done
 RUN="$(mktemp -d "${TMPDIR:-/tmp}/colcrypt-package.XXXXXX")"
 chmod 755 "$RUN"
 PRIV="$RUN/root"
-mkdir -p "$PRIV/usr/lib/postgresql" "$PRIV/usr/share/postgresql"
-cp -a "/usr/lib/postgresql/$major" "$PRIV/usr/lib/postgresql/"
-cp -a "/usr/share/postgresql/$major" "$PRIV/usr/share/postgresql/"
-rm -f "$PRIV/usr/lib/postgresql/$major/lib"/colcrypt*.so "$PRIV/usr/share/postgresql/$major/extension"/colcrypt*
-# The package's files land where dpkg -i would put them, under the private root.
+source "$ROOT/scripts/private-pg.sh"
+private_pg_copy "$PRIV" "$SYS_PG_CONFIG"
+# The package's files land where dpkg -i would put them, under the private root (the package
+# targets Debian's directories, which the copy of a Debian installation mirrors).
 dpkg-deb -x "$DEB" "$PRIV"
-export PATH="$PRIV/usr/lib/postgresql/$major/bin:$PATH"
 LIB="$(pg_config --pkglibdir)/colcrypt.so"
-[ "$LIB" = "$PRIV/usr/lib/postgresql/$major/lib/colcrypt.so" ] || fail "the private copy's pkglibdir is $(pg_config --pkglibdir)"
+[ -f "$LIB" ] || fail "the package did not put colcrypt.so in the copy's $(pg_config --pkglibdir)"
 
 source "$ROOT/scripts/cluster.sh"
 source "$ROOT/tests/integration/lib.sh"

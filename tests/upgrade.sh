@@ -69,22 +69,15 @@ cargo pgrx package --debug --pg-config "$SYS_PG_CONFIG" --out-dir "$RUN/new-stag
   || fail "the staged files lack the upgrade script colcrypt--$OLD_VERSION--$NEW_VERSION.sql"
 
 # --- a private PostgreSQL installation ---------------------------------------------------------
-major=$("$SYS_PG_CONFIG" --version | sed -nE 's/^PostgreSQL ([0-9]+).*/\1/p')
-mkdir -p "$PRIV/usr/lib/postgresql" "$PRIV/usr/share/postgresql"
-cp -a "/usr/lib/postgresql/$major" "$PRIV/usr/lib/postgresql/"
-cp -a "/usr/share/postgresql/$major" "$PRIV/usr/share/postgresql/"
-export PATH="$PRIV/usr/lib/postgresql/$major/bin:$PATH"
+source "$ROOT/scripts/private-pg.sh"
+private_pg_copy "$PRIV" "$SYS_PG_CONFIG"
 PRIV_LIB=$(pg_config --pkglibdir); PRIV_EXT="$(pg_config --sharedir)/extension"
-[ "$PRIV_LIB" = "$PRIV/usr/lib/postgresql/$major/lib" ] || fail "the private copy's pg_config reports pkglibdir $PRIV_LIB"
-[ "$PRIV_EXT" = "$PRIV/usr/share/postgresql/$major/extension" ] || fail "the private copy's pg_config reports sharedir $PRIV_EXT"
-# Whatever colcrypt the system has installed is not part of this test.
-rm -f "$PRIV_LIB"/colcrypt*.so "$PRIV_EXT"/colcrypt*
 install_stage "$CACHE/stage"
 [ ! -e "$PRIV_EXT/colcrypt--$NEW_VERSION.sql" ] || fail "the $OLD_VERSION build staged a $NEW_VERSION script"
 
 source "$ROOT/scripts/cluster.sh"
 source "$ROOT/tests/integration/lib.sh"
-[ "$PG_BINDIR" = "$PRIV/usr/lib/postgresql/$major/bin" ] || fail "cluster.sh would run $PG_BINDIR, not the private copy"
+[ "$PG_BINDIR" = "$PRIV$("$SYS_PG_CONFIG" --bindir)" ] || fail "cluster.sh would run $PG_BINDIR, not the private copy"
 trap 'cluster_stop "$C"; [ "${KEEP:-}" = 1 ] && echo "kept $RUN" || rm -rf "$RUN"' EXIT
 chown -R postgres:postgres "$RUN" 2>/dev/null || true
 make_master_key "$RUN/keys/master.key"

@@ -126,6 +126,7 @@ SELECT colcrypt.rotate_key('pii');
 INSERT INTO t SELECT * FROM plain WHERE id > 150;
 GRANT USAGE ON SCHEMA colcrypt TO analyst;
 GRANT SELECT ON t TO analyst;
+GRANT SELECT, INSERT, DELETE ON t TO app_user;
 SELECT colcrypt.deny_plaintext('fin', 'analyst');
 -- Client-supplied keys, server-side functions and a wrapped client column key.
 CREATE TABLE ck (id int PRIMARY KEY, sealed bytea, server_sealed bytea);
@@ -194,6 +195,13 @@ assert_eq "0.1.0's column without a key name" 'encrypted_text("default")' \
   "$(q "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'note'")"
 
 step "after UPDATE: write, search through the index, rotate, re-encrypt, deny"
+# Untyped literals, as an application role, before any key admin has acted since the UPDATE
+# (0.2.0 seals them under __transient on their way to the column: a key 0.1.0 never made).
+cluster_psql "$C" -d app -q -c "SET ROLE app_user" \
+  -c "INSERT INTO t (id, tx, ssn, note, amount) VALUES (399, 'untyped', 'ssn-u', 'untyped note', '1.5')"
+assert_eq "untyped literals written after UPDATE" "untyped|ssn-u|untyped note|1.5" \
+  "$(q "SELECT tx::text, ssn::text, note::text, amount::numeric FROM t WHERE id = 399")"
+q "DELETE FROM t WHERE id = 399" >/dev/null
 q "INSERT INTO plain SELECT g, 'new ' || g, '\\xff', '[1]', g, g, 1.0, 0.5, true, '2026-11-29', now(), 'ssn-7', 'n', 2 FROM generate_series(400, 409) g" >/dev/null
 q "INSERT INTO t SELECT * FROM plain WHERE id >= 400" >/dev/null
 assert_eq "searchable lookup finds old and new values" 16 "$(q "SELECT count(*) FROM t WHERE ssn = 'ssn-7'")"

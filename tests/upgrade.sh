@@ -181,6 +181,11 @@ for sym in $missing; do
   echo "  $out"
   grep -q "could not find function" <<<"$out" || fail "$fn: expected a clean 'could not find function' error, got: $out"
 done
+# The one C function whose 0.1.0 declaration differs from its 0.2.0 one (its result gained a
+# column): it must answer or fail with an error, not take the backend down.
+out=$(cluster_psql "$C" -d app -At -c "SELECT transport FROM colcrypt.connection_info()" 2>&1) || true
+echo "connection_info() before UPDATE: $out"
+assert_eq "a session after connection_info()" 1 "$(q "SELECT 1")"
 # No backend crashed in the window.
 if grep -E "terminated by signal|PANIC" "$C/server.log"; then fail "a backend crashed before the UPDATE"; fi
 

@@ -35,6 +35,7 @@ done
 
 RUN="$(mktemp -d "${TMPDIR:-/tmp}/colcrypt-package.XXXXXX")"
 chmod 755 "$RUN"
+trap '[ "${KEEP:-}" = 1 ] && echo "kept $RUN" || rm -rf "$RUN"' EXIT
 PRIV="$RUN/root"
 source "$ROOT/scripts/private-pg.sh"
 private_pg_copy "$PRIV" "$SYS_PG_CONFIG"

@@ -21,8 +21,14 @@ PORT=55521
 SYS_PG_CONFIG="${PG_CONFIG:-$(command -v pg_config)}"
 CACHE="${COLCRYPT_CACHE:-/var/cache/colcrypt}/build-${OLD_COMMIT:0:7}"
 
+# 0.1.0 was built for PostgreSQL 15 only (pgrx feature pg15): on another major version no
+# database can hold it, so there is nothing to upgrade.
+major=$("$SYS_PG_CONFIG" --version | sed -nE 's/^PostgreSQL ([0-9]+).*/\1/p')
+if [ "$major" != 15 ]; then echo "upgrade: $OLD_VERSION supported PostgreSQL 15 only; nothing to test on $major"; exit 0; fi
+
 RUN="$(mktemp -d "${TMPDIR:-/tmp}/colcrypt-upgrade.XXXXXX")"
 chmod 755 "$RUN"
+trap '[ "${KEEP:-}" = 1 ] && echo "kept $RUN" || rm -rf "$RUN"' EXIT
 PRIV="$RUN/pg"
 C="$RUN/cluster"
 step() { echo "---- $*"; }

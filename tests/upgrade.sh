@@ -142,6 +142,7 @@ FROM generate_series(1, 20) g;
 INSERT INTO colcrypt.client_column_keys (name, wrapped) VALUES ('patients.ssn', '\x0102');
 -- Views over 0.1.0's = (schema colcrypt), its casts and the column without a key name; the
 -- view's literal was sealed by 0.1.0 when the view was made.
+CREATE TABLE w (id int, note colcrypt.encrypted_text);   -- written only between restart and UPDATE
 CREATE VIEW v_ssn AS SELECT id, note FROM t WHERE ssn = 'ssn-7';
 CREATE VIEW v_plain AS SELECT id, tx::text AS tx, note::text AS note FROM t;
 SQL
@@ -192,6 +193,8 @@ done
 out=$(cluster_psql "$C" -d app -At -c "SELECT transport FROM colcrypt.connection_info()" 2>&1) || true
 echo "connection_info() before UPDATE: $out"
 assert_eq "a session after connection_info()" 1 "$(q "SELECT 1")"
+# A write in the window into a column without a key name (README: "write nothing there").
+q "INSERT INTO w VALUES (1, 'window note')" >/dev/null
 # No backend crashed in the window.
 if grep -E "terminated by signal|PANIC" "$C/server.log"; then fail "a backend crashed before the UPDATE"; fi
 
@@ -204,6 +207,13 @@ check_reads "after UPDATE" 301
 # The column that named no key names default now.
 assert_eq "0.1.0's column without a key name" 'encrypted_text("default")' \
   "$(q "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'note'")"
+
+# The window's value stayed under __transient; the fix CHANGELOG.md gives moves it to default.
+KEY_OF_NOTE="SELECT k.name FROM w, colcrypt.envelope_info(colcrypt.envelope(w.note)) e JOIN colcrypt.keys k ON k.envelope_key_id = e.key_id"
+assert_eq "key of the value written in the window" __transient "$(q "$KEY_OF_NOTE")"
+q "UPDATE w SET note = note::text" >/dev/null
+assert_eq "key of that value after UPDATE w SET note = note::text" default "$(q "$KEY_OF_NOTE")"
+assert_eq "that value" "window note" "$(q "SELECT note::text FROM w")"
 
 step "after UPDATE: write, search through the index, rotate, re-encrypt, deny"
 # Untyped literals, as an application role, before any key admin has acted since the UPDATE

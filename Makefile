@@ -1,6 +1,6 @@
 # colcrypt: `make demo` to see it work, `make test` to run every test tier.
 
-.PHONY: mutants mutants-pgrx fuzz profile bench-quick sql example demo demo-stop test test-core test-pg test-regress test-integration install install-dev setup bench vectors
+.PHONY: package test-package test-upgrade mutants mutants-pgrx fuzz profile bench-quick sql example demo demo-stop test test-core test-pg test-regress test-integration install install-dev setup bench vectors
 
 setup:
 	bash scripts/setup.sh
@@ -23,6 +23,22 @@ demo: install
 example:
 	cargo run -q -p colcrypt-client --features db --example patients -- \
 	  --host localhost --port 55432 --dbname colcrypt_demo --ca .demo/tls/ca.crt --master-key .demo/client-master.key
+
+# An installable .deb for Debian 12 / PostgreSQL 15 from the release build, in target/package/
+# (PG_CONFIG=/path/to/pg_config for another PostgreSQL major version).
+package: setup
+	bash scripts/package.sh
+
+# Builds the package and installs it into a private copy of the PostgreSQL installation (never
+# the system one): CREATE EXTENSION, an encrypted round trip, the release library. Not in
+# `make test`: the release build alone takes minutes on two cores (README, "Packages").
+test-package: setup
+	bash tests/test-package.sh
+
+# The upgrade tier of `make test` alone: a 0.1.0 database (built once from its commit, cached in
+# /var/cache/colcrypt) upgraded with ALTER EXTENSION colcrypt UPDATE.
+test-upgrade: setup
+	bash tests/upgrade.sh
 
 demo-stop:
 	bash scripts/demo.sh stop

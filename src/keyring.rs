@@ -188,15 +188,24 @@ fn load_access(name: &str) -> Result<Access> {
     };
     privileged::as_key_table_owner(|| {
         Ok(Spi::connect(|client| {
-            let restricted = !client
-                .select("SELECT 1 FROM colcrypt.restricted_keys WHERE key_name OPERATOR(pg_catalog.=) $1", Some(1), &[name.into()])?
-                .is_empty();
+            // Between installing this library and ALTER EXTENSION colcrypt UPDATE, a database
+            // still has 0.1.0's tables, which had no use grants: every key is unrestricted.
+            let has_grants = client
+                .select("SELECT pg_catalog.to_regclass('colcrypt.restricted_keys') IS NOT NULL", Some(1), &[])?
+                .first()
+                .get_one::<bool>()?
+                .unwrap_or(false);
+            let restricted = has_grants
+                && !client
+                    .select("SELECT 1 FROM colcrypt.restricted_keys WHERE key_name OPERATOR(pg_catalog.=) $1", Some(1), &[name.into()])?
+                    .is_empty();
             Ok::<_, pgrx::spi::Error>(Access {
                 restricted,
-                grantees: roles(
-                    client,
-                    "SELECT role::pg_catalog.oid FROM colcrypt.key_use_grants WHERE key_name OPERATOR(pg_catalog.=) $1",
-                )?,
+                grantees: if has_grants {
+                    roles(client, "SELECT role::pg_catalog.oid FROM colcrypt.key_use_grants WHERE key_name OPERATOR(pg_catalog.=) $1")?
+                } else {
+                    Vec::new()
+                },
                 denied: roles(
                     client,
                     "SELECT role::pg_catalog.oid FROM colcrypt.plaintext_denials WHERE key_name OPERATOR(pg_catalog.=) $1",

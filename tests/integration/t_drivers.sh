@@ -1,3 +1,4 @@
+# needs: tls (the server side of its TLS connections; a PostgreSQL built without OpenSSL has none)
 # Real drivers read and write native values of every encrypted type over TLS (verify-full):
 # psycopg 3 (text and binary), asyncpg, SQLAlchemy 2 (Core, ORM, reflection), pgJDBC,
 # node-postgres and tokio-postgres, each through colcrypt's adapter for it (clients/,

@@ -1,3 +1,4 @@
+# needs: tls (the server side of its TLS connections; a PostgreSQL built without OpenSSL has none)
 # In flight: a TLS cluster with certificates made here. Client keys are refused over TCP
 # without TLS and accepted over TLS; verify-full rejects a certificate for another host name;
 # with full statement logging and pg_stat_statements, a session key and a client-side plaintext

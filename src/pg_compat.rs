@@ -1,0 +1,24 @@
+//! Everything that differs between the PostgreSQL versions colcrypt builds for (15 and 18), so
+//! that the rest of the code calls one function and carries no `#[cfg(feature = "pgNN")]`.
+
+use pgrx::pg_sys;
+
+#[cfg(not(any(feature = "pg15", feature = "pg18")))]
+compile_error!("colcrypt builds for PostgreSQL 15 or 18: enable feature pg15 or pg18");
+
+/// The status entry of the `index`th backend (1-based, up to `pgstat_fetch_stat_numbackends()`)
+/// in this transaction's snapshot of the backend status table, as pg_stat_get_activity reads it.
+///
+/// # Safety
+/// Call inside a transaction in a backend with shared memory attached; the entry lives in the
+/// snapshot, which is freed at transaction end.
+pub(crate) unsafe fn backend_status_by_index(index: i32) -> Option<&'static pg_sys::PgBackendStatus> {
+    // 15: `pgstat_fetch_stat_beentry` took the index into the snapshot. 16 made it look up a
+    // backend ID and 17 renamed it to `pgstat_get_beentry_by_proc_number`; the index lookup is
+    // `pgstat_get_local_beentry_by_index` since 17.
+    #[cfg(feature = "pg15")]
+    let entry = pg_sys::pgstat_fetch_stat_beentry(index).as_ref();
+    #[cfg(feature = "pg18")]
+    let entry = pg_sys::pgstat_get_local_beentry_by_index(index).as_ref().map(|l| &l.backendStatus);
+    entry
+}

@@ -925,6 +925,20 @@ CREATE EVENT TRIGGER colcrypt_refuse_unsearchable_hash ON ddl_command_end
   EXECUTE FUNCTION @extschema@.refuse_unsearchable_hash();
 COMMENT ON FUNCTION @extschema@.refuse_unsearchable_hash() IS
   'Event trigger: refuses hash indexes, hash partitioning and hash exclusion constraints on encrypted columns that are not searchable (they would persist hashes computed from plaintext).';
+-- The encrypted type a column or bound is of, or NULL: its own type, or the element type of an
+-- array of one. The event triggers below share it; plain SQL so the planner inlines it.
+CREATE FUNCTION @extschema@.encrypted_type_name(t pg_catalog.oid) RETURNS pg_catalog.name
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT et.typname FROM pg_catalog.pg_type at
+  JOIN pg_catalog.pg_type et ON et.oid OPERATOR(pg_catalog.=)
+    (CASE WHEN at.typelem OPERATOR(pg_catalog.<>) 0 AND at.typlen OPERATOR(pg_catalog.=) -1 THEN at.typelem ELSE at.oid END)
+  WHERE at.oid OPERATOR(pg_catalog.=) t
+    AND et.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+    AND et.typinput::pg_catalog.text OPERATOR(pg_catalog.~~) '%.encrypted\_%\_in'
+$$;
+COMMENT ON FUNCTION @extschema@.encrypted_type_name(pg_catalog.oid) IS
+  'The colcrypt encrypted type a type is (or is an array of), or NULL; used by colcrypt''s event triggers.';
+
 CREATE FUNCTION @extschema@.name_default_key() RETURNS event_trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
   -- A session's planner switches (enable_seqscan = off …) would make these catalog queries take
@@ -943,18 +957,17 @@ BEGIN
       JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.objid
       WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
         AND t.typrelid OPERATOR(pg_catalog.<>) 0)
-    SELECT cl.oid::pg_catalog.regclass AS rel, cl.relkind, a.attname, et.typname, at.oid OPERATOR(pg_catalog.<>) et.oid AS is_array
-    FROM cmd
-    JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) cmd.rel
-    JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) cl.oid
-    JOIN pg_catalog.pg_type at ON at.oid OPERATOR(pg_catalog.=) a.atttypid
-    JOIN pg_catalog.pg_type et ON et.oid OPERATOR(pg_catalog.=)
-      (CASE WHEN at.typelem OPERATOR(pg_catalog.<>) 0 AND at.typlen OPERATOR(pg_catalog.=) -1 THEN at.typelem ELSE at.oid END)
-    WHERE a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped AND a.atttypmod OPERATOR(pg_catalog.<) 0
-      AND a.attinhcount OPERATOR(pg_catalog.=) 0
-      AND et.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
-      AND et.typinput::pg_catalog.text OPERATOR(pg_catalog.~~) '%.encrypted\_%\_in'
-      AND cl.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'm', 'c', 'f']::pg_catalog.char[])
+    SELECT * FROM (
+      SELECT cl.oid::pg_catalog.regclass AS rel, cl.relkind, a.attname, @extschema@.encrypted_type_name(at.oid) AS typname,
+             at.typelem OPERATOR(pg_catalog.<>) 0 AND at.typlen OPERATOR(pg_catalog.=) -1 AS is_array
+      FROM cmd
+      JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) cmd.rel
+      JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) cl.oid
+      JOIN pg_catalog.pg_type at ON at.oid OPERATOR(pg_catalog.=) a.atttypid
+      WHERE a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped AND a.atttypmod OPERATOR(pg_catalog.<) 0
+        AND a.attinhcount OPERATOR(pg_catalog.=) 0
+          AND cl.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'm', 'c', 'f']::pg_catalog.char[])) cols
+    WHERE cols.typname IS NOT NULL
   LOOP
     IF r.relkind OPERATOR(pg_catalog.=) 'm' THEN
       RAISE EXCEPTION 'colcrypt: column % of materialized view % names no key', r.attname, r.rel
@@ -974,13 +987,9 @@ BEGIN
   FOR r IN
     SELECT d.oid::pg_catalog.regtype AS dom FROM pg_catalog.pg_event_trigger_ddl_commands() c
     JOIN pg_catalog.pg_type d ON d.oid OPERATOR(pg_catalog.=) c.objid
-    JOIN pg_catalog.pg_type b ON b.oid OPERATOR(pg_catalog.=) d.typbasetype
-    JOIN pg_catalog.pg_type et ON et.oid OPERATOR(pg_catalog.=)
-      (CASE WHEN b.typelem OPERATOR(pg_catalog.<>) 0 AND b.typlen OPERATOR(pg_catalog.=) -1 THEN b.typelem ELSE b.oid END)
     WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass AND d.typtype OPERATOR(pg_catalog.=) 'd'
       AND d.typtypmod OPERATOR(pg_catalog.<) 0
-      AND et.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
-      AND et.typinput::pg_catalog.text OPERATOR(pg_catalog.~~) '%.encrypted\_%\_in'
+      AND @extschema@.encrypted_type_name(d.typbasetype) IS NOT NULL
   LOOP
     RAISE EXCEPTION 'colcrypt: domain % is over an encrypted type that names no key', r.dom
       USING ERRCODE = '42P16', HINT = 'Name the key in the domain''s base type, as in colcrypt.encrypted_text(default).';
@@ -990,10 +999,8 @@ BEGIN
   FOR r IN
     SELECT rg.rngtypid::pg_catalog.regtype AS rng FROM pg_catalog.pg_event_trigger_ddl_commands() c
     JOIN pg_catalog.pg_range rg ON rg.rngtypid OPERATOR(pg_catalog.=) c.objid
-    JOIN pg_catalog.pg_type st ON st.oid OPERATOR(pg_catalog.=) rg.rngsubtype
     WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
-      AND st.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
-      AND st.typinput::pg_catalog.text OPERATOR(pg_catalog.~~) '%.encrypted\_%\_in'
+      AND @extschema@.encrypted_type_name(rg.rngsubtype) IS NOT NULL
   LOOP
     RAISE EXCEPTION 'colcrypt: range type % is over an encrypted type', r.rng
       USING ERRCODE = '42P16', HINT = 'Keep the bounds in encrypted columns of their own, or use a range of the plaintext type.';
@@ -1005,6 +1012,10 @@ CREATE EVENT TRIGGER colcrypt_name_default_key ON ddl_command_end
   EXECUTE FUNCTION @extschema@.name_default_key();
 COMMENT ON FUNCTION @extschema@.name_default_key() IS
   'Event trigger: gives an encrypted column declared without a key name the key default (encrypted_text becomes encrypted_text(default)); refuses such materialized view columns and domains, and range types over encrypted types.';
+
+-- envelope_info also reads a searchable value's stored form (colcrypt.envelope(v)).
+COMMENT ON FUNCTION @extschema@.envelope_info(bytea) IS
+  'envelope_info(ciphertext): version, algorithm and key id read from the envelope header (never key or plaintext bytes), also of a searchable value''s stored form (colcrypt.envelope(v)). It does not authenticate the value.';
 
 
 -- ---- Columns that name no key ----

@@ -13,6 +13,7 @@
 //! would take for data), and the run ends with a non-zero exit status.
 
 pub mod dump;
+pub mod lexer;
 pub mod plain;
 
 use std::collections::{BTreeMap, HashMap};
@@ -104,6 +105,60 @@ fn fields(line: &[u8]) -> impl Iterator<Item = &[u8]> {
     line.strip_suffix(b"\n").unwrap_or(line).split(|&b| b == b'\t')
 }
 
+/// Where each line of the SQL outside COPY data starts, so that a line is taken for a TOC
+/// header, CREATE TABLE or COPY header only where psql would read it as one: text inside a
+/// literal (a comment any role may set, a function body) is never taken for dump structure.
+#[derive(Default)]
+struct Scan {
+    lex: lexer::Lexer,
+    /// The current TOC entry is `-- Data for Name: …; Type: TABLE DATA` and its COPY has not
+    /// come yet: pg_dump writes one such entry before each COPY block, so a COPY header without
+    /// one is not table data.
+    data_entry: bool,
+}
+
+/// How a line of SQL starts.
+#[derive(Clone, Copy)]
+struct Start {
+    /// Outside any literal, quoted identifier or comment: may be a TOC header.
+    top: bool,
+    /// Also at the start of a statement: may be CREATE TABLE.
+    statement: bool,
+}
+
+impl Scan {
+    /// Reads one line of SQL (never a COPY data line) and says where it started.
+    fn line(&mut self, line: &[u8], line_text: &str) -> Start {
+        let start = Start { top: self.lex.at_top(), statement: self.lex.at_statement_start() };
+        self.lex.feed(line);
+        if start.top {
+            if let Some(toc) = dump::parse_toc(line_text.trim_end()) {
+                self.data_entry = toc.kind == "TABLE DATA";
+            }
+        }
+        start
+    }
+
+    /// A COPY header of table data: at a statement start, in a TABLE DATA entry (once).
+    fn copy_header<'a>(&mut self, start: Start, line_text: &'a str) -> Option<(&'a str, Vec<&'a str>)> {
+        if !(start.statement && self.data_entry) {
+            return None;
+        }
+        let h = dump::copy_header(line_text)?;
+        self.data_entry = false;
+        Some(h)
+    }
+
+    /// The input must not end inside a literal or comment: the dump is cut short, or its quoting
+    /// is not what this reader follows, and nothing read from it can be trusted.
+    fn finish(&self, line: u64) -> Result<(), ClientError> {
+        match self.lex.open_construct() {
+            None => Ok(()),
+            Some(what) => Err(dump_error(line, format!("the dump ends inside {what} (truncated, or not a plain pg_dump script?)"))),
+        }
+    }
+}
+
 /// Copy-text bytea (`\x` + hex, escaped in COPY as `\\x`) to bytes.
 fn copy_bytea(field: &[u8], scratch: &mut Vec<u8>) -> Option<Vec<u8>> {
     dump::unescape(field, scratch);
@@ -120,9 +175,11 @@ pub fn read_keys<R: BufRead>(input: R, master: &Cipher) -> Result<KeyRing, Clien
     let mut found = false;
     let mut keys = HashMap::new();
     let mut foreign_ids = std::collections::BTreeSet::new();
+    let mut scan = Scan::default();
     while lines.next(&mut buf)? {
         let line_text = text(&buf);
-        let Some((table, cols)) = dump::copy_header(&line_text) else { continue };
+        let start = scan.line(&buf, &line_text);
+        let Some((table, cols)) = scan.copy_header(start, &line_text) else { continue };
         let is_keys = table == "colcrypt.data_keys";
         let col = |name: &str| cols.iter().position(|c| *c == name);
         let idx = if is_keys {
@@ -182,6 +239,7 @@ pub fn read_keys<R: BufRead>(input: R, master: &Cipher) -> Result<KeyRing, Clien
             keys.insert(fingerprint, KeyEntry { name, version, state });
         }
     }
+    scan.finish(lines.line)?;
     if !found {
         return Err(ClientError::NoKeyTable);
     }
@@ -311,15 +369,17 @@ pub fn recover<R: BufRead>(input: R, ring: &KeyRing, opts: &Options, out: Output
     // Envelope text and bytes: ciphertext, no need to wipe.
     let mut value_bufs = (Vec::new(), Vec::new());
     let mut plain_field: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::new());
+    let mut scan = Scan::default();
     while lines.next(&mut buf)? {
         let line_text = text(&buf).into_owned();
         let t = line_text.as_str();
-        if let Some(toc) = dump::parse_toc(t.trim_end()) {
+        let start = scan.line(&buf, t);
+        if let Some(toc) = dump::parse_toc(t.trim_end()).filter(|_| start.top) {
             dropping = opts.plaintext_types && toc.is_colcrypt();
             entry_name = format!("{} ({})", toc.name, toc.kind);
             entry_noted = false;
         }
-        if let Some(table) = dump::create_table(t) {
+        if let Some(table) = dump::create_table(t).filter(|_| start.statement) {
             let table = table.to_owned();
             if let Some(w) = sql.as_deref_mut() {
                 w.write_all(&buf)?;
@@ -331,6 +391,13 @@ pub fn recover<R: BufRead>(input: R, ring: &KeyRing, opts: &Options, out: Output
                 }
                 let l = text(&buf).into_owned();
                 let l = l.as_str();
+                // A line that starts inside a literal (a default's text) is no column and no end.
+                if !scan.line(&buf, l).top {
+                    if let Some(w) = sql.as_deref_mut() {
+                        w.write_all(&buf)?;
+                    }
+                    continue;
+                }
                 if l.starts_with(')') || !l.starts_with("    ") {
                     if let Some(w) = sql.as_deref_mut() {
                         w.write_all(&buf)?;
@@ -362,7 +429,7 @@ pub fn recover<R: BufRead>(input: R, ring: &KeyRing, opts: &Options, out: Output
             tables.insert(table, Table { columns });
             continue;
         }
-        if let Some((table, cols)) = dump::copy_header(t) {
+        if let Some((table, cols)) = scan.copy_header(start, t) {
             let own = table.starts_with("colcrypt.");
             let known = tables.get(table);
             let plan: Vec<Col> = cols
@@ -502,6 +569,7 @@ pub fn recover<R: BufRead>(input: R, ring: &KeyRing, opts: &Options, out: Output
             w.write_all(&buf)?;
         }
     }
+    scan.finish(lines.line)?;
     Ok(report)
 }
 

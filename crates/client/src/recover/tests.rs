@@ -26,7 +26,8 @@ fn fixture(m: &Cipher) -> Fixture {
     let pii = DataKeyCipher::new(&pii_key);
     let gone = DataKeyCipher::new(&gone_key);
     let keys_copy = format!(
-        "COPY colcrypt.data_keys (key_id, name, version, state, fingerprint, wrapped, created_at, state_changed_at) FROM stdin;\n\
+        "--\n-- Data for Name: data_keys; Type: TABLE DATA; Schema: colcrypt; Owner: postgres\n--\n\n\
+         COPY colcrypt.data_keys (key_id, name, version, state, fingerprint, wrapped, created_at, state_changed_at) FROM stdin;\n\
          1\tpii\t1\tactive\t{}\t{}\t2026-01-01 00:00:00+00\t2026-01-01 00:00:00+00\n\
          2\tgone\t1\tdestroyed\t{}\t\\N\t2026-01-01 00:00:00+00\t2026-01-01 00:00:00+00\n\\.\n",
         copy_hex(pii.cipher().commitment()),
@@ -39,9 +40,14 @@ fn fixture(m: &Cipher) -> Fixture {
 fn dump(f: &Fixture, rows: &[String], keys_first: bool) -> String {
     let table = "--\n-- Name: t; Type: TABLE; Schema: public; Owner: postgres\n--\n\nCREATE TABLE public.t (\n    id integer NOT NULL,\n    \"S s\" colcrypt.encrypted_text(pii, searchable),\n    n colcrypt.encrypted_int4(pii)\n);\n\n";
     let ext = "--\n-- Name: colcrypt; Type: EXTENSION; Schema: -; Owner: -\n--\n\nCREATE EXTENSION IF NOT EXISTS colcrypt WITH SCHEMA colcrypt;\n\n";
-    let keys = format!("--\n-- Data for Name: data_keys; Type: TABLE DATA; Schema: colcrypt; Owner: postgres\n--\n\n{}\n", f.keys_copy);
+    let keys = format!("{}\n", f.keys_copy);
     let data = format!("--\n-- Data for Name: t; Type: TABLE DATA; Schema: public; Owner: postgres\n--\n\nCOPY public.t (id, \"S s\", n) FROM stdin;\n{}\\.\n\n", rows.concat());
     if keys_first { format!("{ext}{table}{keys}{data}") } else { format!("{ext}{table}{data}{keys}") }
+}
+
+/// The TOC entry pg_dump writes before each COPY block.
+fn data_entry(name: &str) -> String {
+    format!("--\n-- Data for Name: {name}; Type: TABLE DATA; Schema: public; Owner: postgres\n--\n\n")
 }
 
 fn searchable(c: &DataKeyCipher, text: &str) -> Vec<u8> {
@@ -154,7 +160,7 @@ fn truncated_or_malformed_dumps_are_errors() {
 fn a_table_without_create_table_is_reported_not_skipped() {
     let m = master(1);
     let f = fixture(&m);
-    let d = format!("{}COPY public.u (v) FROM stdin;\n{}\n\\.\n", f.keys_copy, copy_hex(&int4(&f.pii, 1)));
+    let d = format!("{}{}COPY public.u (v) FROM stdin;\n{}\n\\.\n", f.keys_copy, data_entry("u"), copy_hex(&int4(&f.pii, 1)));
     let (out, report) = run(&d, &m, false).unwrap();
     assert!(out.contains(&copy_hex(&int4(&f.pii, 1))[..20]));
     assert_eq!(report.closed.keys().map(|k| k.2.clone()).collect::<Vec<_>>(), vec![Closed::TypeUnknown]);
@@ -187,7 +193,7 @@ fn names_in_a_non_utf8_encoding_still_match() {
     let mut d = f.keys_copy.clone().into_bytes();
     d.extend_from_slice(b"CREATE TABLE public.t (\n    ");
     d.extend_from_slice(name);
-    d.extend_from_slice(b" colcrypt.encrypted_int4(pii)\n);\n\nCOPY public.t (");
+    d.extend_from_slice(format!(" colcrypt.encrypted_int4(pii)\n);\n\n{}COPY public.t (", data_entry("t")).as_bytes());
     d.extend_from_slice(name);
     d.extend_from_slice(format!(") FROM stdin;\n{}\n\\.\n", copy_hex(&int4(&f.pii, 77))).as_bytes());
     let ring = read_keys(d.as_slice(), &m).unwrap();
@@ -209,7 +215,7 @@ fn a_damaged_key_row_closes_its_values_and_says_which_key() {
     *wrapped.last_mut().unwrap() ^= 1;
     let row = format!("3\tbroken\t2\tactive\t{}\t{}\tx\tx\n\\.\n", copy_hex(bad.cipher().commitment()), copy_hex(&wrapped));
     let keys = f.keys_copy.replace("\\.\n", &row);
-    let d = format!("{keys}CREATE TABLE public.t (\n    n colcrypt.encrypted_int4(broken)\n);\nCOPY public.t (n) FROM stdin;\n{}\n\\.\n", copy_hex(&int4(&bad, 1)));
+    let d = format!("{keys}CREATE TABLE public.t (\n    n colcrypt.encrypted_int4(broken)\n);\n{}COPY public.t (n) FROM stdin;\n{}\n\\.\n", data_entry("t"), copy_hex(&int4(&bad, 1)));
     let ring = read_keys(d.as_bytes(), &m).unwrap();
     assert_eq!(ring.summary(), KeySummary { opened: 1, destroyed: 1, other_master: 0, damaged: 1 });
     let mut out = Vec::new();

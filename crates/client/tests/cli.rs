@@ -547,7 +547,9 @@ fn recover_dump(key_file: &str, value: i32) -> Vec<u8> {
     let env = c.seal(&value.to_be_bytes(), &type_context("encrypted_int4")).unwrap();
     format!(
         "CREATE TABLE public.t (\n    n colcrypt.encrypted_int4(pii)\n);\n\n\
+         --\n-- Data for Name: t; Type: TABLE DATA; Schema: public; Owner: postgres\n--\n\n\
          COPY public.t (n) FROM stdin;\n\\\\x{}\n\\.\n\n\
+         --\n-- Data for Name: data_keys; Type: TABLE DATA; Schema: colcrypt; Owner: postgres\n--\n\n\
          COPY colcrypt.data_keys (key_id, name, version, state, fingerprint, wrapped) FROM stdin;\n\
          1\tpii\t1\tactive\t\\\\x{}\t\\\\x{}\n\\.\n",
         hex::encode(env),

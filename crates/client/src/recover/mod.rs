@@ -139,14 +139,19 @@ impl Scan {
         start
     }
 
-    /// A COPY header of table data: at a statement start, in a TABLE DATA entry (once).
-    fn copy_header<'a>(&mut self, start: Start, line_text: &'a str) -> Option<(&'a str, Vec<&'a str>)> {
-        if !(start.statement && self.data_entry) {
-            return None;
+    /// A COPY header of table data: at a statement start, in a TABLE DATA entry (once). One
+    /// at a statement start without that entry is refused, not passed through: its rows would
+    /// be read as SQL and its values left closed without a word.
+    fn copy_header<'a>(&mut self, start: Start, line_text: &'a str, line: u64) -> Result<Option<(&'a str, Vec<&'a str>)>, ClientError> {
+        if !start.statement {
+            return Ok(None);
         }
-        let h = dump::copy_header(line_text)?;
+        let Some(h) = dump::copy_header(line_text) else { return Ok(None) };
+        if !self.data_entry {
+            return Err(dump_error(line, "a COPY block without the \"Data for Name: …; Type: TABLE DATA\" comment pg_dump writes before each (not a plain pg_dump script?)"));
+        }
         self.data_entry = false;
-        Some(h)
+        Ok(Some(h))
     }
 
     /// The input must not end inside a literal or comment: the dump is cut short, or its quoting
@@ -179,7 +184,7 @@ pub fn read_keys<R: BufRead>(input: R, master: &Cipher) -> Result<KeyRing, Clien
     while lines.next(&mut buf)? {
         let line_text = text(&buf);
         let start = scan.line(&buf, &line_text);
-        let Some((table, cols)) = scan.copy_header(start, &line_text) else { continue };
+        let Some((table, cols)) = scan.copy_header(start, &line_text, lines.line)? else { continue };
         let is_keys = table == "colcrypt.data_keys";
         let col = |name: &str| cols.iter().position(|c| *c == name);
         let idx = if is_keys {
@@ -429,7 +434,7 @@ pub fn recover<R: BufRead>(input: R, ring: &KeyRing, opts: &Options, out: Output
             tables.insert(table, Table { columns });
             continue;
         }
-        if let Some((table, cols)) = scan.copy_header(start, t) {
+        if let Some((table, cols)) = scan.copy_header(start, t, lines.line)? {
             let own = table.starts_with("colcrypt.");
             let known = tables.get(table);
             let plan: Vec<Col> = cols

@@ -222,3 +222,121 @@ fn a_damaged_key_row_closes_its_values_and_says_which_key() {
     let report = recover(d.as_bytes(), &ring, &Options { plaintext_types: false }, Output::Sql(&mut out)).unwrap();
     assert_eq!(report.closed.keys().map(|k| k.2.clone()).collect::<Vec<_>>(), vec![Closed::KeyDamaged("broken".into(), 2)]);
 }
+
+/// SQL a role with no grants would like a superuser to run when loading the recovered dump.
+const EVIL: &str = "'; CREATE TABLE public.pwned AS SELECT current_user; SELECT '";
+
+/// A comment any login role can set on its own large object, holding what looks like a TOC
+/// entry and a COPY block of public.t whose value is `EVIL` sealed under the real key.
+fn planted_comment(f: &Fixture) -> String {
+    format!(
+        "--\n-- Name: LARGE OBJECT 17283; Type: COMMENT; Schema: -; Owner: mallory\n--\n\n\
+         COMMENT ON LARGE OBJECT 17283 IS 'x\n\
+         -- Data for Name: t; Type: TABLE DATA; Schema: public; Owner: postgres\n\
+         COPY public.t (id, \"S s\", n) FROM stdin;\n\
+         9\t{}\t\\N\n\\.\ny';\n\n",
+        copy_hex(&searchable(&f.pii, EVIL))
+    )
+}
+
+/// The real table's values, and what they must come out as.
+fn real_rows(f: &Fixture) -> (Vec<String>, &'static str) {
+    (vec![format!("1\t{}\t{}\n", copy_hex(&searchable(&f.pii, "real")), copy_hex(&int4(&f.pii, 5)))], "1\treal\t5\n")
+}
+
+#[test]
+fn a_copy_block_inside_a_literal_is_text_not_data() {
+    // F1: before, the fake row was opened and EVIL written inside the comment's literal,
+    // closing it: loading the output ran CREATE TABLE public.pwned.
+    let m = master(1);
+    let f = fixture(&m);
+    let (rows, want) = real_rows(&f);
+    let base = dump(&f, &rows, true);
+    let planted = planted_comment(&f);
+    // Before and after the real data, and before the key table (read_keys sees it too).
+    for d in [format!("{planted}{base}"), base.replacen("--\n-- Data for Name: t;", &format!("{planted}--\n-- Data for Name: t;"), 1)] {
+        let (out, report) = run(&d, &m, false).unwrap();
+        assert!(out.contains(&planted), "the comment must come out unchanged:\n{out}");
+        assert!(!out.contains("pwned"), "{out}");
+        assert!(out.contains(want), "{out}");
+        assert_eq!((report.opened, report.rows, report.closed_count()), (2, 1, 0));
+    }
+}
+
+#[test]
+fn a_colcrypt_toc_header_inside_a_literal_drops_nothing() {
+    // F2: with --plaintext-types a header naming colcrypt's schema started dropping lines,
+    // the closing quote among them, and the literal's text then ran as SQL.
+    let m = master(1);
+    let f = fixture(&m);
+    let (rows, want) = real_rows(&f);
+    let comment = "COMMENT ON LARGE OBJECT 17284 IS 'x\n--\n-- Name: k; Type: TABLE; Schema: colcrypt; Owner: x\n--\ny';\n\
+                   COMMENT ON LARGE OBJECT 17285 IS '; CREATE TABLE public.pwned2 AS SELECT 1; -- ';\n\n";
+    let d = format!("--\n-- Name: LARGE OBJECT 17284; Type: COMMENT; Schema: -; Owner: mallory\n--\n\n{comment}{}", dump(&f, &rows, true));
+    let (out, report) = run(&d, &m, true).unwrap();
+    assert!(out.contains(comment), "{out}");
+    assert!(out.contains(want) && report.closed_count() == 0, "{out}");
+    // colcrypt's real entries are still left out.
+    assert!(!out.contains("CREATE EXTENSION") && !out.contains("COPY colcrypt.data_keys"), "{out}");
+}
+
+#[test]
+fn a_create_table_inside_a_literal_changes_no_column_type() {
+    // F3: a fake CREATE TABLE made the encrypted columns plain: ciphertext out, exit 0.
+    let m = master(1);
+    let f = fixture(&m);
+    let (rows, want) = real_rows(&f);
+    let fake = "--\n-- Name: LARGE OBJECT 17286; Type: COMMENT; Schema: -; Owner: mallory\n--\n\nCOMMENT ON LARGE OBJECT 17286 IS 'x\nCREATE TABLE public.t (\n    id integer,\n    \"S s\" text,\n    n integer\n);\ny';\n\n";
+    let d = dump(&f, &rows, true).replacen("--\n-- Data for Name: t;", &format!("{fake}--\n-- Data for Name: t;"), 1);
+    let (out, report) = run(&d, &m, true).unwrap();
+    assert!(out.contains(fake), "{out}");
+    assert!(out.contains(want), "{out}");
+    assert_eq!((report.opened, report.closed_count()), (2, 0));
+    // The real column types are still rewritten to plaintext types.
+    assert!(out.matches("    n integer\n);\n").count() == 2 && !out.contains("colcrypt.encrypted_int4"), "{out}");
+}
+
+#[test]
+fn dollar_quoted_bodies_and_e_strings_hide_dump_structure() {
+    let m = master(1);
+    let f = fixture(&m);
+    let (rows, want) = real_rows(&f);
+    let fake_copy = format!("-- Data for Name: t; Type: TABLE DATA; Schema: public; Owner: postgres\nCOPY public.t (id, \"S s\", n) FROM stdin;\n9\t{}\t\\N\n\\.\n", copy_hex(&searchable(&f.pii, EVIL)));
+    let func = format!("CREATE FUNCTION public.f() RETURNS text\n    LANGUAGE sql\n    AS $_$SELECT $x$ $_ $__$ $$\n{fake_copy}'$_$;\n\n");
+    // `\'` does not end an E'' string; `''` does not either.
+    let e_str = format!("SELECT E'a\\'b''\n{fake_copy}';\n\n");
+    for extra in [func, e_str] {
+        let d = format!("{extra}{}", dump(&f, &rows, true));
+        let (out, report) = run(&d, &m, false).unwrap();
+        assert!(out.contains(&extra) && !out.contains("pwned"), "{out}");
+        assert!(out.contains(want), "{out}");
+        assert_eq!((report.opened, report.closed_count()), (2, 0));
+    }
+}
+
+#[test]
+fn a_dump_that_ends_inside_a_literal_writes_nothing() {
+    let m = master(1);
+    let f = fixture(&m);
+    let (rows, _) = real_rows(&f);
+    for tail in ["COMMENT ON LARGE OBJECT 1 IS 'x\n", "SELECT $q$\n", "SELECT E'\\'\n", "/* /* */\n"] {
+        let d = format!("{}{tail}", dump(&f, &rows, true));
+        // Both passes refuse it: read_keys before any value is opened.
+        assert!(matches!(read_keys(d.as_bytes(), &m), Err(ClientError::Dump { .. })), "{tail}");
+        let ring = read_keys(dump(&f, &rows, true).as_bytes(), &m).unwrap();
+        let mut out = Vec::new();
+        match recover(d.as_bytes(), &ring, &Options { plaintext_types: false }, Output::Sql(&mut out)) {
+            Err(ClientError::Dump { what, .. }) => assert!(what.contains("ends inside"), "{what}"),
+            other => panic!("expected a dump error for {tail:?}, got {:?}", other.map(|r| r.opened)),
+        }
+    }
+}
+
+#[test]
+fn a_copy_block_without_its_toc_entry_is_refused() {
+    let m = master(1);
+    let f = fixture(&m);
+    let (rows, _) = real_rows(&f);
+    let d = dump(&f, &rows, true).replace("-- Data for Name: t; Type: TABLE DATA;", "-- Name: t; Type: TABLE;");
+    assert!(matches!(run(&d, &m, false), Err(ClientError::Dump { .. })));
+}

@@ -367,6 +367,11 @@ pub fn recover<R: BufRead>(input: R, ring: &KeyRing, opts: &Options, out: Output
         Output::Sql(w) => (Some(w), None),
         Output::Csv(d) => (None, Some(d)),
     };
+    if let Some(dir) = csv_dir {
+        check_out_dir(dir)?;
+    }
+    // CSV file name → the table written to it: two tables must not share one file.
+    let mut csv_names: HashMap<String, String> = HashMap::new();
     let mut dropping = false;
     let mut entry_name = String::new();
     let mut entry_noted = false;
@@ -461,7 +466,14 @@ pub fn recover<R: BufRead>(input: R, ring: &KeyRing, opts: &Options, out: Output
             // CSV: one file per table outside colcrypt's schema.
             let mut csv = match csv_dir {
                 Some(dir) if !own => {
-                    let path = dir.join(format!("{}.csv", safe_file_name(&table_name)));
+                    let file_name = format!("{}.csv", safe_file_name(&table_name));
+                    let path = dir.join(&file_name);
+                    if let Some(first) = csv_names.insert(file_name, table_name.clone()) {
+                        return Err(ClientError::Output {
+                            path: path.display().to_string(),
+                            what: format!("the dump has data for {first} and {table_name} (or one table's data twice), which would both be written to this file; recover it with --format sql"),
+                        });
+                    }
                     let mut w = RecordWriter::new();
                     let mut file = std::io::BufWriter::with_capacity(256 * 1024, SafeOutput::create(&path)?);
                     w.start();
@@ -576,6 +588,25 @@ pub fn recover<R: BufRead>(input: R, ring: &KeyRing, opts: &Options, out: Output
     }
     scan.finish(lines.line)?;
     Ok(report)
+}
+
+/// An --out-dir that exists must be this user's and writable by no one else: whoever else can
+/// write in it can swap the plaintext files for links or read them as they appear.
+fn check_out_dir(dir: &Path) -> Result<(), ClientError> {
+    use std::os::unix::fs::MetadataExt;
+    let err = |what: String| ClientError::Output { path: dir.display().to_string(), what };
+    let meta = std::fs::symlink_metadata(dir).map_err(|e| err(format!("cannot check it: {e}")))?;
+    if !meta.is_dir() {
+        return Err(err("is not a directory (a symbolic link is not followed); name a directory of your own".into()));
+    }
+    let me = rustix::process::geteuid().as_raw();
+    if meta.uid() != me {
+        return Err(err(format!("is owned by user id {}, not by this user ({me}); name a directory of your own", meta.uid())));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(err("is writable by group or others; chmod go-w it or name another directory".into()));
+    }
+    Ok(())
 }
 
 /// A table name as a file name: `/` and NUL cannot be in one, and a leading `.` would hide it.

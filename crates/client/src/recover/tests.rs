@@ -340,3 +340,41 @@ fn a_copy_block_without_its_toc_entry_is_refused() {
     let d = dump(&f, &rows, true).replace("-- Data for Name: t; Type: TABLE DATA;", "-- Name: t; Type: TABLE;");
     assert!(matches!(run(&d, &m, false), Err(ClientError::Dump { .. })));
 }
+
+#[test]
+fn csv_refuses_a_shared_out_dir_and_two_tables_in_one_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let m = master(1);
+    let f = fixture(&m);
+    let (rows, _) = real_rows(&f);
+    let d = dump(&f, &rows, true);
+    let ring = read_keys(d.as_bytes(), &m).unwrap();
+    let dir = std::env::temp_dir().join(format!("colcrypt-recover-dir-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = |input: &str, dir: &Path| recover(input.as_bytes(), &ring, &Options { plaintext_types: false }, Output::Csv(dir));
+    // Group- or world-writable: refused before any file is written.
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    assert!(matches!(csv(&d, &dir), Err(ClientError::Output { what, .. }) if what.contains("writable by group or others")));
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    // A symbolic link to a directory is not followed.
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let link = dir.with_extension("link");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(&dir, &link).unwrap();
+    assert!(matches!(csv(&d, &link), Err(ClientError::Output { .. })));
+    std::fs::remove_file(&link).unwrap();
+    // Another user's directory (testable where the tests run as root, as they do here).
+    if rustix::process::geteuid().is_root() {
+        std::os::unix::fs::chown(&dir, Some(65534), None).unwrap();
+        assert!(matches!(csv(&d, &dir), Err(ClientError::Output { what, .. }) if what.contains("owned by user id 65534")));
+        std::os::unix::fs::chown(&dir, Some(0), None).unwrap();
+    }
+    // `public.a/b` and `public.a_b` map to one file name: refused, naming both tables.
+    let two = d.replace("public.t", "public.\"a/b\"").replace("Name: t;", "Name: a/b;")
+        + &data_entry("a_b") + "COPY public.a_b (v) FROM stdin;\n1\n\\.\n";
+    match csv(&two, &dir) {
+        Err(ClientError::Output { what, .. }) => assert!(what.contains("public.a/b and public.a_b"), "{what}"),
+        other => panic!("expected a refusal, got {:?}", other.map(|r| r.files)),
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -59,6 +59,19 @@ fn dollar_delimiter(s: &[u8]) -> Option<usize> {
     (s.first() == Some(&b'$') && s.get(i) == Some(&b'$')).then_some(i + 1)
 }
 
+/// Reads a '…' string or "…" identifier from `i` on, where a doubled quote stands for one:
+/// where the reading stopped, and whether the closing quote was found.
+fn past_doubled(line: &[u8], mut i: usize, quote: u8) -> (usize, bool) {
+    while let Some(p) = line[i..].iter().position(|&b| b == quote) {
+        i += p + 1;
+        if line.get(i) != Some(&quote) {
+            return (i, true);
+        }
+        i += 1;
+    }
+    (line.len(), false)
+}
+
 impl Lexer {
     /// The next line starts outside any literal, quoted identifier or comment.
     pub fn at_top(&self) -> bool {
@@ -151,17 +164,13 @@ impl Lexer {
                         }
                     }
                 }
-                State::Quoted => match line[i..].iter().position(|&b| b == b'\'') {
-                    None => i = line.len(),
-                    Some(p) => {
-                        i += p + 1;
-                        if line.get(i) == Some(&b'\'') {
-                            i += 1;
-                        } else {
-                            self.state = State::Normal;
-                        }
+                State::Quoted => {
+                    let (next, closed) = past_doubled(line, i, b'\'');
+                    i = next;
+                    if closed {
+                        self.state = State::Normal;
                     }
-                },
+                }
                 State::Escaped => match line[i..].iter().position(|&b| b == b'\'' || b == b'\\') {
                     None => i = line.len(),
                     Some(p) => {
@@ -177,17 +186,13 @@ impl Lexer {
                         }
                     }
                 },
-                State::Ident => match line[i..].iter().position(|&b| b == b'"') {
-                    None => i = line.len(),
-                    Some(p) => {
-                        i += p + 1;
-                        if line.get(i) == Some(&b'"') {
-                            i += 1;
-                        } else {
-                            self.state = State::Normal;
-                        }
+                State::Ident => {
+                    let (next, closed) = past_doubled(line, i, b'"');
+                    i = next;
+                    if closed {
+                        self.state = State::Normal;
                     }
-                },
+                }
                 State::Dollar(tag) => match line[i..].windows(tag.len()).position(|w| w == tag.as_slice()) {
                     None => i = line.len(),
                     Some(p) => {

@@ -55,6 +55,23 @@ assert_eq "values under two versions of pii" 2 \
 cluster_psql "$S" -d postgres -q -c "SET TimeZone = 'UTC'" -c "COPY expected TO STDOUT" >"$W/expected.copy"
 q "DROP TABLE expected"
 
+# Issue 15's attack: a login role with no grants puts, in a comment on its own large object, what
+# looks like a TABLE DATA entry and a COPY block of all_types whose value opens to SQL. recover
+# must copy it as the comment's text; loading its output must run none of it. The sealed value
+# is made here by the superuser (how the attacker gets one does not matter to recover).
+EVIL="'; CREATE TABLE public.pwned AS SELECT current_user AS who; SELECT '"
+q "CREATE TABLE bait (t colcrypt.encrypted_text(pii, searchable))" >/dev/null
+cluster_psql "$S" -d postgres -q -v "v=$EVIL" <<<"INSERT INTO bait VALUES (:'v');" >/dev/null
+BAIT=$(cluster_psql "$S" -d postgres -q -c "SET colcrypt.ciphertext_io = on" -c "COPY bait TO STDOUT")
+q "DROP TABLE bait" >/dev/null
+PLANT=$(printf 'x\n-- Data for Name: all_types; Type: TABLE DATA; Schema: public; Owner: postgres\nCOPY public.all_types (id, t) FROM stdin;\n99\t%s\n\\.\ny' "$BAIT")
+q "CREATE ROLE mallory LOGIN" >/dev/null
+cluster_psql "$S" -d postgres -q -v "c=$PLANT" >/dev/null <<'SQL'
+SET ROLE mallory;
+SELECT lo_create(0) AS lo \gset
+COMMENT ON LARGE OBJECT :lo IS :'c';
+SQL
+
 # Rotate the master key (the documented steps), after the data is written.
 sed -i "s|^colcrypt.master_key_file.*|colcrypt.master_key_file = '$K/new.key'|" "$S/data/postgresql.conf"
 echo "colcrypt.previous_master_key_file = '$K/old.key'" >>"$S/data/postgresql.conf"
@@ -87,7 +104,7 @@ assert_eq "shredded values are NULL" "id,s 1, 2, 3, 4, 5," "$(tr '\n' ' ' <"$W/c
 # own text of the plaintexts.
 rc=0; "$CLI" recover --master-key-file "$W/new.key" -i "$W/plain.dump.sql" -o "$W/recovered.sql" 2>/dev/null || rc=$?
 assert_eq "exit status (sql)" 1 "$rc"
-sed -n '/^COPY public.all_types /,/^\\\.$/p' "$W/recovered.sql" | sed '1d;$d' >"$W/recovered.copy"
+sed -n '/^COPY public.all_types (id, t, y,/,/^\\\.$/p' "$W/recovered.sql" | sed '1d;$d' >"$W/recovered.copy"
 cmp "$W/expected.copy" "$W/recovered.copy"
 grep -q "colcrypt.encrypted_text(pii, searchable)" "$W/recovered.sql"
 
@@ -97,9 +114,12 @@ rc=0; "$CLI" recover --master-key-command "cat '$W/new.key'" --plaintext-types -
 assert_eq "exit status (plaintext types)" 1 "$rc"
 grep -q colcrypt "$W/leave.sql" && { echo "the plaintext-types dump still names colcrypt"; grep -n colcrypt "$W/leave.sql"; exit 1; }
 sql "$P" postgres "CREATE DATABASE leave" >/dev/null
+sql "$P" postgres "CREATE ROLE mallory" >/dev/null
 cluster_psql "$P" -d leave -q -f - <"$W/leave.sql" >/dev/null
 p() { sql "$P" leave "$1"; }
 assert_eq "no colcrypt in the target" 0 "$(p "SELECT count(*) FROM pg_extension WHERE extname = 'colcrypt'")"
+assert_eq "the planted COPY block ran nothing" 0 "$(p "SELECT count(*) FROM pg_class WHERE relname = 'pwned'")"
+assert_eq "the planted comment came through unchanged" "$PLANT" "$(p "SELECT obj_description(oid, 'pg_largeobject') FROM pg_largeobject_metadata")"
 p "CREATE TABLE expected ($PLAIN_COLS)" >/dev/null
 cluster_psql "$P" -d leave -q -c "COPY expected FROM STDIN" <"$W/expected.copy"
 same() { p "SELECT count(*) FROM ((TABLE expected EXCEPT ALL TABLE $1) UNION ALL (TABLE $1 EXCEPT ALL TABLE expected)) x"; }

@@ -100,6 +100,20 @@ q "SELECT create_distributed_table('acct', 'id')" >/dev/null
 q "INSERT INTO acct VALUES (1, 'first') ON CONFLICT (id) DO UPDATE SET note = EXCLUDED.note" >/dev/null
 q "INSERT INTO acct VALUES (1, 'second') ON CONFLICT (id) DO UPDATE SET note = EXCLUDED.note" >/dev/null
 assert_eq "upsert" second "$(q "SELECT note FROM acct WHERE id = 1")"
+# A failed write with bind parameters: Citus sends the values to the worker as plaintext
+# literals; the worker logs the error without that statement (colcrypt withholds it).
+as_postgres python3 - "$C/socket" <<'PY'
+import sys, psycopg
+with psycopg.connect(host=sys.argv[1], port=55511, user="postgres", dbname="postgres", autocommit=True) as conn:
+    try:
+        conn.execute("INSERT INTO acct VALUES (%s, %s)", (1, "cAnArY-citus-bind"))
+        sys.exit("duplicate key accepted")
+    except psycopg.errors.UniqueViolation:
+        pass
+PY
+grep -q "duplicate key value violates unique constraint \"acct_pkey" "$W1/server.log" "$W2/server.log" \
+  || { echo "the worker did not log the failed write"; exit 1; }
+if grep -aF "cAnArY-citus-bind" "${NODES[@]/%//server.log}"; then echo "a bind parameter's plaintext is in a node's log"; exit 1; fi
 expect_error "$C" postgres 0A000 "STABLE functions used in UPDATE queries" "UPDATE people SET note = 'x' WHERE email = 'user44@example.com'"
 id=$(q "SELECT id FROM people WHERE email = 'user44@example.com'")
 q "DELETE FROM people WHERE id = $id" >/dev/null

@@ -226,7 +226,7 @@ DECLARE
   n pg_catalog.int8;
   b pg_catalog.int8 := 0;
   citus_method pg_catalog.text;
-  r record;
+  shard_row record;
   shards_ok pg_catalog.int8 := 0;
   shards_failed pg_catalog.int8 := 0;
   first_error pg_catalog.text;
@@ -263,13 +263,13 @@ BEGIN
     END IF;
     EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE @extschema@.needs_reseal(%I)', tbl, col) INTO total;
     RAISE NOTICE 'colcrypt.reencrypt %.%: % values to move to the newest key version, in each shard', tbl, col, total;
-    FOR r IN EXECUTE 'SELECT shardid, success, result FROM pg_catalog.run_command_on_shards($1, $2) ORDER BY shardid'
+    FOR shard_row IN EXECUTE 'SELECT shardid, success, result FROM pg_catalog.run_command_on_shards($1, $2) ORDER BY shardid'
         USING tbl, pg_catalog.format('CALL @extschema@.reencrypt(''%%s'', %L, %s)', col, blocks_per_batch) LOOP
-      IF r.success THEN
+      IF shard_row.success THEN
         shards_ok := shards_ok OPERATOR(pg_catalog.+) 1;
       ELSE
         shards_failed := shards_failed OPERATOR(pg_catalog.+) 1;
-        first_error := COALESCE(first_error, 'shard ' OPERATOR(pg_catalog.||) r.shardid OPERATOR(pg_catalog.||) ': ' OPERATOR(pg_catalog.||) r.result);
+        first_error := COALESCE(first_error, 'shard ' OPERATOR(pg_catalog.||) shard_row.shardid OPERATOR(pg_catalog.||) ': ' OPERATOR(pg_catalog.||) shard_row.result);
       END IF;
     END LOOP;
     EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE @extschema@.needs_reseal(%I)', tbl, col) INTO n;

@@ -129,7 +129,7 @@ same_keys_everywhere "$W1" "$W2"
 q "INSERT INTO people VALUES (2001, 'user2001@example.com', 'after rotation')" >/dev/null
 assert_eq "a new write on a worker uses version 2" 2 "$(version_of 2001)"
 # reencrypt runs in every shard; nothing is left under version 1.
-out=$(cluster_psql "$C" -d postgres -c "CALL colcrypt.reencrypt('people', 'note', 1)" 2>&1)
+out=$(cluster_psql "$C" -d postgres -c "CALL colcrypt.reencrypt('people', 'note', 1)" 2>&1) || { echo "reencrypt failed: $out"; exit 1; }
 grep -q "32 of 32 shards done, 0 values left" <<<"$out" || { echo "reencrypt: $out"; exit 1; }
 assert_eq "nothing left under version 1" 0 "$(q "SELECT count(*) FROM people WHERE colcrypt.needs_reseal(note)")"
 assert_eq "all still readable" 1002 "$(q "SELECT count(*) FROM people WHERE note::text IS NOT NULL")"

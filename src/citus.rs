@@ -209,7 +209,7 @@ fn citus_sync_keys() -> i64 {
 
 fn sync_keys() -> Result<i64> {
     if !active() {
-        return Err(ColcryptError::Internal("colcrypt.citus_sync_keys needs the citus extension in this database".into()));
+        return Err(ColcryptError::CitusMissing("citus_sync_keys"));
     }
     ensure_not_worker("sync keys")?;
     propagate()?;
@@ -235,7 +235,7 @@ fn citus_keys_in_sync() -> TableIterator<
 
 fn keys_in_sync() -> Result<Vec<(String, i32, bool, Option<String>)>> {
     if !active() {
-        return Err(ColcryptError::Internal("colcrypt.citus_keys_in_sync needs the citus extension in this database".into()));
+        return Err(ColcryptError::CitusMissing("citus_keys_in_sync"));
     }
     ensure_not_worker("compare keys")?;
     let mine = digest()?;

@@ -61,6 +61,8 @@ pub(crate) enum ColcryptError {
     /// A key snapshot from the coordinator that lacks key versions this node holds: applying it
     /// would shred this node's values, so it is refused.
     CitusKeysDiverge(i64),
+    /// A Citus function of colcrypt's in a database without the citus extension.
+    CitusMissing(&'static str),
     /// colcrypt.citus_apply_keys called by a role that is not a superuser, or not on a worker.
     CitusApplyDenied,
     /// Failure of colcrypt's own catalog queries.
@@ -123,6 +125,7 @@ impl ColcryptError {
             ColcryptError::CitusWorker(_) => ERRCODE_FEATURE_NOT_SUPPORTED,   // 0A000
             ColcryptError::CitusKeysDiverge(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
             ColcryptError::CitusApplyDenied => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
+            ColcryptError::CitusMissing(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
             ColcryptError::Internal(_) => ERRCODE_INTERNAL_ERROR,             // XX000
         }
     }
@@ -223,6 +226,9 @@ impl ColcryptError {
                  coordinator, and replacing them would make their values unreadable; copy them to the coordinator's \
                  colcrypt.data_keys first (or drop them if no value uses them)"
             ),
+            ColcryptError::CitusMissing(f) => {
+                format!("colcrypt.{f} needs Citus: the citus extension is not created in this database")
+            }
             ColcryptError::CitusApplyDenied => {
                 "colcrypt.citus_apply_keys is run only by the Citus coordinator, as a superuser, on its workers".to_owned()
             }

@@ -56,6 +56,11 @@ assert_eq "citus_keys_in_sync" "55512=yes,55513=yes" "$(in_sync)"
 ids_of() { sql "$1" postgres "SELECT string_agg(key_id::text, ',' ORDER BY key_id) FROM (SELECT DISTINCT key_id FROM colcrypt.data_keys WHERE name IN ('pii', '__blind_index', '__transient')) d"; }
 ids_before=$(ids_of "$C")
 
+# A key admin that is not a superuser: the change still reaches every node.
+q "CREATE ROLE kadmin NOLOGIN; GRANT colcrypt_key_admin TO kadmin" >/dev/null
+q "SET ROLE kadmin; SELECT colcrypt.create_key('by_admin')" >/dev/null
+assert_eq "the key admin's key is on the worker" 1 "$(sql "$W2" postgres "SELECT count(*) FROM colcrypt.keys WHERE name = 'by_admin'")"
+expect_error "$C" postgres 42501 "permission denied for function citus_apply_keys" "SET ROLE kadmin; SELECT colcrypt.citus_apply_keys('{}')"
 # A worker whose keys were changed behind the coordinator's back is reported, and repaired.
 sql "$W2" postgres "DELETE FROM colcrypt.key_use_grants; INSERT INTO colcrypt.restricted_keys VALUES ('pii')" >/dev/null
 assert_eq "a tampered worker is out of sync" "55512=yes,55513=no" "$(in_sync)"
@@ -181,8 +186,9 @@ set_master() { # set_master CURRENT [PREVIOUS] on every node, reloaded
 set_master "$K/new.key" "$K/old.key"
 sleep 1
 n=$(q "SELECT colcrypt.rotate_master_key()")
-# pii versions 1 and 2, __blind_index, __transient (shred is destroyed: nothing to re-wrap).
-assert_eq "rotate_master_key re-wrapped" 4 "$n"
+# pii versions 1 and 2, by_admin, __blind_index, __transient (shred is destroyed: nothing to
+# re-wrap).
+assert_eq "rotate_master_key re-wrapped" 5 "$n"
 same_keys_everywhere "$W1" "$W2"
 # The digest covers the wrapped keys: the workers hold the re-wrapped rows.
 assert_eq "in sync after rotate_master_key" "55512=yes,55513=yes" "$(in_sync)"

@@ -76,3 +76,7 @@ if ! "$KMIP_VENV/bin/python3" -c "import kmip.version, sys; sys.exit(kmip.versio
   "$KMIP_VENV/bin/pip" install -q "pykmip==$PYKMIP_VERSION"
   chmod -R a+rX "$KMIP_VENV"
 fi
+
+# Citus 13.2.2 for the Citus tier (tests/integration/t_citus.sh): built from the vendored source
+# once (about 4 minutes on two cores), skipped when installed.
+bash "$(dirname "$0")/setup-citus.sh"

@@ -61,6 +61,22 @@ REVOKE EXECUTE ON FUNCTION @extschema@.server_encrypt(text, bytea, text), @extsc
 GRANT EXECUTE ON FUNCTION @extschema@.server_encrypt(text, bytea, text), @extschema@.server_decrypt(bytea, text),
   @extschema@.server_encrypt_text(text, text, text), @extschema@.server_decrypt_text(bytea, text) TO colcrypt_key_user;
 
+-- Citus (src/citus.rs): the coordinator applies key changes to every node; only a superuser (the
+-- coordinator's connection as the key tables' owner) may apply a key state, and key admins sync
+-- and compare nodes.
+REVOKE EXECUTE ON FUNCTION @extschema@.citus_apply_keys(text), @extschema@.citus_key_digest(),
+  @extschema@.citus_sync_keys(), @extschema@.citus_keys_in_sync() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.citus_key_digest(), @extschema@.citus_sync_keys(),
+  @extschema@.citus_keys_in_sync() TO colcrypt_key_admin;
+COMMENT ON FUNCTION @extschema@.citus_apply_keys(text) IS
+  'citus_apply_keys(state): internal; run by the Citus coordinator on every node to make its key tables the coordinator''s. Superusers only.';
+COMMENT ON FUNCTION @extschema@.citus_key_digest() IS
+  'citus_key_digest(): SHA-256 of this node''s key tables (wrapped keys, states, access lists; never key bytes), compared by citus_keys_in_sync. Role colcrypt_key_admin.';
+COMMENT ON FUNCTION @extschema@.citus_sync_keys() IS
+  'citus_sync_keys(): on the Citus coordinator, sends its keys to every node with metadata in this transaction (after citus_add_node); returns the number of worker nodes. Role colcrypt_key_admin.';
+COMMENT ON FUNCTION @extschema@.citus_keys_in_sync() IS
+  'citus_keys_in_sync(): on the Citus coordinator, one row per worker: whether its keys equal the coordinator''s, and why not. Role colcrypt_key_admin.';
+
 REVOKE ALL ON @extschema@.keys FROM PUBLIC;
 GRANT SELECT ON @extschema@.keys TO colcrypt_key_admin, colcrypt_key_user;
 

@@ -1653,6 +1653,11 @@ DECLARE
   done pg_catalog.int8 := 0;
   n pg_catalog.int8;
   b pg_catalog.int8 := 0;
+  citus_method pg_catalog.text;
+  shard_row record;
+  shards_ok pg_catalog.int8 := 0;
+  shards_failed pg_catalog.int8 := 0;
+  first_error pg_catalog.text;
 BEGIN
   PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
   IF blocks_per_batch OPERATOR(pg_catalog.<) 1 THEN
@@ -1671,6 +1676,40 @@ BEGIN
       USING ERRCODE = '42501';
   END IF;
   EXECUTE pg_catalog.format('SET LOCAL ROLE %I', owner);
+  -- A Citus table keeps its rows in shards on the workers and none in the coordinator's table,
+  -- where the loop below would move nothing. Each shard is re-encrypted where it lives, by this
+  -- procedure run on the shard (its batches commit there, so a stopped run resumes), and values
+  -- still under an older version afterwards are an error, never a silent success.
+  IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+    EXECUTE 'SELECT partmethod::pg_catalog.text FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1'
+      INTO citus_method USING tbl;
+  END IF;
+  IF citus_method IS NOT NULL THEN
+    IF citus_method OPERATOR(pg_catalog.<>) 'h' THEN
+      RAISE EXCEPTION 'colcrypt.reencrypt: % is a Citus reference or local table; only hash-distributed tables are re-encrypted (per shard)', tbl
+        USING ERRCODE = '0A000';
+    END IF;
+    EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE @extschema@.needs_reseal(%I)', tbl, col) INTO total;
+    RAISE NOTICE 'colcrypt.reencrypt %.%: % values to move to the newest key version, in each shard', tbl, col, total;
+    FOR shard_row IN EXECUTE 'SELECT shardid, success, result FROM pg_catalog.run_command_on_shards($1, $2) ORDER BY shardid'
+        USING tbl, pg_catalog.format('CALL @extschema@.reencrypt(''%%s'', %L, %s)', col, blocks_per_batch) LOOP
+      IF shard_row.success THEN
+        shards_ok := shards_ok OPERATOR(pg_catalog.+) 1;
+      ELSE
+        shards_failed := shards_failed OPERATOR(pg_catalog.+) 1;
+        first_error := COALESCE(first_error, 'shard ' OPERATOR(pg_catalog.||) shard_row.shardid OPERATOR(pg_catalog.||) ': ' OPERATOR(pg_catalog.||) shard_row.result);
+      END IF;
+    END LOOP;
+    EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE @extschema@.needs_reseal(%I)', tbl, col) INTO n;
+    RAISE NOTICE 'colcrypt.reencrypt %.%: % of % shards done, % values left', tbl, col, shards_ok,
+      shards_ok OPERATOR(pg_catalog.+) shards_failed, n;
+    IF shards_failed OPERATOR(pg_catalog.>) 0 OR n OPERATOR(pg_catalog.>) 0 THEN
+      RAISE EXCEPTION 'colcrypt.reencrypt %.%: % values are still under older key versions (% shards failed; first: %); run it again',
+        tbl, col, n, shards_failed, COALESCE(first_error, 'none') USING ERRCODE = '55000';
+    END IF;
+    EXECUTE pg_catalog.format('SET LOCAL ROLE %I', caller);
+    RETURN;
+  END IF;
   nblocks := pg_catalog.pg_relation_size(tbl) OPERATOR(pg_catalog./) pg_catalog.current_setting('block_size')::pg_catalog.int8;
   EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE @extschema@.needs_reseal(%I)', tbl, col) INTO total;
   RAISE NOTICE 'colcrypt.reencrypt %.%: % values to move to the newest key version', tbl, col, total;
@@ -1692,4 +1731,4 @@ BEGIN
   EXECUTE pg_catalog.format('SET LOCAL ROLE %I', caller);
 END $$;
 COMMENT ON PROCEDURE @extschema@.reencrypt(regclass, name, integer) IS
-  'CALL colcrypt.reencrypt(table, column, blocks_per_batch DEFAULT 64): moves the column''s values to the newest version of their key after rotate_key, committing each batch; resumable, progress as NOTICEs. Run by the table''s owner (or a member of its owner role); the updates run as the owner.';
+  'CALL colcrypt.reencrypt(table, column, blocks_per_batch DEFAULT 64): moves the column''s values to the newest version of their key after rotate_key, committing each batch; resumable, progress as NOTICEs. A Citus distributed table is re-encrypted shard by shard on its workers, and values left under an older version are an error. Run by the table''s owner (or a member of its owner role); the updates run as the owner.';

@@ -55,6 +55,16 @@ pub(crate) enum ColcryptError {
     TextNotInDatabaseEncoding,
     /// Key management in a read-only transaction or on a hot standby.
     ReadOnly,
+    /// Key management on a Citus worker: keys are managed on the coordinator, which sends them
+    /// to every node (src/citus.rs).
+    CitusWorker(&'static str),
+    /// A key snapshot from the coordinator that lacks key versions this node holds: applying it
+    /// would shred this node's values, so it is refused.
+    CitusKeysDiverge(i64),
+    /// A Citus function of colcrypt's in a database without the citus extension.
+    CitusMissing(&'static str),
+    /// colcrypt.citus_apply_keys called by a role that is not a superuser, or not on a worker.
+    CitusApplyDenied,
     /// Failure of colcrypt's own catalog queries.
     Internal(String),
 }
@@ -112,6 +122,10 @@ impl ColcryptError {
             ColcryptError::TextNotUtf8 => ERRCODE_CHARACTER_NOT_IN_REPERTOIRE, // 22021
             ColcryptError::TextNotInDatabaseEncoding => ERRCODE_UNTRANSLATABLE_CHARACTER, // 22P05
             ColcryptError::ReadOnly => ERRCODE_READ_ONLY_SQL_TRANSACTION,     // 25006
+            ColcryptError::CitusWorker(_) => ERRCODE_FEATURE_NOT_SUPPORTED,   // 0A000
+            ColcryptError::CitusKeysDiverge(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
+            ColcryptError::CitusApplyDenied => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
+            ColcryptError::CitusMissing(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
             ColcryptError::Internal(_) => ERRCODE_INTERNAL_ERROR,             // XX000
         }
     }
@@ -202,6 +216,22 @@ impl ColcryptError {
             ColcryptError::ReadOnly => "colcrypt cannot change keys in a read-only transaction: create, rotate and destroy keys \
                                           (and name new ones in column types) on the primary; standbys receive them with the WAL"
                 .to_owned(),
+            ColcryptError::CitusWorker(what) => format!(
+                "colcrypt cannot {what} on a Citus worker: keys are managed on the coordinator, which applies every \
+                 change to all nodes in the same transaction (after adding a node: SELECT colcrypt.citus_sync_keys() \
+                 on the coordinator)"
+            ),
+            ColcryptError::CitusKeysDiverge(n) => format!(
+                "colcrypt refuses the coordinator's keys on this node: {n} data key version(s) here are not on the \
+                 coordinator, and replacing them would make their values unreadable; copy them to the coordinator's \
+                 colcrypt.data_keys first (or drop them if no value uses them)"
+            ),
+            ColcryptError::CitusMissing(f) => {
+                format!("colcrypt.{f} needs Citus: the citus extension is not created in this database")
+            }
+            ColcryptError::CitusApplyDenied => {
+                "colcrypt.citus_apply_keys is run only by the Citus coordinator, as a superuser, on its workers".to_owned()
+            }
             ColcryptError::Internal(msg) => msg.clone(),
         }
     }

@@ -139,8 +139,15 @@ fn refresh() {
     }
 }
 
-/// Tells every backend (this one included) to drop its cached keys; delivered at commit.
+/// After a key change: tells every backend (this one included) to drop its cached keys, on this
+/// node and, under Citus, on every node (src/citus.rs); delivered at commit.
 pub(crate) fn invalidate_all() -> Result<()> {
+    invalidate_local()?;
+    crate::citus::propagate()
+}
+
+/// As [`invalidate_all`], for this node's backends only.
+pub(crate) fn invalidate_local() -> Result<()> {
     let (oid, _) = privileged::key_table()?;
     // SAFETY: queues a transactional invalidation message for an existing relation.
     unsafe { pg_sys::CacheInvalidateRelcacheByRelid(oid) };
@@ -328,6 +335,9 @@ pub(crate) fn blind_index_key() -> Result<Rc<DataKey>> {
 /// every other session's first use.
 fn active_or_create(name: &'static str) -> Result<Rc<DataKey>> {
     match active(name) {
+        // On a Citus worker the coordinator sends every key; one made here would differ from
+        // the other nodes' (a blind index that finds nothing elsewhere).
+        Err(ColcryptError::UnknownKey(_)) if crate::citus::is_worker() => Err(ColcryptError::CitusWorker("create colcrypt's own keys")),
         Err(ColcryptError::UnknownKey(_)) if privileged::current_role_is_key_admin() => {
             crate::server_keys::create_key_unchecked(name)?;
             refresh();

@@ -3,6 +3,7 @@
 
 use pgrx::prelude::*;
 
+mod citus;
 mod client_key_fns;
 mod cross_type;
 mod error;

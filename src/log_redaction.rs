@@ -9,6 +9,9 @@
 //! 23). The quoted field or line of COPY's CONTEXT is withheld always: a malformed line fails
 //! before any column's input runs. The SQLSTATE and message stay as they were.
 //!
+//! On a Citus worker, an error in a statement that the coordinator sent with values for a colcrypt
+//! column is logged without its STATEMENT line (see `statement_names_colcrypt_type`).
+//!
 //! The hook also drops the source location of errors raised from Rust code (file paths of the
 //! build machine) and never forwards a Rust backtrace (`_PG_init` clears RUST_BACKTRACE).
 
@@ -80,6 +83,28 @@ unsafe fn error_string(bytes: &[u8]) -> *mut std::ffi::c_char {
     }
 }
 
+/// Whether this backend serves a Citus coordinator's connection (Citus names them so).
+unsafe fn from_citus_coordinator() -> bool {
+    // SAFETY: (caller) a GUC string of this backend, NULL or NUL-terminated.
+    unsafe {
+        let name = pg_sys::application_name;
+        !name.is_null() && CStr::from_ptr(name).to_bytes().starts_with(b"citus_internal gpid=")
+    }
+}
+
+/// Whether the statement being run mentions a colcrypt type. Citus sends a modification's
+/// constants and bind parameters to the worker as plaintext literals cast to the column type
+/// (`'…'::colcrypt.encrypted_text(pii)`), so such a statement, logged on the worker when it fails
+/// there (log_min_error_statement), would put plaintext in the worker's log. The coordinator
+/// logs the client's own statement, with its parameters as placeholders.
+unsafe fn statement_names_colcrypt_type() -> bool {
+    // SAFETY: (caller) the statement text of this backend, NULL or NUL-terminated.
+    unsafe {
+        let q = pg_sys::debug_query_string;
+        !q.is_null() && CStr::from_ptr(q).to_bytes().windows(19).any(|w| w == b"colcrypt.encrypted_")
+    }
+}
+
 #[pgrx::pg_guard]
 unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
     // SAFETY: PostgreSQL passes the report being emitted; its strings are NUL-terminated.
@@ -96,6 +121,9 @@ unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
             if PLAINTEXT_STATEMENT.with(|s| s.get()) == stmt && quotes_row && !e.detail.is_null() {
                 e.detail = error_string(WITHHELD_DETAIL.to_bytes());
                 e.detail_log = std::ptr::null_mut();
+            }
+            if from_citus_coordinator() && statement_names_colcrypt_type() {
+                e.hide_stmt = true;
             }
             // Always: a malformed line can fail before any column's input function has run
             // (extra or missing columns quote the whole line).

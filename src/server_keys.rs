@@ -70,6 +70,7 @@ pub(crate) fn create_key_impl(name: &str) -> Result<i32> {
 
 /// Creates a key without the user name rules, for colcrypt's own keys.
 pub(crate) fn create_key_unchecked(name: &str) -> Result<i32> {
+    crate::citus::ensure_not_worker("create keys")?;
     master_key::current()?;
     let id = write_key_tables(|client| {
         check_master_matches(client)?;
@@ -99,6 +100,7 @@ fn create_key(name: ServerText) -> i32 {
 }
 
 fn rotate_key_impl(name: &str) -> Result<i32> {
+    crate::citus::ensure_not_worker("rotate keys")?;
     check_name(name)?;
     master_key::current()?;
     let version = write_key_tables(|client| {
@@ -141,6 +143,7 @@ fn rotate_key(name: ServerText) -> i32 {
 }
 
 fn destroy_key_impl(name: &str) -> Result<i64> {
+    crate::citus::ensure_not_worker("destroy keys")?;
     check_name(name)?;
     let n = write_key_tables(|client| {
         let t = client.update(
@@ -164,6 +167,7 @@ fn destroy_key(name: ServerText) -> i64 {
 }
 
 fn rotate_master_key_impl() -> Result<i64> {
+    crate::citus::ensure_not_worker("rotate the master key")?;
     let new = master_key::current()?;
     let old = master_key::previous()?;
     let n = write_key_tables(|client| {
@@ -263,6 +267,7 @@ fn server_decrypt_text(ciphertext: Option<&[u8]>, context: default!(Option<Serve
 /// any), as the key tables' owner, and tells every backend. Callable by key admins only (the
 /// functions' EXECUTE grants in sql/finalize.sql).
 fn change_key_access(key_name: &str, sql: &str, role: Option<pg_sys::Oid>) -> Result<()> {
+    crate::citus::ensure_not_worker("change key access")?;
     check_name(key_name)?;
     write_key_tables(|client| {
         if client.select("SELECT 1 FROM colcrypt.data_keys WHERE name OPERATOR(pg_catalog.=) $1", Some(1), &[key_name.into()])?.is_empty() {

@@ -1,0 +1,264 @@
+//! colcrypt on Citus: the key tables are kept identical on every node by the coordinator.
+//!
+//! Every key change on the coordinator (create, rotate, destroy, the access lists, master-key
+//! rotation) ends in `keyring::invalidate_all`, which calls [`propagate`]: it sends the
+//! coordinator's whole key state to every node with Citus metadata, as a bind parameter of
+//! `colcrypt.citus_apply_keys($1)`, through Citus' own coordinated transaction
+//! (`SendCommandToRemoteMetadataNodesParams`): the workers' changes commit or abort with the
+//! coordinator's under two-phase commit. The worker side replaces its key rows and sends a local
+//! cache invalidation, so every backend on every node obeys the change by its next statement.
+//!
+//! Key ids come from the coordinator's sequence alone: key management (and the implicit creation
+//! of `default`, `__blind_index` and `__transient`) is refused on a worker, so no two nodes can
+//! pick the same id or make different blind-index keys.
+//!
+//! colcrypt does not link Citus: the few Citus functions used are looked up in the running
+//! process (PostgreSQL loads libraries with RTLD_GLOBAL) and only when the database has the
+//! `citus` extension; without Citus every function here is a no-op.
+
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
+
+use pgrx::pg_sys;
+use pgrx::prelude::*;
+
+use crate::error::{ColcryptError, OrRaise, Result};
+use crate::keyring;
+use crate::privileged;
+
+/// A Citus function by its C name, if citus.so is loaded in this process.
+fn citus_symbol(name: &CStr) -> Option<*mut c_void> {
+    // SAFETY: dlsym on the global namespace with a NUL-terminated name.
+    let p = unsafe { libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr()) };
+    (!p.is_null()).then_some(p)
+}
+
+/// Whether this database runs Citus (citus.so loaded and the extension created here).
+pub(crate) fn active() -> bool {
+    let Some(p) = citus_symbol(c"CitusHasBeenLoaded") else { return false };
+    // SAFETY: Citus' `bool CitusHasBeenLoaded(void)`; it may raise an ERROR, which the boundary
+    // turns into a Rust panic that pgrx raises again.
+    unsafe {
+        let f: unsafe extern "C-unwind" fn() -> bool = std::mem::transmute(p);
+        pg_sys::ffi::pg_guard_ffi_boundary(|| f())
+    }
+}
+
+/// Whether this node is a Citus worker (its group is not the coordinator's, group 0).
+pub(crate) fn is_worker() -> bool {
+    if !active() {
+        return false;
+    }
+    let Some(p) = citus_symbol(c"GetLocalGroupId") else { return false };
+    // SAFETY: Citus' `int32 GetLocalGroupId(void)`, called once Citus is loaded in this database.
+    let group = unsafe {
+        let f: unsafe extern "C-unwind" fn() -> i32 = std::mem::transmute(p);
+        pg_sys::ffi::pg_guard_ffi_boundary(|| f())
+    };
+    group != 0
+}
+
+/// Refuses `what` (a key change) on a Citus worker.
+pub(crate) fn ensure_not_worker(what: &'static str) -> Result<()> {
+    if is_worker() { Err(ColcryptError::CitusWorker(what)) } else { Ok(()) }
+}
+
+/// The key state as JSON: every row of the key tables in a fixed order, timestamps in UTC, so
+/// equal states give equal text on every node (the digest compares it). `with_names` adds the
+/// key-name registry, which a worker needs to accept the column types of shard DDL.
+fn snapshot(with_names: bool) -> Result<String> {
+    let names = if with_names {
+        ", 'key_names', COALESCE((SELECT pg_catalog.jsonb_agg(n ORDER BY n.typmod) FROM colcrypt.key_names n), '[]'::pg_catalog.jsonb)"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT pg_catalog.jsonb_build_object(\
+           'data_keys', COALESCE((SELECT pg_catalog.jsonb_agg(d ORDER BY d.key_id, d.version) FROM colcrypt.data_keys d), '[]'::pg_catalog.jsonb), \
+           'plaintext_denials', COALESCE((SELECT pg_catalog.jsonb_agg(p ORDER BY p.key_name, p.role::pg_catalog.text) FROM colcrypt.plaintext_denials p), '[]'::pg_catalog.jsonb), \
+           'restricted_keys', COALESCE((SELECT pg_catalog.jsonb_agg(r ORDER BY r.key_name) FROM colcrypt.restricted_keys r), '[]'::pg_catalog.jsonb), \
+           'key_use_grants', COALESCE((SELECT pg_catalog.jsonb_agg(g ORDER BY g.key_name, g.role::pg_catalog.text) FROM colcrypt.key_use_grants g), '[]'::pg_catalog.jsonb)\
+           {names})::pg_catalog.text"
+    );
+    privileged::as_key_table_owner(|| {
+        Ok(Spi::connect(|client| {
+            // Local to the privileged block: its GUC nest level undoes it on exit.
+            client.select("SELECT pg_catalog.set_config('TimeZone', 'UTC', true)", None, &[])?;
+            client.select(&sql, Some(1), &[])?.first().get_one::<String>()
+        })?
+        .unwrap_or_default())
+    })
+}
+
+/// Sends the coordinator's key state to every node with Citus metadata, inside the current
+/// (coordinated) transaction. A no-op without Citus and on a worker.
+pub(crate) fn propagate() -> Result<()> {
+    if !active() || is_worker() {
+        return Ok(());
+    }
+    let Some(p) = citus_symbol(c"SendCommandToRemoteMetadataNodesParams") else {
+        return Err(ColcryptError::Internal("colcrypt: this Citus lacks SendCommandToRemoteMetadataNodesParams".into()));
+    };
+    let state = CString::new(snapshot(true)?).map_err(|_| ColcryptError::Internal("colcrypt key snapshot holds a NUL".into()))?;
+    // The workers' key tables are written by the same role that owns them here (the superuser
+    // that ran CREATE EXTENSION), which is also the only role citus_apply_keys accepts.
+    let (_, owner) = privileged::key_table()?;
+    // SAFETY: a catalog lookup of an existing role; palloc'd in the current context.
+    let user = unsafe { pg_sys::GetUserNameFromId(owner, false) };
+    let command = c"SELECT colcrypt.citus_apply_keys($1::pg_catalog.text)";
+    let types = [pg_sys::TEXTOID];
+    let values: [*const c_char; 1] = [state.as_ptr()];
+    // SAFETY: Citus' `void SendCommandToRemoteMetadataNodesParams(const char *command,
+    // const char *user, int parameterCount, const Oid *parameterTypes,
+    // const char *const *parameterValues)`; the arrays outlive the call. The value travels as a
+    // bind parameter, not in the statement text.
+    unsafe {
+        type Send = unsafe extern "C-unwind" fn(*const c_char, *const c_char, c_int, *const pg_sys::Oid, *const *const c_char);
+        let f: Send = std::mem::transmute(p);
+        pg_sys::ffi::pg_guard_ffi_boundary(|| f(command.as_ptr(), user, 1, types.as_ptr(), values.as_ptr()));
+    }
+    Ok(())
+}
+
+/// The worker side of [`propagate`]: makes this node's key tables the coordinator's.
+fn apply_keys(state: &str) -> Result<()> {
+    // The coordinator's state is the truth: only a worker takes it, and only from a superuser
+    // (the coordinator's connection as the key tables' owner).
+    // SAFETY: plain catalog check.
+    if !unsafe { pg_sys::superuser() } || !is_worker() {
+        return Err(ColcryptError::CitusApplyDenied);
+    }
+    const FROM: &str = "pg_catalog.jsonb_populate_recordset";
+    keyring::write_key_tables(|client| {
+        // A key version only this node has would be lost; its values with it.
+        let missing = client
+            .select(
+                &format!(
+                    "SELECT pg_catalog.count(*) FROM colcrypt.data_keys d WHERE NOT EXISTS (SELECT 1 FROM \
+                     {FROM}(NULL::colcrypt.data_keys, $1::pg_catalog.jsonb OPERATOR(pg_catalog.->) 'data_keys') s \
+                     WHERE s.fingerprint OPERATOR(pg_catalog.=) d.fingerprint)"
+                ),
+                Some(1),
+                &[state.into()],
+            )?
+            .first()
+            .get_one::<i64>()?
+            .unwrap_or_default();
+        if missing > 0 {
+            return Err(ColcryptError::CitusKeysDiverge(missing));
+        }
+        for table in ["data_keys", "plaintext_denials", "restricted_keys", "key_use_grants"] {
+            client.update(&format!("DELETE FROM colcrypt.{table}"), None, &[])?;
+            client.update(
+                &format!(
+                    "INSERT INTO colcrypt.{table} SELECT * FROM {FROM}(NULL::colcrypt.{table}, \
+                     $1::pg_catalog.jsonb OPERATOR(pg_catalog.->) '{table}')"
+                ),
+                None,
+                &[state.into()],
+            )?;
+        }
+        // Names are a hash of the key name, so the same on every node; a node may know more.
+        client.update(
+            &format!(
+                "INSERT INTO colcrypt.key_names SELECT * FROM {FROM}(NULL::colcrypt.key_names, \
+                 $1::pg_catalog.jsonb OPERATOR(pg_catalog.->) 'key_names') ON CONFLICT DO NOTHING"
+            ),
+            None,
+            &[state.into()],
+        )?;
+        Ok(())
+    })?;
+    keyring::invalidate_local()
+}
+
+/// Called by the coordinator on every node (see [`propagate`]); superusers only.
+#[pg_extern(volatile)]
+fn citus_apply_keys(state: &str) {
+    apply_keys(state).or_raise()
+}
+
+/// SHA-256 (hex) of this node's key state, without the name registry.
+fn digest() -> Result<String> {
+    let state = snapshot(false)?;
+    Ok(Spi::connect(|client| {
+        client
+            .select(
+                "SELECT pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to($1, 'UTF8')), 'hex')",
+                Some(1),
+                &[state.as_str().into()],
+            )?
+            .first()
+            .get_one::<String>()
+    })?
+    .unwrap_or_default())
+}
+
+/// A digest of this node's key tables (no key bytes: a hash of wrapped keys and states), for
+/// citus_keys_in_sync.
+#[pg_extern(volatile)]
+fn citus_key_digest() -> String {
+    digest().or_raise()
+}
+
+/// Sends the coordinator's keys to every node now (after citus_add_node, or to repair a node).
+/// Returns the number of worker nodes with metadata.
+#[pg_extern(volatile)]
+fn citus_sync_keys() -> i64 {
+    sync_keys().or_raise()
+}
+
+fn sync_keys() -> Result<i64> {
+    if !active() {
+        return Err(ColcryptError::CitusMissing("citus_sync_keys"));
+    }
+    ensure_not_worker("sync keys")?;
+    propagate()?;
+    Ok(privileged::select_first(
+        "SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_node WHERE hasmetadata AND isactive \
+         AND noderole::pg_catalog.text OPERATOR(pg_catalog.=) 'primary' AND groupid OPERATOR(pg_catalog.<>) 0",
+        &[],
+        |t| t.get::<i64>(1),
+    )?
+    .flatten()
+    .unwrap_or_default())
+}
+
+/// Every worker, and whether its key tables equal the coordinator's. A node that cannot be asked
+/// (down, or colcrypt missing) is reported out of sync, with the reason.
+#[pg_extern(volatile)]
+fn citus_keys_in_sync() -> TableIterator<
+    'static,
+    (name!(node_name, String), name!(node_port, i32), name!(in_sync, bool), name!(problem, Option<String>)),
+> {
+    TableIterator::new(keys_in_sync().or_raise())
+}
+
+fn keys_in_sync() -> Result<Vec<(String, i32, bool, Option<String>)>> {
+    if !active() {
+        return Err(ColcryptError::CitusMissing("citus_keys_in_sync"));
+    }
+    ensure_not_worker("compare keys")?;
+    let mine = digest()?;
+    // With the caller's rights: Citus connects to each worker as the caller.
+    Ok(Spi::connect(|client| {
+        client
+            .select(
+                "SELECT nodename::pg_catalog.text, nodeport, success, result \
+                 FROM pg_catalog.run_command_on_workers('SELECT colcrypt.citus_key_digest()') ORDER BY nodename, nodeport",
+                None,
+                &[],
+            )?
+            .map(|row| {
+                let name = row.get::<String>(1)?.unwrap_or_default();
+                let port = row.get::<i32>(2)?.unwrap_or_default();
+                let ok = row.get::<bool>(3)?.unwrap_or(false);
+                let result = row.get::<String>(4)?.unwrap_or_default();
+                Ok(match (ok, result == mine) {
+                    (true, true) => (name, port, true, None),
+                    (true, false) => (name, port, false, Some("keys differ from the coordinator's".to_owned())),
+                    (false, _) => (name, port, false, Some(result)),
+                })
+            })
+            .collect::<std::result::Result<Vec<_>, pgrx::spi::Error>>()
+    })?)
+}

@@ -1,0 +1,228 @@
+# colcrypt on Citus 13.2.2 (issue 14): a coordinator and two workers with one master key file. Key
+# changes made on the coordinator reach every node in the same transaction and every backend's
+# cache there; no key is ever created on a worker; a node added later gets the keys with
+# citus_sync_keys; distributed writes and reads, equality pushed down, distribution by a
+# searchable column, a shard move, and no canary in any node's files or logs.
+set -euo pipefail
+bash "$ROOT/scripts/setup-citus.sh"
+
+K="$RUN/citus-keys"
+make_master_key "$K/old.key"
+NODES=("$RUN/citus0" "$RUN/citus1" "$RUN/citus2")
+ALL=("${NODES[@]}" "$RUN/citus3")
+stop_citus() { for d in "${ALL[@]}"; do cluster_stop "$d"; done; }
+trap stop_citus EXIT
+citus_node() { # citus_node DIR PORT
+  cluster_init "$1" "$2" "shared_preload_libraries = 'citus,colcrypt'" \
+    "colcrypt.master_key_file = '$K/old.key'" "max_prepared_transactions = 20" \
+    "wal_level = logical" "citus.node_conninfo = 'sslmode=disable'" "max_connections = 60"
+  cluster_start "$1"
+  sql "$1" postgres "CREATE EXTENSION citus" >/dev/null
+}
+for i in 0 1 2; do citus_node "${NODES[$i]}" $((55511 + i)); done
+C="${NODES[0]}"; W1="${NODES[1]}"; W2="${NODES[2]}"
+q() { sql "$C" postgres "$1"; }
+sql "$C" postgres "SELECT citus_set_coordinator_host('127.0.0.1', 55511)" >/dev/null
+q "SELECT citus_add_node('127.0.0.1', 55512)" >/dev/null
+q "SELECT citus_add_node('127.0.0.1', 55513)" >/dev/null
+# Citus propagates CREATE EXTENSION to the workers.
+q "CREATE EXTENSION colcrypt" >/dev/null
+for w in "$W1" "$W2"; do
+  assert_eq "colcrypt on the worker" 1 "$(sql "$w" postgres "SELECT count(*) FROM pg_extension WHERE extname = 'colcrypt'")"
+done
+
+# The key rows of a node (never key bytes): name, id, version, state, envelope key id.
+keys_of() { sql "$1" postgres "SELECT coalesce(string_agg(name || ':' || key_id || ':' || version || ':' || state || ':' || envelope_key_id, ',' ORDER BY name, version), '') FROM colcrypt.keys"; }
+same_keys_everywhere() { # same_keys_everywhere WHAT
+  local want; want="$(keys_of "$C")"
+  for w in "$@"; do assert_eq "$w: keys equal the coordinator's" "$want" "$(keys_of "$w")"; done
+}
+
+# Nothing is created on a worker, not even colcrypt's own keys by a superuser's untyped literal.
+expect_error "$W1" postgres 0A000 "on a Citus worker" "SELECT 'x'::colcrypt.encrypted_text::text"
+expect_error "$W1" postgres 0A000 "cannot create keys on a Citus worker" "SELECT colcrypt.create_key('w')"
+assert_eq "no key on the worker" "" "$(keys_of "$W1")"
+
+# create_key on the coordinator: the key and colcrypt's own keys are on every node at commit.
+q "SELECT colcrypt.create_key('pii')" >/dev/null
+assert_eq "four keys on the coordinator" 3 "$(q "SELECT count(*) FROM colcrypt.keys")"
+same_keys_everywhere "$W1" "$W2"
+# A failed transaction leaves no key anywhere.
+expect_error "$C" postgres 22012 "division by zero" "SELECT colcrypt.create_key('rolled_back'); SELECT 1/0"
+same_keys_everywhere "$W1" "$W2"
+assert_eq "rolled-back key on no worker" 0 "$(sql "$W1" postgres "SELECT count(*) FROM colcrypt.keys WHERE name = 'rolled_back'")"
+in_sync() { q "SELECT string_agg(node_port || '=' || CASE WHEN in_sync THEN 'yes' ELSE 'no' END, ',' ORDER BY node_port) FROM colcrypt.citus_keys_in_sync()"; }
+assert_eq "citus_keys_in_sync" "55512=yes,55513=yes" "$(in_sync)"
+ids_of() { sql "$1" postgres "SELECT string_agg(key_id::text, ',' ORDER BY key_id) FROM (SELECT DISTINCT key_id FROM colcrypt.data_keys WHERE name IN ('pii', '__blind_index', '__transient')) d"; }
+ids_before=$(ids_of "$C")
+
+# A key admin that is not a superuser: the change still reaches every node.
+q "CREATE ROLE kadmin NOLOGIN; GRANT colcrypt_key_admin TO kadmin" >/dev/null
+q "SET ROLE kadmin; SELECT colcrypt.create_key('by_admin')" >/dev/null
+assert_eq "the key admin's key is on the worker" 1 "$(sql "$W2" postgres "SELECT count(*) FROM colcrypt.keys WHERE name = 'by_admin'")"
+expect_error "$C" postgres 42501 "permission denied for function citus_apply_keys" "SET ROLE kadmin; SELECT colcrypt.citus_apply_keys('{}')"
+# A worker whose keys were changed behind the coordinator's back is reported, and repaired.
+sql "$W2" postgres "DELETE FROM colcrypt.key_use_grants; INSERT INTO colcrypt.restricted_keys VALUES ('pii')" >/dev/null
+assert_eq "a tampered worker is out of sync" "55512=yes,55513=no" "$(in_sync)"
+assert_eq "citus_sync_keys counts the workers" 2 "$(q "SELECT colcrypt.citus_sync_keys()")"
+assert_eq "repaired" "55512=yes,55513=yes" "$(in_sync)"
+
+# Distributed writes: INSERT, INSERT…SELECT (select list cast to the column type: see README),
+# COPY, and reads: router, multi-shard, equality pushed down to the workers.
+q "CREATE TABLE people (id int, email colcrypt.encrypted_text(pii, searchable), note colcrypt.encrypted_text(pii))" >/dev/null
+q "SELECT create_distributed_table('people', 'id')" >/dev/null
+q "INSERT INTO people SELECT i, ('user' || i || '@example.com')::colcrypt.encrypted_text(pii, searchable),
+     ('note ' || i)::colcrypt.encrypted_text(pii) FROM generate_series(1, 1000) i" >/dev/null
+q "INSERT INTO people VALUES (1001, 'user1001@example.com', 'note 1001')" >/dev/null
+printf '1002\tuser1002@example.com\tcAnArY-citus-copy\n' | cluster_psql "$C" -d postgres -q -c "COPY people FROM STDIN"
+assert_eq "router read" "note 42" "$(q "SELECT note FROM people WHERE id = 42")"
+assert_eq "COPY row read back" "cAnArY-citus-copy" "$(q "SELECT note FROM people WHERE id = 1002")"
+assert_eq "multi-shard read decrypts everything" 1002 "$(q "SELECT count(*) FROM people WHERE note::text = 'note ' || id OR id = 1002")"
+assert_eq "equality on a searchable column" 1 "$(q "SELECT count(*) FROM people WHERE email = 'user42@example.com'")"
+plan=$(q "EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM people WHERE email = 'user42@example.com'")
+grep -q "Task Count: 32" <<<"$plan" || { echo "not a multi-shard plan: $plan"; exit 1; }
+grep -Eq "Query: SELECT count\(\*\) AS count FROM public.people_[0-9]+ people WHERE \(email OPERATOR\(pg_catalog.=\)" <<<"$plan" \
+  || { echo "equality not pushed down to the workers: $plan"; exit 1; }
+
+# Distribution by a searchable column: equal plaintexts land on one shard, so router lookups
+# find every row (with per-node blind-index keys 87 of 101 found nothing).
+q "CREATE TABLE by_email (email colcrypt.encrypted_text(pii, searchable), n int)" >/dev/null
+q "SELECT create_distributed_table('by_email', 'email')" >/dev/null
+q "INSERT INTO by_email SELECT ('u' || (i % 101))::colcrypt.encrypted_text(pii, searchable), i FROM generate_series(1, 202) i" >/dev/null
+found=0
+for i in $(seq 0 100); do
+  [ "$(q "SELECT count(*) FROM by_email WHERE email = 'u$i'")" = 2 ] && found=$((found + 1))
+done
+assert_eq "router lookups on the distribution column that find both rows" 101 "$found"
+assert_eq "a lookup is a one-shard router query" 1 "$(q "EXPLAIN (COSTS OFF) SELECT * FROM by_email WHERE email = 'u7'" | sed -nE 's/.*Task Count: ([0-9]+).*/\1/p')"
+
+# UPDATE/DELETE/upsert: by the distribution column (or any plain column) with new values; an
+# encrypted column in WHERE or on the right of SET is refused by Citus (README: the rewrite).
+q "UPDATE people SET note = 'updated' WHERE id = 43" >/dev/null
+assert_eq "UPDATE by id" updated "$(q "SELECT note FROM people WHERE id = 43")"
+q "CREATE TABLE acct (id int PRIMARY KEY, note colcrypt.encrypted_text(pii))" >/dev/null
+q "SELECT create_distributed_table('acct', 'id')" >/dev/null
+q "INSERT INTO acct VALUES (1, 'first') ON CONFLICT (id) DO UPDATE SET note = EXCLUDED.note" >/dev/null
+q "INSERT INTO acct VALUES (1, 'second') ON CONFLICT (id) DO UPDATE SET note = EXCLUDED.note" >/dev/null
+assert_eq "upsert" second "$(q "SELECT note FROM acct WHERE id = 1")"
+# A failed write with bind parameters: Citus sends the values to the worker as plaintext
+# literals; the worker logs the error without that statement (colcrypt withholds it).
+as_postgres python3 - "$C/socket" <<'PY'
+import sys, psycopg
+with psycopg.connect(host=sys.argv[1], port=55511, user="postgres", dbname="postgres", autocommit=True) as conn:
+    try:
+        conn.execute("INSERT INTO acct VALUES (%s, %s)", (1, "cAnArY-citus-bind"))
+        sys.exit("duplicate key accepted")
+    except psycopg.errors.UniqueViolation:
+        pass
+PY
+grep -q "duplicate key value violates unique constraint \"acct_pkey" "$W1/server.log" "$W2/server.log" \
+  || { echo "the worker did not log the failed write"; exit 1; }
+if grep -aF "cAnArY-citus-bind" "${NODES[@]/%//server.log}"; then echo "a bind parameter's plaintext is in a node's log"; exit 1; fi
+expect_error "$C" postgres 0A000 "STABLE functions used in UPDATE queries" "UPDATE people SET note = 'x' WHERE email = 'user44@example.com'"
+id=$(q "SELECT id FROM people WHERE email = 'user44@example.com'")
+q "DELETE FROM people WHERE id = $id" >/dev/null
+assert_eq "the rewrite: look up the id, then DELETE by it" 0 "$(q "SELECT count(*) FROM people WHERE email = 'user44@example.com'")"
+
+# rotate_key on the coordinator: the workers' backends (Citus keeps its connections, and with
+# them their key caches) seal new values under version 2 at once.
+version_of() { q "SELECT k.version FROM people p, LATERAL colcrypt.envelope_info(colcrypt.envelope(p.note)) e
+                  JOIN colcrypt.keys k ON k.envelope_key_id = e.key_id WHERE p.id = $1"; }
+assert_eq "version 1 before" 1 "$(version_of 42)"
+assert_eq "rotate_key" 2 "$(q "SELECT colcrypt.rotate_key('pii')")"
+same_keys_everywhere "$W1" "$W2"
+q "INSERT INTO people VALUES (2001, 'user2001@example.com', 'after rotation')" >/dev/null
+assert_eq "a new write on a worker uses version 2" 2 "$(version_of 2001)"
+# reencrypt runs in every shard; nothing is left under version 1.
+out=$(cluster_psql "$C" -d postgres -c "CALL colcrypt.reencrypt('people', 'note', 1)" 2>&1) || { echo "reencrypt failed: $out"; exit 1; }
+grep -q "32 of 32 shards done, 0 values left" <<<"$out" || { echo "reencrypt: $out"; exit 1; }
+assert_eq "nothing left under version 1" 0 "$(q "SELECT count(*) FROM people WHERE colcrypt.needs_reseal(note)")"
+assert_eq "all still readable" 1002 "$(q "SELECT count(*) FROM people WHERE note::text IS NOT NULL")"
+expect_error "$C" postgres 0A000 "reference or local table" \
+  "CREATE TABLE ref (v colcrypt.encrypted_text(pii)); SELECT create_reference_table('ref'); CALL colcrypt.reencrypt('ref', 'v')"
+
+# Access changes reach every node: a denied role is refused whatever node decrypts.
+q "CREATE ROLE app LOGIN; GRANT SELECT ON people TO app" >/dev/null
+qa() { q "SET ROLE app; $1" | tail -n 1; }
+assert_eq "app reads" "note 42" "$(qa "SELECT note FROM people WHERE id = 42")"
+q "SELECT colcrypt.deny_plaintext('pii', 'app')" >/dev/null
+same_keys_everywhere "$W1" "$W2"
+expect_error "$C" postgres 42501 "permission denied to read the plaintext" "SET ROLE app; SELECT note FROM people WHERE id = 42"
+q "SELECT colcrypt.allow_plaintext('pii', 'app')" >/dev/null
+assert_eq "allowed again" "note 42" "$(qa "SELECT note FROM people WHERE id = 42")"
+q "SELECT colcrypt.restrict_key_use('pii')" >/dev/null
+expect_error "$C" postgres 42501 "permission denied to use colcrypt data key" "SET ROLE app; SELECT note FROM people WHERE id = 42"
+q "SELECT colcrypt.grant_key_use('pii', 'app')" >/dev/null
+assert_eq "granted" "note 42" "$(qa "SELECT note FROM people WHERE id = 42")"
+assert_eq "in sync after the access changes" "55512=yes,55513=yes" "$(in_sync)"
+
+# destroy_key: reads fail on every node at once, through the coordinator and on the shards.
+q "SELECT colcrypt.create_key('shred')" >/dev/null
+q "CREATE TABLE gone (id int, v colcrypt.encrypted_text(shred))" >/dev/null
+# Not co-located with people: moving a shard of people later must not carry values under a
+# destroyed key (issue 14 item 3, not done).
+q "SELECT create_distributed_table('gone', 'id', colocate_with => 'none')" >/dev/null
+q "INSERT INTO gone SELECT i, ('v' || i)::colcrypt.encrypted_text(shred) FROM generate_series(1, 50) i" >/dev/null
+assert_eq "readable before" 50 "$(q "SELECT count(v::text) FROM gone")"
+q "SELECT colcrypt.destroy_key('shred')" >/dev/null
+expect_error "$C" postgres 55000 'key "shred" was destroyed' "SELECT v FROM gone WHERE id = 1"
+expect_error "$C" postgres 55000 'key "shred" was destroyed' "SELECT count(v::text) FROM gone"
+for port in 55512 55513; do
+  shard=$(q "SELECT shard_name('gone', shardid) FROM pg_dist_shard_placement WHERE shardid IN (SELECT shardid FROM pg_dist_shard WHERE logicalrelid = 'gone'::regclass) AND nodeport = $port LIMIT 1")
+  expect_error "${NODES[$((port - 55511))]}" postgres 55000 'key "shred" was destroyed' "SELECT v FROM $shard"
+done
+
+# rotate_master_key: every node reloads previous + new key; the coordinator re-wraps and
+# every node gets the re-wrapped rows; then the old key goes and everything still opens.
+make_master_key "$K/new.key"
+set_master() { # set_master CURRENT [PREVIOUS] on every node, reloaded
+  for d in "${NODES[@]}"; do
+    sed -i '/^colcrypt\.\(previous_\)\?master_key_file/d' "$d/data/postgresql.conf"
+    echo "colcrypt.master_key_file = '$1'" >>"$d/data/postgresql.conf"
+    [ -z "${2:-}" ] || echo "colcrypt.previous_master_key_file = '$2'" >>"$d/data/postgresql.conf"
+    sql "$d" postgres "SELECT pg_reload_conf()" >/dev/null
+  done
+}
+set_master "$K/new.key" "$K/old.key"
+sleep 1
+n=$(q "SELECT colcrypt.rotate_master_key()")
+# pii versions 1 and 2, by_admin, __blind_index, __transient (shred is destroyed: nothing to
+# re-wrap).
+assert_eq "rotate_master_key re-wrapped" 5 "$n"
+same_keys_everywhere "$W1" "$W2"
+# The digest covers the wrapped keys: the workers hold the re-wrapped rows.
+assert_eq "in sync after rotate_master_key" "55512=yes,55513=yes" "$(in_sync)"
+set_master "$K/new.key"
+sleep 1
+assert_eq "readable under the new master key alone" 1002 "$(q "SELECT count(note::text) FROM people")"
+
+# Ids: only the coordinator's sequence makes them; the workers' sequences were never used and
+# their rows carry the coordinator's ids.
+assert_eq "workers never drew an id" "f,f" "$(for w in "$W1" "$W2"; do sql "$w" postgres "SELECT is_called FROM colcrypt.data_key_id_seq"; done | paste -sd,)"
+assert_eq "ids of the first keys unchanged on every node" "$ids_before,$ids_before" "$(ids_of "$W1"),$(ids_of "$W2")"
+
+# A node added later: out of sync until citus_sync_keys, then a shard moved to it is readable.
+N3="$RUN/citus3"
+citus_node "$N3" 55514
+sed -i '/^colcrypt\.\(previous_\)\?master_key_file/d' "$N3/data/postgresql.conf"
+echo "colcrypt.master_key_file = '$K/new.key'" >>"$N3/data/postgresql.conf"
+sql "$N3" postgres "SELECT pg_reload_conf()" >/dev/null
+q "SELECT citus_add_node('127.0.0.1', 55514)" >/dev/null
+assert_eq "colcrypt on the new node" 1 "$(sql "$N3" postgres "SELECT count(*) FROM pg_extension WHERE extname = 'colcrypt'")"
+assert_eq "the new node is reported" "55512=yes,55513=yes,55514=no" "$(in_sync)"
+assert_eq "citus_sync_keys" 3 "$(q "SELECT colcrypt.citus_sync_keys()")"
+assert_eq "all in sync" "55512=yes,55513=yes,55514=yes" "$(in_sync)"
+same_keys_everywhere "$N3"
+shard=$(q "SELECT shardid FROM pg_dist_shard_placement p JOIN pg_dist_shard s USING (shardid) WHERE s.logicalrelid = 'people'::regclass AND p.nodeport = 55512 ORDER BY shardid LIMIT 1")
+q "SELECT citus_move_shard_placement($shard, '127.0.0.1', 55512, '127.0.0.1', 55514, shard_transfer_mode => 'block_writes')" >/dev/null
+assert_eq "the moved shard is on the new node" 55514 "$(q "SELECT nodeport FROM pg_dist_shard_placement WHERE shardid = $shard")"
+assert_eq "all readable after the move" 1002 "$(q "SELECT count(note::text) FROM people")"
+moved_id=$(q "SELECT min(i) FROM generate_series(1, 1000) i WHERE i <> 44 AND get_shard_id_for_distribution_column('people', i) = $shard")
+assert_eq "an equality lookup finds a row of the moved shard" "$moved_id" "$(q "SELECT id FROM people WHERE email = 'user$moved_id@example.com'")"
+
+# No canary (COPY's plaintext) in any node's files or logs.
+for d in "${ALL[@]}"; do sql "$d" postgres "CHECKPOINT" >/dev/null; done
+if grep -rlaF "cAnArY-citus-copy" "${ALL[@]/%//data}" "${ALL[@]/%//server.log}" 2>/dev/null; then
+  echo "the COPY canary is in a node's files or logs"; exit 1
+fi
+echo "t_citus: all assertions passed"

@@ -9,8 +9,8 @@
 //! 23). The quoted field or line of COPY's CONTEXT is withheld always: a malformed line fails
 //! before any column's input runs. The SQLSTATE and message stay as they were.
 //!
-//! On a Citus worker, an error in a statement that the coordinator sent with values for a colcrypt
-//! column is logged without its STATEMENT line (see `statement_names_colcrypt_type`).
+//! On a Citus worker, an error in a statement that the coordinator sent is logged without its
+//! STATEMENT line (it may hold plaintext: see `redact`).
 //!
 //! The hook also drops the source location of errors raised from Rust code (file paths of the
 //! build machine) and never forwards a Rust backtrace (`_PG_init` clears RUST_BACKTRACE).
@@ -92,19 +92,6 @@ unsafe fn from_citus_coordinator() -> bool {
     }
 }
 
-/// Whether the statement being run mentions a colcrypt type. Citus sends a modification's
-/// constants and bind parameters to the worker as plaintext literals cast to the column type
-/// (`'…'::colcrypt.encrypted_text(pii)`), so such a statement, logged on the worker when it fails
-/// there (log_min_error_statement), would put plaintext in the worker's log. The coordinator
-/// logs the client's own statement, with its parameters as placeholders.
-unsafe fn statement_names_colcrypt_type() -> bool {
-    // SAFETY: (caller) the statement text of this backend, NULL or NUL-terminated.
-    unsafe {
-        let q = pg_sys::debug_query_string;
-        !q.is_null() && CStr::from_ptr(q).to_bytes().windows(19).any(|w| w == b"colcrypt.encrypted_")
-    }
-}
-
 #[pgrx::pg_guard]
 unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
     // SAFETY: PostgreSQL passes the report being emitted; its strings are NUL-terminated.
@@ -122,7 +109,12 @@ unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
                 e.detail = error_string(WITHHELD_DETAIL.to_bytes());
                 e.detail_log = std::ptr::null_mut();
             }
-            if from_citus_coordinator() && statement_names_colcrypt_type() {
+            // Citus sends a modification's constants and bind parameters to workers as plaintext
+            // literals in the statement text, and a colcrypt value may hide behind a domain, a
+            // composite or an array type, so no test of the text is complete: on a worker, a
+            // statement from the coordinator is never logged with its error (the coordinator logs
+            // the client's own statement, with parameters as placeholders).
+            if from_citus_coordinator() {
                 e.hide_stmt = true;
             }
             // Always: a malformed line can fail before any column's input function has run

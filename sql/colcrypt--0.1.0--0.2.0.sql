@@ -789,6 +789,11 @@ DECLARE
   done pg_catalog.int8 := 0;
   n pg_catalog.int8;
   b pg_catalog.int8 := 0;
+  citus_method pg_catalog.text;
+  shard_row record;
+  shards_ok pg_catalog.int8 := 0;
+  shards_failed pg_catalog.int8 := 0;
+  first_error pg_catalog.text;
 BEGIN
   PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
   IF blocks_per_batch OPERATOR(pg_catalog.<) 1 THEN
@@ -807,6 +812,40 @@ BEGIN
       USING ERRCODE = '42501';
   END IF;
   EXECUTE pg_catalog.format('SET LOCAL ROLE %I', owner);
+  -- A Citus table keeps its rows in shards on the workers and none in the coordinator's table,
+  -- where the loop below would move nothing. Each shard is re-encrypted where it lives, by this
+  -- procedure run on the shard (its batches commit there, so a stopped run resumes), and values
+  -- still under an older version afterwards are an error, never a silent success.
+  IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+    EXECUTE 'SELECT partmethod::pg_catalog.text FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1'
+      INTO citus_method USING tbl;
+  END IF;
+  IF citus_method IS NOT NULL THEN
+    IF citus_method OPERATOR(pg_catalog.<>) 'h' THEN
+      RAISE EXCEPTION 'colcrypt.reencrypt: % is a Citus reference or local table; only hash-distributed tables are re-encrypted (per shard)', tbl
+        USING ERRCODE = '0A000';
+    END IF;
+    EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE @extschema@.needs_reseal(%I)', tbl, col) INTO total;
+    RAISE NOTICE 'colcrypt.reencrypt %.%: % values to move to the newest key version, in each shard', tbl, col, total;
+    FOR shard_row IN EXECUTE 'SELECT shardid, success, result FROM pg_catalog.run_command_on_shards($1, $2) ORDER BY shardid'
+        USING tbl, pg_catalog.format('CALL @extschema@.reencrypt(''%%s'', %L, %s)', col, blocks_per_batch) LOOP
+      IF shard_row.success THEN
+        shards_ok := shards_ok OPERATOR(pg_catalog.+) 1;
+      ELSE
+        shards_failed := shards_failed OPERATOR(pg_catalog.+) 1;
+        first_error := COALESCE(first_error, 'shard ' OPERATOR(pg_catalog.||) shard_row.shardid OPERATOR(pg_catalog.||) ': ' OPERATOR(pg_catalog.||) shard_row.result);
+      END IF;
+    END LOOP;
+    EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE @extschema@.needs_reseal(%I)', tbl, col) INTO n;
+    RAISE NOTICE 'colcrypt.reencrypt %.%: % of % shards done, % values left', tbl, col, shards_ok,
+      shards_ok OPERATOR(pg_catalog.+) shards_failed, n;
+    IF shards_failed OPERATOR(pg_catalog.>) 0 OR n OPERATOR(pg_catalog.>) 0 THEN
+      RAISE EXCEPTION 'colcrypt.reencrypt %.%: % values are still under older key versions (% shards failed; first: %); run it again',
+        tbl, col, n, shards_failed, COALESCE(first_error, 'none') USING ERRCODE = '55000';
+    END IF;
+    EXECUTE pg_catalog.format('SET LOCAL ROLE %I', caller);
+    RETURN;
+  END IF;
   nblocks := pg_catalog.pg_relation_size(tbl) OPERATOR(pg_catalog./) pg_catalog.current_setting('block_size')::pg_catalog.int8;
   EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE @extschema@.needs_reseal(%I)', tbl, col) INTO total;
   RAISE NOTICE 'colcrypt.reencrypt %.%: % values to move to the newest key version', tbl, col, total;
@@ -828,7 +867,7 @@ BEGIN
   EXECUTE pg_catalog.format('SET LOCAL ROLE %I', caller);
 END $$;
 COMMENT ON PROCEDURE @extschema@.reencrypt(regclass, name, integer) IS
-  'CALL colcrypt.reencrypt(table, column, blocks_per_batch DEFAULT 64): moves the column''s values to the newest version of their key after rotate_key, committing each batch; resumable, progress as NOTICEs. Run by the table''s owner (or a member of its owner role); the updates run as the owner.';
+  'CALL colcrypt.reencrypt(table, column, blocks_per_batch DEFAULT 64): moves the column''s values to the newest version of their key after rotate_key, committing each batch; resumable, progress as NOTICEs. A Citus distributed table is re-encrypted shard by shard on its workers, and values left under an older version are an error. Run by the table''s owner (or a member of its owner role); the updates run as the owner.';
 -- connection_transport gains a caveat column (connection_info below).
 DROP FUNCTION @extschema@.connection_transport();
 CREATE FUNCTION @extschema@.connection_transport() RETURNS TABLE (
@@ -1016,6 +1055,32 @@ COMMENT ON FUNCTION @extschema@.name_default_key() IS
 -- envelope_info also reads a searchable value's stored form (colcrypt.envelope(v)).
 COMMENT ON FUNCTION @extschema@.envelope_info(bytea) IS
   'envelope_info(ciphertext): version, algorithm and key id read from the envelope header (never key or plaintext bytes), also of a searchable value''s stored form (colcrypt.envelope(v)). It does not authenticate the value.';
+
+
+-- ---- Citus (src/citus.rs) ----
+CREATE FUNCTION @extschema@.citus_apply_keys(state text) RETURNS void
+  AS 'MODULE_PATHNAME', 'citus_apply_keys_wrapper' LANGUAGE C STRICT VOLATILE;
+CREATE FUNCTION @extschema@.citus_key_digest() RETURNS text
+  AS 'MODULE_PATHNAME', 'citus_key_digest_wrapper' LANGUAGE C STRICT VOLATILE;
+CREATE FUNCTION @extschema@.citus_keys_in_sync() RETURNS TABLE (node_name text, node_port int, in_sync bool, problem text)
+  AS 'MODULE_PATHNAME', 'citus_keys_in_sync_wrapper' LANGUAGE C STRICT VOLATILE;
+CREATE FUNCTION @extschema@.citus_sync_keys() RETURNS bigint
+  AS 'MODULE_PATHNAME', 'citus_sync_keys_wrapper' LANGUAGE C STRICT VOLATILE;
+-- Citus (src/citus.rs): the coordinator applies key changes to every node; only a superuser (the
+-- coordinator's connection as the key tables' owner) may apply a key state, and key admins sync
+-- and compare nodes.
+REVOKE EXECUTE ON FUNCTION @extschema@.citus_apply_keys(text), @extschema@.citus_key_digest(),
+  @extschema@.citus_sync_keys(), @extschema@.citus_keys_in_sync() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.citus_key_digest(), @extschema@.citus_sync_keys(),
+  @extschema@.citus_keys_in_sync() TO colcrypt_key_admin;
+COMMENT ON FUNCTION @extschema@.citus_apply_keys(text) IS
+  'citus_apply_keys(state): internal; run by the Citus coordinator on every node to make its key tables the coordinator''s. Superusers only.';
+COMMENT ON FUNCTION @extschema@.citus_key_digest() IS
+  'citus_key_digest(): SHA-256 of this node''s key tables (wrapped keys, states, access lists; never key bytes), compared by citus_keys_in_sync. Role colcrypt_key_admin.';
+COMMENT ON FUNCTION @extschema@.citus_sync_keys() IS
+  'citus_sync_keys(): on the Citus coordinator, sends its keys to every node with metadata in this transaction (after citus_add_node); returns the number of worker nodes. Role colcrypt_key_admin.';
+COMMENT ON FUNCTION @extschema@.citus_keys_in_sync() IS
+  'citus_keys_in_sync(): on the Citus coordinator, one row per worker: whether its keys equal the coordinator''s, and why not. Role colcrypt_key_admin.';
 
 
 -- ---- Columns that name no key ----

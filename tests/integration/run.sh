@@ -3,8 +3,9 @@
 # by `postgres`, colcrypt preloaded) and runs every tests/integration/t_*.sh against it; each
 # test gets CLUSTER (its directory) and the helpers of scripts/cluster.sh.
 # PG=18 (or PG_CONFIG=path) runs them on that version (scripts/pg-select.sh). A test whose
-# header says `# needs: tls (why)` or `# needs: pgcrypto (why)` is skipped, with its reason, on an
-# installation built without OpenSSL or without pgcrypto (PostgreSQL 18 from setup-pg18.sh).
+# header says `# needs: tls (why)`, `# needs: pgcrypto (why)` or `# needs: citus (why)` is skipped,
+# with its reason, on an installation built without OpenSSL, without pgcrypto or without Citus
+# (PostgreSQL 18 from setup-pg18.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/scripts/pg-select.sh"
@@ -18,6 +19,8 @@ export CLUSTER="$RUN/cluster" RUN ROOT
 PORT="${COLCRYPT_INTEGRATION_PORT:-$([ "$PG_MAJOR" = 15 ] && echo 55434 || echo 55534)}"
 has_tls() { "$PG_CONFIG" --configure | grep -Eq -- "--with-(ssl=)?openssl"; }
 has_pgcrypto() { [ -f "$("$PG_CONFIG" --sharedir)/extension/pgcrypto.control" ]; }
+# Citus is built for the system PostgreSQL 15 only (scripts/setup-citus.sh).
+has_citus() { [ -f "$("$PG_CONFIG" --pkglibdir)/citus.so" ]; }
 # Tests that need their own cluster (restarts, other settings) make it under $RUN; all are
 # stopped here.
 stop_all() { for d in "$RUN"/*/; do [ -f "$d/data/postmaster.pid" ] && cluster_stop "${d%/}"; done; return 0; }
@@ -33,7 +36,7 @@ for t in "$ROOT"/tests/integration/t_*.sh; do
   name="$(basename "$t" .sh)"
   # ONLY=t_faults,t_replication runs just those.
   if [ -n "${ONLY:-}" ] && ! grep -qw "$name" <<<"${ONLY//,/ }"; then continue; fi
-  need="$(sed -nE 's/^# needs: (tls|pgcrypto) (.*)$/\1 \2/p' "$t" | head -n 1)"
+  need="$(sed -nE 's/^# needs: (tls|pgcrypto|citus) (.*)$/\1 \2/p' "$t" | head -n 1)"
   if [ -n "$need" ] && ! "has_${need%% *}"; then
     echo "skip $name: needs ${need%% *} ${need#* }, and $("$PG_CONFIG" --version) here has none"
     skipped=$((skipped + 1)); continue

@@ -1,3 +1,4 @@
+# needs: citus (Citus 13.2.2 is built for the system PostgreSQL 15 only)
 # colcrypt on Citus 13.2.2 (issue 14): a coordinator and two workers with one master key file. Key
 # changes made on the coordinator reach every node in the same transaction and every backend's
 # cache there; no key is ever created on a worker; a node added later gets the keys with

@@ -7,7 +7,11 @@ set -euo pipefail
 
 CITUS_VERSION=13.2.2
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-VENDOR="${CITUS_VENDOR:-$(cd "$ROOT/../shared/vendor/citus" 2>/dev/null && pwd || true)}"
+# Beside the project (../shared), or where this machine keeps it for clones made elsewhere.
+VENDOR="${CITUS_VENDOR:-}"
+for d in "$ROOT/../shared/vendor/citus" /work/shared/vendor/citus; do
+  [ -n "$VENDOR" ] || [ ! -d "$d" ] || VENDOR="$(cd "$d" && pwd)"
+done
 PG_CONFIG="${PG_CONFIG:-$(command -v pg_config)}"
 LIBDIR="$("$PG_CONFIG" --pkglibdir)"
 
@@ -20,16 +24,9 @@ if [ -z "$VENDOR" ] || [ ! -f "$VENDOR/citus-$CITUS_VERSION.tar.gz" ]; then
   exit 1
 fi
 
-need_pkgs=()
-for p in postgresql-server-dev-15 liblz4-dev libzstd-dev libkrb5-dev libselinux1-dev libxslt1-dev libpam0g-dev libreadline-dev autoconf flex bison make gcc patch; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need_pkgs+=("$p")
-done
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-  echo "setup-citus: installing Debian packages: ${need_pkgs[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
-fi
+source "$ROOT/scripts/apt-need.sh"
+apt_need setup-citus postgresql-server-dev-15 liblz4-dev libzstd-dev libkrb5-dev libselinux1-dev libxslt1-dev \
+  libpam0g-dev libreadline-dev autoconf flex bison make gcc patch
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT

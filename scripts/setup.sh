@@ -6,16 +6,9 @@ set -euo pipefail
 PGRX_VERSION=0.18.1
 PG_MAJOR=15
 
-need_pkgs=()
-for p in postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-contrib libclang-dev clang sudo openssl python3-psycopg2 python3-psycopg python3-cryptography libssl-dev pkg-config g++; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need_pkgs+=("$p")
-done
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-  echo "setup: installing Debian packages: ${need_pkgs[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
-fi
+source "$(dirname "$0")/apt-need.sh"
+apt_need setup postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-contrib libclang-dev clang sudo openssl \
+  python3-psycopg2 python3-psycopg python3-cryptography libssl-dev pkg-config g++
 
 # The Debian package starts a default cluster on 5432; colcrypt's scripts use their own clusters,
 # so it is left alone.
@@ -42,12 +35,7 @@ bash "$(dirname "$0")/setup-pg18.sh"
 DRIVERS_DIR="$(cd "$(dirname "$0")/.." && pwd)/.test-run/drivers"
 PY_PINS="psycopg==3.3.9 asyncpg==0.32.0 SQLAlchemy[asyncio]==2.1.9 alembic==1.20.1"
 NPM_PINS="pg@8.23.1 pg-copy-streams@7.0.0"
-if ! dpkg-query -W -f='${Status}' libpostgresql-jdbc-java 2>/dev/null | grep -q 'install ok installed'; then
-  echo "setup: installing libpostgresql-jdbc-java (pgJDBC for the driver tier)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends libpostgresql-jdbc-java >/dev/null
-fi
+apt_need "setup (pgJDBC for the driver tier)" libpostgresql-jdbc-java
 mkdir -p "$DRIVERS_DIR"
 chmod 755 "$(dirname "$DRIVERS_DIR")" "$DRIVERS_DIR"
 if [ "$(cat "$DRIVERS_DIR/py.stamp" 2>/dev/null)" != "$PY_PINS" ]; then

@@ -89,6 +89,23 @@ fn snapshot(with_names: bool) -> Result<String> {
     })
 }
 
+/// On a Citus coordinator, one key change at a time: taken before a transaction's first write to
+/// the key tables and held to commit, this lock conflicts with itself and with other sessions'
+/// writes there, so the state a change sends to the workers (read after it) includes every change
+/// committed before, and the workers apply the changes in commit order.
+pub(crate) fn lock_key_tables(client: &mut pgrx::spi::SpiClient<'_>) -> Result<()> {
+    if !active() || is_worker() {
+        return Ok(());
+    }
+    client.update(
+        "LOCK TABLE colcrypt.data_keys, colcrypt.plaintext_denials, colcrypt.restricted_keys, \
+         colcrypt.key_use_grants, colcrypt.key_names IN SHARE ROW EXCLUSIVE MODE",
+        None,
+        &[],
+    )?;
+    Ok(())
+}
+
 /// Sends the coordinator's key state to every node with Citus metadata, inside the current
 /// (coordinated) transaction. A no-op without Citus and on a worker.
 pub(crate) fn propagate() -> Result<()> {
@@ -98,6 +115,15 @@ pub(crate) fn propagate() -> Result<()> {
     let Some(p) = citus_symbol(c"SendCommandToRemoteMetadataNodesParams") else {
         return Err(ColcryptError::Internal("colcrypt: this Citus lacks SendCommandToRemoteMetadataNodesParams".into()));
     };
+    // The state sent must be the newest committed one plus this transaction's own changes: a
+    // transaction snapshot taken before another session's destroy_key would bring the destroyed
+    // version back on the workers.
+    // SAFETY: reads backend-local transaction state.
+    if unsafe { pg_sys::XactIsoLevel } >= pg_sys::XACT_REPEATABLE_READ as i32 {
+        return Err(ColcryptError::CitusSnapshotTooOld);
+    }
+    // Taken by every key change already (privileged::write_key_tables); again for citus_sync_keys.
+    keyring::write_key_tables(|_| Ok(()))?;
     let state = CString::new(snapshot(true)?).map_err(|_| ColcryptError::Internal("colcrypt key snapshot holds a NUL".into()))?;
     // The workers' key tables are written by the same role that owns them here (the superuser
     // that ran CREATE EXTENSION), which is also the only role citus_apply_keys accepts.
@@ -145,6 +171,24 @@ fn apply_keys(state: &str) -> Result<()> {
             .unwrap_or_default();
         if missing > 0 {
             return Err(ColcryptError::CitusKeysDiverge(missing));
+        }
+        // Destruction is final here too, whatever the coordinator sends.
+        let revived = client
+            .select(
+                &format!(
+                    "SELECT pg_catalog.count(*) FROM colcrypt.data_keys d JOIN \
+                     {FROM}(NULL::colcrypt.data_keys, $1::pg_catalog.jsonb OPERATOR(pg_catalog.->) 'data_keys') s \
+                     ON s.fingerprint OPERATOR(pg_catalog.=) d.fingerprint \
+                     WHERE d.state OPERATOR(pg_catalog.=) 'destroyed' AND (s.state OPERATOR(pg_catalog.<>) 'destroyed' OR s.wrapped IS NOT NULL)"
+                ),
+                Some(1),
+                &[state.into()],
+            )?
+            .first()
+            .get_one::<i64>()?
+            .unwrap_or_default();
+        if revived > 0 {
+            return Err(ColcryptError::CitusKeysRevive(revived));
         }
         for table in ["data_keys", "plaintext_denials", "restricted_keys", "key_use_grants"] {
             client.update(&format!("DELETE FROM colcrypt.{table}"), None, &[])?;

@@ -65,6 +65,13 @@ pub(crate) enum ColcryptError {
     CitusMissing(&'static str),
     /// colcrypt.citus_apply_keys called by a role that is not a superuser, or not on a worker.
     CitusApplyDenied,
+    /// A key snapshot from the coordinator that would bring back key versions destroyed on this
+    /// node: destruction is final, so it is refused.
+    CitusKeysRevive(i64),
+    /// A key change on a Citus coordinator in a transaction whose snapshot is older than its
+    /// statements (REPEATABLE READ, SERIALIZABLE): the key state it would send could miss changes
+    /// other sessions committed, destructions included.
+    CitusSnapshotTooOld,
     /// Failure of colcrypt's own catalog queries.
     Internal(String),
 }
@@ -125,6 +132,8 @@ impl ColcryptError {
             ColcryptError::CitusWorker(_) => ERRCODE_FEATURE_NOT_SUPPORTED,   // 0A000
             ColcryptError::CitusKeysDiverge(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
             ColcryptError::CitusApplyDenied => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
+            ColcryptError::CitusKeysRevive(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
+            ColcryptError::CitusSnapshotTooOld => ERRCODE_FEATURE_NOT_SUPPORTED, // 0A000
             ColcryptError::CitusMissing(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
             ColcryptError::Internal(_) => ERRCODE_INTERNAL_ERROR,             // XX000
         }
@@ -232,6 +241,14 @@ impl ColcryptError {
             ColcryptError::CitusApplyDenied => {
                 "colcrypt.citus_apply_keys is run only by the Citus coordinator, as a superuser, on its workers".to_owned()
             }
+            ColcryptError::CitusKeysRevive(n) => format!(
+                "colcrypt refuses the coordinator's keys on this node: they would make {n} key version(s) destroyed \
+                 here usable again; destruction is final (compare with colcrypt.citus_keys_in_sync() on the coordinator)"
+            ),
+            ColcryptError::CitusSnapshotTooOld => "colcrypt changes keys on a Citus coordinator only in READ COMMITTED \
+                 transactions: under REPEATABLE READ or SERIALIZABLE the key state sent to the workers could miss \
+                 changes other sessions committed"
+                .to_owned(),
             ColcryptError::Internal(msg) => msg.clone(),
         }
     }

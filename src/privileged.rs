@@ -129,7 +129,12 @@ pub(crate) fn write_key_tables<R>(f: impl FnOnce(&mut pgrx::spi::SpiClient<'_>) 
     if unsafe { pg_sys::XactReadOnly } {
         return Err(ColcryptError::ReadOnly);
     }
-    as_key_table_owner(|| Spi::connect_mut(f))
+    as_key_table_owner(|| {
+        Spi::connect_mut(|client| {
+            crate::citus::lock_key_tables(client)?;
+            f(client)
+        })
+    })
 }
 
 /// A read-only query on the key tables, as their owner (see `select_first`).

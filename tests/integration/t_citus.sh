@@ -173,6 +173,20 @@ for port in 55512 55513; do
   expect_error "${NODES[$((port - 55511))]}" postgres 55000 'key "shred" was destroyed' "SELECT v FROM $shard"
 done
 
+# Destruction stays final on every node (attacker review): a key change from a REPEATABLE READ
+# transaction, whose snapshot could predate another session's destroy_key, is refused; and a
+# worker refuses a key state that would make a version destroyed there usable again.
+expect_error "$C" postgres 0A000 "only in READ COMMITTED" \
+  "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT colcrypt.create_key('rr'); COMMIT"
+REVIVE="SELECT colcrypt.citus_apply_keys(pg_catalog.jsonb_build_object(
+  'data_keys', (SELECT pg_catalog.jsonb_agg(CASE WHEN d.state = 'destroyed'
+     THEN pg_catalog.to_jsonb(d) || pg_catalog.jsonb_build_object('state', 'active', 'wrapped', '\\x00'::bytea)
+     ELSE pg_catalog.to_jsonb(d) END) FROM colcrypt.data_keys d),
+  'plaintext_denials', '[]'::jsonb, 'restricted_keys', '[]'::jsonb, 'key_use_grants', '[]'::jsonb, 'key_names', '[]'::jsonb)::text)"
+expect_error "$W1" postgres 55000 "destroyed here usable again" "$REVIVE"
+assert_eq "the worker's shred key is still destroyed" destroyed \
+  "$(sql "$W1" postgres "SELECT state FROM colcrypt.data_keys WHERE name = 'shred'")"
+
 # rotate_master_key: every node reloads previous + new key; the coordinator re-wraps and
 # every node gets the re-wrapped rows; then the old key goes and everything still opens.
 make_master_key "$K/new.key"

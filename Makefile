@@ -1,6 +1,6 @@
 # colcrypt: `make demo` to see it work, `make test` to run every test tier.
 
-.PHONY: package test-package test-upgrade setup-pg18 install-dev-pg18 test-pg18 mutants mutants-pgrx fuzz profile bench-quick sql example demo demo-stop test test-core test-pg test-regress test-integration install install-dev setup bench vectors
+.PHONY: package test-package package-pg18 test-package-pg18 test-upgrade setup-pg18 install-dev-pg18 test-pg18 mutants mutants-pgrx fuzz profile bench-quick sql example demo demo-stop test test-core test-pg test-regress test-integration install install-dev setup bench vectors
 
 setup:
 	bash scripts/setup.sh
@@ -34,6 +34,13 @@ package: setup
 # `make test`: the release build alone takes minutes on two cores (README, "Packages").
 test-package: setup
 	bash tests/test-package.sh
+
+# The same for PostgreSQL 18 (the installation scripts/setup-pg18.sh makes): postgresql-18-colcrypt.
+package-pg18: setup
+	bash scripts/package.sh --pg-config "$$(bash scripts/setup-pg18.sh --print-pg-config)"
+
+test-package-pg18: setup
+	PG_CONFIG="$$(bash scripts/setup-pg18.sh --print-pg-config)" bash tests/test-package.sh
 
 # The upgrade tier of `make test` alone: a 0.1.0 database (built once from its commit, cached in
 # /var/cache/colcrypt) upgraded with ALTER EXTENSION colcrypt UPDATE.

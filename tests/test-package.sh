@@ -39,9 +39,13 @@ trap '[ "${KEEP:-}" = 1 ] && echo "kept $RUN" || rm -rf "$RUN"' EXIT
 PRIV="$RUN/root"
 source "$ROOT/scripts/private-pg.sh"
 private_pg_copy "$PRIV" "$SYS_PG_CONFIG"
-# The package's files land where dpkg -i would put them, under the private root (the package
-# targets Debian's directories, which the copy of a Debian installation mirrors).
-dpkg-deb -x "$DEB" "$PRIV"
+# The package's files go where dpkg -i puts them on Debian (/usr/lib/postgresql/N/lib,
+# /usr/share/postgresql/N/extension); here into the copy's own directories, which are those for a
+# copy of Debian's installation, so an installation with another layout (PostgreSQL 18 from
+# setup-pg18.sh: PG_CONFIG=… bash tests/test-package.sh) is tested the same way.
+dpkg-deb -x "$DEB" "$RUN/deb"
+install -m 755 "$RUN/deb/usr/lib/postgresql/$major/lib/colcrypt.so" "$(pg_config --pkglibdir)/"
+install -m 644 "$RUN/deb/usr/share/postgresql/$major/extension/"colcrypt* "$(pg_config --sharedir)/extension/"
 LIB="$(pg_config --pkglibdir)/colcrypt.so"
 [ -f "$LIB" ] || fail "the package did not put colcrypt.so in the copy's $(pg_config --pkglibdir)"
 

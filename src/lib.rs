@@ -11,6 +11,7 @@ mod key_cache;
 mod keyring;
 mod log_redaction;
 mod master_key;
+mod param_types;
 mod pg_compat;
 mod privileged;
 mod server_keys;
@@ -32,6 +33,7 @@ pub extern "C-unwind" fn _PG_init() {
     hide_rust_backtraces();
     register_fork_handler();
     log_redaction::install();
+    param_types::install();
     master_key::define_settings();
     types::define_settings();
     transport::define_settings();

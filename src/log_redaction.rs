@@ -117,6 +117,9 @@ unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
             if from_citus_coordinator() {
                 e.hide_stmt = true;
             }
+            if let Some(hint) = crate::param_types::hint_for_bind_error(e) {
+                e.hint = error_string(hint.to_bytes());
+            }
             // Always: a malformed line can fail before any column's input function has run
             // (extra or missing columns quote the whole line).
             if !e.context.is_null() {

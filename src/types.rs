@@ -100,7 +100,7 @@ pub(crate) fn define_settings() {
 /// subscriber as ciphertext (a walsender also has no snapshot for the key lookups decrypting would
 /// need; the subscriber's apply and table sync workers check each envelope as binary input under
 /// ciphertext_io is checked).
-fn ciphertext_io() -> bool {
+pub(crate) fn ciphertext_io() -> bool {
     // SAFETY: reads of backend-global flags set at process start.
     explicitly_on()
         || (CIPHERTEXT_IO.get() == CiphertextIo::Auto && dump_tool_session())

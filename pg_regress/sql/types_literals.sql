@@ -30,6 +30,17 @@ EXECUTE lit_q('ssn-1');
 SELECT 'a literal'::colcrypt.encrypted_text AS literal_round_trip;
 COMMIT;
 SELECT count(*) AS default_exists FROM colcrypt.keys WHERE name = 'default';
+-- Parameters whose every use is a write into an encrypted_text column are typed text, so they
+-- are sealed once, under the column's key (src/param_types.rs); an integer column's keeps its
+-- type, and so does a parameter that is also returned.
+PREPARE lit_ins AS INSERT INTO lit_t (id, ssn, n) VALUES ($1, $2, $3);
+PREPARE lit_ret AS INSERT INTO lit_t (id, ssn) VALUES ($1, $2) RETURNING $2;
+SELECT name, parameter_types FROM pg_prepared_statements WHERE name IN ('lit_ins', 'lit_ret') ORDER BY name;
+EXECUTE lit_ins(3, 'ssn-3', 30);
+SELECT ssn::text, n::int FROM lit_t WHERE id = 3;
+DELETE FROM lit_t WHERE id = 3;
+DEALLOCATE lit_ins;
+DEALLOCATE lit_ret;
 -- Every stored value is under the column's key, never under __transient.
 SELECT count(*) AS under_lit FROM lit_t, colcrypt.envelope_info(colcrypt.envelope(n)) e, colcrypt.keys k
 WHERE k.envelope_key_id = e.key_id AND k.name = 'lit';

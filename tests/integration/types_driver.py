@@ -91,8 +91,10 @@ assert conn.execute("SELECT i8::bigint FROM drv WHERE id = 4").fetchone()[0] == 
 
 # An envelope sent where the plaintext's binary form belongs is refused with what to do instead
 # (not stored as text that happens to be ciphertext); a malformed int8 is refused; nothing stored.
+# An untyped parameter written into an encrypted_text column is typed text (src/param_types.rs),
+# so text's input refuses the envelope's bytes (not UTF-8), and the hint says what to send.
 env = conn.execute("SELECT colcrypt.envelope(t) FROM other WHERE id = 1").fetchone()[0]
-for bad, table, code in [(Raw(env), "other", "22P03"), (RawI8(b"\x00\x01\x02"), "drv", "22P03")]:
+for bad, table, code in [(Raw(env), "other", "22021"), (RawI8(b"\x00\x01\x02"), "drv", "22P03")]:
     try:
         col = "t" if table == "other" else "i8"
         cur.execute(f"INSERT INTO {table} (id, {col}) VALUES (%s, %b)", (99, bad))

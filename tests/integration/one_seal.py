@@ -1,0 +1,114 @@
+"""Untyped parameters for encrypted_text columns are sealed once, under the column's key, never
+under __transient (src/param_types.rs). Run by t_one_seal.sh with the socket directory and port.
+
+The proof is from the outside: with colcrypt's __transient key gone, a role that may not create
+keys can still write through untyped parameters (which would need __transient if they went
+through it), while a literal — which must still go through it — fails. Each check could fail:
+before this change every one of these writes needed __transient."""
+import sys
+
+import psycopg
+from psycopg import pq
+
+HOST, PORT = sys.argv[1], sys.argv[2]
+TEXT = 25
+admin = psycopg.connect(host=HOST, port=PORT, user="postgres", dbname="postgres", autocommit=True)
+a = admin.cursor()
+a.execute("SELECT colcrypt.create_key('pii'), colcrypt.create_key('other')")
+a.execute("""CREATE TABLE people (id serial PRIMARY KEY, ssn colcrypt.encrypted_text(pii, searchable) UNIQUE,
+    note colcrypt.encrypted_text(other), n colcrypt.encrypted_int4(pii), z int)""")
+a.execute("CREATE ROLE app LOGIN")
+a.execute("GRANT SELECT, INSERT, UPDATE ON people TO app; GRANT USAGE ON SEQUENCE people_id_seq TO app")
+a.execute("SELECT 'colcrypt.encrypted_text'::regtype::oid")
+ENC = a.fetchone()[0]
+
+
+def check(what, got, want):
+    if got != want:
+        sys.exit(f"FAIL {what}: got {got!r}, want {want!r}")
+    print(f"ok {what}")
+
+
+def param_types(conn, name, sql):
+    """Parse with every parameter type left to the server; the types it describes."""
+    r = conn.pgconn.prepare(name.encode(), sql.encode())
+    if r.status != pq.ExecStatus.COMMAND_OK:
+        sys.exit(f"FAIL prepare {name}: {r.error_message.decode()}")
+    d = conn.pgconn.describe_prepared(name.encode())
+    return [d.param_type(i) for i in range(d.nparams)]
+
+
+def run(conn, name, values):
+    r = conn.pgconn.exec_prepared(name.encode(), [v.encode() if v is not None else None for v in values])
+    return r.status, (r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode()
+
+
+# What the server tells drivers: text where every use of the parameter is a write into an
+# encrypted_text column; encrypted_text where it is used otherwise too.
+c = admin
+check("INSERT parameter is text", param_types(c, "i1", "INSERT INTO people (ssn, note) VALUES ($1, $2)"), [TEXT, TEXT])
+check("UPDATE and upsert parameters are text",
+      param_types(c, "u1", "INSERT INTO people (ssn) VALUES ($1) ON CONFLICT (ssn) DO UPDATE SET note = $2"), [TEXT, TEXT])
+check("a parameter written into two columns of different keys is text",
+      param_types(c, "i2", "INSERT INTO people (ssn, note) VALUES ($1, $1)"), [TEXT])
+check("a parameter also returned keeps its type",
+      param_types(c, "i3", "INSERT INTO people (ssn) VALUES ($1) RETURNING $1"), [ENC])
+check("a lookup parameter is not changed by this hook",
+      param_types(c, "s1", "SELECT id FROM people WHERE ssn = $1"), [ENC])
+check("multi-row VALUES parameters are text",
+      param_types(c, "i4", "INSERT INTO people (ssn, note) VALUES ($1, $2), ($3, $4)"), [TEXT] * 4)
+check("a CTE's INSERT parameter is text",
+      param_types(c, "i5", "WITH w AS (INSERT INTO people (ssn) VALUES ($1) RETURNING id) SELECT id FROM w"), [TEXT])
+a.execute("PREPARE sqlprep AS INSERT INTO people (ssn) VALUES ($1)")
+a.execute("SELECT parameter_types::text FROM pg_prepared_statements WHERE name = 'sqlprep'")
+check("SQL PREPARE infers text", a.fetchone()[0], "{text}")
+with psycopg.connect(host=HOST, port=PORT, user="postgres", dbname="postgres", autocommit=True) as dump_like:
+    dump_like.execute("SET colcrypt.ciphertext_io = on")
+    check("under ciphertext_io the parameter stays an envelope", param_types(dump_like, "e1", "INSERT INTO people (ssn) VALUES ($1)"), [ENC])
+
+# Take __transient away. A role that is not a key admin cannot create it back.
+a.execute("DELETE FROM colcrypt.data_keys WHERE name = '__transient'")
+app = psycopg.connect(host=HOST, port=PORT, user="app", dbname="postgres", autocommit=True)
+check("the app's INSERT parameters are text", param_types(app, "ins", "INSERT INTO people (ssn, note) VALUES ($1, $2)"), [TEXT, TEXT])
+for i in range(3):
+    check(f"untyped INSERT {i} works without __transient", run(app, "ins", [f"canary-ssn-{i}", f"canary-note-{i}"]), (pq.ExecStatus.COMMAND_OK, ""))
+param_types(app, "upd", "UPDATE people SET note = $1 WHERE id = 1")
+check("untyped UPDATE works without __transient", run(app, "upd", ["canary-updated"]), (pq.ExecStatus.COMMAND_OK, ""))
+param_types(app, "ups", "INSERT INTO people (ssn, note) VALUES ($1, $2) ON CONFLICT (ssn) DO UPDATE SET note = $2")
+check("untyped upsert works without __transient", run(app, "ups", ["canary-ssn-0", "canary-upserted"]), (pq.ExecStatus.COMMAND_OK, ""))
+# The same statement after PostgreSQL re-analyses it (a table change invalidates the plan): it
+# is analysed again with the parameter types it now has, text.
+a.execute("ALTER TABLE people ALTER COLUMN z SET DEFAULT 0")
+check("re-analysed INSERT still works", run(app, "ins", ["canary-ssn-9", "canary-note-9"]), (pq.ExecStatus.COMMAND_OK, ""))
+# The check is live: paths that still go through __transient fail without it.
+cur = app.cursor()
+try:
+    cur.execute("INSERT INTO people (ssn) VALUES ('literal')", prepare=False)
+    sys.exit("FAIL a literal was written without __transient: the check proves nothing")
+except psycopg.Error as e:
+    check("a literal still needs __transient (the check is live)", e.sqlstate is not None, True)
+param_types(app, "ret", "INSERT INTO people (ssn) VALUES ($1) RETURNING $1")
+check("a parameter also returned still needs __transient", run(app, "ret", ["x"])[0], pq.ExecStatus.FATAL_ERROR)
+
+# A parameter typed text is data, as a cast from text always is (pg_regress types.sql): an
+# envelope's text form sent as one is stored as that text, not loaded as an envelope.
+a.execute("SELECT colcrypt.envelope(note)::text FROM people WHERE id = 2")
+env_text = a.fetchone()[0]
+check("an envelope's text as a text parameter is data", run(app, "ins", ["canary-env", env_text]), (pq.ExecStatus.COMMAND_OK, ""))
+a.execute("SELECT note::text FROM people WHERE ssn = 'canary-env'::text")
+check("and reads back as that text", a.fetchone()[0], env_text)
+a.execute("DELETE FROM people WHERE ssn = 'canary-env'::text")
+
+# Every value reads back, and each is under its column's key.
+a.execute("SELECT ssn::text, note::text FROM people ORDER BY id")
+rows = a.fetchall()
+check("values read back", rows[:3], [("canary-ssn-0", "canary-upserted"), ("canary-ssn-1", "canary-note-1"), ("canary-ssn-2", "canary-note-2")])
+check("the UPDATE's value read back", rows[0][1] != "canary-note-0", True)
+a.execute("""SELECT DISTINCT ks.name, kn.name FROM people,
+    colcrypt.envelope_info(colcrypt.envelope(ssn)) es, colcrypt.keys ks,
+    colcrypt.envelope_info(colcrypt.envelope(note)) en, colcrypt.keys kn
+    WHERE ks.envelope_key_id = es.key_id AND kn.envelope_key_id = en.key_id""")
+check("sealed under the columns' keys", a.fetchall(), [("pii", "other")])
+a.execute("SELECT count(*) FROM people WHERE ssn = 'canary-ssn-2'::text")
+check("the searchable column finds a parameter-written value", a.fetchone()[0], 1)
+print("one_seal: all checks passed")

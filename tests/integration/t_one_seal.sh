@@ -1,0 +1,8 @@
+# Untyped parameters for encrypted_text columns are sealed once, under the column's key, never
+# under __transient (src/param_types.rs), with what the server tells drivers about their types
+# (tests/integration/one_seal.py, psycopg 3 at the libpq level over the extended protocol).
+set -euo pipefail
+C="$RUN/oneseal"
+keyed_cluster "$C" 55573
+runuser -u postgres -- /usr/bin/python3 "$ROOT/tests/integration/one_seal.py" "$C/socket" 55573
+cluster_stop "$C"

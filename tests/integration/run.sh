@@ -5,7 +5,8 @@
 # PG=18 (or PG_CONFIG=path) runs them on that version (scripts/pg-select.sh). A test whose
 # header says `# needs: tls (why)`, `# needs: pgcrypto (why)` or `# needs: citus (why)` is skipped,
 # with its reason, on an installation built without OpenSSL, without pgcrypto or without Citus
-# (PostgreSQL 18 from setup-pg18.sh).
+# (PostgreSQL 18 from setup-pg18.sh). A test whose header says `# once: (why)` starts the
+# versions it needs itself, and so runs in the PostgreSQL 15 pass only.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/scripts/pg-select.sh"
@@ -39,6 +40,10 @@ for t in "$ROOT"/tests/integration/t_*.sh; do
   need="$(sed -nE 's/^# needs: (tls|pgcrypto|citus) (.*)$/\1 \2/p' "$t" | head -n 1)"
   if [ -n "$need" ] && ! "has_${need%% *}"; then
     echo "skip $name: needs ${need%% *} ${need#* }, and $("$PG_CONFIG" --version) here has none"
+    skipped=$((skipped + 1)); continue
+  fi
+  if [ "$PG_MAJOR" != 15 ] && grep -q "^# once: " "$t"; then
+    echo "skip $name: $(sed -nE 's/^# once: (.*)$/\1/p' "$t" | head -n 1)"
     skipped=$((skipped + 1)); continue
   fi
   start=$(date +%s)

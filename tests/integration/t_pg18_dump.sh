@@ -8,6 +8,7 @@
 # version's table loads into the other.
 # It starts both versions itself (Debian's 15 and scripts/setup-pg18.sh's 18; colcrypt installed
 # in both), whichever one run.sh selected.
+# once: starts PostgreSQL 15 and 18 itself, so the 15 pass covers it
 set -euo pipefail
 B15=/usr/lib/postgresql/15/bin
 B18="$("$(bash "$ROOT/scripts/setup-pg18.sh" --print-pg-config)" --bindir)"

@@ -117,7 +117,8 @@ unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
             if from_citus_coordinator() {
                 e.hide_stmt = true;
             }
-            if let Some(hint) = crate::param_types::hint_for_bind_error(e) {
+            if let Some((message, hint)) = crate::param_types::redact_bind_error(e) {
+                e.message = error_string(message.to_bytes());
                 e.hint = error_string(hint.to_bytes());
             }
             // Always: a malformed line can fail before any column's input function has run

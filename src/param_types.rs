@@ -17,10 +17,12 @@
 //! `colcrypt.ciphertext_io`, where a parameter may be an envelope. Only `encrypted_text`:
 //! `text` input cannot fail, while a failed `integer` or `jsonb` input would quote the value in
 //! its error, which colcrypt's own input withholds (src/types.rs). The driver sees the parameter
-//! described as `text`, which every driver binds from its string type. Such a parameter is data,
-//! as a cast from `text` always is: a statement parsed without `colcrypt.ciphertext_io` and run
-//! after it is turned on stores an envelope's text sent to it as text (load envelopes with COPY
-//! or a statement parsed under the setting).
+//! described as `text`, which every driver binds from its string type (also one that declared
+//! the parameter `encrypted_text`: the bytes it sends mean the same as `text`). What such a
+//! parameter loses by not going through colcrypt's input is given back by name of the statement
+//! (its text's hash, [`in_retyped_statement`]): an envelope's text form is refused as input
+//! refuses it (src/types.rs type_from_plain), and an error that would quote a parameter's bytes
+//! is reworded (src/log_redaction.rs).
 //!
 //! Literals are not changed: PostgreSQL runs a literal's input while it analyses the statement,
 //! before any hook, and the result may be stored in a view, a default or a rule, so it must be
@@ -34,8 +36,8 @@ use std::hash::{Hash, Hasher};
 use pgrx::pg_sys;
 
 thread_local! {
-    /// Hashes of the statement texts whose parameters this backend typed as text, so that an
-    /// error at Bind can say what such a parameter takes ([`hint_for_bind_error`]).
+    /// Hashes of the statement texts whose parameters this backend typed as text
+    /// ([`in_retyped_statement`]).
     static RETYPED: RefCell<HashSet<u64>> = RefCell::new(HashSet::new());
 }
 
@@ -45,25 +47,35 @@ fn text_hash(text: &[u8]) -> u64 {
     h.finish()
 }
 
-const BIND_HINT: &CStr = c"A parameter written into an encrypted_text column is typed text: send the plaintext (UTF-8 text in \
-    binary format). Envelopes are input only under colcrypt.ciphertext_io = on.";
+const BIND_MESSAGE: &CStr = c"invalid byte sequence in a parameter of a statement that writes into an encrypted_text column \
+    (colcrypt does not repeat the bytes)";
+const BIND_HINT: &CStr = c"Such a parameter is typed text: send the plaintext as text in the client encoding (UTF-8 in binary \
+    format). Envelopes are input only under colcrypt.ciphertext_io = on.";
 
-/// For an error while a statement of this backend with parameters typed as text is bound —
-/// `text` input refuses bytes that are not valid in the server encoding (22021), for example an
-/// envelope sent as a parameter's binary value — the hint says what to send instead.
-pub(crate) fn hint_for_bind_error(e: &mut pg_sys::ErrorData) -> Option<&'static CStr> {
-    if e.sqlerrcode != pgrx::PgSqlErrorCode::ERRCODE_CHARACTER_NOT_IN_REPERTOIRE as i32 || !e.hint.is_null() {
-        return None;
-    }
+/// Whether the statement in progress is one whose parameters this backend typed as text.
+pub(crate) fn in_retyped_statement() -> bool {
     // SAFETY: debug_query_string is NULL or the NUL-terminated text of the statement in progress.
     let stmt = unsafe {
         let q = pg_sys::debug_query_string;
         if q.is_null() {
-            return None;
+            return false;
         }
         CStr::from_ptr(q).to_bytes()
     };
-    RETYPED.with(|r| r.borrow().contains(&text_hash(stmt))).then_some(BIND_HINT)
+    RETYPED.with(|r| r.borrow().contains(&text_hash(stmt)))
+}
+
+/// An error in a statement whose parameters this backend typed as text, where `text` input
+/// refuses bytes that are not valid in the encoding (22021, 22P05: for example an envelope, or
+/// plaintext in another encoding, sent as a binary parameter): PostgreSQL's message quotes the
+/// offending bytes, which colcrypt's own input withheld, so the message is replaced by one that
+/// does not (same SQLSTATE) and the hint says what to send.
+pub(crate) fn redact_bind_error(e: &mut pg_sys::ErrorData) -> Option<(&'static CStr, &'static CStr)> {
+    use pgrx::PgSqlErrorCode::{ERRCODE_CHARACTER_NOT_IN_REPERTOIRE, ERRCODE_UNTRANSLATABLE_CHARACTER};
+    if e.sqlerrcode != ERRCODE_CHARACTER_NOT_IN_REPERTOIRE as i32 && e.sqlerrcode != ERRCODE_UNTRANSLATABLE_CHARACTER as i32 {
+        return None;
+    }
+    in_retyped_statement().then_some((BIND_MESSAGE, BIND_HINT))
 }
 
 static mut PREVIOUS_HOOK: pg_sys::post_parse_analyze_hook_type = None;
@@ -184,7 +196,10 @@ unsafe fn type_params_as_text(pstate: *mut pg_sys::ParseState, query: *mut pg_sy
 /// Whether `ty` is colcrypt's `encrypted_text` (by its input function, not its name, which
 /// depends on the schema colcrypt is installed in).
 unsafe fn is_encrypted_text(ty: pg_sys::Oid) -> bool {
-    if ty == pg_sys::InvalidOid || u32::from(ty) < pg_sys::FirstNormalObjectId {
+    // A declared parameter type need not exist when the statement does not use the parameter
+    // (PostgreSQL accepts such a Parse): a missing or shell type is not ours.
+    // SAFETY: a syscache lookup that returns false for a missing type.
+    if ty == pg_sys::InvalidOid || u32::from(ty) < pg_sys::FirstNormalObjectId || !unsafe { pg_sys::get_typisdefined(ty) } {
         return false;
     }
     // SAFETY: a catalog lookup of a type a parameter has (never a shell type).

@@ -222,7 +222,21 @@ fn seal_for_column(spec: &TypeSpec, typmod: i32, plaintext: &[u8]) -> Vec<u8> {
 /// `INSERT … SELECT plain_column` is sealed once, under the right key.
 pub(crate) fn type_from_plain(spec: &TypeSpec, datum: pg_sys::Datum, typmod: i32) -> Vec<u8> {
     note_plaintext();
-    with_datum_plaintext(spec, datum, |plaintext| seal_for_column(spec, typmod, plaintext))
+    with_datum_plaintext(spec, datum, |plaintext| {
+        // An untyped parameter that src/param_types.rs typed as text keeps the check text input
+        // has: an envelope's text form is refused, not sealed as data, unless ciphertext_io is off
+        // (also when the setting was turned on after the statement was parsed: it cannot load
+        // the envelope then). A cast from text elsewhere is data, as always; the statement test
+        // runs only for text that looks like an envelope.
+        if matches!(spec.plain, Plain::Verbatim)
+            && CIPHERTEXT_IO.get() != CiphertextIo::Off
+            && is_envelope_literal(plaintext)
+            && crate::param_types::in_retyped_statement()
+        {
+            ColcryptError::EnvelopeAsPlaintext(spec.name).raise();
+        }
+        seal_for_column(spec, typmod, plaintext)
+    })
 }
 
 /// The text form of a plaintext, as a C string in PostgreSQL memory (pgrx copies the result

@@ -90,14 +90,27 @@ except psycopg.Error as e:
 param_types(app, "ret", "INSERT INTO people (ssn) VALUES ($1) RETURNING $1")
 check("a parameter also returned still needs __transient", run(app, "ret", ["x"])[0], pq.ExecStatus.FATAL_ERROR)
 
-# A parameter typed text is data, as a cast from text always is (pg_regress types.sql): an
-# envelope's text form sent as one is stored as that text, not loaded as an envelope.
+# What the parameter no longer gets from colcrypt's input is given back: an envelope's text form
+# is refused as input refuses it (22P02, not sealed as data)...
 a.execute("SELECT colcrypt.envelope(note)::text FROM people WHERE id = 2")
 env_text = a.fetchone()[0]
-check("an envelope's text as a text parameter is data", run(app, "ins", ["canary-env", env_text]), (pq.ExecStatus.COMMAND_OK, ""))
-a.execute("SELECT note::text FROM people WHERE ssn = 'canary-env'::text")
-check("and reads back as that text", a.fetchone()[0], env_text)
-a.execute("DELETE FROM people WHERE ssn = 'canary-env'::text")
+check("an envelope's text as a parameter is refused", run(app, "ins", ["canary-env", env_text]), (pq.ExecStatus.FATAL_ERROR, "22P02"))
+# ... also when ciphertext_io is turned on after the statement was parsed (it is typed text and
+# cannot load the envelope: refused, not stored as the envelope's text).
+param_types(admin, "late", "INSERT INTO people (ssn, note) VALUES ($1, $2)")
+a.execute("SET colcrypt.ciphertext_io = on")
+check("ciphertext_io turned on after Parse: refused", run(admin, "late", ["canary-late", env_text]), (pq.ExecStatus.FATAL_ERROR, "22P02"))
+a.execute("RESET colcrypt.ciphertext_io")
+# ... and bytes text input refuses (an envelope, or plaintext in another encoding, sent as a
+# binary parameter) are not quoted in the error, which says what to send.
+r = app.pgconn.exec_prepared(b"ins", [b"canary-ssn-bin", b"SECRET\xf0XYZ"], param_formats=[1, 1])
+msg = (r.error_message or b"").decode("utf-8", "replace")
+check("invalid bytes in a binary parameter: 22021", (r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode(), "22021")
+check("the error quotes no byte", ("0x" in msg, "XYZ" in msg), (False, False))
+check("the error says what to send", "ciphertext_io" in msg and "text" in msg, True)
+# A declared parameter type that does not exist is PostgreSQL's business when no one uses it.
+r = app.pgconn.prepare(b"ghost", b"SELECT 1", [99999])
+check("an unused parameter of a missing type is no error", r.status, pq.ExecStatus.COMMAND_OK)
 
 # Every value reads back, and each is under its column's key.
 a.execute("SELECT ssn::text, note::text FROM people ORDER BY id")

@@ -3,6 +3,6 @@
 # (tests/integration/one_seal.py, psycopg 3 at the libpq level over the extended protocol).
 set -euo pipefail
 C="$RUN/oneseal"
-keyed_cluster "$C" 55573
-runuser -u postgres -- /usr/bin/python3 "$ROOT/tests/integration/one_seal.py" "$C/socket" 55573
+keyed_cluster "$C" 55579
+runuser -u postgres -- /usr/bin/python3 "$ROOT/tests/integration/one_seal.py" "$C/socket" 55579
 cluster_stop "$C"

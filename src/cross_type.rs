@@ -103,25 +103,18 @@ thread_local! {
 /// no value of that type equals it.
 fn plain_index(spec: &'static TypeSpec, conv: Conv, varlena: bool, datum: pg_sys::Datum) -> Option<[u8; BLIND_INDEX_LEN]> {
     note_plaintext();
-    // SAFETY: a plain read of backend-local transaction state.
-    let statement = unsafe { pg_sys::GetCurrentStatementStartTimestamp() };
+    let statement = keyring::statement_start();
     let spec_id = spec as *const TypeSpec as usize;
-    // SAFETY: a varlena parameter is a valid datum of its type; the detoasted copy lives in the
+    // SAFETY: a varlena parameter is a valid datum of its type; a detoasted copy lives in the
     // current memory context for the rest of this call.
-    let raw: &[u8] = if varlena {
-        unsafe { pgrx::varlena::varlena_to_byte_slice(pg_sys::pg_detoast_datum_packed(datum.cast_mut_ptr())) }
-    } else {
-        &[]
-    };
+    let raw: &[u8] = if varlena { unsafe { varlena_bytes(datum) } } else { &[] };
     let byval = datum.value().to_ne_bytes();
     let bytes = if varlena { raw } else { &byval[..] };
     let hit = LAST_PARAM.with(|c| {
         c.borrow()
             .as_ref()
             // Constant time: the cached bytes may be another role's parameter earlier in the session.
-            .filter(|(k, _)| {
-                k.statement == statement && k.spec == spec_id && k.conv == conv && bool::from(subtle::ConstantTimeEq::ct_eq(&k.bytes[..], bytes))
-            })
+            .filter(|(k, _)| k.statement == statement && k.spec == spec_id && k.conv == conv && colcrypt_core::ct::ct_eq(&k.bytes, bytes))
             .map(|(_, idx)| *idx)
     });
     if let Some(idx) = hit {
@@ -136,6 +129,22 @@ fn plain_index(spec: &'static TypeSpec, conv: Conv, varlena: bool, datum: pg_sys
     let key = CacheKey { statement, spec: spec_id, conv, bytes: zeroize::Zeroizing::new(bytes.to_vec()) };
     LAST_PARAM.with(|c| *c.borrow_mut() = Some((key, idx)));
     idx
+}
+
+/// A varlena's bytes, detoasted only when it has to be (compressed, or stored out of line): a
+/// btree descent compares the same plain parameter a dozen or more times, and each call of
+/// PostgreSQL's detoast through pgrx's guard costs a sigsetjmp.
+///
+/// # Safety
+/// `datum` is a valid varlena datum; the bytes live as long as it (or the current memory context).
+unsafe fn varlena_bytes<'a>(datum: pg_sys::Datum) -> &'a [u8] {
+    use pgrx::varlena::{varatt_is_1b, varatt_is_1b_e, varatt_is_4b_u, varlena_to_byte_slice};
+    let p = datum.cast_mut_ptr::<pg_sys::varlena>();
+    // SAFETY: the caller's; the header tests are what PostgreSQL's pg_detoast_datum_packed makes.
+    unsafe {
+        let in_line = varatt_is_4b_u(p) || (varatt_is_1b(p) && !varatt_is_1b_e(p));
+        varlena_to_byte_slice(if in_line { p } else { pg_sys::pg_detoast_datum_packed(p) })
+    }
 }
 
 fn datum(v: Internal) -> pg_sys::Datum {

@@ -121,14 +121,26 @@ unsafe extern "C-unwind" fn on_relcache_invalidation(_arg: pg_sys::Datum, relid:
     }
 }
 
+/// When the current statement started: what per-statement caches key on. Read on every value,
+/// so called directly: pgrx's bindings guard each call with a sigsetjmp, which this function
+/// (a read of a backend global, it cannot raise an error) does not need.
+pub(crate) fn statement_start() -> i64 {
+    mod unguarded {
+        unsafe extern "C" {
+            pub(super) fn GetCurrentStatementStartTimestamp() -> i64;
+        }
+    }
+    // SAFETY: a plain read of backend-local transaction state; it never raises an error.
+    unsafe { unguarded::GetCurrentStatementStartTimestamp() }
+}
+
 /// Run before using the cache: once per statement, take in invalidations sent by others.
 fn refresh() {
     if !CALLBACK_REGISTERED.with(|c| c.replace(true)) {
         // SAFETY: registers a plain function for the life of the backend.
         unsafe { pg_sys::CacheRegisterRelcacheCallback(Some(on_relcache_invalidation), pg_sys::Datum::from(0)) };
     }
-    // SAFETY: plain reads of backend-local transaction state.
-    let stmt = unsafe { pg_sys::GetCurrentStatementStartTimestamp() };
+    let stmt = statement_start();
     if LAST_STATEMENT.with(|l| l.replace(stmt)) != stmt {
         // SAFETY: safe at any point where a lock could be taken, which includes here.
         unsafe { pg_sys::AcceptInvalidationMessages() };

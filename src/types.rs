@@ -239,26 +239,6 @@ pub(crate) fn type_from_plain(spec: &TypeSpec, datum: pg_sys::Datum, typmod: i32
     })
 }
 
-/// The text form of a plaintext, as a C string in PostgreSQL memory (pgrx copies the result
-/// from there), so no copy of the plaintext is left behind in Rust's heap unwiped.
-fn plain_out(spec: &TypeSpec, plaintext: &[u8]) -> &'static CStr {
-    match spec.plain {
-        // Text forms were produced by the type's own output function; PostgreSQL text holds no NUL.
-        Plain::Verbatim | Plain::Text if plaintext.contains(&0) => ColcryptError::Core(CoreError::CannotDecrypt).raise(),
-        Plain::Verbatim | Plain::Text => palloc_cstring(plaintext),
-        Plain::Binary => {
-            let f = spec.fns();
-            // SAFETY: as in plain_in; the StringInfo and the output are palloc'd in the current context.
-            unsafe {
-                let buf = pg_sys::makeStringInfo();
-                pg_sys::appendBinaryStringInfo(buf, plaintext.as_ptr().cast(), plaintext.len() as i32);
-                let datum = pg_sys::OidReceiveFunctionCall(f.recv, buf, f.ioparam, -1);
-                CStr::from_ptr(pg_sys::OidOutputFunctionCall(f.output, datum))
-            }
-        }
-    }
-}
-
 /// The cast to the plaintext type: the decrypted value as a datum of that type, built from the
 /// sealed form itself (no trip through the text form, which depends on DateStyle, TimeZone and
 /// extra_float_digits and so could come back as another value).
@@ -271,35 +251,87 @@ pub(crate) fn type_to_plain(spec: &TypeSpec, value: &[u8]) -> pg_sys::Datum {
         // In this mode the text form is the envelope; the cast keeps meaning "through the text
         // form" (an envelope for text, an input error for other types), as before.
         // SAFETY: fmgr call of a built-in input function on a palloc'd C string.
-        return unsafe { pg_sys::OidInputFunctionCall(fns.input, type_out(spec, value).as_ptr().cast_mut(), fns.ioparam, -1) };
+        return unsafe { pg_sys::OidInputFunctionCall(fns.input, type_out(spec, value).cast_mut_ptr::<std::ffi::c_char>(), fns.ioparam, -1) };
     }
-    let plaintext = zeroize::Zeroizing::new(open(spec, value).or_raise());
-    plain_datum(spec, &plaintext)
+    plain_datum(spec, value).or_raise()
 }
 
-/// The datum of the plaintext type for a plaintext sealed for `spec`, built by that type's own
-/// input or receive function.
-fn plain_datum(spec: &TypeSpec, plaintext: &[u8]) -> pg_sys::Datum {
+/// The datum of the plaintext type for a stored value, built by that type's own input or
+/// receive function, or for text in place.
+fn plain_datum(spec: &TypeSpec, value: &[u8]) -> Result<pg_sys::Datum> {
     let fns = spec.fns();
-    // SAFETY: fmgr calls of built-in input/receive functions on the plaintext that was sealed
-    // for this type; the results are palloc'd in the current memory context.
-    unsafe {
-        match spec.plain {
-            Plain::Verbatim => {
-                if plaintext.contains(&0) {
-                    ColcryptError::Core(CoreError::CannotDecrypt).raise()
-                }
-                pg_sys::Datum::from(pg_sys::cstring_to_text_with_len(plaintext.as_ptr().cast(), plaintext.len() as i32))
-            }
-            Plain::Text => {
-                pg_sys::OidInputFunctionCall(fns.input, palloc_cstring(plaintext).as_ptr().cast_mut(), fns.ioparam, -1)
-            }
-            Plain::Binary => {
-                let buf = pg_sys::makeStringInfo();
-                pg_sys::appendBinaryStringInfo(buf, plaintext.as_ptr().cast(), plaintext.len() as i32);
-                pg_sys::OidReceiveFunctionCall(fns.recv, buf, fns.ioparam, -1)
-            }
+    Ok(match spec.plain {
+        Plain::Verbatim => pg_sys::Datum::from(open_varlena(spec, value, true)?),
+        // SAFETY: fmgr calls of built-in input/receive functions on the plaintext that was sealed
+        // for this type; the results are palloc'd in the current memory context.
+        Plain::Text => unsafe { pg_sys::OidInputFunctionCall(fns.input, open_cstring(spec, value)?, fns.ioparam, -1) },
+        Plain::Binary => unsafe { pg_sys::OidReceiveFunctionCall(fns.recv, open_stringinfo(spec, value)?, fns.ioparam, -1) },
+    })
+}
+
+/// Opens a stored value straight into a palloc'd buffer with `before` spare bytes in front of the
+/// plaintext and `after` behind it (a varlena header, a NUL): the current memory context is where
+/// plaintext datums live anyway, so no copy is made, and none is left in Rust's heap to wipe. On
+/// failure the buffer is wiped (core) and goes with its context. Returns the buffer's start.
+fn open_to_palloc(spec: &TypeSpec, datum: &[u8], before: usize, after: usize) -> Result<(*mut u8, &'static mut [u8])> {
+    let (index, envelope) = split(datum);
+    let key = keyring::readable_key(envelope)?;
+    let mut base = std::ptr::null_mut::<u8>();
+    let plaintext = key.cipher()?.open_into(envelope, &context_for(spec, index), |n| {
+        // SAFETY: palloc raises on failure; the slice is the `n` bytes after the first `before`
+        // of the allocation, valid until the current memory context is reset ('static here).
+        unsafe {
+            base = pg_sys::palloc(before + n + after).cast();
+            std::slice::from_raw_parts_mut(base.add(before), n)
         }
+    })?;
+    Ok((base, plaintext))
+}
+
+/// Text forms were produced by the type's own output function, and PostgreSQL text holds no
+/// NUL: a plaintext with one did not come from this type (it is wiped and refused).
+fn refuse_nul(plaintext: &mut [u8]) -> Result<()> {
+    if plaintext.contains(&0) {
+        zeroize::Zeroize::zeroize(plaintext);
+        return Err(ColcryptError::Core(CoreError::CannotDecrypt));
+    }
+    Ok(())
+}
+
+/// The plaintext of a stored value as a NUL-terminated string in the current memory context.
+fn open_cstring(spec: &TypeSpec, value: &[u8]) -> Result<*mut std::ffi::c_char> {
+    let (base, plaintext) = open_to_palloc(spec, value, 0, 1)?;
+    refuse_nul(plaintext)?;
+    // SAFETY: the allocation has one byte after the plaintext.
+    unsafe { *base.add(plaintext.len()) = 0 };
+    Ok(base.cast())
+}
+
+/// The plaintext of a stored value as a varlena (text, bytea) in the current memory context;
+/// `text`: refuse a NUL, as text cannot hold one.
+fn open_varlena(spec: &TypeSpec, value: &[u8], text: bool) -> Result<*mut pg_sys::varlena> {
+    let (base, plaintext) = open_to_palloc(spec, value, pg_sys::VARHDRSZ, 0)?;
+    if text {
+        refuse_nul(plaintext)?;
+    }
+    // SAFETY: the allocation starts with VARHDRSZ bytes for the header; PostgreSQL values stop at
+    // 1 GiB, so the length fits.
+    unsafe { pgrx::varlena::set_varsize_4b(base.cast(), (pg_sys::VARHDRSZ + plaintext.len()) as i32) };
+    Ok(base.cast())
+}
+
+/// The plaintext of a stored value (a binary send form) as a StringInfo for the type's receive
+/// function, over the decrypted bytes themselves (NUL-terminated, as a StringInfo's data is).
+fn open_stringinfo(spec: &TypeSpec, value: &[u8]) -> Result<pg_sys::StringInfo> {
+    let (base, plaintext) = open_to_palloc(spec, value, 0, 1)?;
+    let len = plaintext.len() as i32;
+    // SAFETY: the allocation has one byte after the plaintext; the StringInfo is palloc'd and
+    // every field set (PostgreSQL 15 has no initReadOnlyStringInfo).
+    unsafe {
+        *base.add(plaintext.len()) = 0;
+        let si = pg_sys::palloc(std::mem::size_of::<pg_sys::StringInfoData>()).cast::<pg_sys::StringInfoData>();
+        si.write(pg_sys::StringInfoData { data: base.cast(), len, maxlen: len + 1, cursor: 0 });
+        Ok(si)
     }
 }
 
@@ -387,12 +419,6 @@ pub(crate) fn index_of(spec: &TypeSpec, datum: &[u8]) -> [u8; BLIND_INDEX_LEN] {
     idx
 }
 
-fn open(spec: &TypeSpec, datum: &[u8]) -> Result<Vec<u8>> {
-    let (index, envelope) = split(datum);
-    let key = keyring::readable_key(envelope)?;
-    Ok(key.cipher()?.open(envelope, &context_for(spec, index))?)
-}
-
 /// `\x` + hex of the envelope: the text form under colcrypt.ciphertext_io. The value is
 /// checked as binary input is (authenticated, its blind index verified, moved to the column's
 /// key). One exception keeps restores working: a restore may load tables before the key table,
@@ -460,13 +486,23 @@ pub(crate) fn type_in(spec: &TypeSpec, input: &CStr, typmod: i32) -> Vec<u8> {
     with_input_plaintext(spec, input, |plaintext| seal_for_column(spec, typmod, plaintext))
 }
 
-pub(crate) fn type_out(spec: &TypeSpec, value: &[u8]) -> &'static CStr {
+/// The text form, as a C string datum in the current memory context, decrypted in place there.
+pub(crate) fn type_out(spec: &TypeSpec, value: &[u8]) -> pg_sys::Datum {
     note_plaintext();
     if ciphertext_io() {
-        return palloc_cstring(format!("\\x{}", hex::encode(value)).as_bytes());
+        return pg_sys::Datum::from(palloc_cstring(format!("\\x{}", hex::encode(value)).as_bytes()).as_ptr());
     }
-    let plaintext = zeroize::Zeroizing::new(open(spec, value).or_raise());
-    plain_out(spec, &plaintext)
+    match spec.plain {
+        Plain::Verbatim | Plain::Text => pg_sys::Datum::from(open_cstring(spec, value).or_raise()),
+        Plain::Binary => {
+            let f = spec.fns();
+            // SAFETY: fmgr calls of the built-in receive and output functions; results palloc'd.
+            unsafe {
+                let datum = pg_sys::OidReceiveFunctionCall(f.recv, open_stringinfo(spec, value).or_raise(), f.ioparam, -1);
+                pg_sys::Datum::from(pg_sys::OidOutputFunctionCall(f.output, datum))
+            }
+        }
+    }
 }
 
 /// Binary input is the plaintext type's binary form (what drivers send for an int4, a jsonb, a
@@ -529,13 +565,12 @@ pub(crate) fn type_send(spec: &TypeSpec, value: &[u8]) -> pg_sys::Datum {
     if ciphertext_io() {
         return palloc_bytea(&stored_envelope(value));
     }
-    let plaintext = zeroize::Zeroizing::new(open(spec, value).or_raise());
     match spec.plain {
         // The sealed bytes are the type's binary form already.
-        Plain::Binary => palloc_bytea(&plaintext),
+        Plain::Binary => pg_sys::Datum::from(open_varlena(spec, value, false).or_raise()),
         // SAFETY: fmgr call of the built-in send function on a datum of its type.
         Plain::Verbatim | Plain::Text => unsafe {
-            pg_sys::Datum::from(pg_sys::OidSendFunctionCall(spec.fns().send, plain_datum(spec, &plaintext)))
+            pg_sys::Datum::from(pg_sys::OidSendFunctionCall(spec.fns().send, plain_datum(spec, value).or_raise()))
         },
     }
 }
@@ -708,8 +743,9 @@ macro_rules! encrypted_type {
         }
 
         #[pg_extern(sql = false)]
-        fn $out(value: &[u8]) -> &'static CStr {
-            type_out(&$spec, value)
+        // Declared in SQL as returning cstring (sql/types.sql); the datum is built in place.
+        fn $out(value: &[u8]) -> Internal {
+            Internal::from(Some(type_out(&$spec, value)))
         }
 
         #[pg_extern(sql = false)]

@@ -277,6 +277,43 @@ SET ROLE xt_nogrant;
 SELECT count(*) AS unrestricted_again FROM xv WHERE u_t = 'alpha'::text;
 RESET ROLE;
 
+-- 6b. A parameter's blind index is kept for the rest of its statement (a btree descent compares
+-- the same parameter a dozen times): a new parameter in the same statement, one that differs
+-- from the last only in its final bytes (after the compare's 8-byte words), and one stored
+-- compressed (read by detoasting, the others in place) each find their own rows, never the
+-- previous parameter's.
+INSERT INTO xi VALUES (1001, 'long-probe-value-0000000001', 1001, 'h1'), (1002, 'long-probe-value-0000000002', 1002, 'h2');
+SET enable_seqscan = off;
+SET enable_bitmapscan = off;
+SELECT p, (SELECT id FROM xi WHERE s = p) AS found
+FROM unnest(ARRAY['v1', 'v2', 'v2', 'v1', 'nope', 'v300', 'v30', 'v3',
+                  'long-probe-value-0000000001', 'long-probe-value-0000000002', 'long-probe-value-0000000003',
+                  'long-probe-value-0000000002']::text[]) WITH ORDINALITY AS u(p, o) ORDER BY o;
+SELECT p, (SELECT id FROM xi WHERE p::varchar = s) AS found
+FROM unnest(ARRAY['v7', 'v8', 'v7']::text[]) WITH ORDINALITY AS u(p, o) ORDER BY o;
+SELECT p, (SELECT id FROM xi WHERE n4 = p) AS found
+FROM unnest(ARRAY[7, 8, 7, 5000000000, 9, 1001]::int8[]) WITH ORDINALITY AS u(p, o) ORDER BY o;
+SELECT p, (SELECT count(*) FROM xi WHERE h = p) AS found
+FROM unnest(ARRAY['h1', 'h2', 'h1', 'hx']::text[]) WITH ORDINALITY AS u(p, o) ORDER BY o;
+-- Across statements of one session, and one prepared statement executed with new parameters.
+SELECT id FROM xi WHERE s = 'long-probe-value-0000000001'::text;
+SELECT id FROM xi WHERE s = 'long-probe-value-0000000002'::text;
+EXECUTE q_text('long-probe-value-0000000001');
+EXECUTE q_text('long-probe-value-0000000002');
+EXECUTE q_text('long-probe-value-0000000003');
+RESET enable_bitmapscan;
+RESET enable_seqscan;
+-- Compressed parameters, compared with every row of a table (a sequential scan).
+CREATE TABLE xbig (id int, s colcrypt.encrypted_text(xt, searchable));
+INSERT INTO xbig VALUES (1, repeat('z', 6000) || 'a'), (2, repeat('z', 6000) || 'b'), (3, 'short');
+CREATE TABLE xprobe (o int, p text);
+INSERT INTO xprobe VALUES (1, repeat('z', 6000) || 'b'), (2, repeat('z', 6000) || 'a'), (3, repeat('z', 6000) || 'c'), (4, 'short');
+SELECT o, pg_column_size(p) < octet_length(p) AS compressed,
+       (SELECT array_agg(b.id ORDER BY b.id) FROM xbig b WHERE b.s = x.p) AS found
+FROM xprobe x ORDER BY o;
+DROP TABLE xbig, xprobe;
+DELETE FROM xi WHERE id > 1000;
+
 -- 7. A database without __blind_index (a restore that has loaded values but not yet the key
 -- table): the operators do not create the key (a read path; it would fail on a standby or in a
 -- read-only transaction): 42704, nothing written. DROP EXTENSION removes the pg_catalog

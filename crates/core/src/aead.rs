@@ -29,16 +29,42 @@ pub(crate) fn seal_detached(key: &AeadKey, nonce: &[u8; NONCE_LEN], aad: &[u8], 
 }
 
 /// Decrypts ciphertext‖tag; nothing is returned unless the tag verifies.
+#[cfg(feature = "test-vectors")]
 pub(crate) fn open(key: &AeadKey, nonce: &[u8; NONCE_LEN], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::new();
+    open_into(key, nonce, aad, sealed, |n| {
+        out.resize(n, 0);
+        &mut out[..]
+    })?;
+    Ok(out)
+}
+
+/// Decrypts ciphertext‖tag into the buffer `alloc` returns for the plaintext's length (the
+/// caller chooses where plaintext may live: a PostgreSQL memory context, a zeroizing Vec). On a
+/// failed tag the buffer is wiped: some backends decrypt before they check.
+pub(crate) fn open_into<'o>(
+    key: &AeadKey,
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    sealed: &[u8],
+    alloc: impl FnOnce(usize) -> &'o mut [u8],
+) -> Result<&'o mut [u8], Error> {
     let split = sealed.len().checked_sub(TAG_LEN).ok_or(Error::CannotDecrypt)?;
     let (ct, tag) = sealed.split_at(split);
-    key.0.open(nonce, aad, ct, tag.try_into().expect("TAG_LEN bytes"))
+    let out = alloc(ct.len());
+    assert_eq!(out.len(), ct.len(), "open_into: the buffer must be the plaintext's length");
+    match key.0.open(nonce, aad, ct, tag.try_into().expect("TAG_LEN bytes"), out) {
+        Ok(()) => Ok(out),
+        Err(e) => {
+            zeroize::Zeroize::zeroize(&mut *out);
+            Err(e)
+        }
+    }
 }
 
 #[cfg(feature = "aws-lc")]
 mod backend {
     use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
-    use zeroize::Zeroize;
 
     use super::{NONCE_LEN, TAG_LEN};
     use crate::error::Error;
@@ -61,16 +87,12 @@ mod backend {
             tag.as_ref().try_into().expect("a 16-byte tag")
         }
 
-        pub(super) fn open(&self, nonce: &[u8; NONCE_LEN], aad: &[u8], ct: &[u8], tag: &[u8; TAG_LEN]) -> Result<Vec<u8>, Error> {
-            let mut out = vec![0u8; ct.len()];
-            match self.0.open_separate_gather(Nonce::assume_unique_for_key(*nonce), Aad::from(aad), ct, tag, &mut out) {
-                Ok(()) => Ok(out),
-                Err(_) => {
-                    // AWS-LC may have decrypted before the tag check failed: wipe what it wrote.
-                    out.zeroize();
-                    Err(Error::CannotDecrypt)
-                }
-            }
+        /// Decrypts `ct` into `out` (of the same length); the caller wipes `out` on failure
+        /// (AWS-LC may have decrypted before the tag check failed).
+        pub(super) fn open(&self, nonce: &[u8; NONCE_LEN], aad: &[u8], ct: &[u8], tag: &[u8; TAG_LEN], out: &mut [u8]) -> Result<(), Error> {
+            self.0
+                .open_separate_gather(Nonce::assume_unique_for_key(*nonce), Aad::from(aad), ct, tag, out)
+                .map_err(|_| Error::CannotDecrypt)
         }
     }
 }
@@ -98,13 +120,13 @@ mod backend {
                 .into()
         }
 
-        pub(super) fn open(&self, nonce: &[u8; NONCE_LEN], aad: &[u8], ct: &[u8], tag: &[u8; TAG_LEN]) -> Result<Vec<u8>, Error> {
-            let mut buf = ct.to_vec();
-            // aes-gcm checks the tag before it decrypts: on failure `buf` still holds ciphertext.
-            match self.0.decrypt_in_place_detached(Nonce::from_slice(nonce), aad, &mut buf, Tag::from_slice(tag)) {
-                Ok(()) => Ok(buf),
-                Err(_) => Err(Error::CannotDecrypt),
-            }
+        /// Decrypts `ct` into `out` (of the same length); aes-gcm checks the tag before it
+        /// decrypts, so on failure `out` holds ciphertext.
+        pub(super) fn open(&self, nonce: &[u8; NONCE_LEN], aad: &[u8], ct: &[u8], tag: &[u8; TAG_LEN], out: &mut [u8]) -> Result<(), Error> {
+            out.copy_from_slice(ct);
+            self.0
+                .decrypt_in_place_detached(Nonce::from_slice(nonce), aad, out, Tag::from_slice(tag))
+                .map_err(|_| Error::CannotDecrypt)
         }
     }
 }

@@ -3,6 +3,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
+use std::rc::Rc;
 
 use hkdf::Hkdf;
 use rand_core::{OsRng, RngCore};
@@ -99,7 +100,7 @@ impl Cipher {
 
     /// Constant-time check that an envelope's commitment is this key's.
     pub fn matches_commitment(&self, commitment: &[u8; COMMITMENT_LEN]) -> bool {
-        bool::from(commitment.ct_eq(&self.commitment))
+        crate::ct::ct_eq(commitment, &self.commitment)
     }
 
     /// The short key id users see (docs/FORMAT.md, "Key id").
@@ -152,6 +153,23 @@ impl Cipher {
     /// `cache` keeps suite 2 subkeys by salt, so a column written by a few backends derives a
     /// few subkeys rather than one per value.
     fn open_using(&self, envelope: &[u8], context: &[u8], cache: Option<&RefCell<SubkeyCache>>) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::new();
+        self.open_using_into(envelope, context, cache, |n| {
+            out.resize(n, 0);
+            &mut out[..]
+        })?;
+        Ok(out)
+    }
+
+    /// As [`Cipher::open_using`], into the buffer `alloc` returns for the plaintext's length
+    /// (wiped if the envelope does not open).
+    fn open_using_into<'o>(
+        &self,
+        envelope: &[u8],
+        context: &[u8],
+        cache: Option<&RefCell<SubkeyCache>>,
+        alloc: impl FnOnce(usize) -> &'o mut [u8],
+    ) -> Result<&'o mut [u8], Error> {
         let env = match Envelope::parse(envelope) {
             Ok(env) => env,
             Err(e @ (Error::UnsupportedVersion(_) | Error::UnsupportedSuite(_))) => return Err(e),
@@ -161,15 +179,24 @@ impl Cipher {
             return Err(Error::CannotDecrypt);
         }
         with_aad(env.header, context, |aad| match (&env.salt, cache) {
-            (None, _) => aead::open(&self.aes, &env.nonce, aad, env.sealed),
-            (Some(salt), None) => aead::open(&self.subkey(salt), &env.nonce, aad, env.sealed),
+            (None, _) => aead::open_into(&self.aes, &env.nonce, aad, env.sealed, alloc),
+            (Some(salt), None) => aead::open_into(&self.subkey(salt), &env.nonce, aad, env.sealed, alloc),
             (Some(salt), Some(cache)) => {
                 let mut cache = cache.borrow_mut();
-                if cache.len() >= SUBKEY_CACHE_SIZE && !cache.contains_key(salt) {
-                    cache.clear();
+                // Consecutive values mostly share a salt (one writer's): then no hashing at all.
+                if let Some((last, aes)) = cache.last.as_ref().filter(|(last, _)| last == salt) {
+                    debug_assert_eq!(last, salt);
+                    let aes = Rc::clone(aes);
+                    drop(cache);
+                    return aead::open_into(&aes, &env.nonce, aad, env.sealed, alloc);
                 }
-                let aes = cache.entry(*salt).or_insert_with(|| self.subkey(salt));
-                aead::open(aes, &env.nonce, aad, env.sealed)
+                if cache.by_salt.len() >= SUBKEY_CACHE_SIZE && !cache.by_salt.contains_key(salt) {
+                    cache.by_salt.clear();
+                }
+                let aes = Rc::clone(cache.by_salt.entry(*salt).or_insert_with(|| Rc::new(self.subkey(salt))));
+                cache.last = Some((*salt, Rc::clone(&aes)));
+                drop(cache);
+                aead::open_into(&aes, &env.nonce, aad, env.sealed, alloc)
             }
         })
     }
@@ -187,7 +214,13 @@ fn into_text(bytes: Vec<u8>) -> Result<String, Error> {
     })
 }
 
-type SubkeyCache = HashMap<[u8; SALT_LEN], AeadKey>;
+/// Suite 2 subkeys by salt, and the last one used (bounded by `SUBKEY_CACHE_SIZE`; a subkey
+/// is wiped when its last holder drops it).
+#[derive(Default)]
+struct SubkeyCache {
+    by_salt: HashMap<[u8; SALT_LEN], Rc<AeadKey>>,
+    last: Option<([u8; SALT_LEN], Rc<AeadKey>)>,
+}
 const SUBKEY_CACHE_SIZE: usize = 256;
 
 /// How many envelopes one salt's subkey seals before a new salt is drawn: half the 2^32
@@ -259,6 +292,13 @@ impl DataKeyCipher {
         self.cipher.open_using(envelope, context, Some(&self.subkeys))
     }
 
+    /// Opens into the buffer `alloc` returns for the plaintext's length, so the caller decides
+    /// where the plaintext lives (the extension: a palloc'd datum, with no copy in Rust's heap
+    /// to wipe). The buffer is wiped if the envelope does not open.
+    pub fn open_into<'o>(&self, envelope: &[u8], context: &[u8], alloc: impl FnOnce(usize) -> &'o mut [u8]) -> Result<&'o mut [u8], Error> {
+        self.cipher.open_using_into(envelope, context, Some(&self.subkeys), alloc)
+    }
+
     pub fn open_text(&self, envelope: &[u8], context: &[u8]) -> Result<String, Error> {
         into_text(self.open(envelope, context)?)
     }
@@ -319,14 +359,49 @@ mod subkey_cache_tests {
             .collect();
         for (i, env) in envs.iter().enumerate() {
             assert_eq!(reader.open(env, b"").unwrap(), i.to_le_bytes());
-            let held = reader.subkeys.borrow().len();
+            let held = reader.subkeys.borrow().by_salt.len();
             assert!(held <= SUBKEY_CACHE_SIZE, "{held} subkeys cached after {} salts", i + 1);
             if i < SUBKEY_CACHE_SIZE {
                 assert_eq!(held, i + 1, "a salt met below the bound stays cached");
             }
             // Opening a salt it holds again neither evicts nor adds.
             assert_eq!(reader.open(env, b"").unwrap(), i.to_le_bytes());
-            assert_eq!(reader.subkeys.borrow().len(), held);
+            assert_eq!(reader.subkeys.borrow().by_salt.len(), held);
+        }
+    }
+}
+
+#[cfg(test)]
+mod open_into_tests {
+    use super::*;
+
+    /// `open_into` writes the plaintext into the caller's buffer, of exactly its length, for
+    /// both suites; a tampered envelope fails and leaves that buffer wiped, not half-decrypted.
+    #[test]
+    fn opens_into_the_callers_buffer_and_wipes_it_on_failure() {
+        let key = Key::from_slice(&[9u8; KEY_LEN]).unwrap();
+        let dk = DataKeyCipher::new(&key);
+        let plaintext = b"into a buffer the caller owns, 40 bytes.";
+        for env in [dk.seal(plaintext, b"ctx").unwrap(), dk.cipher().seal(plaintext, b"ctx").unwrap()] {
+            let mut buf = Vec::new();
+            let out = dk.open_into(&env, b"ctx", |n| {
+                buf = vec![0xAA; n];
+                &mut buf[..]
+            });
+            assert_eq!(out.unwrap(), plaintext);
+            // Twice: the second open of a suite 2 value takes the last-salt path.
+            let mut again = [0u8; 40];
+            assert_eq!(dk.open_into(&env, b"ctx", |_| &mut again[..]).unwrap(), plaintext);
+
+            let mut bad = env.clone();
+            *bad.last_mut().unwrap() ^= 1;
+            let mut buf = vec![0xAAu8; plaintext.len()];
+            assert_eq!(dk.open_into(&bad, b"ctx", |_| &mut buf[..]).err(), Some(Error::CannotDecrypt));
+            assert!(buf.iter().all(|&b| b == 0), "a failed open leaves the buffer wiped");
+            // The wrong context fails the same way.
+            let mut buf = vec![0xAAu8; plaintext.len()];
+            assert!(dk.open_into(&env, b"other", |_| &mut buf[..]).is_err());
+            assert!(buf.iter().all(|&b| b == 0));
         }
     }
 }

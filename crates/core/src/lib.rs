@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod aead;
+pub mod ct;
 mod envelope;
 mod error;
 mod key;

@@ -31,8 +31,7 @@ static mut PREVIOUS_HOOK: pg_sys::emit_log_hook_type = None;
 /// backend global and one thread-local store).
 #[inline]
 pub(crate) fn note_plaintext() {
-    // SAFETY: a plain read of backend-local transaction state.
-    let stmt = unsafe { pg_sys::GetCurrentStatementStartTimestamp() };
+    let stmt = crate::keyring::statement_start();
     PLAINTEXT_STATEMENT.with(|s| s.set(stmt));
 }
 

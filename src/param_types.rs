@@ -11,8 +11,12 @@
 //! PostgreSQL builds for a `text`-typed parameter, and the one it builds again when it re-analyses
 //! the statement with the parameter types it now has.
 //!
-//! Only parameters whose every use is such a cast are changed (a parameter also returned, compared
-//! or passed to a function keeps its type), only for statements with parameter types the server
+//! A parameter compared for equality with an `encrypted_text` value (`WHERE ssn = $1`) is typed
+//! `text` too, and the operator becomes colcrypt's cross-type `encrypted_text = text` of the same
+//! btree family: the lookup computes the blind index of the text and seals nothing.
+//!
+//! Only parameters whose every use is such a cast or such an equality are changed (a parameter
+//! also returned or passed to a function keeps its type), only for statements with parameter types the server
 //! infers (the extended protocol's Parse and SQL `PREPARE`), and not under
 //! `colcrypt.ciphertext_io`, where a parameter may be an envelope. Only `encrypted_text`:
 //! `text` input cannot fail, while a failed `integer` or `jsonb` input would quote the value in
@@ -138,6 +142,8 @@ struct Found {
     encrypted_text: pg_sys::Oid,
     params: Vec<*mut pg_sys::Param>,
     casts: Vec<(*mut pg_sys::FuncExpr, *mut pg_sys::Param)>,
+    /// Operators with a parameter as one operand (`ssn = $1`), and whether it is the left one.
+    comparisons: Vec<(*mut pg_sys::OpExpr, *mut pg_sys::Param, bool)>,
 }
 
 unsafe fn type_params_as_text(pstate: *mut pg_sys::ParseState, query: *mut pg_sys::Query) {
@@ -149,19 +155,43 @@ unsafe fn type_params_as_text(pstate: *mut pg_sys::ParseState, query: *mut pg_sy
         }
         let Some(types) = variable_params(pstate) else { return };
         let Some(encrypted_text) = types.iter().copied().find(|t| is_encrypted_text(*t)) else { return };
-        let mut found = Found { encrypted_text, params: Vec::new(), casts: Vec::new() };
+        let mut found = Found { encrypted_text, params: Vec::new(), casts: Vec::new(), comparisons: Vec::new() };
         pg_sys::query_tree_walker(query, Some(walk), (&raw mut found).cast(), 0);
         let (Some(length_cast), Some(from_text)) = casts_of(encrypted_text) else { return };
-        // A parameter is changed only if every one of its uses is the cast to a modifier
-        // (decided before anything changes).
+        // Equality with the parameter as one operand becomes colcrypt's cross-type equality with
+        // text (same btree family, so the same index answers): the value is never sealed.
+        let equalities: Vec<(*mut pg_sys::OpExpr, *mut pg_sys::Param, pg_sys::Oid)> = found
+            .comparisons
+            .iter()
+            .filter_map(|&(op, param, param_left)| text_equality((*op).opno, encrypted_text, param_left).map(|to| (op, param, to)))
+            .collect();
+        // A parameter is changed only if every one of its uses is the cast to a modifier or
+        // such an equality (decided before anything changes).
         let uses = |id: i32| found.params.iter().filter(|p| (***p).paramid == id).count();
-        let cast_uses = |id: i32| found.casts.iter().filter(|(f, p)| (**p).paramid == id && (**f).funcid == length_cast).count();
-        let changed: Vec<i32> = found
+        let convertible = |id: i32| {
+            found.casts.iter().filter(|(f, p)| (**p).paramid == id && (**f).funcid == length_cast).count()
+                + equalities.iter().filter(|(_, p, _)| (**p).paramid == id).count()
+        };
+        let mut changed: Vec<i32> = found
             .casts
             .iter()
             .map(|(_, p)| (**p).paramid)
-            .filter(|&id| id >= 1 && (id as usize) <= types.len() && types[(id - 1) as usize] == encrypted_text && uses(id) == cast_uses(id))
+            .chain(equalities.iter().map(|(_, p, _)| (**p).paramid))
+            .filter(|&id| id >= 1 && (id as usize) <= types.len() && types[(id - 1) as usize] == encrypted_text && uses(id) == convertible(id))
             .collect();
+        changed.sort_unstable();
+        changed.dedup();
+        for &(op, param, to) in &equalities {
+            if !changed.contains(&(*param).paramid) {
+                continue;
+            }
+            (*op).opno = to;
+            (*op).opfuncid = pg_sys::get_opcode(to);
+            (*op).inputcollid = pg_sys::DEFAULT_COLLATION_OID;
+            (*param).paramtype = pg_sys::TEXTOID;
+            (*param).paramtypmod = -1;
+            (*param).paramcollid = pg_sys::DEFAULT_COLLATION_OID;
+        }
         for &(func, param) in &found.casts {
             if (*func).funcid != length_cast || !changed.contains(&(*param).paramid) {
                 continue;
@@ -237,6 +267,23 @@ unsafe fn casts_of(encrypted_text: pg_sys::Oid) -> (Option<pg_sys::Oid>, Option<
     }
 }
 
+/// For colcrypt's `encrypted_text = encrypted_text`, the cross-type `=` with `text` on the
+/// parameter's side, from the same btree operator family.
+unsafe fn text_equality(opno: pg_sys::Oid, encrypted_text: pg_sys::Oid, param_left: bool) -> Option<pg_sys::Oid> {
+    // SAFETY: catalog lookups by oid; the list is palloc'd and read here only.
+    unsafe {
+        if !is_function(pg_sys::get_opcode(opno), crate::types::encrypted_text_eq_wrapper) {
+            return None;
+        }
+        let families = pg_sys::get_mergejoin_opfamilies(opno);
+        let (left, right) = if param_left { (pg_sys::TEXTOID, encrypted_text) } else { (encrypted_text, pg_sys::TEXTOID) };
+        (0..pg_sys::list_length(families))
+            .map(|i| pg_sys::list_nth_oid(families, i))
+            .map(|family| pg_sys::get_opfamily_member(family, left, right, pg_sys::BTEqualStrategyNumber as i16))
+            .find(|&op| op != pg_sys::InvalidOid)
+    }
+}
+
 unsafe fn extern_param(node: *mut pg_sys::Node, ty: pg_sys::Oid) -> Option<*mut pg_sys::Param> {
     // SAFETY: `node` is a valid node (or null).
     unsafe {
@@ -261,6 +308,19 @@ unsafe extern "C-unwind" fn walk(node: *mut pg_sys::Node, context: *mut std::ffi
             pg_sys::NodeTag::T_Param => {
                 if let Some(p) = extern_param(node, found.encrypted_text) {
                     found.params.push(p);
+                }
+            }
+            pg_sys::NodeTag::T_OpExpr => {
+                let op = node.cast::<pg_sys::OpExpr>();
+                if pg_sys::list_length((*op).args) == 2 {
+                    let left = pg_sys::list_nth((*op).args, 0).cast::<pg_sys::Node>();
+                    let right = pg_sys::list_nth((*op).args, 1).cast::<pg_sys::Node>();
+                    // Not two parameters: the other operand decides which operator is meant.
+                    match (extern_param(left, found.encrypted_text), extern_param(right, found.encrypted_text)) {
+                        (Some(p), None) => found.comparisons.push((op, p, true)),
+                        (None, Some(p)) => found.comparisons.push((op, p, false)),
+                        _ => {}
+                    }
                 }
             }
             pg_sys::NodeTag::T_FuncExpr => {

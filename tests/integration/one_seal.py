@@ -53,8 +53,12 @@ check("a parameter written into two columns of different keys is text",
       param_types(c, "i2", "INSERT INTO people (ssn, note) VALUES ($1, $1)"), [TEXT])
 check("a parameter also returned keeps its type",
       param_types(c, "i3", "INSERT INTO people (ssn) VALUES ($1) RETURNING $1"), [ENC])
-check("a lookup parameter is not changed by this hook",
-      param_types(c, "s1", "SELECT id FROM people WHERE ssn = $1"), [ENC])
+check("a lookup parameter is text (cross-type equality)",
+      param_types(c, "s1", "SELECT id FROM people WHERE ssn = $1"), [TEXT])
+check("on either side", param_types(c, "s2", "SELECT id FROM people WHERE $1 = ssn"), [TEXT])
+check("a parameter compared and written is text",
+      param_types(c, "s3", "UPDATE people SET note = $2 WHERE ssn = $1"), [TEXT, TEXT])
+check("a parameter in IN (…) keeps its type", param_types(c, "s4", "SELECT id FROM people WHERE ssn IN ($1, $2)"), [ENC, ENC])
 check("multi-row VALUES parameters are text",
       param_types(c, "i4", "INSERT INTO people (ssn, note) VALUES ($1, $2), ($3, $4)"), [TEXT] * 4)
 check("a CTE's INSERT parameter is text",
@@ -76,6 +80,15 @@ param_types(app, "upd", "UPDATE people SET note = $1 WHERE id = 1")
 check("untyped UPDATE works without __transient", run(app, "upd", ["canary-updated"]), (pq.ExecStatus.COMMAND_OK, ""))
 param_types(app, "ups", "INSERT INTO people (ssn, note) VALUES ($1, $2) ON CONFLICT (ssn) DO UPDATE SET note = $2")
 check("untyped upsert works without __transient", run(app, "ups", ["canary-ssn-0", "canary-upserted"]), (pq.ExecStatus.COMMAND_OK, ""))
+param_types(app, "get", "SELECT id FROM people WHERE ssn = $1")
+r = app.pgconn.exec_prepared(b"get", [b"canary-ssn-1"])
+check("an untyped lookup works without __transient", (r.status, r.ntuples), (pq.ExecStatus.TUPLES_OK, 1))
+a.execute("PREPARE plan_q AS SELECT id FROM people WHERE ssn = $1")
+a.execute("SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off")
+a.execute("EXPLAIN (COSTS OFF) EXECUTE plan_q('x')")
+plan = " ".join(r[0] for r in a.fetchall())
+check("the lookup uses the index", ("Index" in plan and "people_ssn_key" in plan, plan), (True, plan))
+a.execute("RESET plan_cache_mode; RESET enable_seqscan")
 # The same statement after PostgreSQL re-analyses it (a table change invalidates the plan): it
 # is analysed again with the parameter types it now has, text.
 a.execute("ALTER TABLE people ALTER COLUMN z SET DEFAULT 0")

@@ -307,7 +307,7 @@ sql "$W1" postgres "SET ROLE app; CREATE TABLE $elsewhere (id int, email colcryp
 out=$(copy_in app "public.$elsewhere") && { echo "a faked shard copy loaded envelopes: $out"; exit 1; }
 grep -q "ERROR:  42501:.*permission denied to load colcrypt envelopes" <<<"$out" || { echo "faked shard copy: $out"; exit 1; }
 assert_eq "nothing loaded" 0 "$(sql "$W1" postgres "SELECT count(*) FROM $elsewhere")"
-sql "$W1" postgres "DROP TABLE $elsewhere" >/dev/null
+sql "$W1" postgres "SET citus.enable_manual_changes_to_shards = on; DROP TABLE $elsewhere" >/dev/null
 
 # No canary (COPY's plaintext) in any node's files or logs.
 for d in "${ALL[@]}"; do sql "$d" postgres "CHECKPOINT" >/dev/null; done

@@ -331,6 +331,9 @@ thread_local! {
     /// One entry per running call of the shard copy function in this backend (innermost last):
     /// whether that call sends envelopes.
     static SHARD_COPIES: RefCell<Vec<bool>> = const { RefCell::new(Vec::new()) };
+    /// The shard copy function's oid, once fmgr has asked about it: fmgr_hook also runs for
+    /// every SECURITY DEFINER function and function with SET clauses, and compares only this.
+    static SHARD_COPY_OID: Cell<pg_sys::Oid> = const { Cell::new(pg_sys::InvalidOid) };
     /// Whether the running statement is a shard copy's COPY into this node, keyed by the
     /// statement (start time and text pointer): worked out once per statement, not per value.
     static COPY_TARGET: Cell<Option<((i64, usize), bool)>> = const { Cell::new(None) };
@@ -375,7 +378,11 @@ unsafe extern "C-unwind" fn needs_fmgr_hook(oid: pg_sys::Oid) -> bool {
             return true;
         }
     }
-    is_shard_copy_function(oid)
+    let found = is_shard_copy_function(oid);
+    if found {
+        SHARD_COPY_OID.with(|c| c.set(oid));
+    }
+    found
 }
 
 #[pg_guard]
@@ -384,7 +391,7 @@ unsafe extern "C-unwind" fn fmgr_hook(event: pg_sys::FmgrHookEventType::Type, fl
     let oid = unsafe { (*flinfo).fn_oid };
     // `arg` belongs to the whole hook chain, so the state lives in SHARD_COPIES. Calls nest, and
     // fmgr reports END or ABORT (also when the function raises an error) innermost first.
-    if is_shard_copy_function(oid) {
+    if oid != pg_sys::InvalidOid && oid == SHARD_COPY_OID.with(Cell::get) {
         match event {
             pg_sys::FmgrHookEventType::FHET_START => {
                 let envelopes = sends_envelopes();

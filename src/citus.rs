@@ -12,10 +12,19 @@
 //! of `default`, `__blind_index` and `__transient`) is refused on a worker, so no two nodes can
 //! pick the same id or make different blind-index keys.
 //!
+//! Shard copies (moves and the rebalancer, both transfer modes) carry the stored envelopes, not
+//! plaintext: on the source, `worker_copy_table_to_node` runs with ciphertext I/O
+//! ([`shard_copy_source`], marked by an fmgr hook); on the target, the COPY into a shard that has
+//! no placement on this node yet takes envelopes as input ([`shard_copy_target`]), checked as
+//! under `colcrypt.ciphertext_io`. Neither marker gives a role anything `SET
+//! colcrypt.ciphertext_io = on` would not. The logical-replication catch-up already carries
+//! envelopes (walsenders and apply workers run with ciphertext I/O).
+//!
 //! colcrypt does not link Citus: the few Citus functions used are looked up in the running
 //! process (PostgreSQL loads libraries with RTLD_GLOBAL) and only when the database has the
 //! `citus` extension; without Citus every function here is a no-op.
 
+use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 
 use pgrx::pg_sys;
@@ -305,4 +314,218 @@ fn keys_in_sync() -> Result<Vec<(String, i32, bool, Option<String>)>> {
             })
             .collect::<std::result::Result<Vec<_>, pgrx::spi::Error>>()
     })?)
+}
+
+// ---- Shard copies carry envelopes ----------------------------------------------------------
+
+/// The Citus function that copies a shard's rows from the node it runs on to another node
+/// (Citus 13: used by citus_move_shard_placement, citus_copy_shard_placement and the rebalancer,
+/// for `block_writes` and for the initial copy of the logical-replication mode). It reads the
+/// rows with `SELECT` and sends them with binary (or text) COPY output functions.
+const SHARD_COPY_FUNCTION: &CStr = c"worker_copy_table_to_node";
+
+static mut PREVIOUS_NEEDS_FMGR_HOOK: pg_sys::needs_fmgr_hook_type = None;
+static mut PREVIOUS_FMGR_HOOK: pg_sys::fmgr_hook_type = None;
+
+thread_local! {
+    /// One entry per running call of the shard copy function in this backend (innermost last):
+    /// whether that call sends envelopes.
+    static SHARD_COPIES: RefCell<Vec<bool>> = const { RefCell::new(Vec::new()) };
+    /// The shard copy function's oid, once fmgr has asked about it: fmgr_hook also runs for
+    /// every SECURITY DEFINER function and function with SET clauses, and compares only this.
+    static SHARD_COPY_OID: Cell<pg_sys::Oid> = const { Cell::new(pg_sys::InvalidOid) };
+    /// Whether the running statement is a shard copy's COPY into this node, keyed by the
+    /// statement (start time and text pointer): worked out once per statement, not per value.
+    static COPY_TARGET: Cell<Option<((i64, usize), bool)>> = const { Cell::new(None) };
+}
+
+/// Installs the fmgr hooks that mark the shard copy function; called once per process from
+/// `_PG_init` (through types::define_settings). The hooks chain to any installed before.
+pub(crate) fn install_hooks() {
+    // SAFETY: hooks are installed from _PG_init, before any function is looked up through them.
+    unsafe {
+        PREVIOUS_NEEDS_FMGR_HOOK = pg_sys::needs_fmgr_hook;
+        PREVIOUS_FMGR_HOOK = pg_sys::fmgr_hook;
+        pg_sys::needs_fmgr_hook = Some(needs_fmgr_hook);
+        pg_sys::fmgr_hook = Some(fmgr_hook);
+    }
+}
+
+/// Whether `oid` is `pg_catalog.worker_copy_table_to_node`; only a superuser can create
+/// functions in pg_catalog. Called by fmgr for non-built-in functions only, once per lookup (not
+/// per call), inside a transaction.
+fn is_shard_copy_function(oid: pg_sys::Oid) -> bool {
+    // SAFETY: syscache lookups of a function fmgr has just looked up; the name is palloc'd.
+    unsafe {
+        if pg_sys::get_func_namespace(oid) != pg_sys::Oid::from(pg_sys::PG_CATALOG_NAMESPACE) {
+            return false;
+        }
+        let name = pg_sys::get_func_name(oid);
+        if name.is_null() {
+            return false;
+        }
+        let found = CStr::from_ptr(name) == SHARD_COPY_FUNCTION;
+        pg_sys::pfree(name.cast());
+        found
+    }
+}
+
+#[pg_guard]
+unsafe extern "C-unwind" fn needs_fmgr_hook(oid: pg_sys::Oid) -> bool {
+    // SAFETY: the previous hook, if any, was installed by another library for this process.
+    if let Some(previous) = unsafe { PREVIOUS_NEEDS_FMGR_HOOK } {
+        if unsafe { previous(oid) } {
+            return true;
+        }
+    }
+    let found = is_shard_copy_function(oid);
+    if found {
+        SHARD_COPY_OID.with(|c| c.set(oid));
+    }
+    found
+}
+
+#[pg_guard]
+unsafe extern "C-unwind" fn fmgr_hook(event: pg_sys::FmgrHookEventType::Type, flinfo: *mut pg_sys::FmgrInfo, arg: *mut pg_sys::Datum) {
+    // SAFETY: fmgr passes the FmgrInfo of the function being called.
+    let oid = unsafe { (*flinfo).fn_oid };
+    // `arg` belongs to the whole hook chain, so the state lives in SHARD_COPIES. Calls nest, and
+    // fmgr reports END or ABORT (also when the function raises an error) innermost first.
+    if oid != pg_sys::InvalidOid && oid == SHARD_COPY_OID.with(Cell::get) {
+        match event {
+            pg_sys::FmgrHookEventType::FHET_START => {
+                let envelopes = sends_envelopes();
+                SHARD_COPIES.with(|s| s.borrow_mut().push(envelopes));
+            }
+            _ => {
+                SHARD_COPIES.with(|s| s.borrow_mut().pop());
+            }
+        }
+    }
+    // SAFETY: as above.
+    if let Some(previous) = unsafe { PREVIOUS_FMGR_HOOK } {
+        unsafe { previous(event, flinfo, arg) }
+    }
+}
+
+/// A shard copy sends envelopes only when the role running it (the same role connects to the
+/// target) may load them there (types::check_envelope_input_allowed): a superuser or a key
+/// admin. Others keep sending plaintext, which moves every value a role may read, as before.
+fn sends_envelopes() -> bool {
+    acts_as_superuser() || privileged::current_role_is_key_admin()
+}
+
+/// Whether this backend is running the shard copy function for a role that sends envelopes:
+/// its output functions then give the stored envelope, as under `colcrypt.ciphertext_io = on`.
+pub(crate) fn shard_copy_source() -> bool {
+    SHARD_COPIES.with(|s| s.borrow().iter().any(|&e| e))
+}
+
+/// A superuser, or a role that may SET ROLE to the bootstrap superuser (so can do all it can;
+/// only a superuser can grant that membership). Citus runs the logical-replication catch-up of
+/// a shard move as such a role: the subscription's owner is created a superuser in the table
+/// owner's role, then demoted.
+pub(crate) fn acts_as_superuser() -> bool {
+    let bootstrap = pg_sys::Oid::from(pg_sys::BOOTSTRAP_SUPERUSERID);
+    // SAFETY: plain catalog checks of the current role, through PostgreSQL's role caches.
+    unsafe {
+        // Before PostgreSQL 16 every member may SET ROLE; from 16 a grant may withhold it.
+        #[cfg(not(feature = "pg18"))]
+        let can_become = pg_sys::is_member_of_role_nosuper(pg_sys::GetUserId(), bootstrap);
+        #[cfg(feature = "pg18")]
+        let can_become = pg_sys::member_can_set_role(pg_sys::GetUserId(), bootstrap);
+        pg_sys::superuser() || can_become
+    }
+}
+
+/// Whether the running statement is the COPY a shard copy sends to its target: exactly Citus'
+/// `COPY schema.shard (columns) FROM STDIN [WITH (format binary)];`, into a table that is a
+/// known shard (name and schema match Citus' metadata) with no placement on this node yet (a
+/// placement is added after its rows are copied). A user's COPY into a distributed table reaches
+/// the shards placed here, so it never matches. Asked only for input that is an envelope.
+pub(crate) fn shard_copy_target() -> bool {
+    // SAFETY: reads of backend globals set for the running statement.
+    let key = unsafe { (pg_sys::GetCurrentStatementStartTimestamp(), pg_sys::debug_query_string as usize) };
+    if let Some((k, answer)) = COPY_TARGET.with(Cell::get) {
+        if k == key {
+            return answer;
+        }
+    }
+    let answer = copy_into_unplaced_shard().or_raise();
+    COPY_TARGET.with(|c| c.set(Some((key, answer))));
+    answer
+}
+
+fn copy_into_unplaced_shard() -> Result<bool> {
+    if key_is_null_statement() || !active() {
+        return Ok(false);
+    }
+    // SAFETY: the text of the running statement, NUL-terminated, kept for the statement.
+    let query = unsafe { CStr::from_ptr(pg_sys::debug_query_string) };
+    let text = query.to_bytes();
+    // The prefilter keeps every other statement away from the parser.
+    if !text.starts_with(b"COPY ") || !(text.ends_with(b" FROM STDIN WITH (format binary);") || text.ends_with(b" FROM STDIN;")) {
+        return Ok(false);
+    }
+    // SAFETY: the running statement parsed already, so raw_parser returns its statements; the
+    // nodes are palloc'd in the current context.
+    let relid = unsafe {
+        let list = pg_sys::raw_parser(query.as_ptr(), pg_sys::RawParseMode::RAW_PARSE_DEFAULT);
+        if list.is_null() || (*list).length != 1 {
+            return Ok(false);
+        }
+        let raw = (*(*list).elements).ptr_value.cast::<pg_sys::RawStmt>();
+        if !pgrx::is_a((*raw).stmt, pg_sys::NodeTag::T_CopyStmt) {
+            return Ok(false);
+        }
+        let copy = (*raw).stmt.cast::<pg_sys::CopyStmt>();
+        let c = &*copy;
+        if !c.is_from || c.is_program || !c.filename.is_null() || !c.query.is_null() || !c.whereClause.is_null()
+            || c.relation.is_null() || (*c.relation).schemaname.is_null()
+        {
+            return Ok(false);
+        }
+        // COPY holds its lock on the table already.
+        pg_sys::RangeVarGetRelidExtended(c.relation, pg_sys::NoLock as i32, pg_sys::RVROption::RVR_MISSING_OK, None, std::ptr::null_mut())
+    };
+    if relid == pg_sys::InvalidOid {
+        return Ok(false);
+    }
+    let (Some(known), Some(extract), Some(placement), Some(group)) = (
+        citus_symbol(c"RelationIsAKnownShard"),
+        citus_symbol(c"ExtractShardIdFromTableName"),
+        citus_symbol(c"ActiveShardPlacementOnGroup"),
+        citus_symbol(c"GetLocalGroupId"),
+    ) else {
+        return Ok(false);
+    };
+    // SAFETY: Citus 13's `bool RelationIsAKnownShard(Oid)`, `uint64
+    // ExtractShardIdFromTableName(const char *, bool missingOk)`, `int32 GetLocalGroupId(void)`
+    // and `ShardPlacement *ActiveShardPlacementOnGroup(int32, uint64)` (NULL when none); their
+    // errors come back as PostgreSQL errors through the boundary.
+    unsafe {
+        let known: unsafe extern "C-unwind" fn(pg_sys::Oid) -> bool = std::mem::transmute(known);
+        if !pg_sys::ffi::pg_guard_ffi_boundary(|| known(relid)) {
+            return Ok(false);
+        }
+        let name = pg_sys::get_rel_name(relid);
+        if name.is_null() {
+            return Ok(false);
+        }
+        let extract: unsafe extern "C-unwind" fn(*const c_char, bool) -> u64 = std::mem::transmute(extract);
+        let shard = pg_sys::ffi::pg_guard_ffi_boundary(|| extract(name, true));
+        if shard == 0 {
+            return Ok(false);
+        }
+        let group: unsafe extern "C-unwind" fn() -> i32 = std::mem::transmute(group);
+        let local = pg_sys::ffi::pg_guard_ffi_boundary(|| group());
+        let placement: unsafe extern "C-unwind" fn(i32, u64) -> *mut c_void = std::mem::transmute(placement);
+        Ok(pg_sys::ffi::pg_guard_ffi_boundary(|| placement(local, shard)).is_null())
+    }
+}
+
+/// No statement text (a background process, or between statements).
+fn key_is_null_statement() -> bool {
+    // SAFETY: a backend global.
+    unsafe { pg_sys::debug_query_string.is_null() }
 }

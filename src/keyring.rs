@@ -84,6 +84,7 @@ impl DataKey {
         // SAFETY: role lookups through PostgreSQL's own caches.
         let user = unsafe { pg_sys::GetUserId() };
         let allowed = unsafe { pg_sys::superuser_arg(user) }
+            || crate::citus::acts_as_superuser()
             || self.access.grantees.iter().any(|&role| privileged::current_role_has_privs_of(role));
         if allowed { Ok(()) } else { Err(ColcryptError::KeyUseDenied(self.name.clone())) }
     }

@@ -93,6 +93,8 @@ pub(crate) fn define_settings() {
         GucContext::Userset,
         GucFlags::default(),
     );
+    // Here because _PG_init calls this: the hooks mark Citus shard copies for ciphertext_io.
+    crate::citus::install_hooks();
 }
 
 /// Whether text and binary I/O carry envelopes: under colcrypt.ciphertext_io (`on`, or `auto` in
@@ -105,6 +107,7 @@ pub(crate) fn ciphertext_io() -> bool {
     explicitly_on()
         || (CIPHERTEXT_IO.get() == CiphertextIo::Auto && dump_tool_session())
         || unsafe { pg_sys::am_walsender || pg_sys::IsLogicalWorker() }
+        || crate::citus::shard_copy_source()
 }
 
 /// `colcrypt.ciphertext_io = on`.
@@ -429,15 +432,20 @@ fn envelope_literal(spec: &TypeSpec, input: &CStr, typmod: i32) -> Result<Vec<u8
     let s = input.to_bytes();
     let hex_part = s.strip_prefix(b"\\x").ok_or(ColcryptError::Core(CoreError::NotAnEnvelope))?;
     let bytes = hex::decode(hex_part).map_err(|_| ColcryptError::Core(CoreError::NotAnEnvelope))?;
+    envelope_input(spec, bytes, typmod)
+}
+
+/// An envelope given as input (text or binary), checked as envelope_literal describes.
+fn envelope_input(spec: &TypeSpec, bytes: Vec<u8>, typmod: i32) -> Result<Vec<u8>> {
+    check_envelope_input_allowed()?;
     envelope_commitment(split(&bytes).1)?;
     match coerce(spec, &bytes, typmod, true) {
         // Also a value whose key does not unwrap yet: a restore into a server with another master
         // key loads the keys as they were wrapped, and rotate_master_key re-wraps them afterwards.
         // And a value of a destroyed key: a dump of a table holding crypto-shredded values must
         // restore; such a value never opens, so there is nothing to authenticate or protect.
-        // SAFETY: a plain catalog check of the current role.
         Err(ColcryptError::NoKeyForValue | ColcryptError::KeyDestroyed(_) | ColcryptError::Core(CoreError::WrongMasterKey))
-            if unsafe { pg_sys::superuser() } =>
+            if crate::citus::acts_as_superuser() =>
         {
             Ok(bytes)
         }
@@ -449,8 +457,7 @@ fn envelope_literal(spec: &TypeSpec, input: &CStr, typmod: i32) -> Result<Vec<u8
 /// them could read, in a table of its own, values copied from a dump or the files of tables it may
 /// not read. Superusers (pg_restore, the logical replication workers) and key admins may.
 fn check_envelope_input_allowed() -> Result<()> {
-    // SAFETY: plain catalog checks of the current role.
-    if unsafe { pg_sys::superuser() } || crate::privileged::current_role_is_key_admin() {
+    if crate::citus::acts_as_superuser() || crate::privileged::current_role_is_key_admin() {
         Ok(())
     } else {
         Err(ColcryptError::EnvelopeInputDenied)
@@ -478,6 +485,9 @@ pub(crate) fn type_in(spec: &TypeSpec, input: &CStr, typmod: i32) -> Vec<u8> {
         return envelope_literal(spec, input, typmod).or_raise();
     }
     if CIPHERTEXT_IO.get() == CiphertextIo::Auto && is_envelope_literal(input.to_bytes()) {
+        if crate::citus::shard_copy_target() {
+            return envelope_literal(spec, input, typmod).or_raise();
+        }
         // A ciphertext dump restored without the setting (psql -f of a plain-format dump, or
         // PGAPPNAME set): sealing the envelope's text as data would store it as the value of
         // text and bytea columns. Explicit `off` stores such text as data.
@@ -515,11 +525,10 @@ pub(crate) fn type_recv(spec: &TypeSpec, mut buf: Internal, typmod: i32) -> Vec<
     let si = unsafe { buf.get_mut::<pg_sys::StringInfoData>().expect("receive function called without a buffer") };
     // SAFETY: the unread part of the message buffer, valid while `si` is.
     let unread = unsafe { std::slice::from_raw_parts(si.data.add(si.cursor as usize).cast::<u8>(), (si.len - si.cursor) as usize) };
-    if ciphertext_io() {
-        check_envelope_input_allowed().or_raise();
+    if ciphertext_io() || (envelope_commitment(split(unread).1).is_ok() && crate::citus::shard_copy_target()) {
         let bytes = unread.to_vec();
         si.cursor = si.len;
-        return coerce(spec, &bytes, typmod, true).or_raise();
+        return envelope_input(spec, bytes, typmod).or_raise();
     }
     if envelope_commitment(split(unread).1).is_ok() {
         ColcryptError::EnvelopeAsBinaryInput(spec.name).raise();

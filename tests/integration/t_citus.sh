@@ -3,7 +3,8 @@
 # changes made on the coordinator reach every node in the same transaction and every backend's
 # cache there; no key is ever created on a worker; a node added later gets the keys with
 # citus_sync_keys; distributed writes and reads, equality pushed down, distribution by a
-# searchable column, a shard move, and no canary in any node's files or logs.
+# searchable column, shard moves (both transfer modes and the rebalancer) that carry the stored
+# envelopes of live and destroyed keys, and no canary in any node's files or logs.
 set -euo pipefail
 bash "$ROOT/scripts/setup-citus.sh"
 
@@ -16,7 +17,8 @@ trap stop_citus EXIT
 citus_node() { # citus_node DIR PORT
   cluster_init "$1" "$2" "shared_preload_libraries = 'citus,colcrypt'" \
     "colcrypt.master_key_file = '$K/old.key'" "max_prepared_transactions = 20" \
-    "wal_level = logical" "citus.node_conninfo = 'sslmode=disable'" "max_connections = 60"
+    "wal_level = logical" "citus.node_conninfo = 'sslmode=disable'" "max_connections = 60" \
+    "citus.logical_replication_timeout = 60000"
   cluster_start "$1"
   sql "$1" postgres "CREATE EXTENSION citus" >/dev/null
 }
@@ -159,11 +161,14 @@ assert_eq "in sync after the access changes" "55512=yes,55513=yes" "$(in_sync)"
 
 # destroy_key: reads fail on every node at once, through the coordinator and on the shards.
 q "SELECT colcrypt.create_key('shred')" >/dev/null
-q "CREATE TABLE gone (id int, v colcrypt.encrypted_text(shred))" >/dev/null
-# Not co-located with people: moving a shard of people later must not carry values under a
-# destroyed key (issue 14 item 3, not done).
-q "SELECT create_distributed_table('gone', 'id', colocate_with => 'none')" >/dev/null
-q "INSERT INTO gone SELECT i, ('v' || i)::colcrypt.encrypted_text(shred) FROM generate_series(1, 50) i" >/dev/null
+q "CREATE TABLE gone (id int, v colcrypt.encrypted_text(shred), live colcrypt.encrypted_text(pii))" >/dev/null
+# Co-located with people: the shard moves below carry its values of the destroyed key.
+q "SELECT create_distributed_table('gone', 'id', colocate_with => 'people')" >/dev/null
+# Written during a logical-replication move, to be carried by its catch-up.
+q "CREATE TABLE churn (id int, v colcrypt.encrypted_text(shred), live colcrypt.encrypted_text(pii))" >/dev/null
+q "SELECT create_distributed_table('churn', 'id', colocate_with => 'people')" >/dev/null
+q "INSERT INTO gone SELECT i, ('v' || i)::colcrypt.encrypted_text(shred), ('live ' || i)::colcrypt.encrypted_text(pii)
+     FROM generate_series(1, 50) i" >/dev/null
 assert_eq "readable before" 50 "$(q "SELECT count(v::text) FROM gone")"
 q "SELECT colcrypt.destroy_key('shred')" >/dev/null
 expect_error "$C" postgres 55000 'key "shred" was destroyed' "SELECT v FROM gone WHERE id = 1"
@@ -228,12 +233,81 @@ assert_eq "the new node is reported" "55512=yes,55513=yes,55514=no" "$(in_sync)"
 assert_eq "citus_sync_keys" 3 "$(q "SELECT colcrypt.citus_sync_keys()")"
 assert_eq "all in sync" "55512=yes,55513=yes,55514=yes" "$(in_sync)"
 same_keys_everywhere "$N3"
-shard=$(q "SELECT shardid FROM pg_dist_shard_placement p JOIN pg_dist_shard s USING (shardid) WHERE s.logicalrelid = 'people'::regclass AND p.nodeport = 55512 ORDER BY shardid LIMIT 1")
+# Shard moves carry the stored envelopes (issue 14 item 3): the co-located shard of gone holds
+# values of the destroyed key, which cannot be decrypted to be sent. Every moved value must arrive
+# byte-identical (nothing decrypted and sealed again), live values read back, destroyed ones
+# still fail 55000.
+envelopes() { q "SELECT md5(string_agg(id || ':' || encode(colcrypt.envelope(v), 'hex') || ':' || encode(colcrypt.envelope(live), 'hex'), ',' ORDER BY id)) FROM gone"
+              q "SELECT md5(string_agg(id || ':' || encode(colcrypt.envelope(email), 'hex') || ':' || encode(colcrypt.envelope(note), 'hex'), ',' ORDER BY id)) FROM people"; }
+before=$(envelopes)
+# A shard of people on PORT that holds rows of gone.
+shard_with_gone() { q "SELECT min(shardid) FROM pg_dist_shard_placement p JOIN pg_dist_shard s USING (shardid)
+  WHERE s.logicalrelid = 'people'::regclass AND p.nodeport = $1
+  AND shardid IN (SELECT get_shard_id_for_distribution_column('people', i) FROM generate_series(1, 50) i)"; }
+check_moved() { # check_moved WHAT SHARD PORT NODE_DIR
+  assert_eq "$1: the moved shard is on the new node" "$3" "$(q "SELECT nodeport FROM pg_dist_shard_placement WHERE shardid = $2")"
+  assert_eq "$1: envelopes byte-identical" "$before" "$(envelopes)"
+  assert_eq "$1: live values read back" 50 "$(q "SELECT count(*) FROM gone WHERE live::text = 'live ' || id")"
+  local gshard; gshard=$(q "SELECT shard_name('gone', s.shardid) FROM pg_dist_shard s JOIN pg_dist_shard p ON p.shardminvalue = s.shardminvalue
+    WHERE s.logicalrelid = 'gone'::regclass AND p.logicalrelid = 'people'::regclass AND p.shardid = $2")
+  assert_eq "$1: the co-located shard of gone has rows on the new node" t "$(sql "$4" postgres "SELECT count(*) > 0 FROM $gshard")"
+  expect_error "$4" postgres 55000 'key "shred" was destroyed' "SELECT v FROM $gshard"
+  assert_eq "$1: its live values read on the new node" 0 "$(sql "$4" postgres "SELECT count(*) FROM $gshard WHERE live::text <> 'live ' || id")"
+}
+SECONDS=0
+shard=$(shard_with_gone 55512)
 q "SELECT citus_move_shard_placement($shard, '127.0.0.1', 55512, '127.0.0.1', 55514, shard_transfer_mode => 'block_writes')" >/dev/null
-assert_eq "the moved shard is on the new node" 55514 "$(q "SELECT nodeport FROM pg_dist_shard_placement WHERE shardid = $shard")"
+check_moved "block_writes" "$shard" 55514 "$N3"
 assert_eq "all readable after the move" 1002 "$(q "SELECT count(note::text) FROM people")"
 moved_id=$(q "SELECT min(i) FROM generate_series(1, 1000) i WHERE i <> 44 AND get_shard_id_for_distribution_column('people', i) = $shard")
 assert_eq "an equality lookup finds a row of the moved shard" "$moved_id" "$(q "SELECT id FROM people WHERE email = 'user$moved_id@example.com'")"
+# The logical-replication mode (the default; force_logical as the tables have no replica
+# identity): the initial copy, then the catch-up.
+# Rows written during the move (a destroyed key's envelope copied on the worker, by an
+# INSERT…SELECT pushed down to the shard) reach the new node through the catch-up, whose apply
+# worker runs as Citus' demoted subscription owner.
+shard2=$(shard_with_gone 55513)
+cid=$(q "SELECT min(i) FROM generate_series(1, 50) i WHERE get_shard_id_for_distribution_column('people', i) = $shard2")
+for i in $(seq 1 150); do echo "INSERT INTO churn SELECT id, v, live FROM gone WHERE id = $cid; SELECT pg_sleep(0.02);"; done \
+  | cluster_psql "$C" -d postgres -At >"$RUN/churn.log" 2>&1 &
+churn=$!
+sleep 0.5
+q "SELECT citus_move_shard_placement($shard2, '127.0.0.1', 55513, '127.0.0.1', 55514, shard_transfer_mode => 'force_logical')" >/dev/null
+wait "$churn" || true
+check_moved "force_logical" "$shard2" 55514 "$N3"
+inserted=$(grep -c "^INSERT 0 1$" "$RUN/churn.log" || true)
+[ "$inserted" -ge 1 ] || { echo "no write during the move: $(head -5 "$RUN/churn.log")"; exit 1; }
+assert_eq "every row written during the move is on the new node" "$inserted" "$(q "SELECT count(*) FROM churn")"
+assert_eq "written during the move: envelopes as written" "$inserted" "$(q "SELECT count(*) FROM churn c JOIN gone g USING (id)
+  WHERE colcrypt.envelope(c.v) = colcrypt.envelope(g.v) AND colcrypt.envelope(c.live) = colcrypt.envelope(g.live)")"
+echo "t_citus: $inserted rows written during the logical move, $(grep -c "ERROR" "$RUN/churn.log" || true) writes refused"
+# The rebalancer: draining the new node moves both shards (and gone's) back.
+q "SELECT citus_drain_node('127.0.0.1', 55514, shard_transfer_mode => 'block_writes')" >/dev/null
+assert_eq "drained" 0 "$(q "SELECT count(*) FROM pg_dist_shard_placement WHERE nodeport = 55514")"
+assert_eq "rebalancer: envelopes byte-identical" "$before" "$(envelopes)"
+assert_eq "rebalancer: live values read back" 50 "$(q "SELECT count(*) FROM gone WHERE live::text = 'live ' || id")"
+expect_error "$C" postgres 55000 'key "shred" was destroyed' "SELECT count(v::text) FROM gone"
+echo "t_citus: shard moves took ${SECONDS}s"
+# The target's marker is narrow: binary COPY of envelopes (made under ciphertext_io) into a shard
+# placed on the node, as Citus' shape, is refused as before, even for a superuser; into a table
+# named like a shard placed elsewhere (the marker faked) by a role that may not load envelopes,
+# it is refused as under ciphertext_io = on.
+placed=$(q "SELECT shard_name('people', shardid) FROM pg_dist_shard_placement p JOIN pg_dist_shard s USING (shardid) WHERE s.logicalrelid = 'people'::regclass AND p.nodeport = 55512 ORDER BY shardid LIMIT 1")
+cluster_psql "$W1" -d postgres -q -c "SET colcrypt.ciphertext_io = on" \
+  -c "COPY (SELECT id, email, note FROM $placed LIMIT 1) TO STDOUT WITH (format binary)" >"$RUN/envelopes.bin"
+elsewhere=$(q "SELECT shard_name('people', shardid) FROM pg_dist_shard_placement p JOIN pg_dist_shard s USING (shardid) WHERE s.logicalrelid = 'people'::regclass AND p.nodeport = 55513 ORDER BY shardid LIMIT 1")
+copy_in() { # copy_in ROLE TABLE: Citus' COPY statement, envelopes.bin on stdin
+  cluster_psql "$W1" -d postgres -At -v VERBOSITY=verbose -c "SET ROLE $1" -c "SET citus.enable_manual_changes_to_shards = on" \
+    -c "COPY $2 (id, email, note) FROM STDIN WITH (format binary);" <"$RUN/envelopes.bin" 2>&1
+}
+out=$(copy_in postgres "public.$placed") && { echo "envelopes accepted into a placed shard: $out"; exit 1; }
+grep -q "ERROR:  22P03:" <<<"$out" || { echo "placed shard: $out"; exit 1; }
+q "GRANT CREATE ON SCHEMA public TO app" >/dev/null
+sql "$W1" postgres "SET ROLE app; CREATE TABLE $elsewhere (id int, email colcrypt.encrypted_text(pii, searchable), note colcrypt.encrypted_text(pii))" >/dev/null
+out=$(copy_in app "public.$elsewhere") && { echo "a faked shard copy loaded envelopes: $out"; exit 1; }
+grep -q "ERROR:  42501:.*permission denied to load colcrypt envelopes" <<<"$out" || { echo "faked shard copy: $out"; exit 1; }
+assert_eq "nothing loaded" 0 "$(sql "$W1" postgres "SELECT count(*) FROM $elsewhere")"
+sql "$W1" postgres "SET citus.enable_manual_changes_to_shards = on; DROP TABLE $elsewhere" >/dev/null
 
 # No canary (COPY's plaintext) in any node's files or logs.
 for d in "${ALL[@]}"; do sql "$d" postgres "CHECKPOINT" >/dev/null; done

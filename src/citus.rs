@@ -340,7 +340,7 @@ thread_local! {
 }
 
 /// Installs the fmgr hooks that mark the shard copy function; called once per process from
-/// `_PG_init` (through types::define_settings). The hooks chain to any installed before.
+/// `_PG_init`. The hooks chain to any installed before.
 pub(crate) fn install_hooks() {
     // SAFETY: hooks are installed from _PG_init, before any function is looked up through them.
     unsafe {
@@ -429,12 +429,7 @@ pub(crate) fn acts_as_superuser() -> bool {
     let bootstrap = pg_sys::Oid::from(pg_sys::BOOTSTRAP_SUPERUSERID);
     // SAFETY: plain catalog checks of the current role, through PostgreSQL's role caches.
     unsafe {
-        // Before PostgreSQL 16 every member may SET ROLE; from 16 a grant may withhold it.
-        #[cfg(not(feature = "pg18"))]
-        let can_become = pg_sys::is_member_of_role_nosuper(pg_sys::GetUserId(), bootstrap);
-        #[cfg(feature = "pg18")]
-        let can_become = pg_sys::member_can_set_role(pg_sys::GetUserId(), bootstrap);
-        pg_sys::superuser() || can_become
+        pg_sys::superuser() || crate::pg_compat::can_set_role(pg_sys::GetUserId(), bootstrap)
     }
 }
 

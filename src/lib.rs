@@ -34,6 +34,7 @@ pub extern "C-unwind" fn _PG_init() {
     register_fork_handler();
     log_redaction::install();
     param_types::install();
+    citus::install_hooks();
     master_key::define_settings();
     types::define_settings();
     transport::define_settings();

@@ -22,3 +22,16 @@ pub(crate) unsafe fn backend_status_by_index(index: i32) -> Option<&'static pg_s
     let entry = pg_sys::pgstat_get_local_beentry_by_index(index).as_ref().map(|l| &l.backendStatus);
     entry
 }
+
+/// Whether `member` may `SET ROLE` to `role`.
+///
+/// # Safety
+/// Call inside a transaction (role caches).
+pub(crate) unsafe fn can_set_role(member: pg_sys::Oid, role: pg_sys::Oid) -> bool {
+    // Before 16 every member may SET ROLE; from 16 a grant may withhold it.
+    #[cfg(feature = "pg15")]
+    let can = pg_sys::is_member_of_role_nosuper(member, role);
+    #[cfg(feature = "pg18")]
+    let can = pg_sys::member_can_set_role(member, role);
+    can
+}

@@ -93,8 +93,6 @@ pub(crate) fn define_settings() {
         GucContext::Userset,
         GucFlags::default(),
     );
-    // Here because _PG_init calls this: the hooks mark Citus shard copies for ciphertext_io.
-    crate::citus::install_hooks();
 }
 
 /// Whether text and binary I/O carry envelopes: under colcrypt.ciphertext_io (`on`, or `auto` in

@@ -14,16 +14,14 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 source "$ROOT/scripts/cluster.sh"
+source "$ROOT/bench/lib.sh"
 ROWS="${ROWS:-100000}"
 SECS="${PGBENCH_SECONDS:-10}"
 PORT="${COLCRYPT_BENCH_PORT:-55436}"
-if [ "${PROFILE:-release}" = release ]; then bash "$ROOT/scripts/install-extension.sh" --release; else bash "$ROOT/scripts/install-extension.sh"; fi
-RUN="$(mktemp -d "${TMPDIR:-/tmp}/colcrypt-bench-params.XXXXXX")"; chmod 755 "$RUN"
-trap 'cat "$RUN/pgbench.err" 2>/dev/null | tail -5 >&2; cluster_stop "$RUN/cluster"; rm -rf "$RUN"' EXIT
-make_master_key "$RUN/keys/master.key"
-cluster_init "$RUN/cluster" "$PORT" "shared_buffers = 256MB" "max_parallel_workers_per_gather = 0" "jit = off" \
-  "colcrypt.master_key_file = '$RUN/keys/master.key'"
-cluster_start "$RUN/cluster"
+bench_install
+BENCH_ON_EXIT='tail -5 "$RUN/pgbench.err" 2>/dev/null >&2'
+bench_run_dir params
+bench_cluster "$PORT" "shared_buffers = 256MB" "max_parallel_workers_per_gather = 0" "jit = off"
 q() { cluster_psql "$RUN/cluster" -d postgres -Atq "$@"; }
 q <<SQL
 CREATE EXTENSION colcrypt;

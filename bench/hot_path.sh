@@ -11,19 +11,14 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 source "$ROOT/scripts/cluster.sh"
+source "$ROOT/bench/lib.sh"
 ROWS="${ROWS:-100000}"
 RUNS="${RUNS:-5}"
 SECS="${PGBENCH_SECONDS:-10}"
 PORT="${COLCRYPT_BENCH_PORT:-55436}"
-if [ "${INSTALL:-1}" = 1 ]; then
-  if [ "${PROFILE:-release}" = release ]; then bash "$ROOT/scripts/install-extension.sh" --release; else bash "$ROOT/scripts/install-extension.sh"; fi
-fi
-RUN="$(mktemp -d "${TMPDIR:-/tmp}/colcrypt-bench-hot.XXXXXX")"; chmod 755 "$RUN"
-trap 'cluster_stop "$RUN/cluster"; rm -rf "$RUN"' EXIT
-make_master_key "$RUN/keys/master.key"
-cluster_init "$RUN/cluster" "$PORT" "shared_buffers = 512MB" "max_parallel_workers_per_gather = 0" "jit = off" \
-  "colcrypt.master_key_file = '$RUN/keys/master.key'"
-cluster_start "$RUN/cluster"
+bench_install
+bench_run_dir hot
+bench_cluster "$PORT" "shared_buffers = 512MB" "max_parallel_workers_per_gather = 0" "jit = off"
 q() { cluster_psql "$RUN/cluster" -d postgres -Atq "$@"; }
 mkdir -p "$RUN/io"; chown postgres "$RUN/io"
 q <<SQL

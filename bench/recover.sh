@@ -10,20 +10,18 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 source "$ROOT/scripts/cluster.sh"
+source "$ROOT/bench/lib.sh"
 ROWS="${ROWS:-1000000}"
 RUNS="${RUNS:-3}"
 PORT="${COLCRYPT_BENCH_PORT:-55503}"
 OUT="$ROOT/bench/results/recover.md"
 cargo build -q --release -p colcrypt-client
 CLI="$ROOT/target/release/colcrypt"
-RUN="$(mktemp -d "${TMPDIR:-/tmp}/colcrypt-bench-recover.XXXXXX")"; chmod 755 "$RUN"
-trap 'cluster_stop "$RUN/cluster"; rm -rf "$RUN"' EXIT
+bench_run_dir recover
 
 make_dump() {
-  bash "$ROOT/scripts/install-extension.sh"
-  make_master_key "$RUN/keys/master.key"
-  cluster_init "$RUN/cluster" "$PORT" "shared_buffers = 256MB" "colcrypt.master_key_file = '$RUN/keys/master.key'"
-  cluster_start "$RUN/cluster"
+  PROFILE=dev bench_install
+  bench_cluster "$PORT" "shared_buffers = 256MB"
   cluster_psql "$RUN/cluster" -d postgres -Atq >/dev/null <<SQL
 CREATE EXTENSION colcrypt;
 SELECT colcrypt.create_key('bench');

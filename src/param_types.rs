@@ -1,49 +1,54 @@
-//! Untyped parameters bound for an `encrypted_text` column are typed `text`, so that their
-//! values are sealed once, under the column's key (issue: one seal per value).
+//! Untyped parameters written into or compared with an encrypted column are typed as the
+//! column's plaintext type, so that each value is sealed once, under the column's key, and a
+//! lookup seals nothing (issue: one seal per value).
 //!
 //! A driver that leaves a parameter's type to the server (`INSERT INTO t (ssn) VALUES ($1)`:
 //! psycopg, asyncpg, node-postgres, tokio-postgres) gets the column's type without its modifier,
 //! `encrypted_text`. PostgreSQL then runs the type's input with modifier -1 at Bind, which seals
 //! the value under `__transient`, and the cast to the column's modifier opens it and seals it
 //! again under the column's key: three AES-GCM operations instead of one. Once parse analysis
-//! is done, this hook gives such a parameter the type `text` and turns the cast into the
-//! assignment cast from `text`, which seals once, under the column's key — exactly the query
-//! PostgreSQL builds for a `text`-typed parameter, and the one it builds again when it re-analyses
-//! the statement with the parameter types it now has.
-//!
-//! A parameter compared for equality with an `encrypted_text` value (`WHERE ssn = $1`) is typed
-//! `text` too, and the operator becomes colcrypt's cross-type `encrypted_text = text` of the same
-//! btree family: the lookup computes the blind index of the text and seals nothing.
+//! is done, this hook gives such a parameter the plaintext type (`text`, `int4`, …) and turns
+//! the cast into the assignment cast from it, which seals once, under the column's key: exactly
+//! the query PostgreSQL builds for a parameter of the plaintext type, and the one it builds
+//! again when it re-analyses the statement with the parameter types it now has. A parameter
+//! compared for equality (`WHERE ssn = $1`) is retyped too, and the operator becomes colcrypt's
+//! cross-type `=` with the plaintext type of the same btree family: the lookup computes the blind
+//! index of the plaintext and seals nothing.
 //!
 //! Only parameters whose every use is such a cast or such an equality are changed (a parameter
-//! also returned or passed to a function keeps its type), only for statements with parameter types the server
-//! infers (the extended protocol's Parse and SQL `PREPARE`), and not under
-//! `colcrypt.ciphertext_io`, where a parameter may be an envelope. Only `encrypted_text`:
-//! `text` input cannot fail, while a failed `integer` or `jsonb` input would quote the value in
-//! its error, which colcrypt's own input withholds (src/types.rs). The driver sees the parameter
-//! described as `text`, which every driver binds from its string type (also one that declared
-//! the parameter `encrypted_text`: the bytes it sends mean the same as `text`). What such a
-//! parameter loses by not going through colcrypt's input is given back by name of the statement
-//! (its text's hash, [`in_retyped_statement`]): an envelope's text form is refused as input
-//! refuses it (src/types.rs type_from_plain), and an error that would quote a parameter's bytes
-//! is reworded (src/log_redaction.rs).
+//! also returned or passed to a function keeps its type), only for statements whose parameter
+//! types the server infers (the extended protocol's Parse and SQL `PREPARE`; a type the client
+//! declared as the encrypted one is changed too: the bytes it sends mean the same), not under
+//! `colcrypt.ciphertext_io`, where a parameter may be an envelope, and not for `encrypted_jsonb`
+//! (see [`Kind`]). Drivers see the plaintext type in the statement's parameter description.
+//!
+//! What such a parameter loses by not going through colcrypt's input is given back by the
+//! statement's entry in this backend (its text's hash, [`in_retyped_statement`]; entries are
+//! never dropped, and past [`MAX_RETYPED`] statements keep their types): an envelope sent as its
+//! value is refused as input refuses it (src/types.rs type_from_plain), and an error at Bind,
+//! whose message PostgreSQL's input functions write with the value in it, is reworded
+//! (src/log_redaction.rs, [`redact_bind_error`]).
 //!
 //! Literals are not changed: PostgreSQL runs a literal's input while it analyses the statement,
 //! before any hook, and the result may be stored in a view, a default or a rule, so it must be
 //! sealed (under `__transient`) from the start.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::ffi::CStr;
 use std::hash::{Hash, Hasher};
 
 use pgrx::pg_sys;
 
 thread_local! {
-    /// Hashes of the statement texts whose parameters this backend typed as text
-    /// ([`in_retyped_statement`]).
-    static RETYPED: RefCell<HashSet<u64>> = RefCell::new(HashSet::new());
+    /// Hashes of the statement texts whose parameters this backend retyped, with the numbers
+    /// of those parameters ([`in_retyped_statement`], [`redact_bind_error`]).
+    static RETYPED: RefCell<HashMap<u64, Vec<i32>>> = RefCell::new(HashMap::new());
 }
+
+/// Statements a backend retypes, at most (entries are never dropped: a statement prepared long
+/// ago may still run; beyond this, statements keep their types and colcrypt's input).
+const MAX_RETYPED: usize = 16384;
 
 fn text_hash(text: &[u8]) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -51,35 +56,72 @@ fn text_hash(text: &[u8]) -> u64 {
     h.finish()
 }
 
-const BIND_MESSAGE: &CStr = c"invalid byte sequence in a parameter of a statement that writes into an encrypted_text column \
-    (colcrypt does not repeat the bytes)";
-const BIND_HINT: &CStr = c"Such a parameter is typed text: send the plaintext as text in the client encoding (UTF-8 in binary \
-    format). Envelopes are input only under colcrypt.ciphertext_io = on.";
+const BIND_MESSAGE: &CStr = c"invalid value for a parameter that colcrypt typed as its column's plaintext type \
+    (colcrypt does not repeat the value)";
+const BIND_HINT: &CStr = c"Send a value of the plaintext type (text in the client encoding; in binary format, that type's \
+    binary form). Envelopes are input only under colcrypt.ciphertext_io = on.";
 
-/// Whether the statement in progress is one whose parameters this backend typed as text.
-pub(crate) fn in_retyped_statement() -> bool {
-    // SAFETY: debug_query_string is NULL or the NUL-terminated text of the statement in progress.
-    let stmt = unsafe {
-        let q = pg_sys::debug_query_string;
-        if q.is_null() {
-            return false;
-        }
-        CStr::from_ptr(q).to_bytes()
+/// The parameters this backend retyped in the statement in progress, if any. The statement is
+/// the running portal's source (what EXECUTE of a SQL-prepared statement runs is the PREPARE's
+/// text) or, at Bind, before the portal runs, the statement being bound.
+fn retyped_in_statement() -> Option<Vec<i32>> {
+    // SAFETY: ActivePortal is NULL or the running portal; both strings are NULL or NUL-terminated
+    // and live while the statement runs.
+    let texts = unsafe {
+        let portal = pg_sys::ActivePortal;
+        let source = if portal.is_null() { std::ptr::null() } else { (*portal).sourceText };
+        [source, pg_sys::debug_query_string]
     };
-    RETYPED.with(|r| r.borrow().contains(&text_hash(stmt)))
+    RETYPED.with(|r| {
+        let r = r.borrow();
+        texts
+            .iter()
+            .filter(|t| !t.is_null())
+            // SAFETY: as above.
+            .find_map(|&t| r.get(&text_hash(unsafe { CStr::from_ptr(t) }.to_bytes())).cloned())
+    })
 }
 
-/// An error in a statement whose parameters this backend typed as text, where `text` input
-/// refuses bytes that are not valid in the encoding (22021, 22P05: for example an envelope, or
-/// plaintext in another encoding, sent as a binary parameter): PostgreSQL's message quotes the
-/// offending bytes, which colcrypt's own input withheld, so the message is replaced by one that
-/// does not (same SQLSTATE) and the hint says what to send.
-pub(crate) fn redact_bind_error(e: &mut pg_sys::ErrorData) -> Option<(&'static CStr, &'static CStr)> {
-    use pgrx::PgSqlErrorCode::{ERRCODE_CHARACTER_NOT_IN_REPERTOIRE, ERRCODE_UNTRANSLATABLE_CHARACTER};
-    if e.sqlerrcode != ERRCODE_CHARACTER_NOT_IN_REPERTOIRE as i32 && e.sqlerrcode != ERRCODE_UNTRANSLATABLE_CHARACTER as i32 {
+/// Whether the statement in progress is one whose parameters this backend retyped.
+pub(crate) fn in_retyped_statement() -> bool {
+    retyped_in_statement().is_some()
+}
+
+/// The parameter number in PostgreSQL's Bind error context (`… parameter $N[ = '…']`, in any
+/// language), and where the number ends.
+fn bind_context_param(context: &[u8]) -> Option<(i32, usize)> {
+    let start = context.iter().position(|&b| b == b'$')? + 1;
+    let len = context[start..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let n = std::str::from_utf8(&context[start..start + len]).ok()?.parse().ok()?;
+    Some((n, start + len))
+}
+
+/// An error while a retyped parameter is bound: the plaintext type's input or receive function
+/// failed, and its message may quote the value ("invalid input syntax for type integer: …"),
+/// which colcrypt's own input withheld; `text` refusing bytes invalid in the encoding (22021,
+/// 22P05) quotes them. The message is replaced by one that quotes nothing, with a hint; the
+/// context keeps the parameter's number but not its value (log_parameter_max_length_on_error);
+/// a value of the wrong binary length, which PostgreSQL reports as a protocol violation, is
+/// invalid_binary_representation, as colcrypt's receive functions report it.
+/// Returns the new context, if it changed.
+pub(crate) fn redact_bind_error(e: &mut pg_sys::ErrorData) -> Option<(&'static CStr, &'static CStr, Option<Vec<u8>>)> {
+    use pgrx::PgSqlErrorCode::*;
+    let retyped = retyped_in_statement()?;
+    // SAFETY: the report's context is NULL or NUL-terminated.
+    let context = (!e.context.is_null()).then(|| unsafe { CStr::from_ptr(e.context) }.to_bytes());
+    let param = context.and_then(bind_context_param).filter(|(n, _)| retyped.contains(n));
+    let encoding = e.sqlerrcode == ERRCODE_CHARACTER_NOT_IN_REPERTOIRE as i32 || e.sqlerrcode == ERRCODE_UNTRANSLATABLE_CHARACTER as i32;
+    if param.is_none() && !encoding {
         return None;
     }
-    in_retyped_statement().then_some((BIND_MESSAGE, BIND_HINT))
+    if e.sqlerrcode == ERRCODE_PROTOCOL_VIOLATION as i32 {
+        e.sqlerrcode = ERRCODE_INVALID_BINARY_REPRESENTATION as i32;
+    }
+    let new_context = match (context, param) {
+        (Some(c), Some((_, end))) if end < c.len() => Some(c[..end].to_vec()),
+        _ => None,
+    };
+    Some((BIND_MESSAGE, BIND_HINT, new_context))
 }
 
 static mut PREVIOUS_HOOK: pg_sys::post_parse_analyze_hook_type = None;
@@ -103,12 +145,12 @@ struct VarParamState {
 
 #[pgrx::pg_guard]
 unsafe extern "C-unwind" fn after_parse_analysis(pstate: *mut pg_sys::ParseState, query: *mut pg_sys::Query, jstate: *mut pg_sys::JumbleState) {
-    // SAFETY: PostgreSQL passes a valid ParseState and Query; see type_params_as_text.
+    // SAFETY: PostgreSQL passes a valid ParseState and Query; see type_params_as_plain.
     unsafe {
         if let Some(prev) = PREVIOUS_HOOK {
             prev(pstate, query, jstate);
         }
-        type_params_as_text(pstate, query);
+        type_params_as_plain(pstate, query);
     }
 }
 
@@ -136,17 +178,54 @@ unsafe fn variable_params(pstate: *mut pg_sys::ParseState) -> Option<&'static mu
     }
 }
 
-/// What the walk found: every external parameter of type `encrypted_text`, and the casts to
-/// a column's modifier that take one as their value.
+type CFn = unsafe extern "C-unwind" fn(pg_sys::FunctionCallInfo) -> pg_sys::Datum;
+
+/// An encrypted type whose untyped parameters are retyped: its functions (to recognise it and its
+/// casts and equality by their C entry points, not by names, which depend on the schema), its
+/// plaintext type and whether that is collatable. `encrypted_jsonb` is left out: drivers that
+/// decode JSON to objects for it (asyncpg with colcrypt's `register(json=True)`) would be handed
+/// a bare `jsonb` parameter, which they take only as a string.
+struct Kind {
+    input: CFn,
+    length_cast: CFn,
+    from_plain: CFn,
+    eq: CFn,
+    plain: pg_sys::Oid,
+    collatable: bool,
+}
+
+/// The encrypted types whose parameters are retyped.
+fn kinds() -> [Kind; 9] {
+    use crate::types as t;
+    macro_rules! kind {
+        ($input:ident, $length_cast:ident, $from_plain:ident, $eq:ident, $plain:ident, $collatable:expr) => {
+            Kind { input: t::$input, length_cast: t::$length_cast, from_plain: t::$from_plain, eq: t::$eq, plain: pg_sys::$plain, collatable: $collatable }
+        };
+    }
+    [
+        kind!(encrypted_text_in_wrapper, encrypted_text_coerce_wrapper, encrypted_text_from_plain_wrapper, encrypted_text_eq_wrapper, TEXTOID, true),
+        kind!(encrypted_bytea_in_wrapper, encrypted_bytea_coerce_wrapper, encrypted_bytea_from_plain_wrapper, encrypted_bytea_eq_wrapper, BYTEAOID, false),
+        kind!(encrypted_int4_in_wrapper, encrypted_int4_coerce_wrapper, encrypted_int4_from_plain_wrapper, encrypted_int4_eq_wrapper, INT4OID, false),
+        kind!(encrypted_int8_in_wrapper, encrypted_int8_coerce_wrapper, encrypted_int8_from_plain_wrapper, encrypted_int8_eq_wrapper, INT8OID, false),
+        kind!(encrypted_numeric_in_wrapper, encrypted_numeric_coerce_wrapper, encrypted_numeric_from_plain_wrapper, encrypted_numeric_eq_wrapper, NUMERICOID, false),
+        kind!(encrypted_float8_in_wrapper, encrypted_float8_coerce_wrapper, encrypted_float8_from_plain_wrapper, encrypted_float8_eq_wrapper, FLOAT8OID, false),
+        kind!(encrypted_bool_in_wrapper, encrypted_bool_coerce_wrapper, encrypted_bool_from_plain_wrapper, encrypted_bool_eq_wrapper, BOOLOID, false),
+        kind!(encrypted_date_in_wrapper, encrypted_date_coerce_wrapper, encrypted_date_from_plain_wrapper, encrypted_date_eq_wrapper, DATEOID, false),
+        kind!(encrypted_timestamptz_in_wrapper, encrypted_timestamptz_coerce_wrapper, encrypted_timestamptz_from_plain_wrapper, encrypted_timestamptz_eq_wrapper, TIMESTAMPTZOID, false),
+    ]
+}
+
+/// What the walk found for one encrypted type: every external parameter of that type, the casts
+/// to a column's modifier that take one as their value, and the operators with one as an operand.
 struct Found {
-    encrypted_text: pg_sys::Oid,
+    ty: pg_sys::Oid,
     params: Vec<*mut pg_sys::Param>,
     casts: Vec<(*mut pg_sys::FuncExpr, *mut pg_sys::Param)>,
     /// Operators with a parameter as one operand (`ssn = $1`), and whether it is the left one.
     comparisons: Vec<(*mut pg_sys::OpExpr, *mut pg_sys::Param, bool)>,
 }
 
-unsafe fn type_params_as_text(pstate: *mut pg_sys::ParseState, query: *mut pg_sys::Query) {
+unsafe fn type_params_as_plain(pstate: *mut pg_sys::ParseState, query: *mut pg_sys::Query) {
     // SAFETY: a valid ParseState and Query (from the hook); nodes are read and changed in place
     // in the memory PostgreSQL allocated them in.
     unsafe {
@@ -154,16 +233,52 @@ unsafe fn type_params_as_text(pstate: *mut pg_sys::ParseState, query: *mut pg_sy
             return;
         }
         let Some(types) = variable_params(pstate) else { return };
-        let Some(encrypted_text) = types.iter().copied().find(|t| is_encrypted_text(*t)) else { return };
-        let mut found = Found { encrypted_text, params: Vec::new(), casts: Vec::new(), comparisons: Vec::new() };
+        let mut distinct: Vec<pg_sys::Oid> = types.to_vec();
+        distinct.sort_unstable_by_key(|o| u32::from(*o));
+        distinct.dedup();
+        // What a retyped parameter no longer gets from colcrypt's input is given back by the
+        // statement's entry here; with no room for another entry, a statement keeps its types.
+        if (*pstate).p_sourcetext.is_null() {
+            return;
+        }
+        let hash = text_hash(CStr::from_ptr((*pstate).p_sourcetext).to_bytes());
+        if RETYPED.with(|r| r.borrow().len() >= MAX_RETYPED && !r.borrow().contains_key(&hash)) {
+            return;
+        }
+        let kinds = kinds();
+        let mut changed: Vec<i32> = Vec::new();
+        for ty in distinct {
+            if let Some(kind) = kinds.iter().find(|k| is_type_of(ty, k.input)) {
+                changed.extend(retype(query, types, ty, kind));
+            }
+        }
+        if changed.is_empty() {
+            return;
+        }
+        RETYPED.with(|r| {
+            let mut r = r.borrow_mut();
+            let entry = r.entry(hash).or_default();
+            entry.extend(changed);
+            entry.sort_unstable();
+            entry.dedup();
+        });
+    }
+}
+
+/// Retypes the parameters of encrypted type `ty` whose every use is the cast to a column's
+/// modifier or colcrypt's equality; returns their numbers.
+unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sys::Oid, kind: &Kind) -> Vec<i32> {
+    // SAFETY: as in type_params_as_plain.
+    unsafe {
+        let mut found = Found { ty, params: Vec::new(), casts: Vec::new(), comparisons: Vec::new() };
         pg_sys::query_tree_walker(query, Some(walk), (&raw mut found).cast(), 0);
-        let (Some(length_cast), Some(from_text)) = casts_of(encrypted_text) else { return };
+        let Some((length_cast, from_plain)) = casts_of(ty, kind) else { return Vec::new() };
         // Equality with the parameter as one operand becomes colcrypt's cross-type equality with
-        // text (same btree family, so the same index answers): the value is never sealed.
+        // the plaintext type (same btree family, so the same index answers): nothing is sealed.
         let equalities: Vec<(*mut pg_sys::OpExpr, *mut pg_sys::Param, pg_sys::Oid)> = found
             .comparisons
             .iter()
-            .filter_map(|&(op, param, param_left)| text_equality((*op).opno, encrypted_text, param_left).map(|to| (op, param, to)))
+            .filter_map(|&(op, param, param_left)| plain_equality((*op).opno, ty, kind, param_left).map(|to| (op, param, to)))
             .collect();
         // A parameter is changed only if every one of its uses is the cast to a modifier or
         // such an equality (decided before anything changes).
@@ -177,71 +292,57 @@ unsafe fn type_params_as_text(pstate: *mut pg_sys::ParseState, query: *mut pg_sy
             .iter()
             .map(|(_, p)| (**p).paramid)
             .chain(equalities.iter().map(|(_, p, _)| (**p).paramid))
-            .filter(|&id| id >= 1 && (id as usize) <= types.len() && types[(id - 1) as usize] == encrypted_text && uses(id) == convertible(id))
+            .filter(|&id| id >= 1 && (id as usize) <= types.len() && types[(id - 1) as usize] == ty && uses(id) == convertible(id))
             .collect();
         changed.sort_unstable();
         changed.dedup();
-        for &(op, param, to) in &equalities {
-            if !changed.contains(&(*param).paramid) {
-                continue;
-            }
-            (*op).opno = to;
-            (*op).opfuncid = pg_sys::get_opcode(to);
-            (*op).inputcollid = pg_sys::DEFAULT_COLLATION_OID;
-            (*param).paramtype = pg_sys::TEXTOID;
+        let collation = if kind.collatable { pg_sys::DEFAULT_COLLATION_OID } else { pg_sys::InvalidOid };
+        let retype_param = |param: *mut pg_sys::Param| {
+            (*param).paramtype = kind.plain;
             (*param).paramtypmod = -1;
-            (*param).paramcollid = pg_sys::DEFAULT_COLLATION_OID;
+            (*param).paramcollid = collation;
+        };
+        for &(op, param, to) in &equalities {
+            if changed.contains(&(*param).paramid) {
+                (*op).opno = to;
+                (*op).opfuncid = pg_sys::get_opcode(to);
+                (*op).inputcollid = collation;
+                retype_param(param);
+            }
         }
         for &(func, param) in &found.casts {
-            if (*func).funcid != length_cast || !changed.contains(&(*param).paramid) {
-                continue;
+            if (*func).funcid == length_cast && changed.contains(&(*param).paramid) {
+                (*func).funcid = from_plain;
+                (*func).inputcollid = collation;
+                retype_param(param);
             }
-            (*func).funcid = from_text;
-            (*func).inputcollid = pg_sys::DEFAULT_COLLATION_OID;
-            (*param).paramtype = pg_sys::TEXTOID;
-            (*param).paramtypmod = -1;
-            (*param).paramcollid = pg_sys::DEFAULT_COLLATION_OID;
-        }
-        if changed.is_empty() {
-            return;
-        }
-        if !(*pstate).p_sourcetext.is_null() {
-            let hash = text_hash(CStr::from_ptr((*pstate).p_sourcetext).to_bytes());
-            RETYPED.with(|r| {
-                let mut r = r.borrow_mut();
-                // A bound on memory; a forgotten statement only loses the hint.
-                if r.len() >= 4096 {
-                    r.clear();
-                }
-                r.insert(hash);
-            });
         }
         // The types Bind uses and the client is told.
-        for id in changed {
-            types[(id - 1) as usize] = pg_sys::TEXTOID;
+        for &id in &changed {
+            types[(id - 1) as usize] = kind.plain;
         }
+        changed
     }
 }
 
-/// Whether `ty` is colcrypt's `encrypted_text` (by its input function, not its name, which
-/// depends on the schema colcrypt is installed in).
-unsafe fn is_encrypted_text(ty: pg_sys::Oid) -> bool {
+/// Whether `ty` is the encrypted type whose input function is `input`.
+unsafe fn is_type_of(ty: pg_sys::Oid, input: CFn) -> bool {
     // A declared parameter type need not exist when the statement does not use the parameter
     // (PostgreSQL accepts such a Parse): a missing or shell type is not ours.
     // SAFETY: a syscache lookup that returns false for a missing type.
     if ty == pg_sys::InvalidOid || u32::from(ty) < pg_sys::FirstNormalObjectId || !unsafe { pg_sys::get_typisdefined(ty) } {
         return false;
     }
-    // SAFETY: a catalog lookup of a type a parameter has (never a shell type).
+    // SAFETY: a catalog lookup of a defined type.
     unsafe {
-        let (mut input, mut ioparam) = (pg_sys::InvalidOid, pg_sys::InvalidOid);
-        pg_sys::getTypeInputInfo(ty, &mut input, &mut ioparam);
-        is_function(input, crate::types::encrypted_text_in_wrapper)
+        let (mut f, mut ioparam) = (pg_sys::InvalidOid, pg_sys::InvalidOid);
+        pg_sys::getTypeInputInfo(ty, &mut f, &mut ioparam);
+        is_function(f, input)
     }
 }
 
 /// Whether function `oid` is the C function `f` of this library.
-unsafe fn is_function(oid: pg_sys::Oid, f: unsafe extern "C-unwind" fn(pg_sys::FunctionCallInfo) -> pg_sys::Datum) -> bool {
+unsafe fn is_function(oid: pg_sys::Oid, f: CFn) -> bool {
     // SAFETY: fmgr_info fills a stack FmgrInfo from the catalog.
     unsafe {
         let mut info = pg_sys::FmgrInfo::default();
@@ -250,33 +351,32 @@ unsafe fn is_function(oid: pg_sys::Oid, f: unsafe extern "C-unwind" fn(pg_sys::F
     }
 }
 
-/// The cast of `encrypted_text` to a column's modifier and the assignment cast from `text`, if
-/// both are colcrypt's own functions.
-unsafe fn casts_of(encrypted_text: pg_sys::Oid) -> (Option<pg_sys::Oid>, Option<pg_sys::Oid>) {
-    // SAFETY: catalog lookups by oid; fmgr_info fills a stack FmgrInfo.
+/// The cast of encrypted type `ty` to a column's modifier and the assignment cast from its
+/// plaintext type, if both are colcrypt's own functions.
+unsafe fn casts_of(ty: pg_sys::Oid, kind: &Kind) -> Option<(pg_sys::Oid, pg_sys::Oid)> {
+    // SAFETY: catalog lookups by oid.
     unsafe {
-        let is = |oid, f| is_function(oid, f);
         let mut length_cast = pg_sys::InvalidOid;
-        let mut from_text = pg_sys::InvalidOid;
-        let length_ok = pg_sys::find_typmod_coercion_function(encrypted_text, &mut length_cast) == pg_sys::CoercionPathType::COERCION_PATH_FUNC
-            && is(length_cast, crate::types::encrypted_text_coerce_wrapper);
-        let from_ok = pg_sys::find_coercion_pathway(encrypted_text, pg_sys::TEXTOID, pg_sys::CoercionContext::COERCION_ASSIGNMENT, &mut from_text)
+        let mut from_plain = pg_sys::InvalidOid;
+        let length_ok = pg_sys::find_typmod_coercion_function(ty, &mut length_cast) == pg_sys::CoercionPathType::COERCION_PATH_FUNC
+            && is_function(length_cast, kind.length_cast);
+        let from_ok = pg_sys::find_coercion_pathway(ty, kind.plain, pg_sys::CoercionContext::COERCION_ASSIGNMENT, &mut from_plain)
             == pg_sys::CoercionPathType::COERCION_PATH_FUNC
-            && is(from_text, crate::types::encrypted_text_from_plain_wrapper);
-        (length_ok.then_some(length_cast), from_ok.then_some(from_text))
+            && is_function(from_plain, kind.from_plain);
+        (length_ok && from_ok).then_some((length_cast, from_plain))
     }
 }
 
-/// For colcrypt's `encrypted_text = encrypted_text`, the cross-type `=` with `text` on the
+/// For colcrypt's `=` on encrypted type `ty`, the cross-type `=` with the plaintext type on the
 /// parameter's side, from the same btree operator family.
-unsafe fn text_equality(opno: pg_sys::Oid, encrypted_text: pg_sys::Oid, param_left: bool) -> Option<pg_sys::Oid> {
+unsafe fn plain_equality(opno: pg_sys::Oid, ty: pg_sys::Oid, kind: &Kind, param_left: bool) -> Option<pg_sys::Oid> {
     // SAFETY: catalog lookups by oid; the list is palloc'd and read here only.
     unsafe {
-        if !is_function(pg_sys::get_opcode(opno), crate::types::encrypted_text_eq_wrapper) {
+        if !is_function(pg_sys::get_opcode(opno), kind.eq) {
             return None;
         }
         let families = pg_sys::get_mergejoin_opfamilies(opno);
-        let (left, right) = if param_left { (pg_sys::TEXTOID, encrypted_text) } else { (encrypted_text, pg_sys::TEXTOID) };
+        let (left, right) = if param_left { (kind.plain, ty) } else { (ty, kind.plain) };
         (0..pg_sys::list_length(families))
             .map(|i| pg_sys::list_nth_oid(families, i))
             .map(|family| pg_sys::get_opfamily_member(family, left, right, pg_sys::BTEqualStrategyNumber as i16))
@@ -306,7 +406,7 @@ unsafe extern "C-unwind" fn walk(node: *mut pg_sys::Node, context: *mut std::ffi
         match (*node).type_ {
             pg_sys::NodeTag::T_Query => return pg_sys::query_tree_walker(node.cast(), Some(walk), context, 0),
             pg_sys::NodeTag::T_Param => {
-                if let Some(p) = extern_param(node, found.encrypted_text) {
+                if let Some(p) = extern_param(node, found.ty) {
                     found.params.push(p);
                 }
             }
@@ -316,7 +416,7 @@ unsafe extern "C-unwind" fn walk(node: *mut pg_sys::Node, context: *mut std::ffi
                     let left = pg_sys::list_nth((*op).args, 0).cast::<pg_sys::Node>();
                     let right = pg_sys::list_nth((*op).args, 1).cast::<pg_sys::Node>();
                     // Not two parameters: the other operand decides which operator is meant.
-                    match (extern_param(left, found.encrypted_text), extern_param(right, found.encrypted_text)) {
+                    match (extern_param(left, found.ty), extern_param(right, found.ty)) {
                         (Some(p), None) => found.comparisons.push((op, p, true)),
                         (None, Some(p)) => found.comparisons.push((op, p, false)),
                         _ => {}
@@ -325,8 +425,8 @@ unsafe extern "C-unwind" fn walk(node: *mut pg_sys::Node, context: *mut std::ffi
             }
             pg_sys::NodeTag::T_FuncExpr => {
                 let f = node.cast::<pg_sys::FuncExpr>();
-                if (*f).funcresulttype == found.encrypted_text && pg_sys::list_length((*f).args) == 3 {
-                    if let Some(p) = extern_param(pg_sys::list_nth((*f).args, 0).cast(), found.encrypted_text) {
+                if (*f).funcresulttype == found.ty && pg_sys::list_length((*f).args) == 3 {
+                    if let Some(p) = extern_param(pg_sys::list_nth((*f).args, 0).cast(), found.ty) {
                         found.casts.push((f, p));
                     }
                 }

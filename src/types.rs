@@ -236,6 +236,15 @@ pub(crate) fn type_from_plain(spec: &TypeSpec, datum: pg_sys::Datum, typmod: i32
         {
             ColcryptError::EnvelopeAsPlaintext(spec.name).raise();
         }
+        // And the check binary input has: an envelope sent as a (bytea) parameter's value is
+        // refused, not sealed as data. Prefix first: ordinary values pay one comparison.
+        if matches!(spec.plain, Plain::Binary)
+            && [&b"CC"[..], b"CB", b"CI"].iter().any(|p| plaintext.starts_with(p))
+            && envelope_commitment(split(plaintext).1).is_ok()
+            && crate::param_types::in_retyped_statement()
+        {
+            ColcryptError::EnvelopeAsBinaryInput(spec.name).raise();
+        }
         seal_for_column(spec, typmod, plaintext)
     })
 }

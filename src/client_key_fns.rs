@@ -30,11 +30,15 @@ pub(crate) fn context_bytes<'a>(context: Option<&ServerText<'a>>) -> Result<Cow<
 
 /// The cipher for a key argument, after the transport check (the key is not used otherwise).
 fn cipher(key: &[u8]) -> Result<Rc<Cipher>> {
+    // The key and the data may be bind parameters: an error in this statement withholds their
+    // values (log_redaction.rs).
+    crate::log_redaction::note_plaintext();
     check_key_transport()?;
     Ok(cipher_for(key)?)
 }
 
 fn session_cipher() -> Result<Rc<Cipher>> {
+    crate::log_redaction::note_plaintext();
     check_key_transport()?;
     Ok(cipher_for(&session_key()?)?)
 }

@@ -70,6 +70,23 @@ pub(crate) fn redact_copy_context(context: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
+/// The values PostgreSQL lists in an error context (`$1 = '…', $2 = …`, the same in every
+/// language): everything from the first `$N = ` on is withheld.
+pub(crate) fn redact_parameter_values(context: &[u8]) -> Option<Vec<u8>> {
+    let mut i = 0;
+    while let Some(off) = context[i..].iter().position(|&b| b == b'$') {
+        let start = i + off;
+        let digits = context[start + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits > 0 && context[start + 1 + digits..].starts_with(b" = ") {
+            let mut out = context[..start].to_vec();
+            out.extend_from_slice(b"(parameter values withheld by colcrypt)");
+            return Some(out);
+        }
+        i = start + 1;
+    }
+    None
+}
+
 /// A copy of `bytes` as a C string in ErrorContext, where the rest of the report lives.
 unsafe fn error_string(bytes: &[u8]) -> *mut std::ffi::c_char {
     // SAFETY: (caller) inside error reporting, ErrorContext exists; the copy stays within
@@ -121,6 +138,16 @@ unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
                 e.hint = error_string(hint.to_bytes());
                 if let Some(context) = context {
                     e.context = error_string(&context);
+                }
+            }
+            // Under log_parameter_max_length_on_error (any role may set it), PostgreSQL adds the
+            // statement's parameter values to the context ("… with parameters: $1 = '…'"):
+            // withheld in statements where colcrypt handled plaintext.
+            if !e.context.is_null()
+                && (PLAINTEXT_STATEMENT.with(|s| s.get()) == stmt || crate::param_types::in_retyped_statement())
+            {
+                if let Some(ctx) = redact_parameter_values(CStr::from_ptr(e.context).to_bytes()) {
+                    e.context = error_string(&ctx);
                 }
             }
             // Always: a malformed line can fail before any column's input function has run

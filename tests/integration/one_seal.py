@@ -92,6 +92,20 @@ check("its value is in no part of the error", "not-a-number" in msg, False)
 check("the error says what to send", "plaintext type" in msg, True)
 r = app.pgconn.exec_prepared(b"insn", [b"canary-ssn-bad", b"\x00\x01\x02"], param_formats=[0, 1])
 check("a short binary int4: 22P03", (r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode(), "22P03")
+# An error while the statement runs (here a duplicate on the searchable UNIQUE column): the
+# parameter values PostgreSQL adds to the context under this setting are withheld (run.sh also
+# checks the server log for the canary).
+r = app.pgconn.exec_prepared(b"insn", [b"canary-ssn-n", b"7"])
+msg = (r.error_message or b"").decode("utf-8", "replace")
+check("a duplicate: 23505", (r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode(), "23505")
+check("no parameter value in its context", ("canary-ssn-n" in msg, "withheld" in msg), (False, True))
+# The same for a client-supplied key passed as a parameter (whatever the call fails with).
+key_hex = "\\x" + "5ec7e7" * 10 + "aa"
+app.pgconn.prepare(b"ck", b"SELECT colcrypt.decrypt($1, $2)")
+r = app.pgconn.exec_prepared(b"ck", [b"\\x00", key_hex.encode()])
+msg = (r.error_message or b"").decode("utf-8", "replace")
+check("a client key call fails", r.status, pq.ExecStatus.FATAL_ERROR)
+check("the key is in no part of its error", "5ec7e7" in msg, False)
 app.execute("RESET log_parameter_max_length_on_error")
 param_types(app, "upd", "UPDATE people SET note = $1 WHERE id = 1")
 check("untyped UPDATE works without __transient", run(app, "upd", ["canary-updated"]), (pq.ExecStatus.COMMAND_OK, ""))

@@ -3,6 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 t0=$(date +%s)
+# The tests' servers listen on ports 55400-55700, inside Linux's ephemeral range: a client
+# connection could hold one as its local port when a test starts a server there (seen: a Citus
+# node's start failed with "address already in use"). Reserve them where this runs as root;
+# elsewhere (no permission, a read-only /proc/sys) carry on.
+sysctl -qw net.ipv4.ip_local_reserved_ports=55400-55700 2>/dev/null || true
 tier() {
   local name="$1"; shift
   local s=$(date +%s)

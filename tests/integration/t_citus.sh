@@ -23,6 +23,10 @@ citus_node() { # citus_node DIR PORT
   sql "$1" postgres "CREATE EXTENSION citus" >/dev/null
 }
 for i in 0 1 2; do citus_node "${NODES[$i]}" $((55511 + i)); done
+# The node added later is started now: later, after thousands of connections between the nodes,
+# its port may be some connection's ephemeral port (a start then fails: address in use).
+N3="$RUN/citus3"
+citus_node "$N3" 55514
 C="${NODES[0]}"; W1="${NODES[1]}"; W2="${NODES[2]}"
 q() { sql "$C" postgres "$1"; }
 sql "$C" postgres "SELECT citus_set_coordinator_host('127.0.0.1', 55511)" >/dev/null
@@ -222,8 +226,6 @@ assert_eq "workers never drew an id" "f,f" "$(for w in "$W1" "$W2"; do sql "$w" 
 assert_eq "ids of the first keys unchanged on every node" "$ids_before,$ids_before" "$(ids_of "$W1"),$(ids_of "$W2")"
 
 # A node added later: out of sync until citus_sync_keys, then a shard moved to it is readable.
-N3="$RUN/citus3"
-citus_node "$N3" 55514
 sed -i '/^colcrypt\.\(previous_\)\?master_key_file/d' "$N3/data/postgresql.conf"
 echo "colcrypt.master_key_file = '$K/new.key'" >>"$N3/data/postgresql.conf"
 sql "$N3" postgres "SELECT pg_reload_conf()" >/dev/null

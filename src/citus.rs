@@ -154,6 +154,15 @@ pub(crate) fn propagate() -> Result<()> {
     Ok(())
 }
 
+/// `count(*)` of rows `FROM {from}`, where `{coordinator}` in `from` stands for the coordinator's
+/// `data_keys` rows in the JSON state (bound as `$1`, never in the statement text).
+fn count_against_state(client: &mut pgrx::spi::SpiClient<'_>, from: &str, state: &str) -> Result<i64> {
+    let coordinator = "pg_catalog.jsonb_populate_recordset(NULL::colcrypt.data_keys, \
+                       $1::pg_catalog.jsonb OPERATOR(pg_catalog.->) 'data_keys')";
+    let query = format!("SELECT pg_catalog.count(*) FROM {}", from.replace("{coordinator}", coordinator));
+    Ok(client.select(&query, Some(1), &[state.into()])?.first().get_one::<i64>()?.unwrap_or_default())
+}
+
 /// The worker side of [`propagate`]: makes this node's key tables the coordinator's.
 fn apply_keys(state: &str) -> Result<()> {
     // The coordinator's state is the truth: only a worker takes it, and only from a superuser
@@ -165,37 +174,22 @@ fn apply_keys(state: &str) -> Result<()> {
     const FROM: &str = "pg_catalog.jsonb_populate_recordset";
     keyring::write_key_tables(|client| {
         // A key version only this node has would be lost; its values with it.
-        let missing = client
-            .select(
-                &format!(
-                    "SELECT pg_catalog.count(*) FROM colcrypt.data_keys d WHERE NOT EXISTS (SELECT 1 FROM \
-                     {FROM}(NULL::colcrypt.data_keys, $1::pg_catalog.jsonb OPERATOR(pg_catalog.->) 'data_keys') s \
-                     WHERE s.fingerprint OPERATOR(pg_catalog.=) d.fingerprint)"
-                ),
-                Some(1),
-                &[state.into()],
-            )?
-            .first()
-            .get_one::<i64>()?
-            .unwrap_or_default();
+        let missing = count_against_state(
+            client,
+            "colcrypt.data_keys d WHERE NOT EXISTS (SELECT 1 FROM {coordinator} s \
+             WHERE s.fingerprint OPERATOR(pg_catalog.=) d.fingerprint)",
+            state,
+        )?;
         if missing > 0 {
             return Err(ColcryptError::CitusKeysDiverge(missing));
         }
         // Destruction is final here too, whatever the coordinator sends.
-        let revived = client
-            .select(
-                &format!(
-                    "SELECT pg_catalog.count(*) FROM colcrypt.data_keys d JOIN \
-                     {FROM}(NULL::colcrypt.data_keys, $1::pg_catalog.jsonb OPERATOR(pg_catalog.->) 'data_keys') s \
-                     ON s.fingerprint OPERATOR(pg_catalog.=) d.fingerprint \
-                     WHERE d.state OPERATOR(pg_catalog.=) 'destroyed' AND (s.state OPERATOR(pg_catalog.<>) 'destroyed' OR s.wrapped IS NOT NULL)"
-                ),
-                Some(1),
-                &[state.into()],
-            )?
-            .first()
-            .get_one::<i64>()?
-            .unwrap_or_default();
+        let revived = count_against_state(
+            client,
+            "colcrypt.data_keys d JOIN {coordinator} s ON s.fingerprint OPERATOR(pg_catalog.=) d.fingerprint \
+             WHERE d.state OPERATOR(pg_catalog.=) 'destroyed' AND (s.state OPERATOR(pg_catalog.<>) 'destroyed' OR s.wrapped IS NOT NULL)",
+            state,
+        )?;
         if revived > 0 {
             return Err(ColcryptError::CitusKeysRevive(revived));
         }

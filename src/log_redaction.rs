@@ -71,14 +71,15 @@ pub(crate) fn redact_copy_context(context: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// The values PostgreSQL lists in an error context (`$1 = '…', $2 = …`, the same in every
-/// language): everything from the first `$N = ` on is withheld.
+/// language; a Bind error names one parameter so): everything after the first `$N = ` is
+/// withheld, the parameter's number stays.
 pub(crate) fn redact_parameter_values(context: &[u8]) -> Option<Vec<u8>> {
     let mut i = 0;
     while let Some(off) = context[i..].iter().position(|&b| b == b'$') {
         let start = i + off;
         let digits = context[start + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
         if digits > 0 && context[start + 1 + digits..].starts_with(b" = ") {
-            let mut out = context[..start].to_vec();
+            let mut out = context[..start + 1 + digits + 3].to_vec();
             out.extend_from_slice(b"(parameter values withheld by colcrypt)");
             return Some(out);
         }
@@ -133,12 +134,9 @@ unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
             if from_citus_coordinator() {
                 e.hide_stmt = true;
             }
-            if let Some((message, hint, context)) = crate::param_types::redact_bind_error(e) {
+            if let Some((message, hint)) = crate::param_types::redact_bind_error(e) {
                 e.message = error_string(message.to_bytes());
                 e.hint = error_string(hint.to_bytes());
-                if let Some(context) = context {
-                    e.context = error_string(&context);
-                }
             }
             // Under log_parameter_max_length_on_error (any role may set it), PostgreSQL adds the
             // statement's parameter values to the context ("… with parameters: $1 = '…'"):

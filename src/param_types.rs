@@ -88,40 +88,36 @@ pub(crate) fn in_retyped_statement() -> bool {
 }
 
 /// The parameter number in PostgreSQL's Bind error context (`… parameter $N[ = '…']`, in any
-/// language), and where the number ends.
-fn bind_context_param(context: &[u8]) -> Option<(i32, usize)> {
+/// language).
+fn bind_context_param(context: &[u8]) -> Option<i32> {
     let start = context.iter().position(|&b| b == b'$')? + 1;
     let len = context[start..].iter().take_while(|b| b.is_ascii_digit()).count();
-    let n = std::str::from_utf8(&context[start..start + len]).ok()?.parse().ok()?;
-    Some((n, start + len))
+    std::str::from_utf8(&context[start..start + len]).ok()?.parse().ok()
 }
 
 /// An error while a retyped parameter is bound: the plaintext type's input or receive function
 /// failed, and its message may quote the value ("invalid input syntax for type integer: …"),
 /// which colcrypt's own input withheld; `text` refusing bytes invalid in the encoding (22021,
-/// 22P05) quotes them. The message is replaced by one that quotes nothing, with a hint; the
-/// context keeps the parameter's number but not its value (log_parameter_max_length_on_error);
-/// a value of the wrong binary length, which PostgreSQL reports as a protocol violation, is
-/// invalid_binary_representation, as colcrypt's receive functions report it.
-/// Returns the new context, if it changed.
-pub(crate) fn redact_bind_error(e: &mut pg_sys::ErrorData) -> Option<(&'static CStr, &'static CStr, Option<Vec<u8>>)> {
+/// 22P05) quotes them. Returns the message that quotes nothing, with a hint. (The value that
+/// log_parameter_max_length_on_error adds to the context is withheld with every other
+/// parameter value of a retyped statement: log_redaction::redact_parameter_values.) A value of
+/// the wrong binary length, which PostgreSQL reports as a protocol violation, and bytes that
+/// jsonb_recv rejects with a plain elog (XX000: "unsupported jsonb version number") become
+/// invalid_binary_representation, as colcrypt's receive functions report them.
+pub(crate) fn redact_bind_error(e: &mut pg_sys::ErrorData) -> Option<(&'static CStr, &'static CStr)> {
     use pgrx::PgSqlErrorCode::*;
     let retyped = retyped_in_statement()?;
     // SAFETY: the report's context is NULL or NUL-terminated.
     let context = (!e.context.is_null()).then(|| unsafe { CStr::from_ptr(e.context) }.to_bytes());
-    let param = context.and_then(bind_context_param).filter(|(n, _)| retyped.contains(n));
+    let param = context.and_then(bind_context_param).filter(|n| retyped.contains(n));
     let encoding = e.sqlerrcode == ERRCODE_CHARACTER_NOT_IN_REPERTOIRE as i32 || e.sqlerrcode == ERRCODE_UNTRANSLATABLE_CHARACTER as i32;
     if param.is_none() && !encoding {
         return None;
     }
-    if e.sqlerrcode == ERRCODE_PROTOCOL_VIOLATION as i32 {
+    if param.is_some() && (e.sqlerrcode == ERRCODE_PROTOCOL_VIOLATION as i32 || e.sqlerrcode == ERRCODE_INTERNAL_ERROR as i32) {
         e.sqlerrcode = ERRCODE_INVALID_BINARY_REPRESENTATION as i32;
     }
-    let new_context = match (context, param) {
-        (Some(c), Some((_, end))) if end < c.len() => Some(c[..end].to_vec()),
-        _ => None,
-    };
-    Some((BIND_MESSAGE, BIND_HINT, new_context))
+    Some((BIND_MESSAGE, BIND_HINT))
 }
 
 static mut PREVIOUS_HOOK: pg_sys::post_parse_analyze_hook_type = None;
@@ -248,7 +244,7 @@ unsafe fn type_params_as_plain(pstate: *mut pg_sys::ParseState, query: *mut pg_s
         let kinds = kinds();
         let mut changed: Vec<i32> = Vec::new();
         for ty in distinct {
-            if let Some(kind) = kinds.iter().find(|k| is_type_of(ty, k.input)) {
+            if let Some(kind) = kind_of(ty, &kinds) {
                 changed.extend(retype(query, types, ty, kind));
             }
         }
@@ -325,19 +321,23 @@ unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sy
     }
 }
 
-/// Whether `ty` is the encrypted type whose input function is `input`.
-unsafe fn is_type_of(ty: pg_sys::Oid, input: CFn) -> bool {
+/// The kind whose input function is `ty`'s, if `ty` is one of colcrypt's encrypted types (its
+/// input function is looked up once, then compared with each kind's C entry point).
+unsafe fn kind_of(ty: pg_sys::Oid, kinds: &[Kind]) -> Option<&Kind> {
     // A declared parameter type need not exist when the statement does not use the parameter
     // (PostgreSQL accepts such a Parse): a missing or shell type is not ours.
     // SAFETY: a syscache lookup that returns false for a missing type.
     if ty == pg_sys::InvalidOid || u32::from(ty) < pg_sys::FirstNormalObjectId || !unsafe { pg_sys::get_typisdefined(ty) } {
-        return false;
+        return None;
     }
-    // SAFETY: a catalog lookup of a defined type.
+    // SAFETY: catalog lookups of a defined type and its input function.
     unsafe {
         let (mut f, mut ioparam) = (pg_sys::InvalidOid, pg_sys::InvalidOid);
         pg_sys::getTypeInputInfo(ty, &mut f, &mut ioparam);
-        is_function(f, input)
+        let mut info = pg_sys::FmgrInfo::default();
+        pg_sys::fmgr_info(f, &mut info);
+        let addr = info.fn_addr.map(|a| a as usize)?;
+        kinds.iter().find(|k| k.input as usize == addr)
     }
 }
 

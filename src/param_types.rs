@@ -18,9 +18,8 @@
 //! Only parameters whose every use is such a cast or such an equality are changed (a parameter
 //! also returned or passed to a function keeps its type), only for statements whose parameter
 //! types the server infers (the extended protocol's Parse and SQL `PREPARE`; a type the client
-//! declared as the encrypted one is changed too: the bytes it sends mean the same), not under
-//! `colcrypt.ciphertext_io`, where a parameter may be an envelope, and not for `encrypted_jsonb`
-//! (see [`Kind`]). Drivers see the plaintext type in the statement's parameter description.
+//! declared as the encrypted one is changed too: the bytes it sends mean the same), and not under
+//! `colcrypt.ciphertext_io`, where a parameter may be an envelope. Drivers see the plaintext type in the statement's parameter description.
 //!
 //! What such a parameter loses by not going through colcrypt's input is given back by the
 //! statement's entry in this backend (its text's hash, [`in_retyped_statement`]; entries are
@@ -178,9 +177,9 @@ type CFn = unsafe extern "C-unwind" fn(pg_sys::FunctionCallInfo) -> pg_sys::Datu
 
 /// An encrypted type whose untyped parameters are retyped: its functions (to recognise it and its
 /// casts and equality by their C entry points, not by names, which depend on the schema), its
-/// plaintext type and whether that is collatable. `encrypted_jsonb` is left out: drivers that
-/// decode JSON to objects for it (asyncpg with colcrypt's `register(json=True)`) would be handed
-/// a bare `jsonb` parameter, which they take only as a string.
+/// plaintext type and whether that is collatable. (A driver that encodes objects for
+/// `encrypted_jsonb` parameters is handed a `jsonb` one: colcrypt's asyncpg adapter registers
+/// the same codec for `jsonb`.)
 struct Kind {
     input: CFn,
     length_cast: CFn,
@@ -191,7 +190,7 @@ struct Kind {
 }
 
 /// The encrypted types whose parameters are retyped.
-fn kinds() -> [Kind; 9] {
+fn kinds() -> [Kind; 10] {
     use crate::types as t;
     macro_rules! kind {
         ($input:ident, $length_cast:ident, $from_plain:ident, $eq:ident, $plain:ident, $collatable:expr) => {
@@ -201,6 +200,7 @@ fn kinds() -> [Kind; 9] {
     [
         kind!(encrypted_text_in_wrapper, encrypted_text_coerce_wrapper, encrypted_text_from_plain_wrapper, encrypted_text_eq_wrapper, TEXTOID, true),
         kind!(encrypted_bytea_in_wrapper, encrypted_bytea_coerce_wrapper, encrypted_bytea_from_plain_wrapper, encrypted_bytea_eq_wrapper, BYTEAOID, false),
+        kind!(encrypted_jsonb_in_wrapper, encrypted_jsonb_coerce_wrapper, encrypted_jsonb_from_plain_wrapper, encrypted_jsonb_eq_wrapper, JSONBOID, false),
         kind!(encrypted_int4_in_wrapper, encrypted_int4_coerce_wrapper, encrypted_int4_from_plain_wrapper, encrypted_int4_eq_wrapper, INT4OID, false),
         kind!(encrypted_int8_in_wrapper, encrypted_int8_coerce_wrapper, encrypted_int8_from_plain_wrapper, encrypted_int8_eq_wrapper, INT8OID, false),
         kind!(encrypted_numeric_in_wrapper, encrypted_numeric_coerce_wrapper, encrypted_numeric_from_plain_wrapper, encrypted_numeric_eq_wrapper, NUMERICOID, false),

@@ -9,7 +9,9 @@ or for a pool: ``asyncpg.create_pool(..., init=colcrypt_drivers.asyncpg.register
 Values are then what asyncpg gives for the plaintext type: ``int``, ``Decimal``, ``float``, ``bool``,
 ``bytes``, ``date``, ``datetime`` (and ``infinity``/``-infinity`` as asyncpg maps them), and for
 ``encrypted_jsonb`` a JSON ``str`` as asyncpg's jsonb codec does; ``register(conn, json=True)``
-decodes it to Python objects (and encodes them) instead. Parameters typed by the server as
+decodes it to Python objects (and encodes them) instead, for ``jsonb`` as well: the server types
+a parameter written into or compared with an ``encrypted_jsonb`` column as ``jsonb``, so a
+``dict`` passed there goes through asyncpg's ``jsonb`` codec. Parameters typed by the server as
 encrypted (``INSERT``, ``UPDATE … SET``, ``WHERE col = $1``) take native values, and
 ``copy_records_to_table`` works, because binary I/O of every encrypted type is its plaintext
 type's binary form.
@@ -53,4 +55,6 @@ async def register(conn, *, json: bool = False) -> dict[str, int]:
             await conn.set_type_codec(name, schema=schema, encoder=_jsonb_encode, decoder=_jsonb_decode, format="binary")
         else:
             await conn.set_builtin_type_codec(name, schema=schema, codec_name=CODECS[plain])
+    if json:
+        await conn.set_type_codec("jsonb", schema="pg_catalog", encoder=_jsonb_encode, decoder=_jsonb_decode, format="binary")
     return found

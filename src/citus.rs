@@ -415,15 +415,44 @@ pub(crate) fn shard_copy_source() -> bool {
     SHARD_COPIES.with(|s| s.borrow().iter().any(|&e| e))
 }
 
-/// A superuser, or a role that may SET ROLE to the bootstrap superuser (so can do all it can;
-/// only a superuser can grant that membership). Citus runs the logical-replication catch-up of
-/// a shard move as such a role: the subscription's owner is created a superuser in the table
-/// owner's role, then demoted.
+/// A superuser, a role that may SET ROLE to the bootstrap superuser (so can do all it can; only
+/// a superuser can grant that membership), or the logical-replication worker of a Citus shard
+/// move or split. Citus runs that catch-up as the subscription's owner, a role it creates a
+/// superuser in the table owner's role and then demotes: as a member of the bootstrap superuser
+/// when that owns the table, otherwise see [`shard_transfer_apply_worker`].
 pub(crate) fn acts_as_superuser() -> bool {
     let bootstrap = pg_sys::Oid::from(pg_sys::BOOTSTRAP_SUPERUSERID);
     // SAFETY: plain catalog checks of the current role, through PostgreSQL's role caches.
+    let superuser = unsafe { pg_sys::superuser() || crate::pg_compat::can_set_role(pg_sys::GetUserId(), bootstrap) };
+    superuser || shard_transfer_apply_worker()
+}
+
+/// The owners Citus 13 gives the subscriptions of shard moves and splits
+/// (multi_logical_replication.c, `subscriptionRolePrefix`).
+const SUBSCRIPTION_ROLE_PREFIXES: [&[u8]; 2] = [b"citus_shard_move_subscription_role_", b"citus_shard_split_subscription_role_"];
+
+/// Whether this process is the apply (or table sync) worker of a subscription Citus made for a
+/// shard move or split of a table owned by another role than the bootstrap superuser. It replays
+/// rows the source shard stores, as envelopes, and must load them as they are (its own tables'
+/// keys may be destroyed or restricted; the rows were already checked when first written).
+/// Trusted only where every subscription is a superuser's doing: before PostgreSQL 16 only a
+/// superuser can create a subscription or give one to another owner, and a role with one of
+/// these names can own one only if a superuser made it so. From 16, a member of
+/// pg_create_subscription can create subscriptions, and the name proves nothing.
+fn shard_transfer_apply_worker() -> bool {
+    // SAFETY: a process-global flag set at worker start.
+    if !crate::pg_compat::only_superusers_make_subscriptions() || !unsafe { pg_sys::IsLogicalWorker() } {
+        return false;
+    }
+    // SAFETY: a role cache lookup of the current user (noerr: NULL for a dropped role); palloc'd.
     unsafe {
-        pg_sys::superuser() || crate::pg_compat::can_set_role(pg_sys::GetUserId(), bootstrap)
+        let name = pg_sys::GetUserNameFromId(pg_sys::GetUserId(), true);
+        if name.is_null() {
+            return false;
+        }
+        let found = SUBSCRIPTION_ROLE_PREFIXES.iter().any(|p| CStr::from_ptr(name).to_bytes().starts_with(p));
+        pg_sys::pfree(name.cast());
+        found
     }
 }
 

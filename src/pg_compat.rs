@@ -35,3 +35,9 @@ pub(crate) unsafe fn can_set_role(member: pg_sys::Oid, role: pg_sys::Oid) -> boo
     let can = pg_sys::member_can_set_role(member, role);
     can
 }
+
+/// Whether only superusers can create subscriptions and own them (before 16; from 16 members of
+/// pg_create_subscription can too).
+pub(crate) const fn only_superusers_make_subscriptions() -> bool {
+    cfg!(feature = "pg15")
+}

@@ -12,10 +12,12 @@
 //! of `default`, `__blind_index` and `__transient`) is refused on a worker, so no two nodes can
 //! pick the same id or make different blind-index keys.
 //!
-//! Shard copies (moves and the rebalancer, both transfer modes) carry the stored envelopes, not
-//! plaintext: on the source, `worker_copy_table_to_node` runs with ciphertext I/O
-//! ([`shard_copy_source`], marked by an fmgr hook); on the target, the COPY into a shard that has
-//! no placement on this node yet takes envelopes as input ([`shard_copy_target`]), checked as
+//! Shard copies (moves, splits and the rebalancer, both transfer modes) carry the stored
+//! envelopes, not plaintext: on the source, `worker_copy_table_to_node` and `worker_split_copy`
+//! run with ciphertext I/O ([`shard_copy_source`], marked by an fmgr hook; a split's copy to a
+//! new shard on the same node runs in that backend, so it loads envelopes too); on the target,
+//! the COPY into a shard that has no placement on this node yet, or a split's new shard, takes
+//! envelopes as input ([`shard_copy_target`]), checked as
 //! under `colcrypt.ciphertext_io`. Neither marker gives a role anything `SET
 //! colcrypt.ciphertext_io = on` would not. The logical-replication catch-up already carries
 //! envelopes (walsenders and apply workers run with ciphertext I/O).
@@ -312,11 +314,15 @@ fn keys_in_sync() -> Result<Vec<(String, i32, bool, Option<String>)>> {
 
 // ---- Shard copies carry envelopes ----------------------------------------------------------
 
-/// The Citus function that copies a shard's rows from the node it runs on to another node
-/// (Citus 13: used by citus_move_shard_placement, citus_copy_shard_placement and the rebalancer,
-/// for `block_writes` and for the initial copy of the logical-replication mode). It reads the
-/// rows with `SELECT` and sends them with binary (or text) COPY output functions.
-const SHARD_COPY_FUNCTION: &CStr = c"worker_copy_table_to_node";
+/// The Citus functions that copy a shard's rows from the node they run on (Citus 13):
+/// `worker_copy_table_to_node` to another node, for citus_move_shard_placement,
+/// citus_copy_shard_placement and the rebalancer (`block_writes`, and the initial copy of the
+/// logical-replication mode); `worker_split_copy` into the new shards of a split
+/// (citus_split_shard_by_split_points, isolate_tenant_to_new_shard,
+/// create_distributed_table_concurrently), on this node or another. Both read the rows with a
+/// scan and send them with binary (or text) COPY output functions; a split routes each row by
+/// the hash of its distribution column, which for an encrypted column is its blind index.
+const SHARD_COPY_FUNCTIONS: [&CStr; 2] = [c"worker_copy_table_to_node", c"worker_split_copy"];
 
 static mut PREVIOUS_NEEDS_FMGR_HOOK: pg_sys::needs_fmgr_hook_type = None;
 static mut PREVIOUS_FMGR_HOOK: pg_sys::fmgr_hook_type = None;
@@ -325,9 +331,9 @@ thread_local! {
     /// One entry per running call of the shard copy function in this backend (innermost last):
     /// whether that call sends envelopes.
     static SHARD_COPIES: RefCell<Vec<bool>> = const { RefCell::new(Vec::new()) };
-    /// The shard copy function's oid, once fmgr has asked about it: fmgr_hook also runs for
-    /// every SECURITY DEFINER function and function with SET clauses, and compares only this.
-    static SHARD_COPY_OID: Cell<pg_sys::Oid> = const { Cell::new(pg_sys::InvalidOid) };
+    /// The shard copy functions' oids, once fmgr has asked about them: fmgr_hook also runs for
+    /// every SECURITY DEFINER function and function with SET clauses, and compares only these.
+    static SHARD_COPY_OIDS: Cell<[pg_sys::Oid; 2]> = const { Cell::new([pg_sys::InvalidOid; 2]) };
     /// Whether the running statement is a shard copy's COPY into this node, keyed by the
     /// statement (start time and text pointer): worked out once per statement, not per value.
     static COPY_TARGET: Cell<Option<((i64, usize), bool)>> = const { Cell::new(None) };
@@ -345,20 +351,20 @@ pub(crate) fn install_hooks() {
     }
 }
 
-/// Whether `oid` is `pg_catalog.worker_copy_table_to_node`; only a superuser can create
-/// functions in pg_catalog. Called by fmgr for non-built-in functions only, once per lookup (not
-/// per call), inside a transaction.
-fn is_shard_copy_function(oid: pg_sys::Oid) -> bool {
+/// Which of [`SHARD_COPY_FUNCTIONS`] `oid` is, in pg_catalog (where only a superuser can create
+/// functions). Called by fmgr for non-built-in functions only, once per lookup (not per call),
+/// inside a transaction.
+fn shard_copy_function(oid: pg_sys::Oid) -> Option<usize> {
     // SAFETY: syscache lookups of a function fmgr has just looked up; the name is palloc'd.
     unsafe {
         if pg_sys::get_func_namespace(oid) != pg_sys::Oid::from(pg_sys::PG_CATALOG_NAMESPACE) {
-            return false;
+            return None;
         }
         let name = pg_sys::get_func_name(oid);
         if name.is_null() {
-            return false;
+            return None;
         }
-        let found = CStr::from_ptr(name) == SHARD_COPY_FUNCTION;
+        let found = SHARD_COPY_FUNCTIONS.iter().position(|&f| CStr::from_ptr(name) == f);
         pg_sys::pfree(name.cast());
         found
     }
@@ -372,11 +378,13 @@ unsafe extern "C-unwind" fn needs_fmgr_hook(oid: pg_sys::Oid) -> bool {
             return true;
         }
     }
-    let found = is_shard_copy_function(oid);
-    if found {
-        SHARD_COPY_OID.with(|c| c.set(oid));
-    }
-    found
+    let Some(i) = shard_copy_function(oid) else { return false };
+    SHARD_COPY_OIDS.with(|c| {
+        let mut oids = c.get();
+        oids[i] = oid;
+        c.set(oids);
+    });
+    true
 }
 
 #[pg_guard]
@@ -385,7 +393,7 @@ unsafe extern "C-unwind" fn fmgr_hook(event: pg_sys::FmgrHookEventType::Type, fl
     let oid = unsafe { (*flinfo).fn_oid };
     // `arg` belongs to the whole hook chain, so the state lives in SHARD_COPIES. Calls nest, and
     // fmgr reports END or ABORT (also when the function raises an error) innermost first.
-    if oid != pg_sys::InvalidOid && oid == SHARD_COPY_OID.with(Cell::get) {
+    if oid != pg_sys::InvalidOid && SHARD_COPY_OIDS.with(Cell::get).contains(&oid) {
         match event {
             pg_sys::FmgrHookEventType::FHET_START => {
                 let envelopes = sends_envelopes();
@@ -459,7 +467,8 @@ fn shard_transfer_apply_worker() -> bool {
 /// Whether the running statement is the COPY a shard copy sends to its target: exactly Citus'
 /// `COPY schema.shard (columns) FROM STDIN [WITH (format binary)];`, into a table that is a
 /// known shard (name and schema match Citus' metadata) with no placement on this node yet (a
-/// placement is added after its rows are copied). A user's COPY into a distributed table reaches
+/// placement is added after its rows are copied), or a split's new shard ([`split_child`]).
+/// A user's COPY into a distributed table reaches
 /// the shards placed here, so it never matches. Asked only for input that is an envelope.
 pub(crate) fn shard_copy_target() -> bool {
     // SAFETY: reads of backend globals set for the running statement.
@@ -522,10 +531,6 @@ fn copy_into_unplaced_shard() -> Result<bool> {
     // and `ShardPlacement *ActiveShardPlacementOnGroup(int32, uint64)` (NULL when none); their
     // errors come back as PostgreSQL errors through the boundary.
     unsafe {
-        let known: unsafe extern "C-unwind" fn(pg_sys::Oid) -> bool = std::mem::transmute(known);
-        if !pg_sys::ffi::pg_guard_ffi_boundary(|| known(relid)) {
-            return Ok(false);
-        }
         let name = pg_sys::get_rel_name(relid);
         if name.is_null() {
             return Ok(false);
@@ -535,10 +540,39 @@ fn copy_into_unplaced_shard() -> Result<bool> {
         if shard == 0 {
             return Ok(false);
         }
+        let known: unsafe extern "C-unwind" fn(pg_sys::Oid) -> bool = std::mem::transmute(known);
+        if !pg_sys::ffi::pg_guard_ffi_boundary(|| known(relid)) {
+            return Ok(split_child(relid, CStr::from_ptr(name), shard));
+        }
         let group: unsafe extern "C-unwind" fn() -> i32 = std::mem::transmute(group);
         let local = pg_sys::ffi::pg_guard_ffi_boundary(|| group());
         let placement: unsafe extern "C-unwind" fn(i32, u64) -> *mut c_void = std::mem::transmute(placement);
         Ok(pg_sys::ffi::pg_guard_ffi_boundary(|| placement(local, shard)).is_null())
+    }
+}
+
+/// Whether `relid` (named `name`, whose suffix is shard id `shard`) is a new shard of a split:
+/// named after a distributed table in the same schema, with a shard id that Citus' metadata
+/// does not hold yet (a split adds its new shards after their rows are copied). A distributed
+/// table whose shard names Citus shortens (names near 63 bytes) is not recognised: its split
+/// copy fails as before.
+unsafe fn split_child(relid: pg_sys::Oid, name: &CStr, shard: u64) -> bool {
+    let (Some(lookup), Some(is_citus)) = (citus_symbol(c"LookupShardRelationFromCatalog"), citus_symbol(c"IsCitusTable")) else {
+        return false;
+    };
+    let Some(table) = name.to_bytes().strip_suffix(format!("_{shard}").as_bytes()) else { return false };
+    let Ok(table) = CString::new(table) else { return false };
+    // SAFETY: Citus 13's `Oid LookupShardRelationFromCatalog(int64 shardId, bool missingOk)` and
+    // `bool IsCitusTable(Oid)`; catalog lookups by name and oid; errors come back as PostgreSQL
+    // errors through the boundary.
+    unsafe {
+        let lookup: unsafe extern "C-unwind" fn(i64, bool) -> pg_sys::Oid = std::mem::transmute(lookup);
+        if pg_sys::ffi::pg_guard_ffi_boundary(|| lookup(shard as i64, true)) != pg_sys::InvalidOid {
+            return false;
+        }
+        let parent = pg_sys::get_relname_relid(table.as_ptr(), pg_sys::get_rel_namespace(relid));
+        let is_citus: unsafe extern "C-unwind" fn(pg_sys::Oid) -> bool = std::mem::transmute(is_citus);
+        parent != pg_sys::InvalidOid && pg_sys::ffi::pg_guard_ffi_boundary(|| is_citus(parent))
     }
 }
 

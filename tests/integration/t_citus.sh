@@ -18,7 +18,8 @@ citus_node() { # citus_node DIR PORT
   cluster_init "$1" "$2" "shared_preload_libraries = 'citus,colcrypt'" \
     "colcrypt.master_key_file = '$K/old.key'" "max_prepared_transactions = 20" \
     "wal_level = logical" "citus.node_conninfo = 'sslmode=disable'" "max_connections = 60" \
-    "citus.logical_replication_timeout = 60000"
+    "citus.logical_replication_timeout = 60000" \
+    "output_plugin_libraries = 'pgoutput, test_decoding, citus'"  # non-blocking splits decode with citus
   cluster_start "$1"
   sql "$1" postgres "CREATE EXTENSION citus" >/dev/null
 }
@@ -315,6 +316,43 @@ owned_inserted=$(grep -c "^INSERT 0 1$" "$RUN/owned_churn.log" || true)
 assert_eq "owned by app: envelopes byte-identical" "$owned_before" "$(owned_env)"
 assert_eq "owned by app: every row written during the move reads back" "$owned_inserted" "$(q "SELECT count(*) FROM owned WHERE id > 200 AND v::text = 'churn ' || id")"
 echo "t_citus: $owned_inserted rows written during the logical move of a table owned by app"
+# Shard splits carry envelopes too (worker_split_copy): a blocking split of a shard co-located
+# with gone's destroyed-key values, one new shard on the same node (a local copy), one on the
+# other worker (Citus' COPY into a shard its metadata does not hold yet).
+split_at() { # split_at SHARD MODE NODE_PORT NODE_PORT: at the middle of the shard's hash range
+  local lo hi n1 n2
+  IFS='|' read -r lo hi <<<"$(q "SELECT shardminvalue, shardmaxvalue FROM pg_dist_shard WHERE shardid = $1")"
+  n1=$(q "SELECT nodeid FROM pg_dist_node WHERE nodeport = $3"); n2=$(q "SELECT nodeid FROM pg_dist_node WHERE nodeport = $4")
+  q "SELECT citus_split_shard_by_split_points($1, ARRAY['$(( (lo + hi) / 2 ))'], ARRAY[$n1, $n2], shard_transfer_mode => '$2')" >/dev/null
+}
+sshard=$(shard_with_gone 55512)
+split_at "$sshard" block_writes 55512 55513
+assert_eq "split: the old shard is gone" 0 "$(q "SELECT count(*) FROM pg_dist_shard WHERE shardid = $sshard")"
+assert_eq "split: envelopes byte-identical" "$before" "$(envelopes)"
+assert_eq "split: live values read back" 50 "$(q "SELECT count(*) FROM gone WHERE live::text = 'live ' || id")"
+assert_eq "split: every row of people reads back" 1002 "$(q "SELECT count(note::text) FROM people")"
+expect_error "$C" postgres 55000 'key "shred" was destroyed' "SELECT count(v::text) FROM gone"
+split_id=$(q "SELECT min(i) FROM generate_series(1, 50) i WHERE i <> 44 AND get_shard_id_for_distribution_column('people', i) IN
+  (SELECT shardid FROM pg_dist_shard_placement WHERE nodeport = 55513) AND i IN (SELECT id FROM gone)")
+assert_eq "split: an equality lookup finds a row of a new shard" "$split_id" "$(q "SELECT id FROM people WHERE email = 'user$split_id@example.com'")"
+# A non-blocking split (logical replication) of app's table, with writes during the split that
+# reach the new shards through the catch-up (Citus' split subscription role).
+oshard=$(q "SELECT min(shardid) FROM pg_dist_shard_placement p JOIN pg_dist_shard s USING (shardid) WHERE s.logicalrelid = 'owned'::regclass AND p.nodeport = 55513")
+owned_before=$(owned_env)
+q "SELECT string_agg(i::text, ' ') FROM (SELECT i FROM generate_series(20001, 60000) i WHERE get_shard_id_for_distribution_column('owned', i) = $oshard LIMIT 150) s" >"$RUN/owned_ids"
+for i in $(cat "$RUN/owned_ids"); do echo "INSERT INTO owned VALUES ($i, 'churn $i'); SELECT pg_sleep(0.02);"; done \
+  | cluster_psql "$C" -d postgres -At >"$RUN/owned_churn.log" 2>&1 &
+churn=$!
+sleep 0.5
+split_at "$oshard" force_logical 55513 55512
+wait "$churn" || true
+assert_eq "logical split: the old shard is gone" 0 "$(q "SELECT count(*) FROM pg_dist_shard WHERE shardid = $oshard")"
+assert_eq "logical split: envelopes byte-identical" "$owned_before" "$(owned_env)"
+split_inserted=$(grep -c "^INSERT 0 1$" "$RUN/owned_churn.log" || true)
+[ "$split_inserted" -ge 1 ] || { echo "no write during the split: $(head -5 "$RUN/owned_churn.log")"; exit 1; }
+assert_eq "logical split: every row written during the split reads back" "$((owned_inserted + split_inserted))" \
+  "$(q "SELECT count(*) FROM owned WHERE id > 200 AND v::text = 'churn ' || id")"
+echo "t_citus: $split_inserted rows written during the logical split"
 echo "t_citus: shard moves took ${SECONDS}s"
 # The target's marker is narrow: binary COPY of envelopes (made under ciphertext_io) into a shard
 # placed on the node, as Citus' shape, is refused as before, even for a superuser; into a table

@@ -353,6 +353,18 @@ split_inserted=$(grep -c "^INSERT 0 1$" "$RUN/owned_churn.log" || true)
 assert_eq "logical split: every row written during the split reads back" "$((owned_inserted + split_inserted))" \
   "$(q "SELECT count(*) FROM owned WHERE id > 200 AND v::text = 'churn ' || id")"
 echo "t_citus: $split_inserted rows written during the logical split"
+# create_distributed_table_concurrently distributes a local table through the split copy, from
+# the coordinator: its destroyed-key and live values arrive as they were stored.
+q "CREATE TABLE later (id int PRIMARY KEY, v colcrypt.encrypted_text(pii), gone colcrypt.encrypted_text(shred2))" >/dev/null
+q "SELECT colcrypt.create_key('shred2')" >/dev/null
+q "INSERT INTO later SELECT i, 'later ' || i, 'doomed ' || i FROM generate_series(1, 100) i" >/dev/null
+q "SELECT colcrypt.destroy_key('shred2')" >/dev/null
+later_env() { q "SELECT md5(string_agg(id || ':' || encode(colcrypt.envelope(v), 'hex') || ':' || encode(colcrypt.envelope(gone), 'hex'), ',' ORDER BY id)) FROM later"; }
+later_before=$(later_env)
+q "SELECT create_distributed_table_concurrently('later', 'id')" >/dev/null
+assert_eq "create_distributed_table_concurrently: distributed" t "$(q "SELECT count(*) > 1 FROM pg_dist_shard WHERE logicalrelid = 'later'::regclass")"
+assert_eq "create_distributed_table_concurrently: envelopes byte-identical" "$later_before" "$(later_env)"
+assert_eq "create_distributed_table_concurrently: live values read back" 100 "$(q "SELECT count(*) FROM later WHERE v::text = 'later ' || id")"
 echo "t_citus: shard moves took ${SECONDS}s"
 # The target's marker is narrow: binary COPY of envelopes (made under ciphertext_io) into a shard
 # placed on the node, as Citus' shape, is refused as before, even for a superuser; into a table

@@ -303,11 +303,16 @@ q "INSERT INTO owned SELECT i, ('owned ' || i)::colcrypt.encrypted_text(own) FRO
 oshard=$(q "SELECT min(shardid) FROM pg_dist_shard_placement p JOIN pg_dist_shard s USING (shardid) WHERE s.logicalrelid = 'owned'::regclass AND p.nodeport = 55512")
 owned_env() { q "SELECT md5(string_agg(id || ':' || encode(colcrypt.envelope(v), 'hex'), ',' ORDER BY id)) FROM owned WHERE id <= 200"; }
 owned_before=$(owned_env)
-q "SELECT string_agg(i::text, ' ') FROM (SELECT i FROM generate_series(1000, 20000) i WHERE get_shard_id_for_distribution_column('owned', i) = $oshard LIMIT 150) s" >"$RUN/owned_ids"
-for i in $(cat "$RUN/owned_ids"); do echo "INSERT INTO owned VALUES ($i, 'churn $i'); SELECT pg_sleep(0.02);"; done \
-  | cluster_psql "$C" -d postgres -At >"$RUN/owned_churn.log" 2>&1 &
-churn=$!
-sleep 0.5
+# churn_owned SHARD FIRST: 150 single-row INSERTs into owned in the background ($churn), with
+# ids from FIRST on that fall in SHARD; psql's output in owned_churn.log.
+churn_owned() {
+  q "SELECT string_agg(i::text, ' ') FROM (SELECT i FROM generate_series($2, $2 + 40000) i WHERE get_shard_id_for_distribution_column('owned', i) = $1 LIMIT 150) s" >"$RUN/owned_ids"
+  for i in $(cat "$RUN/owned_ids"); do echo "INSERT INTO owned VALUES ($i, 'churn $i'); SELECT pg_sleep(0.02);"; done \
+    | cluster_psql "$C" -d postgres -At >"$RUN/owned_churn.log" 2>&1 &
+  churn=$!
+  sleep 0.5
+}
+churn_owned "$oshard" 1000
 q "SELECT citus_move_shard_placement($oshard, '127.0.0.1', 55512, '127.0.0.1', 55513, shard_transfer_mode => 'force_logical')" >/dev/null
 wait "$churn" || true
 assert_eq "owned by app: the moved shard is on the other worker" 55513 "$(q "SELECT nodeport FROM pg_dist_shard_placement WHERE shardid = $oshard")"
@@ -339,11 +344,7 @@ assert_eq "split: an equality lookup finds a row of a new shard" "$split_id" "$(
 # reach the new shards through the catch-up (Citus' split subscription role).
 oshard=$(q "SELECT min(shardid) FROM pg_dist_shard_placement p JOIN pg_dist_shard s USING (shardid) WHERE s.logicalrelid = 'owned'::regclass AND p.nodeport = 55513")
 owned_before=$(owned_env)
-q "SELECT string_agg(i::text, ' ') FROM (SELECT i FROM generate_series(20001, 60000) i WHERE get_shard_id_for_distribution_column('owned', i) = $oshard LIMIT 150) s" >"$RUN/owned_ids"
-for i in $(cat "$RUN/owned_ids"); do echo "INSERT INTO owned VALUES ($i, 'churn $i'); SELECT pg_sleep(0.02);"; done \
-  | cluster_psql "$C" -d postgres -At >"$RUN/owned_churn.log" 2>&1 &
-churn=$!
-sleep 0.5
+churn_owned "$oshard" 50000
 split_at "$oshard" force_logical 55513 55512
 wait "$churn" || true
 assert_eq "logical split: the old shard is gone" 0 "$(q "SELECT count(*) FROM pg_dist_shard WHERE shardid = $oshard")"

@@ -207,6 +207,19 @@ check("an untyped NOT IN lookup works without __transient",
       found("notin", ["canary-ssn-0", "canary-ssn-2"]), sorted(v for k, v in ids.items() if k is not None and k not in ("canary-ssn-0", "canary-ssn-2")))
 param_types(app, "inret", "SELECT id FROM people WHERE ssn IN ($1, $2) AND $2 IS NOT NULL")
 check("a list parameter used otherwise still needs __transient (the check is live)", isinstance(found("inret", ["canary-ssn-0", "canary-ssn-2"]), str), True)
+# Denials hold as for `=`: the list's operator is the same cross-type function, called for each
+# element. Denied plaintext, or a restricted key without a grant: a searchable column's lists still
+# compare stored indexes, lists against one that is not searchable (n) are refused.
+param_types(app, "neq", "SELECT id FROM people WHERE n = $1")
+for deny, undo in [("deny_plaintext('pii', 'app')", "allow_plaintext('pii', 'app')"), ("restrict_key_use('pii')", "unrestrict_key_use('pii')")]:
+    a.execute(f"SELECT colcrypt.{deny}")
+    check(f"under {deny}: n = $1, IN, = ANY refused (42501)", [found("neq", ["42"]), found("inn", ["7", "42"]), found("anyn", ["{42}"])], ["42501"] * 3)
+    check(f"under {deny}: the searchable column's lists still compare",
+          [found("in", ["canary-ssn-0", "canary-absent", "canary-absent2"]), found("any", ["{canary-ssn-0}"])], [[ids["canary-ssn-0"]]] * 2)
+    a.execute(f"SELECT colcrypt.{undo}")
+check("undone: the int4 list finds its row again", found("inn", ["7", "42"]), [ids["canary-ssn-n"]])
+check("a NOT IN of one parameter (<>) is text", param_types(app, "ne1", "SELECT id FROM people WHERE ssn NOT IN ($1)"), [TEXT])
+check("and finds the other rows", found("ne1", ["canary-ssn-0"]), sorted(v for k, v in ids.items() if k is not None and k != "canary-ssn-0"))
 # A malformed array: PostgreSQL's message quotes the value; colcrypt's does not.
 app.execute("SET log_parameter_max_length_on_error = -1")
 r = app.pgconn.exec_prepared(b"any", [b"{canary-ssn-1,canary-unclosed"])

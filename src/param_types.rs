@@ -13,10 +13,16 @@
 //! again when it re-analyses the statement with the parameter types it now has. A parameter
 //! compared for equality (`WHERE ssn = $1`) is retyped too, and the operator becomes colcrypt's
 //! cross-type `=` with the plaintext type of the same btree family: the lookup computes the blind
-//! index of the plaintext and seals nothing.
+//! index of the plaintext and seals nothing. So are a parameter compared with `<>`, the
+//! parameters of `ssn IN ($1, $2)` and `NOT IN` (a ScalarArrayOpExpr over an array of parameters,
+//! which becomes an array of the plaintext type, as for `ssn = ANY(ARRAY[$1::text, $2::text])`)
+//! and the array parameter of `ssn = ANY($1)` (the plaintext type's array). Re-analysed with
+//! `text` parameters, an `IN` list is `ssn = $1 OR ssn = $2` (PostgreSQL finds no common type
+//! for encrypted_text and text): the same cross-type `=`, answered by the same index.
 //!
-//! Only parameters whose every use is such a cast or such an equality are changed (a parameter
-//! also returned or passed to a function keeps its type), only for statements whose parameter
+//! Only parameters whose every use is such a cast or such a comparison are changed (a parameter
+//! also returned or passed to a function keeps its type, and so does every parameter of a list it
+//! is in), only for statements whose parameter
 //! types the server infers (the extended protocol's Parse and SQL `PREPARE`; a type the client
 //! declared as the encrypted one is changed too: the bytes it sends mean the same), and not under
 //! `colcrypt.ciphertext_io`, where a parameter may be an envelope. Drivers see the plaintext type in the statement's parameter description.

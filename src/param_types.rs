@@ -13,10 +13,16 @@
 //! again when it re-analyses the statement with the parameter types it now has. A parameter
 //! compared for equality (`WHERE ssn = $1`) is retyped too, and the operator becomes colcrypt's
 //! cross-type `=` with the plaintext type of the same btree family: the lookup computes the blind
-//! index of the plaintext and seals nothing.
+//! index of the plaintext and seals nothing. So are a parameter compared with `<>`, the
+//! parameters of `ssn IN ($1, $2)` and `NOT IN` (a ScalarArrayOpExpr over an array of parameters,
+//! which becomes an array of the plaintext type, as for `ssn = ANY(ARRAY[$1::text, $2::text])`)
+//! and the array parameter of `ssn = ANY($1)` (the plaintext type's array). Re-analysed with
+//! `text` parameters, an `IN` list is `ssn = $1 OR ssn = $2` (PostgreSQL finds no common type
+//! for encrypted_text and text): the same cross-type `=`, answered by the same index.
 //!
-//! Only parameters whose every use is such a cast or such an equality are changed (a parameter
-//! also returned or passed to a function keeps its type), only for statements whose parameter
+//! Only parameters whose every use is such a cast or such a comparison are changed (a parameter
+//! also returned or passed to a function keeps its type, and so does every parameter of a list it
+//! is in), only for statements whose parameter
 //! types the server infers (the extended protocol's Parse and SQL `PREPARE`; a type the client
 //! declared as the encrypted one is changed too: the bytes it sends mean the same), and not under
 //! `colcrypt.ciphertext_io`, where a parameter may be an envelope. Drivers see the plaintext type in the statement's parameter description.
@@ -211,14 +217,26 @@ fn kinds() -> [Kind; 10] {
     ]
 }
 
-/// What the walk found for one encrypted type: every external parameter of that type, the casts
-/// to a column's modifier that take one as their value, and the operators with one as an operand.
+/// What the walk found for one encrypted type: every external parameter of that type or its
+/// array type, the casts to a column's modifier that take one as their value, the operators with
+/// one as an operand, and the lists of them a value is compared with.
 struct Found {
     ty: pg_sys::Oid,
+    array_ty: pg_sys::Oid,
     params: Vec<*mut pg_sys::Param>,
     casts: Vec<(*mut pg_sys::FuncExpr, *mut pg_sys::Param)>,
     /// Operators with a parameter as one operand (`ssn = $1`), and whether it is the left one.
     comparisons: Vec<(*mut pg_sys::OpExpr, *mut pg_sys::Param, bool)>,
+    /// `ssn IN ($1, $2)`, `ssn = ANY($1)`: the operator (the value on its left) and its list.
+    lists: Vec<(*mut pg_sys::ScalarArrayOpExpr, Lookup)>,
+}
+
+/// The right side of a ScalarArrayOpExpr made of parameters.
+enum Lookup {
+    /// `IN ($1, $2)`: an array built of parameters of the encrypted type, and those parameters.
+    Elements(*mut pg_sys::ArrayExpr, Vec<*mut pg_sys::Param>),
+    /// `= ANY($1)`: one parameter of the encrypted type's array type.
+    Array(*mut pg_sys::Param),
 }
 
 unsafe fn type_params_as_plain(pstate: *mut pg_sys::ParseState, query: *mut pg_sys::Query) {
@@ -229,7 +247,15 @@ unsafe fn type_params_as_plain(pstate: *mut pg_sys::ParseState, query: *mut pg_s
             return;
         }
         let Some(types) = variable_params(pstate) else { return };
-        let mut distinct: Vec<pg_sys::Oid> = types.to_vec();
+        // An array parameter (`= ANY($1)`) is looked at with its element type (built-in types
+        // have built-in elements: no catalog lookup for them).
+        let mut distinct: Vec<pg_sys::Oid> = types
+            .iter()
+            .map(|&t| match u32::from(t) < pg_sys::FirstNormalObjectId {
+                true => t,
+                false => Some(pg_sys::get_element_type(t)).filter(|&e| e != pg_sys::InvalidOid).unwrap_or(t),
+            })
+            .collect();
         distinct.sort_unstable_by_key(|o| u32::from(*o));
         distinct.dedup();
         // What a retyped parameter no longer gets from colcrypt's input is given back by the
@@ -261,12 +287,14 @@ unsafe fn type_params_as_plain(pstate: *mut pg_sys::ParseState, query: *mut pg_s
     }
 }
 
-/// Retypes the parameters of encrypted type `ty` whose every use is the cast to a column's
-/// modifier or colcrypt's equality; returns their numbers.
+/// Retypes the parameters of encrypted type `ty` (or its array type) whose every use is the cast
+/// to a column's modifier or colcrypt's equality (`=`, `<>`, `IN`, `= ANY`); returns their numbers.
 unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sys::Oid, kind: &Kind) -> Vec<i32> {
     // SAFETY: as in type_params_as_plain.
     unsafe {
-        let mut found = Found { ty, params: Vec::new(), casts: Vec::new(), comparisons: Vec::new() };
+        let array_ty = pg_sys::get_array_type(ty);
+        let plain_array = pg_sys::get_array_type(kind.plain);
+        let mut found = Found { ty, array_ty, params: Vec::new(), casts: Vec::new(), comparisons: Vec::new(), lists: Vec::new() };
         pg_sys::query_tree_walker(query, Some(walk), (&raw mut found).cast(), 0);
         let Some((length_cast, from_plain)) = casts_of(ty, kind) else { return Vec::new() };
         // Equality with the parameter as one operand becomes colcrypt's cross-type equality with
@@ -274,30 +302,88 @@ unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sy
         let equalities: Vec<(*mut pg_sys::OpExpr, *mut pg_sys::Param, pg_sys::Oid)> = found
             .comparisons
             .iter()
-            .filter_map(|&(op, param, param_left)| plain_equality((*op).opno, ty, kind, param_left).map(|to| (op, param, to)))
+            .filter_map(|&(op, param, param_left)| plain_operator((*op).opno, ty, kind, param_left).map(|to| (op, param, to)))
             .collect();
+        // So does the operator of `IN (…)` and `= ANY(…)`, applied to each element of its list:
+        // the list becomes one of the plaintext type (what PostgreSQL builds for `= ANY($1::text[])`
+        // or `= ANY(ARRAY[$1::text, $2::text])`).
+        let lists: Vec<(*mut pg_sys::ScalarArrayOpExpr, &Lookup, pg_sys::Oid)> = if plain_array == pg_sys::InvalidOid {
+            Vec::new()
+        } else {
+            found.lists.iter().filter_map(|(op, list)| plain_operator((**op).opno, ty, kind, false).map(|to| (*op, list, to))).collect()
+        };
+        let elements = || {
+            lists.iter().flat_map(|(_, list, _)| match list {
+                Lookup::Elements(_, params) => params.as_slice(),
+                Lookup::Array(_) => &[],
+            })
+        };
+        let arrays = || lists.iter().filter_map(|(_, list, _)| if let Lookup::Array(p) = list { Some(*p) } else { None });
         // A parameter is changed only if every one of its uses is the cast to a modifier or
         // such an equality (decided before anything changes).
         let uses = |id: i32| found.params.iter().filter(|p| (***p).paramid == id).count();
         let convertible = |id: i32| {
             found.casts.iter().filter(|(f, p)| (**p).paramid == id && (**f).funcid == length_cast).count()
                 + equalities.iter().filter(|(_, p, _)| (**p).paramid == id).count()
+                + elements().filter(|p| (***p).paramid == id).count()
+                + arrays().filter(|p| (**p).paramid == id).count()
         };
         let mut changed: Vec<i32> = found
             .casts
             .iter()
-            .map(|(_, p)| (**p).paramid)
-            .chain(equalities.iter().map(|(_, p, _)| (**p).paramid))
-            .filter(|&id| id >= 1 && (id as usize) <= types.len() && types[(id - 1) as usize] == ty && uses(id) == convertible(id))
+            .map(|(_, p)| ((**p).paramid, ty))
+            .chain(equalities.iter().map(|(_, p, _)| ((**p).paramid, ty)))
+            .chain(elements().map(|p| ((**p).paramid, ty)))
+            .chain(arrays().map(|p| ((*p).paramid, array_ty)))
+            .filter(|&(id, t)| id >= 1 && (id as usize) <= types.len() && types[(id - 1) as usize] == t && uses(id) == convertible(id))
+            .map(|(id, _)| id)
             .collect();
         changed.sort_unstable();
         changed.dedup();
+        // The elements of one list change together (an array has one element type): a list with
+        // an element that keeps its type keeps them all, and with them their other uses.
+        loop {
+            let kept: Vec<i32> = lists
+                .iter()
+                .filter_map(|(_, list, _)| match list {
+                    Lookup::Elements(_, params) if params.iter().any(|p| !changed.contains(&(**p).paramid)) => Some(params),
+                    _ => None,
+                })
+                .flatten()
+                .map(|p| (**p).paramid)
+                .collect();
+            let before = changed.len();
+            changed.retain(|id| !kept.contains(id));
+            if changed.len() == before {
+                break;
+            }
+        }
         let collation = if kind.collatable { pg_sys::DEFAULT_COLLATION_OID } else { pg_sys::InvalidOid };
         let retype_param = |param: *mut pg_sys::Param| {
             (*param).paramtype = kind.plain;
             (*param).paramtypmod = -1;
             (*param).paramcollid = collation;
         };
+        for &(op, list, to) in &lists {
+            match list {
+                Lookup::Elements(array, params) if params.iter().all(|p| changed.contains(&(**p).paramid)) => {
+                    params.iter().for_each(|&p| retype_param(p));
+                    (**array).element_typeid = kind.plain;
+                    (**array).array_typeid = plain_array;
+                    (**array).array_collid = collation;
+                }
+                Lookup::Array(param) if changed.contains(&(**param).paramid) => {
+                    // An array of a collatable type has its element's collation (get_typcollation).
+                    (**param).paramtype = plain_array;
+                    (**param).paramtypmod = -1;
+                    (**param).paramcollid = collation;
+                }
+                _ => continue,
+            }
+            (*op).opno = to;
+            (*op).opfuncid = pg_sys::get_opcode(to);
+            (*op).inputcollid = collation;
+        }
         for &(op, param, to) in &equalities {
             if changed.contains(&(*param).paramid) {
                 (*op).opno = to;
@@ -315,7 +401,8 @@ unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sy
         }
         // The types Bind uses and the client is told.
         for &id in &changed {
-            types[(id - 1) as usize] = kind.plain;
+            let t = &mut types[(id - 1) as usize];
+            *t = if *t == array_ty { plain_array } else { kind.plain };
         }
         changed
     }
@@ -384,6 +471,24 @@ unsafe fn plain_equality(opno: pg_sys::Oid, ty: pg_sys::Oid, kind: &Kind, param_
     }
 }
 
+/// For colcrypt's `=` or `<>` on encrypted type `ty`, the cross-type operator with the plaintext
+/// type on the parameter's side: `=` from the same btree operator family, `<>` its negator (as
+/// each `<>` is the negator of an `=`, `NOT IN` of `IN`).
+unsafe fn plain_operator(opno: pg_sys::Oid, ty: pg_sys::Oid, kind: &Kind, param_left: bool) -> Option<pg_sys::Oid> {
+    // SAFETY: catalog lookups by oid.
+    unsafe {
+        if let Some(eq) = plain_equality(opno, ty, kind, param_left) {
+            return Some(eq);
+        }
+        let negator = pg_sys::get_negator(opno);
+        if negator == pg_sys::InvalidOid {
+            return None;
+        }
+        let ne = pg_sys::get_negator(plain_equality(negator, ty, kind, param_left)?);
+        (ne != pg_sys::InvalidOid).then_some(ne)
+    }
+}
+
 unsafe fn extern_param(node: *mut pg_sys::Node, ty: pg_sys::Oid) -> Option<*mut pg_sys::Param> {
     // SAFETY: `node` is a valid node (or null).
     unsafe {
@@ -391,7 +496,28 @@ unsafe fn extern_param(node: *mut pg_sys::Node, ty: pg_sys::Oid) -> Option<*mut 
             return None;
         }
         let p = node.cast::<pg_sys::Param>();
-        ((*p).paramkind == pg_sys::ParamKind::PARAM_EXTERN && (*p).paramtype == ty).then_some(p)
+        ((*p).paramkind == pg_sys::ParamKind::PARAM_EXTERN && (*p).paramtype == ty && ty != pg_sys::InvalidOid).then_some(p)
+    }
+}
+
+/// The right side of `IN (…)` or `= ANY(…)` if it is made of parameters only: an array of
+/// parameters of the encrypted type (one dimension), or one parameter of its array type.
+unsafe fn parameter_list(node: *mut pg_sys::Node, found: &Found) -> Option<Lookup> {
+    // SAFETY: `node` is a valid node (or null); an ArrayExpr's elements are nodes.
+    unsafe {
+        if let Some(p) = extern_param(node, found.array_ty) {
+            return Some(Lookup::Array(p));
+        }
+        if node.is_null() || (*node).type_ != pg_sys::NodeTag::T_ArrayExpr {
+            return None;
+        }
+        let array = node.cast::<pg_sys::ArrayExpr>();
+        let n = pg_sys::list_length((*array).elements);
+        if (*array).multidims || (*array).element_typeid != found.ty || n == 0 {
+            return None;
+        }
+        let params: Option<Vec<_>> = (0..n).map(|i| extern_param(pg_sys::list_nth((*array).elements, i).cast(), found.ty)).collect();
+        Some(Lookup::Elements(array, params?))
     }
 }
 
@@ -406,8 +532,21 @@ unsafe extern "C-unwind" fn walk(node: *mut pg_sys::Node, context: *mut std::ffi
         match (*node).type_ {
             pg_sys::NodeTag::T_Query => return pg_sys::query_tree_walker(node.cast(), Some(walk), context, 0),
             pg_sys::NodeTag::T_Param => {
-                if let Some(p) = extern_param(node, found.ty) {
+                if let Some(p) = extern_param(node, found.ty).or_else(|| extern_param(node, found.array_ty)) {
                     found.params.push(p);
+                }
+            }
+            pg_sys::NodeTag::T_ScalarArrayOpExpr => {
+                let op = node.cast::<pg_sys::ScalarArrayOpExpr>();
+                if pg_sys::list_length((*op).args) == 2 {
+                    let left = pg_sys::list_nth((*op).args, 0).cast::<pg_sys::Node>();
+                    let right = pg_sys::list_nth((*op).args, 1).cast::<pg_sys::Node>();
+                    // As for `=`: a parameter on the left leaves the operator to its other side.
+                    if extern_param(left, found.ty).is_none() {
+                        if let Some(list) = parameter_list(right, found) {
+                            found.lists.push((op, list));
+                        }
+                    }
                 }
             }
             pg_sys::NodeTag::T_OpExpr => {

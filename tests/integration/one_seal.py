@@ -11,7 +11,11 @@ import psycopg
 from psycopg import pq
 
 HOST, PORT = sys.argv[1], sys.argv[2]
+import re
+
 TEXT = 25
+TEXT_ARRAY = 1009
+INT4_ARRAY = 1007
 JSONB = 3802
 admin = psycopg.connect(host=HOST, port=PORT, user="postgres", dbname="postgres", autocommit=True)
 a = admin.cursor()
@@ -22,6 +26,8 @@ a.execute("CREATE ROLE app LOGIN")
 a.execute("GRANT SELECT, INSERT, UPDATE ON people TO app; GRANT USAGE ON SEQUENCE people_id_seq TO app")
 a.execute("SELECT 'colcrypt.encrypted_text'::regtype::oid")
 ENC = a.fetchone()[0]
+a.execute("SELECT 'colcrypt.encrypted_text[]'::regtype::oid")
+ENC_ARRAY = a.fetchone()[0]
 
 
 def check(what, got, want):
@@ -59,7 +65,54 @@ check("a lookup parameter is text (cross-type equality)",
 check("on either side", param_types(c, "s2", "SELECT id FROM people WHERE $1 = ssn"), [TEXT])
 check("a parameter compared and written is text",
       param_types(c, "s3", "UPDATE people SET note = $2 WHERE ssn = $1"), [TEXT, TEXT])
-check("a parameter in IN (…) keeps its type", param_types(c, "s4", "SELECT id FROM people WHERE ssn IN ($1, $2)"), [ENC, ENC])
+check("parameters in IN (…) are text", param_types(c, "s4", "SELECT id FROM people WHERE ssn IN ($1, $2)"), [TEXT, TEXT])
+check("an = ANY($1) parameter is text[]", param_types(c, "s5", "SELECT id FROM people WHERE ssn = ANY($1)"), [TEXT_ARRAY])
+check("NOT IN (…) parameters are text", param_types(c, "s6", "SELECT id FROM people WHERE ssn NOT IN ($1, $2)"), [TEXT, TEXT])
+check("an encrypted_int4 IN list is int4", param_types(c, "s7", "SELECT id FROM people WHERE n IN ($1, $2, $3)"), [23] * 3)
+check("an encrypted_int4 = ANY($1) is int4[]", param_types(c, "s8", "SELECT id FROM people WHERE n = ANY($1)"), [INT4_ARRAY])
+check("a parameter in IN (…) and in RETURNING keeps its type, and so does its list",
+      param_types(c, "s9", "UPDATE people SET z = 1 WHERE ssn IN ($1, $2) RETURNING $2"), [ENC, ENC])
+check("an array parameter also passed to a function keeps its type",
+      param_types(c, "s10", "SELECT id FROM people WHERE ssn = ANY($1) AND cardinality($1) > 0"), [ENC_ARRAY])
+check("lists that share a parameter keep their types together",
+      param_types(c, "s11", "SELECT id FROM people WHERE ssn IN ($1, $2) AND ssn IN ($2, $3) AND $3 IS NOT NULL"), [ENC] * 3)
+check("a parameter in IN (…) and compared is text",
+      param_types(c, "s12", "SELECT id FROM people WHERE ssn IN ($1, $2) OR ssn = $2"), [TEXT, TEXT])
+
+
+def plan_tree(conn, prepare, execute):
+    """The generic plan PostgreSQL builds for a statement, without source positions."""
+    trees = []
+    def keep(d):
+        trees.append(d.message_detail or "")
+    conn.add_notice_handler(keep)
+    conn.execute("SET plan_cache_mode = force_generic_plan; SET client_min_messages = log; SET debug_print_plan = on")
+    try:
+        conn.execute(prepare)
+        conn.execute(execute)
+    finally:
+        conn.execute("RESET debug_print_plan; RESET client_min_messages; RESET plan_cache_mode")
+        conn.remove_notice_handler(keep)
+    # The plan of the statement on people (the utility statements around it, and colcrypt's own
+    # catalog queries, are planned too).
+    people = conn.execute("SELECT 'people'::regclass::oid").fetchone()[0]
+    tree = [t for t in trees if f":relationOids (o {people})" in t][-1]
+    return re.sub(r":(stmt_)?location -?\d+|:stmt_len \d+|:queryId -?\d+", "", " ".join(tree.split()))
+
+
+# The retyped statement is the one PostgreSQL builds for plaintext parameters (operator, its
+# function and collation, the array's types, the parameters' types), compared plan tree to tree.
+with psycopg.connect(host=HOST, port=PORT, user="postgres", dbname="postgres", autocommit=True) as t:
+    for name, retyped, typed, args in [
+        ("IN", "ssn IN ($1, $2)", "ssn = ANY(ARRAY[$1::text, $2::text])", "('x', 'y')"),
+        ("= ANY", "ssn = ANY($1)", "ssn = ANY($1::text[])", "('{x,y}')"),
+        ("int4 IN", "n IN ($1, $2)", "n = ANY(ARRAY[$1::int4, $2::int4])", "(1, 2)"),
+        ("NOT IN", "ssn NOT IN ($1, $2)", "ssn <> ALL(ARRAY[$1::text, $2::text])", "('x', 'y')"),
+    ]:
+        got = plan_tree(t, f"PREPARE r AS SELECT id FROM people WHERE {retyped}", f"EXECUTE r{args}")
+        want = plan_tree(t, f"PREPARE w AS SELECT id FROM people WHERE {typed}", f"EXECUTE w{args}")
+        t.execute("DEALLOCATE r; DEALLOCATE w")
+        check(f"{name}: the plan of the typed statement", (got == want, "SCALARARRAYOPEXPR" in got), (True, True))
 check("an encrypted_int4 parameter is int4", param_types(c, "n1", "INSERT INTO people (ssn, n) VALUES ($1, $2)"), [TEXT, 23])
 check("and compared as int4", param_types(c, "n2", "SELECT id FROM people WHERE n = $1"), [23])
 check("an encrypted_jsonb parameter is jsonb", param_types(c, "j1", "UPDATE people SET doc = $1 WHERE doc = $2"), [JSONB, JSONB])
@@ -126,6 +179,71 @@ check("untyped upsert works without __transient", run(app, "ups", ["canary-ssn-0
 param_types(app, "get", "SELECT id FROM people WHERE ssn = $1")
 r = app.pgconn.exec_prepared(b"get", [b"canary-ssn-1"])
 check("an untyped lookup works without __transient", (r.status, r.ntuples), (pq.ExecStatus.TUPLES_OK, 1))
+
+
+def found(name, values):
+    r = app.pgconn.exec_prepared(name.encode(), [v.encode() for v in values])
+    if r.status != pq.ExecStatus.TUPLES_OK:
+        return (r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode()
+    return sorted(r.get_value(i, 0).decode() for i in range(r.ntuples))
+
+
+# Lists of parameters: nothing goes through __transient, and the right rows are found.
+a.execute("SELECT ssn::text, id::text FROM people")
+ids = dict(a.fetchall())
+check("the app's IN parameters are text", param_types(app, "in", "SELECT id FROM people WHERE ssn IN ($1, $2, $3)"), [TEXT] * 3)
+check("an untyped IN lookup works without __transient and finds its rows",
+      found("in", ["canary-ssn-0", "canary-ssn-2", "canary-absent"]), sorted([ids["canary-ssn-0"], ids["canary-ssn-2"]]))
+check("the app's = ANY($1) parameter is text[]", param_types(app, "any", "SELECT id FROM people WHERE ssn = ANY($1)"), [TEXT_ARRAY])
+check("an untyped = ANY($1) lookup works without __transient and finds its rows",
+      found("any", ["{canary-ssn-1,canary-ssn-n,canary-absent}"]), sorted([ids["canary-ssn-1"], ids["canary-ssn-n"]]))
+check("an empty array finds nothing", found("any", ["{}"]), [])
+# Ten constants after a custom plan substitutes them: PostgreSQL would hash a list this long for
+# a same-type operator; the cross-type one it searches as it is.
+param_types(app, "in10", "SELECT id FROM people WHERE ssn IN (" + ", ".join(f"${i}" for i in range(1, 11)) + ")")
+check("a list of ten finds its rows", found("in10", ["canary-ssn-1", "canary-ssn-2"] + [f"canary-absent-{i}" for i in range(8)]),
+      sorted([ids["canary-ssn-1"], ids["canary-ssn-2"]]))
+param_types(app, "inn", "SELECT id FROM people WHERE n IN ($1, $2)")
+check("an untyped encrypted_int4 IN lookup works without __transient", found("inn", ["7", "42"]), [ids["canary-ssn-n"]])
+param_types(app, "anyn", "SELECT id FROM people WHERE n = ANY($1)")
+check("an untyped encrypted_int4 = ANY($1) lookup works without __transient", found("anyn", ["{42,43}"]), [ids["canary-ssn-n"]])
+param_types(app, "notin", "SELECT id FROM people WHERE ssn NOT IN ($1, $2)")
+check("an untyped NOT IN lookup works without __transient",
+      found("notin", ["canary-ssn-0", "canary-ssn-2"]), sorted(v for k, v in ids.items() if k is not None and k not in ("canary-ssn-0", "canary-ssn-2")))
+param_types(app, "inret", "SELECT id FROM people WHERE ssn IN ($1, $2) AND $2 IS NOT NULL")
+check("a list parameter used otherwise still needs __transient (the check is live)", isinstance(found("inret", ["canary-ssn-0", "canary-ssn-2"]), str), True)
+# Denials hold as for `=`: the list's operator is the same cross-type function, called for each
+# element. Denied plaintext, or a restricted key without a grant: a searchable column's lists still
+# compare stored indexes, lists against one that is not searchable (n) are refused.
+param_types(app, "neq", "SELECT id FROM people WHERE n = $1")
+for deny, undo in [("deny_plaintext('pii', 'app')", "allow_plaintext('pii', 'app')"), ("restrict_key_use('pii')", "unrestrict_key_use('pii')")]:
+    a.execute(f"SELECT colcrypt.{deny}")
+    check(f"under {deny}: n = $1, IN, = ANY refused (42501)", [found("neq", ["42"]), found("inn", ["7", "42"]), found("anyn", ["{42}"])], ["42501"] * 3)
+    check(f"under {deny}: the searchable column's lists still compare",
+          [found("in", ["canary-ssn-0", "canary-absent", "canary-absent2"]), found("any", ["{canary-ssn-0}"])], [[ids["canary-ssn-0"]]] * 2)
+    a.execute(f"SELECT colcrypt.{undo}")
+check("undone: the int4 list finds its row again", found("inn", ["7", "42"]), [ids["canary-ssn-n"]])
+check("a NOT IN of one parameter (<>) is text", param_types(app, "ne1", "SELECT id FROM people WHERE ssn NOT IN ($1)"), [TEXT])
+check("and finds the other rows", found("ne1", ["canary-ssn-0"]), sorted(v for k, v in ids.items() if k is not None and k != "canary-ssn-0"))
+# A malformed array: PostgreSQL's message quotes the value; colcrypt's does not.
+app.execute("SET log_parameter_max_length_on_error = -1")
+r = app.pgconn.exec_prepared(b"any", [b"{canary-ssn-1,canary-unclosed"])
+msg = (r.error_message or b"").decode("utf-8", "replace")
+check("a malformed array parameter: 22P02, its value in no part of the error",
+      ((r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode(), "canary" in msg, "plaintext type" in msg), ("22P02", False, True))
+r = app.pgconn.exec_prepared(b"inn", [b"7", b"canary-nan"])
+msg = (r.error_message or b"").decode("utf-8", "replace")
+check("a bad int4 in an IN list: 22P02, its value in no part of the error",
+      ((r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode(), "canary" in msg), ("22P02", False))
+app.execute("RESET log_parameter_max_length_on_error")
+a.execute("SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off")
+for name, where in [("IN", "ssn IN ($1, $2)"), ("= ANY", "ssn = ANY($1)")]:
+    a.execute(f"PREPARE plan_l AS SELECT id FROM people WHERE {where}")
+    a.execute("EXPLAIN (COSTS OFF) EXECUTE plan_l" + ("('x', 'y')" if name == "IN" else "('{x,y}')"))
+    plan = " ".join(r[0] for r in a.fetchall())
+    a.execute("DEALLOCATE plan_l")
+    check(f"the {name} lookup uses the index", ("Index" in plan and "people_ssn_key" in plan and "ANY" in plan, plan), (True, plan))
+a.execute("RESET plan_cache_mode; RESET enable_seqscan")
 a.execute("PREPARE plan_q AS SELECT id FROM people WHERE ssn = $1")
 a.execute("SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off")
 a.execute("EXPLAIN (COSTS OFF) EXECUTE plan_q('x')")
@@ -136,6 +254,8 @@ a.execute("RESET plan_cache_mode; RESET enable_seqscan")
 # is analysed again with the parameter types it now has, text.
 a.execute("ALTER TABLE people ALTER COLUMN z SET DEFAULT 0")
 check("re-analysed INSERT still works", run(app, "ins", ["canary-ssn-9", "canary-note-9"]), (pq.ExecStatus.COMMAND_OK, ""))
+check("re-analysed IN lookup still works", found("in", ["canary-ssn-0", "canary-ssn-2", "canary-absent"]), sorted([ids["canary-ssn-0"], ids["canary-ssn-2"]]))
+check("re-analysed = ANY($1) lookup still works", found("any", ["{canary-ssn-1}"]), [ids["canary-ssn-1"]])
 # The check is live: paths that still go through __transient fail without it.
 cur = app.cursor()
 try:

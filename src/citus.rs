@@ -423,31 +423,34 @@ pub(crate) fn shard_copy_source() -> bool {
     SHARD_COPIES.with(|s| s.borrow().iter().any(|&e| e))
 }
 
-/// A superuser, a role that may SET ROLE to the bootstrap superuser (so can do all it can; only
-/// a superuser can grant that membership), or the logical-replication worker of a Citus shard
-/// move or split. Citus runs that catch-up as the subscription's owner, a role it creates a
-/// superuser in the table owner's role and then demotes: as a member of the bootstrap superuser
-/// when that owns the table, otherwise see [`shard_transfer_apply_worker`].
+/// A superuser, or a role that may SET ROLE to the bootstrap superuser (so can do all it can;
+/// only a superuser can grant that membership). Citus runs the logical-replication catch-up of
+/// a shard move or split as such a role when the bootstrap superuser owns the table: the
+/// subscription's owner is created a superuser in the table owner's role, then demoted. For
+/// other owners see [`shard_transfer_apply_worker`].
 pub(crate) fn acts_as_superuser() -> bool {
     let bootstrap = pg_sys::Oid::from(pg_sys::BOOTSTRAP_SUPERUSERID);
     // SAFETY: plain catalog checks of the current role, through PostgreSQL's role caches.
-    let superuser = unsafe { pg_sys::superuser() || crate::pg_compat::can_set_role(pg_sys::GetUserId(), bootstrap) };
-    superuser || shard_transfer_apply_worker()
+    unsafe { pg_sys::superuser() || crate::pg_compat::can_set_role(pg_sys::GetUserId(), bootstrap) }
 }
 
 /// The owners Citus 13 gives the subscriptions of shard moves and splits
 /// (multi_logical_replication.c, `subscriptionRolePrefix`).
 const SUBSCRIPTION_ROLE_PREFIXES: [&[u8]; 2] = [b"citus_shard_move_subscription_role_", b"citus_shard_split_subscription_role_"];
 
-/// Whether this process is the apply (or table sync) worker of a subscription Citus made for a
-/// shard move or split of a table owned by another role than the bootstrap superuser. It replays
-/// rows the source shard stores, as envelopes, and must load them as they are (its own tables'
-/// keys may be destroyed or restricted; the rows were already checked when first written).
-/// Trusted only where every subscription is a superuser's doing: before PostgreSQL 16 only a
-/// superuser can create a subscription or give one to another owner, and a role with one of
-/// these names can own one only if a superuser made it so. From 16, a member of
-/// pg_create_subscription can create subscriptions, and the name proves nothing.
-fn shard_transfer_apply_worker() -> bool {
+/// Whether this process is the apply worker of a subscription Citus made for a shard move or
+/// split (of a table owned by another role than the bootstrap superuser). It replays rows the
+/// source shard stores, as envelopes, and must store them as they are, whatever the keys' state
+/// (types::type_recv). That is all it is trusted with: binary input, which only the worker's
+/// own tuple decoding reaches (receive functions take `internal`, so no SQL calls them). The
+/// table owner's code runs in the same process (CHECK constraints, triggers, index expressions)
+/// and gets nothing from it: no envelope text input, no key use, no plaintext (an attacker
+/// review decrypted a restricted key's values that way when this counted as a superuser).
+/// Only where every subscription is a superuser's doing: before PostgreSQL 16 only a superuser
+/// can create a subscription or give one to another owner, and a role with one of these names
+/// can own one only if a superuser made it so. From 16, a member of pg_create_subscription can
+/// create subscriptions, and the name proves nothing.
+pub(crate) fn shard_transfer_apply_worker() -> bool {
     // SAFETY: a process-global flag set at worker start.
     if !crate::pg_compat::only_superusers_make_subscriptions() || !unsafe { pg_sys::IsLogicalWorker() } {
         return false;

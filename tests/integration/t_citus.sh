@@ -293,9 +293,33 @@ expect_error "$C" postgres 55000 'key "shred" was destroyed' "SELECT count(v::te
 # A table owned by an ordinary role (the usual case): Citus' catch-up then runs as a demoted
 # member of that role, not of the bootstrap superuser, and must still load the rows the source
 # shard stores (envelopes) as they are. A restricted key the owner is granted is in the path too.
+# The catch-up also runs the owner's own code (CHECK constraints, triggers), which must get none
+# of the catch-up's trust (an attacker review read a restricted key's values from a CHECK
+# function): peek() tries, inside the catch-up, to read vault's values under a key app may not use.
 q "SELECT colcrypt.create_key('own'), colcrypt.restrict_key_use('own')" >/dev/null
 q "SELECT colcrypt.grant_key_use('own', 'app')" >/dev/null
-q "CREATE TABLE owned (id int PRIMARY KEY, v colcrypt.encrypted_text(own))" >/dev/null
+q "SELECT colcrypt.create_key('topsec'), colcrypt.restrict_key_use('topsec')" >/dev/null
+q "CREATE TABLE vault (id int, s colcrypt.encrypted_text(topsec))" >/dev/null
+q "SELECT create_distributed_table('vault', 'id')" >/dev/null
+q "INSERT INTO vault SELECT i, ('topsecret ' || i)::colcrypt.encrypted_text(topsec) FROM generate_series(1, 40) i" >/dev/null
+q "GRANT SELECT ON vault TO app" >/dev/null
+for w in "$W1" "$W2"; do sql "$w" postgres "CREATE TABLE public.peek_log (who text, v text); GRANT INSERT, SELECT ON public.peek_log TO PUBLIC" >/dev/null; done
+cluster_psql "$C" -d postgres -q <<'SQL'
+CREATE FUNCTION public.peek(int) RETURNS bool LANGUAGE plpgsql AS $f$
+DECLARE r record;
+BEGIN
+  IF current_user::text LIKE 'citus_shard_%' THEN
+    FOR r IN SELECT c.oid::regclass AS rel FROM pg_class c WHERE c.relname ~ '^vault_[0-9]+$' AND c.relkind = 'r' LOOP
+      BEGIN
+        EXECUTE format('INSERT INTO public.peek_log SELECT current_user, s::text FROM %s', r.rel);
+      EXCEPTION WHEN others THEN INSERT INTO public.peek_log VALUES (current_user, 'refused ' || SQLSTATE);
+      END;
+    END LOOP;
+  END IF;
+  RETURN true;
+END $f$;
+SQL
+q "CREATE TABLE owned (id int PRIMARY KEY, v colcrypt.encrypted_text(own), CHECK (public.peek(id)))" >/dev/null
 q "SELECT create_distributed_table('owned', 'id', colocate_with => 'none')" >/dev/null
 q "GRANT CREATE ON SCHEMA public TO app" >/dev/null  # the move creates the shard as its owner
 q "ALTER TABLE owned OWNER TO app" >/dev/null
@@ -321,6 +345,8 @@ owned_inserted=$(grep -c "^INSERT 0 1$" "$RUN/owned_churn.log" || true)
 assert_eq "owned by app: envelopes byte-identical" "$owned_before" "$(owned_env)"
 assert_eq "owned by app: every row written during the move reads back" "$owned_inserted" "$(q "SELECT count(*) FROM owned WHERE id > 200 AND v::text = 'churn ' || id")"
 echo "t_citus: $owned_inserted rows written during the logical move of a table owned by app"
+assert_eq "the owner's code in the catch-up read no restricted value" 0 "$(sql "$W2" postgres "SELECT count(*) FROM peek_log WHERE v LIKE 'topsecret%'")"
+assert_eq "and was refused the key (so it ran there)" t "$(sql "$W2" postgres "SELECT count(*) > 0 FROM peek_log WHERE v = 'refused 42501'")"
 # Shard splits carry envelopes too (worker_split_copy): a blocking split of a shard co-located
 # with gone's destroyed-key values, one new shard on the same node (a local copy), one on the
 # other worker (Citus' COPY into a shard its metadata does not hold yet).
@@ -354,6 +380,9 @@ split_inserted=$(grep -c "^INSERT 0 1$" "$RUN/owned_churn.log" || true)
 assert_eq "logical split: every row written during the split reads back" "$((owned_inserted + split_inserted))" \
   "$(q "SELECT count(*) FROM owned WHERE id > 200 AND v::text = 'churn ' || id")"
 echo "t_citus: $split_inserted rows written during the logical split"
+for w in "$W1" "$W2"; do
+  assert_eq "the owner's code in the split's catch-up read no restricted value" 0 "$(sql "$w" postgres "SELECT count(*) FROM peek_log WHERE v LIKE 'topsecret%'")"
+done
 # create_distributed_table_concurrently distributes a local table through the split copy, from
 # the coordinator: its destroyed-key and live values arrive as they were stored.
 q "CREATE TABLE later (id int PRIMARY KEY, v colcrypt.encrypted_text(pii), gone colcrypt.encrypted_text(shred2))" >/dev/null

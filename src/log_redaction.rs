@@ -134,9 +134,12 @@ unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
             if from_citus_coordinator() {
                 e.hide_stmt = true;
             }
-            if let Some((message, hint)) = crate::param_types::redact_bind_error(e) {
+            if let Some((message, hint, context)) = crate::param_types::redact_bind_error(e) {
                 e.message = error_string(message.to_bytes());
                 e.hint = error_string(hint.to_bytes());
+                if let Some(context) = context {
+                    e.context = error_string(&context);
+                }
             }
             // Under log_parameter_max_length_on_error (any role may set it), PostgreSQL adds the
             // statement's parameter values to the context ("… with parameters: $1 = '…'"):

@@ -92,29 +92,32 @@ pub(crate) fn in_retyped_statement() -> bool {
     retyped_in_statement().is_some()
 }
 
-/// The parameter number in PostgreSQL's Bind error context (`… parameter $N[ = '…']`, in any
-/// language).
-fn bind_context_param(context: &[u8]) -> Option<i32> {
-    let start = context.iter().position(|&b| b == b'$')? + 1;
-    let len = context[start..].iter().take_while(|b| b.is_ascii_digit()).count();
-    std::str::from_utf8(&context[start..start + len]).ok()?.parse().ok()
+/// The parameter number in PostgreSQL's Bind error context line (`… parameter $N[ = '…']`, in
+/// any language).
+fn bind_context_param(line: &[u8]) -> Option<i32> {
+    let start = line.iter().position(|&b| b == b'$')? + 1;
+    let len = line[start..].iter().take_while(|b| b.is_ascii_digit()).count();
+    std::str::from_utf8(&line[start..start + len]).ok()?.parse().ok()
 }
 
 /// An error while a retyped parameter is bound: the plaintext type's input or receive function
 /// failed, and its message may quote the value ("invalid input syntax for type integer: …"),
-/// which colcrypt's own input withheld; `text` refusing bytes invalid in the encoding (22021,
-/// 22P05) quotes them. Returns the message that quotes nothing, with a hint. (The value that
-/// log_parameter_max_length_on_error adds to the context is withheld with every other
-/// parameter value of a retyped statement: log_redaction::redact_parameter_values.) A value of
+/// which colcrypt's own input withheld, and so may its DETAIL and its context lines (jsonb's
+/// "Token … is invalid." and "JSON data, line 1: …", found by an attacker review); `text`
+/// refusing bytes invalid in the encoding (22021, 22P05) quotes them. Returns the message that
+/// quotes nothing, with a hint, and the context cut to Bind's own line (`… parameter $N = …`,
+/// the outermost, printed last), whose value is withheld with every other parameter value of a
+/// retyped statement (log_redaction::redact_parameter_values); the detail is dropped. A value of
 /// the wrong binary length, which PostgreSQL reports as a protocol violation, and bytes that
 /// jsonb_recv rejects with a plain elog (XX000: "unsupported jsonb version number") become
 /// invalid_binary_representation, as colcrypt's receive functions report them.
-pub(crate) fn redact_bind_error(e: &mut pg_sys::ErrorData) -> Option<(&'static CStr, &'static CStr)> {
+pub(crate) fn redact_bind_error(e: &mut pg_sys::ErrorData) -> Option<(&'static CStr, &'static CStr, Option<Vec<u8>>)> {
     use pgrx::PgSqlErrorCode::*;
     let retyped = retyped_in_statement()?;
     // SAFETY: the report's context is NULL or NUL-terminated.
     let context = (!e.context.is_null()).then(|| unsafe { CStr::from_ptr(e.context) }.to_bytes());
-    let param = context.and_then(bind_context_param).filter(|n| retyped.contains(n));
+    let bind_line = context.and_then(|c| c.rsplit(|&b| b == b'\n').next());
+    let param = bind_line.and_then(bind_context_param).filter(|n| retyped.contains(n));
     let encoding = e.sqlerrcode == ERRCODE_CHARACTER_NOT_IN_REPERTOIRE as i32 || e.sqlerrcode == ERRCODE_UNTRANSLATABLE_CHARACTER as i32;
     if param.is_none() && !encoding {
         return None;
@@ -122,7 +125,13 @@ pub(crate) fn redact_bind_error(e: &mut pg_sys::ErrorData) -> Option<(&'static C
     if param.is_some() && (e.sqlerrcode == ERRCODE_PROTOCOL_VIOLATION as i32 || e.sqlerrcode == ERRCODE_INTERNAL_ERROR as i32) {
         e.sqlerrcode = ERRCODE_INVALID_BINARY_REPRESENTATION as i32;
     }
-    Some((BIND_MESSAGE, BIND_HINT))
+    e.detail = std::ptr::null_mut();
+    e.detail_log = std::ptr::null_mut();
+    let new_context = match (context, bind_line) {
+        (Some(c), Some(line)) if param.is_some() && line.len() < c.len() => Some(line.to_vec()),
+        _ => None,
+    };
+    Some((BIND_MESSAGE, BIND_HINT, new_context))
 }
 
 static mut PREVIOUS_HOOK: pg_sys::post_parse_analyze_hook_type = None;

@@ -146,6 +146,18 @@ check("and is found by an untyped jsonb lookup", (r.status, r.ntuples), (pq.Exec
 # receive function reported as 22P03: so does a retyped parameter.
 r = app.pgconn.exec_prepared(b"insj", [b"canary-ssn-jb", b"\x07{}"], param_formats=[0, 1])
 check("a jsonb parameter of an unknown binary version: 22P03", (r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode(), "22P03")
+# jsonb's input quotes the value in its DETAIL ("Token … is invalid.") and in a context line
+# ("JSON data, line 1: …"): neither reaches the client (an attacker review found both).
+app.execute("SET log_parameter_max_length_on_error = -1")
+for fmt, value in ((0, b'{"ssn": canary-json-123}'), (1, b'\x01{"ssn": canary-json-456}')):
+    r = app.pgconn.exec_prepared(b"insj", [b"canary-ssn-jx", value], param_formats=[0, fmt])
+    msg = (r.error_message or b"").decode("utf-8", "replace")
+    check(f"invalid JSON (format {fmt}): 22P02", (r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode(), "22P02")
+    # (PostgreSQL lists a binary parameter's number in the context, never its value.)
+    check(f"invalid JSON (format {fmt}): no part of the value in the error", ("canary-json" in msg, "withheld" in msg or fmt == 1), (False, True))
+r = app.pgconn.exec_prepared(b"getj", [b'{"ssn": canary-json-789}'])
+check("invalid JSON in a lookup: no part of the value in the error", "canary-json" in (r.error_message or b"").decode("utf-8", "replace"), False)
+app.execute("RESET log_parameter_max_length_on_error")
 # A value the plaintext type's input refuses: PostgreSQL's message would quote it; colcrypt's
 # replaces it (same SQLSTATE), also in the context that log_parameter_max_length_on_error fills.
 app.execute("SET log_parameter_max_length_on_error = -1")

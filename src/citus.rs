@@ -556,10 +556,15 @@ fn copy_into_unplaced_shard() -> Result<bool> {
 
 /// Whether `relid` (named `name`, whose suffix is shard id `shard`) is a new shard of a split:
 /// named after a distributed table in the same schema, with a shard id that Citus' metadata
-/// does not hold yet (a split adds its new shards after their rows are copied). A distributed
+/// does not hold yet (a split adds its new shards after their rows are copied), written over one
+/// of Citus' own connections. Without that last condition, a table owner could name a table so
+/// and have a superuser's COPY load stolen envelopes into it (attacker review). A distributed
 /// table whose shard names Citus shortens (names near 63 bytes) is not recognised: its split
 /// copy fails as before.
 unsafe fn split_child(relid: pg_sys::Oid, name: &CStr, shard: u64) -> bool {
+    if !internal_connection() {
+        return false;
+    }
     let (Some(lookup), Some(is_citus)) = (citus_symbol(c"LookupShardRelationFromCatalog"), citus_symbol(c"IsCitusTable")) else {
         return false;
     };
@@ -576,6 +581,16 @@ unsafe fn split_child(relid: pg_sys::Oid, name: &CStr, shard: u64) -> bool {
         let parent = pg_sys::get_relname_relid(table.as_ptr(), pg_sys::get_rel_namespace(relid));
         let is_citus: unsafe extern "C-unwind" fn(pg_sys::Oid) -> bool = std::mem::transmute(is_citus);
         parent != pg_sys::InvalidOid && pg_sys::ffi::pg_guard_ffi_boundary(|| is_citus(parent))
+    }
+}
+
+/// Whether this backend serves one of Citus' own connections between nodes (Citus names them
+/// so; a client can too, which gives it nothing here but what it could do as itself).
+pub(crate) fn internal_connection() -> bool {
+    // SAFETY: a GUC string of this backend, NULL or NUL-terminated.
+    unsafe {
+        let name = pg_sys::application_name;
+        !name.is_null() && CStr::from_ptr(name).to_bytes().starts_with(b"citus_internal gpid=")
     }
 }
 

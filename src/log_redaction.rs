@@ -100,15 +100,6 @@ unsafe fn error_string(bytes: &[u8]) -> *mut std::ffi::c_char {
     }
 }
 
-/// Whether this backend serves a Citus coordinator's connection (Citus names them so).
-unsafe fn from_citus_coordinator() -> bool {
-    // SAFETY: (caller) a GUC string of this backend, NULL or NUL-terminated.
-    unsafe {
-        let name = pg_sys::application_name;
-        !name.is_null() && CStr::from_ptr(name).to_bytes().starts_with(b"citus_internal gpid=")
-    }
-}
-
 #[pgrx::pg_guard]
 unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
     // SAFETY: PostgreSQL passes the report being emitted; its strings are NUL-terminated.
@@ -131,7 +122,7 @@ unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
             // composite or an array type, so no test of the text is complete: on a worker, a
             // statement from the coordinator is never logged with its error (the coordinator logs
             // the client's own statement, with parameters as placeholders).
-            if from_citus_coordinator() {
+            if crate::citus::internal_connection() {
                 e.hide_stmt = true;
             }
             if let Some((message, hint, context)) = crate::param_types::redact_bind_error(e) {

@@ -415,6 +415,13 @@ out=$(copy_in app "public.$elsewhere") && { echo "a faked shard copy loaded enve
 grep -q "ERROR:  42501:.*permission denied to load colcrypt envelopes" <<<"$out" || { echo "faked shard copy: $out"; exit 1; }
 assert_eq "nothing loaded" 0 "$(sql "$W1" postgres "SELECT count(*) FROM $elsewhere")"
 sql "$W1" postgres "SET citus.enable_manual_changes_to_shards = on; DROP TABLE $elsewhere" >/dev/null
+# A trap named like a split's new shard (a shard id Citus does not know) that a table owner made:
+# a superuser's COPY of envelopes into it is refused, as into any table (only Citus' own
+# connections write a split's new shards; an attacker review had stolen envelopes loaded so).
+sql "$W1" postgres "SET ROLE app; CREATE TABLE public.people_999999 (id int, email colcrypt.encrypted_text(pii, searchable), note colcrypt.encrypted_text(pii))" >/dev/null
+out=$(copy_in postgres "public.people_999999") && { echo "envelopes loaded into a split-shard trap: $out"; exit 1; }
+grep -q "ERROR:  22P03:" <<<"$out" || { echo "split-shard trap: $out"; exit 1; }
+sql "$W1" postgres "DROP TABLE public.people_999999" >/dev/null
 
 # No canary (COPY's plaintext) in any node's files or logs.
 for d in "${ALL[@]}"; do sql "$d" postgres "CHECKPOINT" >/dev/null; done

@@ -81,22 +81,78 @@ fn existing_blind_index_key() -> Result<std::rc::Rc<keyring::DataKey>> {
     }
 }
 
-/// What identifies a parameter's blind index: the statement (the blind index key cannot change
-/// within one, and a new statement takes in key changes first), the column type and conversion,
-/// and the parameter's own bytes (a pass-by-value datum, or a varlena's contents).
-struct CacheKey {
-    statement: i64,
+/// A parameter's blind index within a statement (the blind index key cannot change within one,
+/// and a new statement takes in key changes first), found by the column type and conversion and
+/// the parameter's own bytes (a pass-by-value datum, or a varlena's contents), which are wiped
+/// when the entry is dropped.
+struct ParamIndex {
     spec: usize,
     conv: Conv,
     bytes: zeroize::Zeroizing<Vec<u8>>,
+    index: Option<[u8; BLIND_INDEX_LEN]>,
 }
 
+impl ParamIndex {
+    fn is(&self, spec: usize, conv: Conv, bytes: &[u8]) -> bool {
+        // Constant time, as a parameter of another role's (a SECURITY DEFINER function's, in the
+        // same statement) may be cached.
+        self.spec == spec && self.conv == conv && colcrypt_core::ct::ct_eq(&self.bytes, bytes)
+    }
+}
+
+/// The parameters' blind indexes in the running statement. A scan compares every row with the
+/// same parameters: one for `= $1` (the last one found is tried first), one per element for
+/// `IN ($1, …)` and `= ANY($1)`, which PostgreSQL cannot hash with a cross-type operator (an
+/// attacker review timed a 400-element `NOT IN` over 20,000 rows at 23 s while a one-entry cache
+/// missed on every element). Only this statement's parameters are kept (emptied at the first
+/// comparison of the next one), so a lookup compares with no other role's from earlier in the
+/// session; at most [`MAX_PARAM_INDEXES`] entries.
+#[derive(Default)]
+struct ParamIndexes {
+    statement: i64,
+    hasher: std::hash::RandomState,
+    last: Option<ParamIndex>,
+    by_hash: std::collections::HashMap<u64, Vec<ParamIndex>>,
+    len: usize,
+}
+
+/// Enough for any list a client sends in one statement; past it, indexes are computed per call.
+const MAX_PARAM_INDEXES: usize = 16_384;
+
 thread_local! {
-    /// The last parameter's blind index: a scan compares every row with one parameter, which
-    /// would otherwise cost a conversion and an HMAC per row. The copy of the parameter is wiped
-    /// when replaced.
-    static LAST_PARAM: std::cell::RefCell<Option<(CacheKey, Option<[u8; BLIND_INDEX_LEN]>)>> =
-        const { std::cell::RefCell::new(None) };
+    static PARAM_INDEXES: std::cell::RefCell<ParamIndexes> = std::cell::RefCell::new(ParamIndexes::default());
+}
+
+impl ParamIndexes {
+    fn hash(&self, spec: usize, conv: Conv, bytes: &[u8]) -> u64 {
+        use std::hash::BuildHasher;
+        self.hasher.hash_one((spec, conv as u8, bytes))
+    }
+
+    fn get(&mut self, statement: i64, spec: usize, conv: Conv, bytes: &[u8]) -> Option<Option<[u8; BLIND_INDEX_LEN]>> {
+        if self.statement != statement {
+            self.last = None;
+            self.by_hash.clear();
+            self.len = 0;
+            self.statement = statement;
+        }
+        if let Some(e) = self.last.as_ref().filter(|e| e.is(spec, conv, bytes)) {
+            return Some(e.index);
+        }
+        let h = self.hash(spec, conv, bytes);
+        let found = self.by_hash.get(&h)?.iter().find(|e| e.is(spec, conv, bytes))?;
+        Some(found.index)
+    }
+
+    fn put(&mut self, spec: usize, conv: Conv, bytes: &[u8], index: Option<[u8; BLIND_INDEX_LEN]>) {
+        let entry = || ParamIndex { spec, conv, bytes: zeroize::Zeroizing::new(bytes.to_vec()), index };
+        self.last = Some(entry());
+        if self.len < MAX_PARAM_INDEXES {
+            let h = self.hash(spec, conv, bytes);
+            self.by_hash.entry(h).or_default().push(entry());
+            self.len += 1;
+        }
+    }
 }
 
 /// The blind index of a parameter as a value of the column's type would carry it; `None` when
@@ -110,14 +166,7 @@ fn plain_index(spec: &'static TypeSpec, conv: Conv, varlena: bool, datum: pg_sys
     let raw: &[u8] = if varlena { unsafe { varlena_bytes(datum) } } else { &[] };
     let byval = datum.value().to_ne_bytes();
     let bytes = if varlena { raw } else { &byval[..] };
-    let hit = LAST_PARAM.with(|c| {
-        c.borrow()
-            .as_ref()
-            // Constant time: the cached bytes may be another role's parameter earlier in the session.
-            .filter(|(k, _)| k.statement == statement && k.spec == spec_id && k.conv == conv && colcrypt_core::ct::ct_eq(&k.bytes, bytes))
-            .map(|(_, idx)| *idx)
-    });
-    if let Some(idx) = hit {
+    if let Some(idx) = PARAM_INDEXES.with(|c| c.borrow_mut().get(statement, spec_id, conv, bytes)) {
         return idx;
     }
     existing_blind_index_key().or_raise();
@@ -126,8 +175,7 @@ fn plain_index(spec: &'static TypeSpec, conv: Conv, varlena: bool, datum: pg_sys
         // the index is computed as for a stored value.
         types::with_datum_plaintext(spec, value, |plaintext| types::blind_index(spec, plaintext)).or_raise()
     });
-    let key = CacheKey { statement, spec: spec_id, conv, bytes: zeroize::Zeroizing::new(bytes.to_vec()) };
-    LAST_PARAM.with(|c| *c.borrow_mut() = Some((key, idx)));
+    PARAM_INDEXES.with(|c| c.borrow_mut().put(spec_id, conv, bytes, idx));
     idx
 }
 

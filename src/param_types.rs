@@ -14,9 +14,9 @@
 //! compared for equality (`WHERE ssn = $1`) is retyped too, and the operator becomes colcrypt's
 //! cross-type `=` with the plaintext type of the same btree family: the lookup computes the blind
 //! index of the plaintext and seals nothing. So are a parameter compared with `<>`, the
-//! parameters of `ssn IN ($1, $2)` and `NOT IN` (a ScalarArrayOpExpr over an array of parameters,
-//! which becomes an array of the plaintext type, as for `ssn = ANY(ARRAY[$1::text, $2::text])`)
-//! and the array parameter of `ssn = ANY($1)` (the plaintext type's array). Re-analysed with
+//! parameters of `ssn IN ($1, $2)` and `NOT IN` of up to eight (a ScalarArrayOpExpr over an array
+//! of parameters, which becomes an array of the plaintext type, as for `ssn = ANY(ARRAY[$1::text,
+//! $2::text])`; longer lists and `= ANY($1)` keep the encrypted type: [`MAX_RETYPED_LIST`]). Re-analysed with
 //! `text` parameters, an `IN` list is `ssn = $1 OR ssn = $2` (PostgreSQL finds no common type
 //! for encrypted_text and text): the same cross-type `=`, answered by the same index.
 //!
@@ -92,12 +92,66 @@ pub(crate) fn in_retyped_statement() -> bool {
     retyped_in_statement().is_some()
 }
 
-/// The parameter number in PostgreSQL's Bind error context line (`… parameter $N[ = '…']`, in
-/// any language).
-fn bind_context_param(line: &[u8]) -> Option<i32> {
-    let start = line.iter().position(|&b| b == b'$')? + 1;
-    let len = line[start..].iter().take_while(|b| b.is_ascii_digit()).count();
-    std::str::from_utf8(&line[start..start + len]).ok()?.parse().ok()
+/// PostgreSQL's Bind error context (postgres.c, bind_param_error_callback), in the server's
+/// language: the parameter's number and where in `context` the line starts and the number ends.
+/// Not the context an error gets while the statement runs under
+/// log_parameter_max_length_on_error (`… with parameters: $1 = …`): that is no Bind error (an
+/// attacker review saw 42501 and 55000 reworded as one). The last line that matches is Bind's
+/// (the outermost context, printed last); a line is found by its format, not by a `$` (the
+/// Spanish one has none), also when a value before it holds newlines.
+fn bind_context(context: &[u8]) -> Option<(i32, usize, usize)> {
+    const FORMATS: [&CStr; 4] = [
+        c"unnamed portal parameter $%d = %s",
+        c"unnamed portal parameter $%d",
+        c"portal \"%s\" parameter $%d = %s",
+        c"portal \"%s\" parameter $%d",
+    ];
+    let starts = (0..context.len()).filter(|&i| i == 0 || context[i - 1] == b'\n');
+    let mut found = None;
+    for start in starts {
+        for format in FORMATS {
+            if let Some((n, end)) = match_format(&context[start..], translated(format).to_bytes()) {
+                found = Some((n, start, start + end));
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// The message in the server's language, as errcontext translates it.
+fn translated(msgid: &CStr) -> &CStr {
+    unsafe extern "C" {
+        fn dgettext(domain: *const std::ffi::c_char, msgid: *const std::ffi::c_char) -> *mut std::ffi::c_char;
+    }
+    let domain = std::ffi::CString::new(format!("postgres-{}", pg_sys::PG_MAJORVERSION.to_str().unwrap_or_default())).unwrap_or_default();
+    // SAFETY: gettext returns msgid itself or a string of its catalog, which lives for the
+    // process; both NUL-terminated.
+    unsafe { CStr::from_ptr(dgettext(domain.as_ptr(), msgid.as_ptr())) }
+}
+
+/// Whether `line` starts as `format` (`…%s…%d[ = %s]`, the `%s` before `%d` a portal name) does,
+/// up to the number's end: the number and where it ends.
+fn match_format(line: &[u8], format: &[u8]) -> Option<(i32, usize)> {
+    let find = |h: &[u8], n: &[u8]| h.windows(n.len()).position(|w| w == n);
+    let d = find(format, b"%d")?;
+    let (before, after) = (&format[..d], &format[d + 2..]);
+    let number_at = match find(before, b"%s") {
+        None => line.starts_with(before).then_some(before.len())?,
+        Some(s) => {
+            let rest = line.strip_prefix(&before[..s])?;
+            let middle = &before[s + 2..];
+            before[..s].len() + find(rest, middle)? + middle.len()
+        }
+    };
+    let digits = line[number_at..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let end = number_at + digits;
+    let tail = &line[end..];
+    let after_value = find(after, b"%s").map_or(after, |s| &after[..s]);
+    if digits == 0 || !(tail.starts_with(after_value) && (!after_value.is_empty() || tail.is_empty() || tail[0] == b'\n')) {
+        return None;
+    }
+    Some((std::str::from_utf8(&line[number_at..end]).ok()?.parse().ok()?, end))
 }
 
 /// An error while a retyped parameter is bound: the plaintext type's input or receive function
@@ -105,9 +159,8 @@ fn bind_context_param(line: &[u8]) -> Option<i32> {
 /// which colcrypt's own input withheld, and so may its DETAIL and its context lines (jsonb's
 /// "Token … is invalid." and "JSON data, line 1: …", found by an attacker review); `text`
 /// refusing bytes invalid in the encoding (22021, 22P05) quotes them. Returns the message that
-/// quotes nothing, with a hint, and the context cut to Bind's own line (`… parameter $N = …`,
-/// the outermost, printed last), whose value is withheld with every other parameter value of a
-/// retyped statement (log_redaction::redact_parameter_values); the detail is dropped. A value of
+/// quotes nothing, with a hint, and the context cut to Bind's own line up to the parameter's
+/// number (`… parameter $N`, [`bind_context`]); the detail is dropped. A value of
 /// the wrong binary length, which PostgreSQL reports as a protocol violation, and bytes that
 /// jsonb_recv rejects with a plain elog (XX000: "unsupported jsonb version number") become
 /// invalid_binary_representation, as colcrypt's receive functions report them.
@@ -116,8 +169,8 @@ pub(crate) fn redact_bind_error(e: &mut pg_sys::ErrorData) -> Option<(&'static C
     let retyped = retyped_in_statement()?;
     // SAFETY: the report's context is NULL or NUL-terminated.
     let context = (!e.context.is_null()).then(|| unsafe { CStr::from_ptr(e.context) }.to_bytes());
-    let bind_line = context.and_then(|c| c.rsplit(|&b| b == b'\n').next());
-    let param = bind_line.and_then(bind_context_param).filter(|n| retyped.contains(n));
+    let bind = context.and_then(bind_context).filter(|(n, _, _)| retyped.contains(n));
+    let param = bind.map(|(n, _, _)| n);
     let encoding = e.sqlerrcode == ERRCODE_CHARACTER_NOT_IN_REPERTOIRE as i32 || e.sqlerrcode == ERRCODE_UNTRANSLATABLE_CHARACTER as i32;
     if param.is_none() && !encoding {
         return None;
@@ -127,8 +180,10 @@ pub(crate) fn redact_bind_error(e: &mut pg_sys::ErrorData) -> Option<(&'static C
     }
     e.detail = std::ptr::null_mut();
     e.detail_log = std::ptr::null_mut();
-    let new_context = match (context, bind_line) {
-        (Some(c), Some(line)) if param.is_some() && line.len() < c.len() => Some(line.to_vec()),
+    // Bind's line up to the parameter's number: what comes before it are the input function's
+    // lines, and after it the value.
+    let new_context = match (context, bind) {
+        (Some(c), Some((_, start, end))) => Some(c[start..end].to_vec()),
         _ => None,
     };
     Some((BIND_MESSAGE, BIND_HINT, new_context))
@@ -226,27 +281,34 @@ fn kinds() -> [Kind; 10] {
     ]
 }
 
-/// What the walk found for one encrypted type: every external parameter of that type or its
-/// array type, the casts to a column's modifier that take one as their value, the operators with
-/// one as an operand, and the lists of them a value is compared with.
+/// What the walk found for one encrypted type: every external parameter of that type, the casts
+/// to a column's modifier that take one as their value, the operators with one as an operand,
+/// and the lists of them a value is compared with.
 struct Found {
     ty: pg_sys::Oid,
-    array_ty: pg_sys::Oid,
     params: Vec<*mut pg_sys::Param>,
     casts: Vec<(*mut pg_sys::FuncExpr, *mut pg_sys::Param)>,
     /// Operators with a parameter as one operand (`ssn = $1`), and whether it is the left one.
     comparisons: Vec<(*mut pg_sys::OpExpr, *mut pg_sys::Param, bool)>,
-    /// `ssn IN ($1, $2)`, `ssn = ANY($1)`: the operator (the value on its left) and its list.
-    lists: Vec<(*mut pg_sys::ScalarArrayOpExpr, Lookup)>,
+    /// `ssn IN ($1, $2)`: the operator (the value on its left) and its list.
+    lists: Vec<(*mut pg_sys::ScalarArrayOpExpr, List)>,
 }
 
-/// The right side of a ScalarArrayOpExpr made of parameters.
-enum Lookup {
-    /// `IN ($1, $2)`: an array built of parameters of the encrypted type, and those parameters.
-    Elements(*mut pg_sys::ArrayExpr, Vec<*mut pg_sys::Param>),
-    /// `= ANY($1)`: one parameter of the encrypted type's array type.
-    Array(*mut pg_sys::Param),
+/// The right side of `IN ($1, $2)`: an array built of parameters of the encrypted type, and those
+/// parameters.
+struct List {
+    array: *mut pg_sys::ArrayExpr,
+    params: Vec<*mut pg_sys::Param>,
 }
+
+/// The longest `IN` list retyped. PostgreSQL hashes a list of 9 or more (its
+/// MIN_ARRAY_SIZE_FOR_HASHED_SAOP) when the operator can be hashed: colcrypt's `=` between
+/// encrypted values can, the cross-type one cannot (its two sides hash differently). Retyped, a
+/// long list on a scan without an index was compared element by element on every row (an attacker
+/// review timed a 400-element `NOT IN` over 20,000 rows at 23 s against 0.02 s), so a longer list
+/// keeps the encrypted type. So does an array parameter (`= ANY($1)`), whose length Parse does
+/// not know.
+const MAX_RETYPED_LIST: i32 = 8;
 
 unsafe fn type_params_as_plain(pstate: *mut pg_sys::ParseState, query: *mut pg_sys::Query) {
     // SAFETY: a valid ParseState and Query (from the hook); nodes are read and changed in place
@@ -256,15 +318,7 @@ unsafe fn type_params_as_plain(pstate: *mut pg_sys::ParseState, query: *mut pg_s
             return;
         }
         let Some(types) = variable_params(pstate) else { return };
-        // An array parameter (`= ANY($1)`) is looked at with its element type (built-in types
-        // have built-in elements: no catalog lookup for them).
-        let mut distinct: Vec<pg_sys::Oid> = types
-            .iter()
-            .map(|&t| match u32::from(t) < pg_sys::FirstNormalObjectId {
-                true => t,
-                false => Some(pg_sys::get_element_type(t)).filter(|&e| e != pg_sys::InvalidOid).unwrap_or(t),
-            })
-            .collect();
+        let mut distinct: Vec<pg_sys::Oid> = types.to_vec();
         distinct.sort_unstable_by_key(|o| u32::from(*o));
         distinct.dedup();
         // What a retyped parameter no longer gets from colcrypt's input is given back by the
@@ -296,14 +350,13 @@ unsafe fn type_params_as_plain(pstate: *mut pg_sys::ParseState, query: *mut pg_s
     }
 }
 
-/// Retypes the parameters of encrypted type `ty` (or its array type) whose every use is the cast
-/// to a column's modifier or colcrypt's equality (`=`, `<>`, `IN`, `= ANY`); returns their numbers.
+/// Retypes the parameters of encrypted type `ty` whose every use is the cast to a column's
+/// modifier or colcrypt's equality (`=`, `<>`, a short `IN`); returns their numbers.
 unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sys::Oid, kind: &Kind) -> Vec<i32> {
     // SAFETY: as in type_params_as_plain.
     unsafe {
-        let array_ty = pg_sys::get_array_type(ty);
         let plain_array = pg_sys::get_array_type(kind.plain);
-        let mut found = Found { ty, array_ty, params: Vec::new(), casts: Vec::new(), comparisons: Vec::new(), lists: Vec::new() };
+        let mut found = Found { ty, params: Vec::new(), casts: Vec::new(), comparisons: Vec::new(), lists: Vec::new() };
         pg_sys::query_tree_walker(query, Some(walk), (&raw mut found).cast(), 0);
         let Some((length_cast, from_plain)) = casts_of(ty, kind) else { return Vec::new() };
         // Equality with the parameter as one operand becomes colcrypt's cross-type equality with
@@ -313,21 +366,14 @@ unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sy
             .iter()
             .filter_map(|&(op, param, param_left)| plain_operator((*op).opno, ty, kind, param_left).map(|to| (op, param, to)))
             .collect();
-        // So does the operator of `IN (…)` and `= ANY(…)`, applied to each element of its list:
-        // the list becomes one of the plaintext type (what PostgreSQL builds for `= ANY($1::text[])`
-        // or `= ANY(ARRAY[$1::text, $2::text])`).
-        let lists: Vec<(*mut pg_sys::ScalarArrayOpExpr, &Lookup, pg_sys::Oid)> = if plain_array == pg_sys::InvalidOid {
+        // So does the operator of `IN (…)`, applied to each element of its list: the list becomes
+        // one of the plaintext type (what PostgreSQL builds for `= ANY(ARRAY[$1::text, $2::text])`).
+        let lists: Vec<(*mut pg_sys::ScalarArrayOpExpr, &List, pg_sys::Oid)> = if plain_array == pg_sys::InvalidOid {
             Vec::new()
         } else {
             found.lists.iter().filter_map(|(op, list)| plain_operator((**op).opno, ty, kind, false).map(|to| (*op, list, to))).collect()
         };
-        let elements = || {
-            lists.iter().flat_map(|(_, list, _)| match list {
-                Lookup::Elements(_, params) => params.as_slice(),
-                Lookup::Array(_) => &[],
-            })
-        };
-        let arrays = || lists.iter().filter_map(|(_, list, _)| if let Lookup::Array(p) = list { Some(*p) } else { None });
+        let elements = || lists.iter().flat_map(|(_, list, _)| list.params.iter());
         // A parameter is changed only if every one of its uses is the cast to a modifier or
         // such an equality (decided before anything changes).
         let uses = |id: i32| found.params.iter().filter(|p| (***p).paramid == id).count();
@@ -335,17 +381,14 @@ unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sy
             found.casts.iter().filter(|(f, p)| (**p).paramid == id && (**f).funcid == length_cast).count()
                 + equalities.iter().filter(|(_, p, _)| (**p).paramid == id).count()
                 + elements().filter(|p| (***p).paramid == id).count()
-                + arrays().filter(|p| (**p).paramid == id).count()
         };
         let mut changed: Vec<i32> = found
             .casts
             .iter()
-            .map(|(_, p)| ((**p).paramid, ty))
-            .chain(equalities.iter().map(|(_, p, _)| ((**p).paramid, ty)))
-            .chain(elements().map(|p| ((**p).paramid, ty)))
-            .chain(arrays().map(|p| ((*p).paramid, array_ty)))
-            .filter(|&(id, t)| id >= 1 && (id as usize) <= types.len() && types[(id - 1) as usize] == t && uses(id) == convertible(id))
-            .map(|(id, _)| id)
+            .map(|(_, p)| (**p).paramid)
+            .chain(equalities.iter().map(|(_, p, _)| (**p).paramid))
+            .chain(elements().map(|p| (**p).paramid))
+            .filter(|&id| id >= 1 && (id as usize) <= types.len() && types[(id - 1) as usize] == ty && uses(id) == convertible(id))
             .collect();
         changed.sort_unstable();
         changed.dedup();
@@ -354,12 +397,8 @@ unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sy
         loop {
             let kept: Vec<i32> = lists
                 .iter()
-                .filter_map(|(_, list, _)| match list {
-                    Lookup::Elements(_, params) if params.iter().any(|p| !changed.contains(&(**p).paramid)) => Some(params),
-                    _ => None,
-                })
-                .flatten()
-                .map(|p| (**p).paramid)
+                .filter(|(_, list, _)| list.params.iter().any(|p| !changed.contains(&(**p).paramid)))
+                .flat_map(|(_, list, _)| list.params.iter().map(|p| (**p).paramid))
                 .collect();
             let before = changed.len();
             changed.retain(|id| !kept.contains(id));
@@ -374,21 +413,13 @@ unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sy
             (*param).paramcollid = collation;
         };
         for &(op, list, to) in &lists {
-            match list {
-                Lookup::Elements(array, params) if params.iter().all(|p| changed.contains(&(**p).paramid)) => {
-                    params.iter().for_each(|&p| retype_param(p));
-                    (**array).element_typeid = kind.plain;
-                    (**array).array_typeid = plain_array;
-                    (**array).array_collid = collation;
-                }
-                Lookup::Array(param) if changed.contains(&(**param).paramid) => {
-                    // An array of a collatable type has its element's collation (get_typcollation).
-                    (**param).paramtype = plain_array;
-                    (**param).paramtypmod = -1;
-                    (**param).paramcollid = collation;
-                }
-                _ => continue,
+            if !list.params.iter().all(|p| changed.contains(&(**p).paramid)) {
+                continue;
             }
+            list.params.iter().for_each(|&p| retype_param(p));
+            (*list.array).element_typeid = kind.plain;
+            (*list.array).array_typeid = plain_array;
+            (*list.array).array_collid = collation;
             (*op).opno = to;
             (*op).opfuncid = pg_sys::get_opcode(to);
             (*op).inputcollid = collation;
@@ -410,8 +441,7 @@ unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sy
         }
         // The types Bind uses and the client is told.
         for &id in &changed {
-            let t = &mut types[(id - 1) as usize];
-            *t = if *t == array_ty { plain_array } else { kind.plain };
+            types[(id - 1) as usize] = kind.plain;
         }
         changed
     }
@@ -509,24 +539,21 @@ unsafe fn extern_param(node: *mut pg_sys::Node, ty: pg_sys::Oid) -> Option<*mut 
     }
 }
 
-/// The right side of `IN (…)` or `= ANY(…)` if it is made of parameters only: an array of
-/// parameters of the encrypted type (one dimension), or one parameter of its array type.
-unsafe fn parameter_list(node: *mut pg_sys::Node, found: &Found) -> Option<Lookup> {
+/// The right side of `IN (…)` if it is made of parameters only: an array of at most
+/// [`MAX_RETYPED_LIST`] parameters of the encrypted type (one dimension).
+unsafe fn parameter_list(node: *mut pg_sys::Node, found: &Found) -> Option<List> {
     // SAFETY: `node` is a valid node (or null); an ArrayExpr's elements are nodes.
     unsafe {
-        if let Some(p) = extern_param(node, found.array_ty) {
-            return Some(Lookup::Array(p));
-        }
         if node.is_null() || (*node).type_ != pg_sys::NodeTag::T_ArrayExpr {
             return None;
         }
         let array = node.cast::<pg_sys::ArrayExpr>();
         let n = pg_sys::list_length((*array).elements);
-        if (*array).multidims || (*array).element_typeid != found.ty || n == 0 {
+        if (*array).multidims || (*array).element_typeid != found.ty || n == 0 || n > MAX_RETYPED_LIST {
             return None;
         }
         let params: Option<Vec<_>> = (0..n).map(|i| extern_param(pg_sys::list_nth((*array).elements, i).cast(), found.ty)).collect();
-        Some(Lookup::Elements(array, params?))
+        Some(List { array, params: params? })
     }
 }
 
@@ -541,7 +568,7 @@ unsafe extern "C-unwind" fn walk(node: *mut pg_sys::Node, context: *mut std::ffi
         match (*node).type_ {
             pg_sys::NodeTag::T_Query => return pg_sys::query_tree_walker(node.cast(), Some(walk), context, 0),
             pg_sys::NodeTag::T_Param => {
-                if let Some(p) = extern_param(node, found.ty).or_else(|| extern_param(node, found.array_ty)) {
+                if let Some(p) = extern_param(node, found.ty) {
                     found.params.push(p);
                 }
             }

@@ -105,7 +105,9 @@ unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
     // SAFETY: PostgreSQL passes the report being emitted; its strings are NUL-terminated.
     unsafe {
         if let Some(e) = edata.as_mut() {
-            if !e.filename.is_null() && CStr::from_ptr(e.filename).to_bytes().ends_with(b".rs") {
+            // colcrypt's own errors (raised from its Rust sources) never quote a value.
+            let from_colcrypt = !e.filename.is_null() && CStr::from_ptr(e.filename).to_bytes().ends_with(b".rs");
+            if from_colcrypt {
                 e.filename = std::ptr::null();
                 e.funcname = std::ptr::null();
                 e.lineno = 0;
@@ -125,7 +127,7 @@ unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
             if crate::citus::internal_connection() {
                 e.hide_stmt = true;
             }
-            if let Some((message, hint, context)) = crate::param_types::redact_bind_error(e) {
+            if let Some((message, hint, context)) = (!from_colcrypt).then(|| crate::param_types::redact_bind_error(e)).flatten() {
                 e.message = error_string(message.to_bytes());
                 e.hint = error_string(hint.to_bytes());
                 if let Some(context) = context {

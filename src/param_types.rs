@@ -47,7 +47,8 @@ use pgrx::pg_sys;
 
 thread_local! {
     /// Hashes of the statement texts whose parameters this backend retyped, with the numbers
-    /// of those parameters ([`in_retyped_statement`], [`redact_bind_error`]).
+    /// of those parameters and of its parameters of encrypted array types, whose Bind errors are
+    /// reworded too ([`in_retyped_statement`], [`redact_bind_error`]).
     static RETYPED: RefCell<HashMap<u64, Vec<i32>>> = RefCell::new(HashMap::new());
 }
 
@@ -61,10 +62,10 @@ fn text_hash(text: &[u8]) -> u64 {
     h.finish()
 }
 
-const BIND_MESSAGE: &CStr = c"invalid value for a parameter that colcrypt typed as its column's plaintext type \
+const BIND_MESSAGE: &CStr = c"invalid value for a parameter of an encrypted column's plaintext type \
     (colcrypt does not repeat the value)";
 const BIND_HINT: &CStr = c"Send a value of the plaintext type (text in the client encoding; in binary format, that type's \
-    binary form). Envelopes are input only under colcrypt.ciphertext_io = on.";
+    binary form), or an array of them for an array parameter. Envelopes are input only under colcrypt.ciphertext_io = on.";
 
 /// The parameters this backend retyped in the statement in progress, if any. The statement is
 /// the running portal's source (what EXECUTE of a SQL-prepared statement runs is the PREPARE's
@@ -335,6 +336,18 @@ unsafe fn type_params_as_plain(pstate: *mut pg_sys::ParseState, query: *mut pg_s
         for ty in distinct {
             if let Some(kind) = kind_of(ty, &kinds) {
                 changed.extend(retype(query, types, ty, kind));
+            }
+        }
+        // A parameter of an encrypted type's array type (`= ANY($1)`, a list of nine or more) keeps
+        // its type, but PostgreSQL's array_in parses it before any element reaches colcrypt's
+        // input, and its errors quote the whole value ("malformed array literal: …"): its Bind
+        // errors are reworded as a retyped parameter's are.
+        for (i, &t) in types.iter().enumerate() {
+            if u32::from(t) >= pg_sys::FirstNormalObjectId {
+                let element = pg_sys::get_element_type(t);
+                if element != pg_sys::InvalidOid && kind_of(element, &kinds).is_some() {
+                    changed.push(i as i32 + 1);
+                }
             }
         }
         if changed.is_empty() {

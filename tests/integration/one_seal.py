@@ -98,7 +98,8 @@ def plan_tree(conn, prepare, execute):
     # catalog queries, are planned too).
     people = conn.execute("SELECT 'people'::regclass::oid").fetchone()[0]
     tree = [t for t in trees if f":relationOids (o {people})" in t][-1]
-    return re.sub(r":(stmt_)?location -?\d+|:stmt_len \d+|:queryId -?\d+", "", " ".join(tree.split()))
+    # (Positions in the text differ: :location, and from 18 an ArrayExpr's :list_start and :list_end.)
+    return re.sub(r":(stmt_)?location -?\d+|:list_(start|end) -?\d+|:stmt_len \d+|:queryId -?\d+", "", " ".join(tree.split()))
 
 
 # The retyped statement is the one PostgreSQL builds for plaintext parameters (operator, its
@@ -176,7 +177,7 @@ r = app.pgconn.exec_prepared(b"insn", [b"canary-ssn-n", b"7"])
 msg = (r.error_message or b"").decode("utf-8", "replace")
 check("a duplicate: 23505", (r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode(), "23505")
 check("no parameter value in its context", ("canary-ssn-n" in msg, "withheld" in msg), (False, True))
-check("and its own message, not the one for a refused parameter", "colcrypt typed" in msg, False)
+check("and its own message, not the one for a refused parameter", "colcrypt does not repeat" in msg, False)
 # The same for a client-supplied key passed as a parameter (whatever the call fails with).
 key_hex = "\\x" + "5ec7e7" * 10 + "aa"
 app.pgconn.prepare(b"ck", b"SELECT colcrypt.decrypt($1, $2)")
@@ -212,6 +213,15 @@ check("a list of eight finds its rows", found("in8", ["canary-ssn-1", "canary-ss
       sorted([ids["canary-ssn-1"], ids["canary-ssn-2"]]))
 param_types(app, "any", "SELECT id FROM people WHERE ssn = ANY($1)")
 check("an = ANY($1) lookup still goes through __transient (it keeps its type)", isinstance(found("any", ["{canary-ssn-1}"]), str), True)
+# A malformed array: PostgreSQL's array_in quotes the whole value before colcrypt sees an element
+# (from 17 it parses as it goes, so here the first element's input fails first, on the missing
+# __transient, with colcrypt's own error, which quotes nothing either).
+app.execute("SET log_parameter_max_length_on_error = -1")
+r = app.pgconn.exec_prepared(b"any", [b"{canary-unclosed"])
+msg = (r.error_message or b"").decode("utf-8", "replace")
+check("a malformed encrypted_text[] parameter: its value in no part of the error",
+      ((r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode(), "canary" in msg), ("22P02", False))
+app.execute("RESET log_parameter_max_length_on_error")
 param_types(app, "inn", "SELECT id FROM people WHERE n IN ($1, $2)")
 check("an untyped encrypted_int4 IN lookup works without __transient", found("inn", ["7", "42"]), [ids["canary-ssn-n"]])
 param_types(app, "notin", "SELECT id FROM people WHERE ssn NOT IN ($1, $2)")

@@ -470,7 +470,8 @@ pub(crate) fn shard_transfer_apply_worker() -> bool {
 /// Whether the running statement is the COPY a shard copy sends to its target: exactly Citus'
 /// `COPY schema.shard (columns) FROM STDIN [WITH (format binary)];`, into a table that is a
 /// known shard (name and schema match Citus' metadata) with no placement on this node yet (a
-/// placement is added after its rows are copied), or a split's new shard ([`split_child`]).
+/// placement is added after its rows are copied), or a split's new shard ([`split_child`]),
+/// over one of Citus' own connections ([`internal_connection`]).
 /// A user's COPY into a distributed table reaches
 /// the shards placed here, so it never matches. Asked only for input that is an envelope.
 pub(crate) fn shard_copy_target() -> bool {
@@ -487,7 +488,10 @@ pub(crate) fn shard_copy_target() -> bool {
 }
 
 fn copy_into_unplaced_shard() -> Result<bool> {
-    if key_is_null_statement() || !active() {
+    // Only over Citus' own connections: a table owner could otherwise create a table named like a
+    // shard that is not placed here (or a split's new one) and have a superuser's COPY load
+    // stolen envelopes into it (attacker reviews did, both ways).
+    if key_is_null_statement() || !active() || !internal_connection() {
         return Ok(false);
     }
     // SAFETY: the text of the running statement, NUL-terminated, kept for the statement.
@@ -556,15 +560,10 @@ fn copy_into_unplaced_shard() -> Result<bool> {
 
 /// Whether `relid` (named `name`, whose suffix is shard id `shard`) is a new shard of a split:
 /// named after a distributed table in the same schema, with a shard id that Citus' metadata
-/// does not hold yet (a split adds its new shards after their rows are copied), written over one
-/// of Citus' own connections. Without that last condition, a table owner could name a table so
-/// and have a superuser's COPY load stolen envelopes into it (attacker review). A distributed
+/// does not hold yet (a split adds its new shards after their rows are copied). A distributed
 /// table whose shard names Citus shortens (names near 63 bytes) is not recognised: its split
 /// copy fails as before.
 unsafe fn split_child(relid: pg_sys::Oid, name: &CStr, shard: u64) -> bool {
-    if !internal_connection() {
-        return false;
-    }
     let (Some(lookup), Some(is_citus)) = (citus_symbol(c"LookupShardRelationFromCatalog"), citus_symbol(c"IsCitusTable")) else {
         return false;
     };

@@ -62,8 +62,8 @@ fn text_hash(text: &[u8]) -> u64 {
     h.finish()
 }
 
-const BIND_MESSAGE: &CStr = c"invalid value for a parameter of an encrypted column's plaintext type \
-    (colcrypt does not repeat the value)";
+const BIND_MESSAGE: &CStr = c"invalid value for a parameter \
+    (colcrypt repeats no parameter value of a statement on encrypted columns)";
 const BIND_HINT: &CStr = c"Send a value of the plaintext type (text in the client encoding; in binary format, that type's \
     binary form), or an array of them for an array parameter. Envelopes are input only under colcrypt.ciphertext_io = on.";
 
@@ -93,28 +93,34 @@ pub(crate) fn in_retyped_statement() -> bool {
     retyped_in_statement().is_some()
 }
 
-/// PostgreSQL's Bind error context (postgres.c, bind_param_error_callback), in the server's
-/// language: the parameter's number and where in `context` the line starts and the number ends.
-/// Not the context an error gets while the statement runs under
-/// log_parameter_max_length_on_error (`… with parameters: $1 = …`): that is no Bind error (an
-/// attacker review saw 42501 and 55000 reworded as one). The last line that matches is Bind's
-/// (the outermost context, printed last); a line is found by its format, not by a `$` (the
-/// Spanish one has none), also when a value before it holds newlines.
-fn bind_context(context: &[u8]) -> Option<(i32, usize, usize)> {
-    const FORMATS: [&CStr; 4] = [
-        c"unnamed portal parameter $%d = %s",
-        c"unnamed portal parameter $%d",
-        c"portal \"%s\" parameter $%d = %s",
-        c"portal \"%s\" parameter $%d",
-    ];
-    let starts = (0..context.len()).filter(|&i| i == 0 || context[i - 1] == b'\n');
+/// Where PostgreSQL's Bind error context line (postgres.c, bind_param_error_callback; in the
+/// server's language) starts in `context`, and where it is cut: after the parameter's number,
+/// before its value. A line is found by its translated format, not by a `$` (the Spanish one has
+/// none); the last one found counts (Bind's is the outermost context, printed last). The portal
+/// name and the value are the client's text and may imitate such a line (an attacker review
+/// did): the caller then rewords whatever error it is, which hides nothing from anyone but that
+/// client. Not the context an error gets while the statement runs under
+/// log_parameter_max_length_on_error (`… with parameters: $1 = …`), unless its values imitate one.
+fn bind_context(context: &[u8]) -> Option<(usize, usize)> {
+    let find = |h: &[u8], n: &[u8]| h.windows(n.len()).position(|w| w == n);
+    let unnamed = translated(c"unnamed portal parameter $%d").to_bytes();
+    let unnamed = &unnamed[..find(unnamed, b"%d")?];
+    let named = translated(c"portal \"%s\" parameter $%d").to_bytes();
+    let (s, d) = (find(named, b"%s")?, find(named, b"%d")?);
+    let (named_start, named_middle) = (&named[..s], named.get(s + 2..d)?);
     let mut found = None;
-    for start in starts {
-        for format in FORMATS {
-            if let Some((n, end)) = match_format(&context[start..], translated(format).to_bytes()) {
-                found = Some((n, start, start + end));
-                break;
-            }
+    for start in (0..context.len()).filter(|&i| i == 0 || context[i - 1] == b'\n') {
+        let line = &context[start..];
+        let number_at = if line.starts_with(unnamed) {
+            Some(unnamed.len())
+        } else if line.starts_with(named_start) {
+            find(&line[named_start.len()..], named_middle).map(|p| named_start.len() + p + named_middle.len())
+        } else {
+            None
+        };
+        if let Some(at) = number_at {
+            let digits = line[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+            found = Some((start, start + at + digits));
         }
     }
     found
@@ -131,60 +137,35 @@ fn translated(msgid: &CStr) -> &CStr {
     unsafe { CStr::from_ptr(dgettext(domain.as_ptr(), msgid.as_ptr())) }
 }
 
-/// Whether `line` starts as `format` (`…%s…%d[ = %s]`, the `%s` before `%d` a portal name) does,
-/// up to the number's end: the number and where it ends.
-fn match_format(line: &[u8], format: &[u8]) -> Option<(i32, usize)> {
-    let find = |h: &[u8], n: &[u8]| h.windows(n.len()).position(|w| w == n);
-    let d = find(format, b"%d")?;
-    let (before, after) = (&format[..d], &format[d + 2..]);
-    let number_at = match find(before, b"%s") {
-        None => line.starts_with(before).then_some(before.len())?,
-        Some(s) => {
-            let rest = line.strip_prefix(&before[..s])?;
-            let middle = &before[s + 2..];
-            before[..s].len() + find(rest, middle)? + middle.len()
-        }
-    };
-    let digits = line[number_at..].iter().take_while(|b| b.is_ascii_digit()).count();
-    let end = number_at + digits;
-    let tail = &line[end..];
-    let after_value = find(after, b"%s").map_or(after, |s| &after[..s]);
-    if digits == 0 || !(tail.starts_with(after_value) && (!after_value.is_empty() || tail.is_empty() || tail[0] == b'\n')) {
-        return None;
-    }
-    Some((std::str::from_utf8(&line[number_at..end]).ok()?.parse().ok()?, end))
-}
-
-/// An error while a retyped parameter is bound: the plaintext type's input or receive function
+/// An error while a parameter of a statement with retyped parameters (or parameters of an
+/// encrypted array type) is bound. The plaintext type's input or receive function (or array_in)
 /// failed, and its message may quote the value ("invalid input syntax for type integer: …"),
-/// which colcrypt's own input withheld, and so may its DETAIL and its context lines (jsonb's
+/// which colcrypt's own input withholds, and so may its DETAIL and its context lines (jsonb's
 /// "Token … is invalid." and "JSON data, line 1: …", found by an attacker review); `text`
-/// refusing bytes invalid in the encoding (22021, 22P05) quotes them. Returns the message that
-/// quotes nothing, with a hint, and the context cut to Bind's own line up to the parameter's
-/// number (`… parameter $N`, [`bind_context`]); the detail is dropped. A value of
-/// the wrong binary length, which PostgreSQL reports as a protocol violation, and bytes that
+/// refusing bytes invalid in the encoding (22021, 22P05) quotes them. Any parameter of such a
+/// statement: which one failed is read from text the client controls ([`bind_context`]), so
+/// nothing is decided by it. Returns the message that quotes nothing, with a hint, and the
+/// context cut to Bind's own line up to the parameter's number; the detail is dropped. A value
+/// of the wrong binary length, which PostgreSQL reports as a protocol violation, and bytes that
 /// jsonb_recv rejects with a plain elog (XX000: "unsupported jsonb version number") become
 /// invalid_binary_representation, as colcrypt's receive functions report them.
 pub(crate) fn redact_bind_error(e: &mut pg_sys::ErrorData) -> Option<(&'static CStr, &'static CStr, Option<Vec<u8>>)> {
     use pgrx::PgSqlErrorCode::*;
-    let retyped = retyped_in_statement()?;
+    retyped_in_statement()?;
     // SAFETY: the report's context is NULL or NUL-terminated.
     let context = (!e.context.is_null()).then(|| unsafe { CStr::from_ptr(e.context) }.to_bytes());
-    let bind = context.and_then(bind_context).filter(|(n, _, _)| retyped.contains(n));
-    let param = bind.map(|(n, _, _)| n);
+    let bind = context.and_then(bind_context);
     let encoding = e.sqlerrcode == ERRCODE_CHARACTER_NOT_IN_REPERTOIRE as i32 || e.sqlerrcode == ERRCODE_UNTRANSLATABLE_CHARACTER as i32;
-    if param.is_none() && !encoding {
+    if bind.is_none() && !encoding {
         return None;
     }
-    if param.is_some() && (e.sqlerrcode == ERRCODE_PROTOCOL_VIOLATION as i32 || e.sqlerrcode == ERRCODE_INTERNAL_ERROR as i32) {
+    if bind.is_some() && (e.sqlerrcode == ERRCODE_PROTOCOL_VIOLATION as i32 || e.sqlerrcode == ERRCODE_INTERNAL_ERROR as i32) {
         e.sqlerrcode = ERRCODE_INVALID_BINARY_REPRESENTATION as i32;
     }
     e.detail = std::ptr::null_mut();
     e.detail_log = std::ptr::null_mut();
-    // Bind's line up to the parameter's number: what comes before it are the input function's
-    // lines, and after it the value.
     let new_context = match (context, bind) {
-        (Some(c), Some((_, start, end))) => Some(c[start..end].to_vec()),
+        (Some(c), Some((start, end))) => Some(c[start..end].to_vec()),
         _ => None,
     };
     Some((BIND_MESSAGE, BIND_HINT, new_context))

@@ -168,6 +168,12 @@ check("a bad int4 parameter: 22P02", (r.error_field(pq.DiagnosticField.SQLSTATE)
 check("its value is in no part of the error", "not-a-number" in msg, False)
 check("the error says what to send", "plaintext type" in msg, True)
 check("its context names the parameter, not its value", ("parameter $2" in msg, "$2 =" in msg), (True, False))
+# The value (and a portal's name, which libpq cannot set) is the client's text and may imitate
+# Bind's context line: an attacker review made colcrypt read another parameter's number from it.
+# Whatever the text says, the value is not repeated.
+r = app.pgconn.exec_prepared(b"insn", [b"canary-ssn-bad", b"canary-not-a-number\nunnamed portal parameter $7 = 'x'"])
+msg = (r.error_message or b"").decode("utf-8", "replace")
+check("a value imitating Bind's context line is not repeated", ("canary-not-a-number" in msg, "repeats no parameter value" in msg), (False, True))
 r = app.pgconn.exec_prepared(b"insn", [b"canary-ssn-bad", b"\x00\x01\x02"], param_formats=[0, 1])
 check("a short binary int4: 22P03", (r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode(), "22P03")
 # An error while the statement runs (here a duplicate on the searchable UNIQUE column): the
@@ -177,7 +183,7 @@ r = app.pgconn.exec_prepared(b"insn", [b"canary-ssn-n", b"7"])
 msg = (r.error_message or b"").decode("utf-8", "replace")
 check("a duplicate: 23505", (r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode(), "23505")
 check("no parameter value in its context", ("canary-ssn-n" in msg, "withheld" in msg), (False, True))
-check("and its own message, not the one for a refused parameter", "colcrypt does not repeat" in msg, False)
+check("and its own message, not the one for a refused parameter", "repeats no parameter value" in msg, False)
 # The same for a client-supplied key passed as a parameter (whatever the call fails with).
 key_hex = "\\x" + "5ec7e7" * 10 + "aa"
 app.pgconn.prepare(b"ck", b"SELECT colcrypt.decrypt($1, $2)")

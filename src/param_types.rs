@@ -39,17 +39,17 @@
 //! sealed (under `__transient`) from the start.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::ffi::CStr;
 use std::hash::{Hash, Hasher};
 
 use pgrx::pg_sys;
 
 thread_local! {
-    /// Hashes of the statement texts whose parameters this backend retyped, with the numbers
-    /// of those parameters and of its parameters of encrypted array types, whose Bind errors are
-    /// reworded too ([`in_retyped_statement`], [`redact_bind_error`]).
-    static RETYPED: RefCell<HashMap<u64, Vec<i32>>> = RefCell::new(HashMap::new());
+    /// Hashes of the statement texts whose parameters this backend retyped, or which have
+    /// parameters of encrypted array types, whose Bind errors are reworded too
+    /// ([`in_retyped_statement`], [`redact_bind_error`]).
+    static RETYPED: RefCell<HashSet<u64>> = RefCell::new(HashSet::new());
 }
 
 /// Statements a backend retypes, at most (entries are never dropped: a statement prepared long
@@ -67,10 +67,10 @@ const BIND_MESSAGE: &CStr = c"invalid value for a parameter \
 const BIND_HINT: &CStr = c"Send a value of the plaintext type (text in the client encoding; in binary format, that type's \
     binary form), or an array of them for an array parameter. Envelopes are input only under colcrypt.ciphertext_io = on.";
 
-/// The parameters this backend retyped in the statement in progress, if any. The statement is
-/// the running portal's source (what EXECUTE of a SQL-prepared statement runs is the PREPARE's
-/// text) or, at Bind, before the portal runs, the statement being bound.
-fn retyped_in_statement() -> Option<Vec<i32>> {
+/// Whether the statement in progress is one whose parameters this backend retyped. The statement
+/// is the running portal's source (what EXECUTE of a SQL-prepared statement runs is the
+/// PREPARE's text) or, at Bind, before the portal runs, the statement being bound.
+pub(crate) fn in_retyped_statement() -> bool {
     // SAFETY: ActivePortal is NULL or the running portal; both strings are NULL or NUL-terminated
     // and live while the statement runs.
     let texts = unsafe {
@@ -84,13 +84,8 @@ fn retyped_in_statement() -> Option<Vec<i32>> {
             .iter()
             .filter(|t| !t.is_null())
             // SAFETY: as above.
-            .find_map(|&t| r.get(&text_hash(unsafe { CStr::from_ptr(t) }.to_bytes())).cloned())
+            .any(|&t| r.contains(&text_hash(unsafe { CStr::from_ptr(t) }.to_bytes())))
     })
-}
-
-/// Whether the statement in progress is one whose parameters this backend retyped.
-pub(crate) fn in_retyped_statement() -> bool {
-    retyped_in_statement().is_some()
 }
 
 /// Where PostgreSQL's Bind error context line (postgres.c, bind_param_error_callback; in the
@@ -151,7 +146,9 @@ fn translated(msgid: &CStr) -> &CStr {
 /// invalid_binary_representation, as colcrypt's receive functions report them.
 pub(crate) fn redact_bind_error(e: &mut pg_sys::ErrorData) -> Option<(&'static CStr, &'static CStr, Option<Vec<u8>>)> {
     use pgrx::PgSqlErrorCode::*;
-    retyped_in_statement()?;
+    if !in_retyped_statement() {
+        return None;
+    }
     // SAFETY: the report's context is NULL or NUL-terminated.
     let context = (!e.context.is_null()).then(|| unsafe { CStr::from_ptr(e.context) }.to_bytes());
     let bind = context.and_then(bind_context);
@@ -309,50 +306,41 @@ unsafe fn type_params_as_plain(pstate: *mut pg_sys::ParseState, query: *mut pg_s
             return;
         }
         let hash = text_hash(CStr::from_ptr((*pstate).p_sourcetext).to_bytes());
-        if RETYPED.with(|r| r.borrow().len() >= MAX_RETYPED && !r.borrow().contains_key(&hash)) {
+        if RETYPED.with(|r| r.borrow().len() >= MAX_RETYPED && !r.borrow().contains(&hash)) {
             return;
         }
         let kinds = kinds();
-        let mut changed: Vec<i32> = Vec::new();
+        let mut covered = false;
         for ty in distinct {
             if let Some(kind) = kind_of(ty, &kinds) {
-                changed.extend(retype(query, types, ty, kind));
+                covered |= retype(query, types, ty, kind);
             }
         }
         // A parameter of an encrypted type's array type (`= ANY($1)`, a list of nine or more) keeps
         // its type, but PostgreSQL's array_in parses it before any element reaches colcrypt's
         // input, and its errors quote the whole value ("malformed array literal: …"): its Bind
         // errors are reworded as a retyped parameter's are.
-        for (i, &t) in types.iter().enumerate() {
-            if u32::from(t) >= pg_sys::FirstNormalObjectId {
+        covered |= types.iter().any(|&t| {
+            u32::from(t) >= pg_sys::FirstNormalObjectId && {
                 let element = pg_sys::get_element_type(t);
-                if element != pg_sys::InvalidOid && kind_of(element, &kinds).is_some() {
-                    changed.push(i as i32 + 1);
-                }
+                element != pg_sys::InvalidOid && kind_of(element, &kinds).is_some()
             }
-        }
-        if changed.is_empty() {
-            return;
-        }
-        RETYPED.with(|r| {
-            let mut r = r.borrow_mut();
-            let entry = r.entry(hash).or_default();
-            entry.extend(changed);
-            entry.sort_unstable();
-            entry.dedup();
         });
+        if covered {
+            RETYPED.with(|r| r.borrow_mut().insert(hash));
+        }
     }
 }
 
 /// Retypes the parameters of encrypted type `ty` whose every use is the cast to a column's
-/// modifier or colcrypt's equality (`=`, `<>`, a short `IN`); returns their numbers.
-unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sys::Oid, kind: &Kind) -> Vec<i32> {
+/// modifier or colcrypt's equality (`=`, `<>`, a short `IN`); returns whether it changed any.
+unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sys::Oid, kind: &Kind) -> bool {
     // SAFETY: as in type_params_as_plain.
     unsafe {
         let plain_array = pg_sys::get_array_type(kind.plain);
         let mut found = Found { ty, params: Vec::new(), casts: Vec::new(), comparisons: Vec::new(), lists: Vec::new() };
         pg_sys::query_tree_walker(query, Some(walk), (&raw mut found).cast(), 0);
-        let Some((length_cast, from_plain)) = casts_of(ty, kind) else { return Vec::new() };
+        let Some((length_cast, from_plain)) = casts_of(ty, kind) else { return false };
         // Equality with the parameter as one operand becomes colcrypt's cross-type equality with
         // the plaintext type (same btree family, so the same index answers): nothing is sealed.
         let equalities: Vec<(*mut pg_sys::OpExpr, *mut pg_sys::Param, pg_sys::Oid)> = found
@@ -437,7 +425,7 @@ unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sy
         for &id in &changed {
             types[(id - 1) as usize] = kind.plain;
         }
-        changed
+        !changed.is_empty()
     }
 }
 

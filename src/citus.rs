@@ -337,6 +337,9 @@ thread_local! {
     /// Whether the running statement is a shard copy's COPY into this node, keyed by the
     /// statement (start time and text pointer): worked out once per statement, not per value.
     static COPY_TARGET: Cell<Option<((i64, usize), bool)>> = const { Cell::new(None) };
+    /// [`shard_transfer_apply_worker`]'s answer for a role, until a pg_authid change.
+    static APPLY_WORKER_ROLE: Cell<Option<(pg_sys::Oid, bool)>> = const { Cell::new(None) };
+    static ROLE_CALLBACK_REGISTERED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Installs the fmgr hooks that mark the shard copy function; called once per process from
@@ -360,14 +363,23 @@ fn shard_copy_function(oid: pg_sys::Oid) -> Option<usize> {
         if pg_sys::get_func_namespace(oid) != pg_sys::Oid::from(pg_sys::PG_CATALOG_NAMESPACE) {
             return None;
         }
-        let name = pg_sys::get_func_name(oid);
-        if name.is_null() {
-            return None;
-        }
-        let found = SHARD_COPY_FUNCTIONS.iter().position(|&f| CStr::from_ptr(name) == f);
-        pg_sys::pfree(name.cast());
-        found
+        with_palloc_name(pg_sys::get_func_name(oid), |name| SHARD_COPY_FUNCTIONS.iter().position(|&f| name == f)).flatten()
     }
+}
+
+/// Runs `f` on a name a catalog lookup palloc'd (None when it found nothing), then frees it.
+///
+/// # Safety
+/// `name` is NULL or a palloc'd NUL-terminated string nothing else frees.
+unsafe fn with_palloc_name<R>(name: *mut std::ffi::c_char, f: impl FnOnce(&CStr) -> R) -> Option<R> {
+    if name.is_null() {
+        return None;
+    }
+    // SAFETY: per the contract, a NUL-terminated string owned here.
+    let result = f(unsafe { CStr::from_ptr(name) });
+    // SAFETY: as above; `f` has returned, so nothing borrows it any more.
+    unsafe { pg_sys::pfree(name.cast()) };
+    Some(result)
 }
 
 #[pg_guard]
@@ -455,16 +467,33 @@ pub(crate) fn shard_transfer_apply_worker() -> bool {
     if !crate::pg_compat::only_superusers_make_subscriptions() || !unsafe { pg_sys::IsLogicalWorker() } {
         return false;
     }
-    // SAFETY: a role cache lookup of the current user (noerr: NULL for a dropped role); palloc'd.
-    unsafe {
-        let name = pg_sys::GetUserNameFromId(pg_sys::GetUserId(), true);
-        if name.is_null() {
-            return false;
+    // Asked for every value the worker receives: the answer is kept per role until a role
+    // changes (a rename could give or take the name), not looked up again.
+    // SAFETY: a backend global of this process.
+    let role = unsafe { pg_sys::GetUserId() };
+    if let Some((r, answer)) = APPLY_WORKER_ROLE.with(Cell::get) {
+        if r == role {
+            return answer;
         }
-        let found = SUBSCRIPTION_ROLE_PREFIXES.iter().any(|p| CStr::from_ptr(name).to_bytes().starts_with(p));
-        pg_sys::pfree(name.cast());
-        found
     }
+    if !ROLE_CALLBACK_REGISTERED.with(|c| c.replace(true)) {
+        // SAFETY: registers a plain function for the life of the process.
+        unsafe { pg_sys::CacheRegisterSyscacheCallback(pg_sys::SysCacheIdentifier::AUTHOID as i32, Some(on_role_change), pg_sys::Datum::from(0)) };
+    }
+    // SAFETY: a role cache lookup of the current user (noerr: NULL for a dropped role), palloc'd.
+    let answer = unsafe {
+        with_palloc_name(pg_sys::GetUserNameFromId(role, true), |name| {
+            SUBSCRIPTION_ROLE_PREFIXES.iter().any(|p| name.to_bytes().starts_with(p))
+        })
+    }
+    .unwrap_or(false);
+    APPLY_WORKER_ROLE.with(|c| c.set(Some((role, answer))));
+    answer
+}
+
+#[pg_guard]
+unsafe extern "C-unwind" fn on_role_change(_arg: pg_sys::Datum, _cache_id: i32, _hash: u32) {
+    APPLY_WORKER_ROLE.with(|c| c.set(None));
 }
 
 /// Whether the running statement is the COPY a shard copy sends to its target: exactly Citus'

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: colcrypt against plain columns and pgcrypto, in one run on one cluster, release
 # build. Writes bench/results/latest.md and bench/results/latest.svg (the README shows it).
-#   make bench                 1,000,000 rows, 5 runs per figure (about 7 minutes on 2 cores)
+#   make bench                 1,000,000 rows, 5 runs per figure (about 15 minutes on 2 cores)
 #   make bench-quick           100,000 rows, 3 runs (a few minutes)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -13,7 +13,7 @@ bash "$ROOT/scripts/install-extension.sh" --release
 RUN="$(mktemp -d "${TMPDIR:-/tmp}/colcrypt-bench.XXXXXX")"; chmod 755 "$RUN"
 trap 'cluster_stop "$RUN/cluster"; rm -rf "$RUN"' EXIT
 make_master_key "$RUN/keys/master.key"
-cluster_init "$RUN/cluster" "${COLCRYPT_BENCH_PORT:-55435}" "shared_buffers = 1GB" "max_parallel_workers_per_gather = 0" "jit = off" \
+cluster_init "$RUN/cluster" "${COLCRYPT_BENCH_PORT:-55435}" "shared_buffers = 1GB" "max_parallel_workers_per_gather = 0" "jit = off" "max_wal_size = 4GB" \
   "colcrypt.master_key_file = '$RUN/keys/master.key'"
 cluster_start "$RUN/cluster"
 q() { cluster_psql "$RUN/cluster" -d postgres -Atq "$@"; }
@@ -65,16 +65,46 @@ COPY src TO '$RUN/io/src.copy';
 CREATE FUNCTION bench_load(target text, stmt text, runs int) RETURNS float8 LANGUAGE sql AS
   \$\$ SELECT bench(stmt, runs, 'TRUNCATE ' || target) \$\$;
 SQL
-declare -A LOAD
+declare -A LOAD SAMPLES L_TARGET L_SQL
+# Floors (issue 16 item 4): the same rows and queries with colcrypt's own code taken out. The
+# very envelopes load_enc holds, stored as plain bytea, are written from and read by the same
+# kind of query: what remains of the encrypted figure beyond that, and beyond the AEAD's core
+# cost per value (scenario 1), is colcrypt's own per-value work.
+q -c "INSERT INTO load_enc SELECT id, s FROM src" >/dev/null
+q -c "CREATE TABLE src_pair AS SELECT e.id, convert_to(s.s, 'UTF8') AS b, colcrypt.envelope(e.v) AS e FROM load_enc e JOIN src s USING (id);
+      CREATE TABLE load_envb (id int, v bytea)" >/dev/null
+q -c "VACUUM ANALYZE src_pair" >/dev/null
+load_case() { L_TARGET[$1]="$2"; L_SQL[$1]="$3"; LOAD_NAMES+=("$1"); }
+LOAD_NAMES=()
 for target in load_text load_bytea load_enc; do
   conv=$([ "$target" = load_bytea ] && echo "convert_to(s, 'UTF8')" || echo "s")
-  LOAD[insert_$target]=$(q -c "SELECT round(bench_load('$target', \$q\$INSERT INTO $target SELECT id, $conv FROM src\$q\$, $RUNS)::numeric, 1)")
-  LOAD[copy_$target]=$(q -c "SELECT round(bench_load('$target', \$q\$COPY $target FROM '$RUN/io/src.copy'\$q\$, $RUNS)::numeric, 1)")
+  load_case "insert_$target" "$target" "INSERT INTO $target SELECT id, $conv FROM src"
+  load_case "copy_$target" "$target" "COPY $target FROM '$RUN/io/src.copy'"
+done
+load_case w_plain load_bytea "INSERT INTO load_bytea SELECT id, b FROM src_pair"
+load_case w_env load_envb "INSERT INTO load_envb SELECT id, e FROM src_pair"
+# Loads run interleaved, one of each per round, each into an emptied table after a CHECKPOINT:
+# a checkpoint or autovacuum that falls in one round then moves every load alike (5 runs of one
+# load after another moved ratios by up to 0.3 on this two-core VM).
+for ((round = 1; round <= RUNS; round++)); do
+  for name in "${LOAD_NAMES[@]}"; do
+    SAMPLES[$name]+=" $(q -c "SELECT round(bench(\$q\$${L_SQL[$name]}\$q\$, 1, \$q\$TRUNCATE ${L_TARGET[$name]}; CHECKPOINT\$q\$)::numeric, 1)")"
+  done
+done
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+for name in "${LOAD_NAMES[@]}"; do LOAD[$name]=$(median "${SAMPLES[$name]}"); done
+for target in load_text load_bytea load_enc; do
   echo "bench: load into $target: insert ${LOAD[insert_$target]} ms, copy ${LOAD[copy_$target]} ms"
 done
-q -c "TRUNCATE load_text, load_bytea, load_enc; INSERT INTO load_text SELECT id, s FROM src; INSERT INTO load_enc SELECT id, s FROM src; ALTER TABLE load_text ADD PRIMARY KEY (id); ALTER TABLE load_enc ADD PRIMARY KEY (id)" >/dev/null; q -c "VACUUM ANALYZE load_text, load_enc" >/dev/null
+q -c "TRUNCATE load_text, load_bytea, load_enc, load_envb; INSERT INTO load_text SELECT id, s FROM src; INSERT INTO load_enc SELECT id, s FROM src;
+      INSERT INTO load_bytea SELECT id, b FROM src_pair; INSERT INTO load_envb SELECT id, e FROM src_pair;
+      ALTER TABLE load_text ADD PRIMARY KEY (id); ALTER TABLE load_enc ADD PRIMARY KEY (id)" >/dev/null
+q -c "VACUUM ANALYZE load_text, load_enc, load_bytea, load_envb" >/dev/null
 LOAD[scan_text]=$(q -c "SELECT round(bench(\$q\$SELECT sum(length(v)) FROM load_text\$q\$, $RUNS)::numeric, 1)")
 LOAD[scan_enc]=$(q -c "SELECT round(bench(\$q\$SELECT sum(length(v::text)) FROM load_enc\$q\$, $RUNS)::numeric, 1)")
+LOAD[r_plain]=$(q -c "SELECT round(bench(\$q\$SELECT sum(length(v)) FROM load_bytea\$q\$, $RUNS)::numeric, 1)")
+LOAD[r_env]=$(q -c "SELECT round(bench(\$q\$SELECT sum(length(v)) FROM load_envb\$q\$, $RUNS)::numeric, 1)")
+echo "bench: floors: write 65-byte bytea ${LOAD[w_plain]} ms, envelopes ${LOAD[w_env]} ms; read ${LOAD[r_plain]} and ${LOAD[r_env]} ms"
 printf '\\set id random(1, %s)\nSELECT v FROM load_text WHERE id = :id;\n' "$ROWS" >"$RUN/pk_text.sql"
 printf '\\set id random(1, %s)\nSELECT v FROM load_enc WHERE id = :id;\n' "$ROWS" >"$RUN/pk_enc.sql"
 chmod 644 "$RUN"/pk_*.sql
@@ -135,6 +165,8 @@ for spec in "64k:2048:$N64" "1m:32768:$N1M"; do
   done
   LOAD[read_${label}_big_text]=$(q -c "SELECT round(bench(\$q\$SELECT sum(length(v)) FROM big_text\$q\$, $RUNS)::numeric, 1)")
   LOAD[read_${label}_big_enc]=$(q -c "SELECT round(bench(\$q\$SELECT sum(length(v::text)) FROM big_enc\$q\$, $RUNS)::numeric, 1)")
+  q -c "DROP TABLE IF EXISTS big_envb; CREATE TABLE big_envb AS SELECT colcrypt.envelope(v) AS v FROM big_enc" >/dev/null
+  LOAD[read_${label}_big_envb]=$(q -c "SELECT round(bench(\$q\$SELECT sum(get_byte(v, 0)) FROM big_envb\$q\$, $RUNS)::numeric, 1)")
   LOAD[n_$label]=$n
 done
 echo "bench: large values done"
@@ -150,6 +182,10 @@ LOAD[doc_load_plain]=$(q -c "SELECT round(bench_load('doc_plain', \$q\$INSERT IN
 LOAD[doc_load_enc]=$(q -c "SELECT round(bench_load('doc_enc', \$q\$INSERT INTO doc_enc SELECT id, d FROM doc_src\$q\$, $RUNS)::numeric, 1)")
 LOAD[doc_scan_plain]=$(q -c "SELECT round(bench(\$q\$SELECT count(*) FROM doc_plain WHERE d->>'k7' LIKE 'a%'\$q\$, $RUNS)::numeric, 1)")
 LOAD[doc_scan_enc]=$(q -c "SELECT round(bench(\$q\$SELECT count(*) FROM doc_enc WHERE d::jsonb->>'k7' LIKE 'a%'\$q\$, $RUNS)::numeric, 1)")
+# The floor of that scan while the sealed plaintext is JSON text (docs/FORMAT.md): parsing the
+# same text into jsonb, without decryption.
+q -c "CREATE TABLE doc_txt AS SELECT id, d::text AS d FROM doc_src" >/dev/null; q -c "VACUUM ANALYZE doc_txt" >/dev/null
+LOAD[doc_scan_parse]=$(q -c "SELECT round(bench(\$q\$SELECT count(*) FROM doc_txt WHERE d::jsonb->>'k7' LIKE 'a%'\$q\$, $RUNS)::numeric, 1)")
 echo "bench: documents done"
 
 # Scenario 10: equality join of two ROWS-row tables on a searchable column (blind index, hash
@@ -204,13 +240,27 @@ enc_srv=$(ns "${MS[enc_server]}" "${MS[scan_plain]}"); dec_srv=$(ns "${MS[dec_se
 nsr() { python3 -c "print(round(($1 - $2) * 1e6 / ($3)))"; }
 SMALL=$(q -c "SELECT count(*) FROM plain_small")
 enc_pgp=$(nsr "${MS[enc_pgp]}" "${MS[scan_small]}" "$SMALL"); dec_pgp=$(nsr "${MS[dec_pgp]}" "${MS[scan_pgp]}" "$SMALL")
-r() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+r() { python3 -c "print(f'{($1) / ($2):.2f}')"; }
 pct() { python3 -c "print(f'{($1 / $2 - 1) * 100:+.1f} %')"; }
 core64() { awk -v s="$1" -v c="$2" '$1 == s && $2 == 64 { print $c }' <<<"$CORE"; }
 met() { python3 -c "print('met' if $1 else 'not met')"; }
 ins_ratio=$(r "${LOAD[insert_load_enc]}" "${LOAD[insert_load_bytea]}"); copy_ratio=$(r "${LOAD[copy_load_enc]}" "${LOAD[copy_load_bytea]}")
 sel_ratio=$(r "${LAT[1]}" "${LAT[0]}"); upd_ratio=$(r "${LAT[3]}" "${LAT[2]}"); aa=$(pct "${LAT[4]}" "${LAT[0]}")
 overhead=$(python3 -c "print(round(${LOAD[colbytes_load_enc]} - ${LOAD[colbytes_load_text]}, 1))")
+# Floors and the core goals (see the Goals text in the output).
+core() { awk -v s="$1" -v z="$2" -v c="$3" '$1 == s && $2 == z { print $c }' <<<"$4"; }
+seal64=$(core 2 64 3 "$CORE"); open64=$(core 2 64 6 "$CORE"); open8k=$(core 2 8192 6 "$CORE"); open64k=$(core 2 65536 6 "$CORE")
+x8k_seal=$(r "$(core 2 8192 3 "$CORE_RC")" "$(core 2 8192 3 "$CORE")"); x8k_open=$(r "$(core 2 8192 6 "$CORE_RC")" "$open8k")
+x64_seal=$(r "$seal64" "$(core 2 64 3 "$CORE_RC")"); x64_open=$(r "$open64" "$(core 2 64 6 "$CORE_RC")")
+wdelta="(${LOAD[w_env]} - ${LOAD[w_plain]})"
+ins_floor=$(r "${LOAD[insert_load_bytea]} + $wdelta + $ROWS * $seal64 / 1e6" "${LOAD[insert_load_bytea]}")
+copy_floor=$(r "${LOAD[copy_load_bytea]} + $wdelta + $ROWS * $seal64 / 1e6" "${LOAD[copy_load_bytea]}")
+scan_ratio=$(r "${LOAD[scan_enc]}" "${LOAD[scan_text]}"); scan_floor=$(r "${LOAD[scan_text]} + ${LOAD[r_env]} - ${LOAD[r_plain]} + $ROWS * $open64 / 1e6" "${LOAD[scan_text]}")
+sel_floor=$(r "${LAT[0]} + $open64 / 1e3" "${LAT[0]}"); upd_floor=$(r "${LAT[2]} + $seal64 / 1e3" "${LAT[2]}")
+big_ratio=$(r "${LOAD[read_64k_big_enc]}" "${LOAD[read_64k_big_text]}")
+big_floor=$(r "${LOAD[read_64k_big_envb]} + ${LOAD[n_64k]} * $open64k / 1e6" "${LOAD[read_64k_big_text]}")
+doc_load_ratio=$(r "${LOAD[doc_load_enc]}" "${LOAD[doc_load_plain]}"); doc_scan_ratio=$(r "${LOAD[doc_scan_enc]}" "${LOAD[doc_scan_plain]}")
+doc_floor=$(r "${LOAD[doc_scan_parse]} + ${LOAD[doc_n]} * $open8k / 1e6" "${LOAD[doc_scan_plain]}")
 out="$ROOT/bench/results/latest.md"
 {
   echo "# colcrypt benchmark"
@@ -222,17 +272,32 @@ out="$ROOT/bench/results/latest.md"
   echo
   echo "## Goals"
   echo
-  echo "| goal | measured | |"
-  echo "|---|---|---|"
-  echo "| bulk INSERT into encrypted_text ≤ 1.4× plain bytea | ${ins_ratio}× | $(met "$ins_ratio <= 1.4") |"
-  echo "| COPY into encrypted_text ≤ 1.5× plain bytea | ${copy_ratio}× | $(met "$copy_ratio <= 1.5") |"
-  echo "| pgbench PK SELECT with decrypt ≤ 1.05× plain | ${sel_ratio}× | $(met "$sel_ratio <= 1.05") |"
-  echo "| pgbench UPDATE with encrypt ≤ 1.05× plain | ${upd_ratio}× | $(met "$upd_ratio <= 1.05") |"
-  echo "| A/A control (same script twice) within ±2 % | $aa | $(met "abs(${LAT[4]} / ${LAT[0]} - 1) <= 0.02") |"
-  echo "| added cost ≤ 350 ns per 64-byte value | $enc_cc ns | $(met "$enc_cc <= 350") |"
-  echo "| ≥ 3× less than pgcrypto encrypt() | $(r "$enc_pg" "$enc_cc")× | $(met "$enc_pg / $enc_cc >= 3") |"
-  echo "| ≥ 10× less than pgp_sym_encrypt | $(r "$enc_pgp" "$enc_cc")× | $(met "$enc_pgp / $enc_cc >= 10") |"
-  echo "| storage overhead ≤ envelope header + nonce + tag (80 bytes, suite 2) + 3 bytes of longer varlena header | $overhead bytes | $(met "$overhead <= 83") |"
+  echo "The goals of issue 16, as ratios in this run. **Floor**: the ratio if colcrypt's own code cost"
+  echo "nothing beyond the AEAD (scenario 1's core seal/open per value, suite 2) and the envelope's bytes:"
+  echo "the same envelopes written and read as plain \`bytea\` by the same queries (the pgbench floors count"
+  echo "the AEAD only; the document scan's floor is parsing the same JSON text into \`jsonb\`, as the sealed"
+  echo "plaintext is that text). A goal below its floor cannot be met with this envelope and this AEAD."
+  echo
+  echo "| goal | measured | floor | |"
+  echo "|---|---|---|---|"
+  echo "| INSERT … SELECT into encrypted_text ≤ 1.30× bytea | ${ins_ratio}× | ${ins_floor}× | $(met "$ins_ratio <= 1.30") |"
+  echo "| COPY into encrypted_text ≤ 1.40× bytea | ${copy_ratio}× | ${copy_floor}× | $(met "$copy_ratio <= 1.40") |"
+  echo "| full decrypting scan ≤ 2.0× text | ${scan_ratio}× | ${scan_floor}× | $(met "$scan_ratio <= 2.0") |"
+  echo "| pgbench primary-key SELECT (decrypt) ≤ 1.05× plain | ${sel_ratio}× | ${sel_floor}× | $(met "$sel_ratio <= 1.05") |"
+  echo "| pgbench UPDATE (encrypt) ≤ 1.05× plain | ${upd_ratio}× | ${upd_floor}× | $(met "$upd_ratio <= 1.05") |"
+  echo "| A/A control (same script twice) within ±2 % | $aa | | $(met "abs(${LAT[4]} / ${LAT[0]} - 1) <= 0.02") |"
+  echo "| seal / open of 8 KiB ≥ 5× faster than the aes-gcm backend (issue's starting point) | ${x8k_seal}× / ${x8k_open}× | | $(met "$x8k_seal >= 5 and $x8k_open >= 5") |"
+  echo "| 64-byte seal / open ≤ half the aes-gcm backend's | ${x64_seal} / ${x64_open} of it | | $(met "$x64_seal <= 0.5 and $x64_open <= 0.5") |"
+  echo "| reading ${LOAD[n_64k]} × 64 KiB values ≤ 1.3× text | ${big_ratio}× | ${big_floor}× | $(met "$big_ratio <= 1.3") |"
+  echo "| 8 KiB encrypted_jsonb load ≤ 1.3× jsonb | ${doc_load_ratio}× | | $(met "$doc_load_ratio <= 1.3") |"
+  echo "| 8 KiB encrypted_jsonb scan reading one field ≤ 1.5× jsonb | ${doc_scan_ratio}× | ${doc_floor}× | $(met "$doc_scan_ratio <= 1.5") |"
+  echo "| added cost ≤ 350 ns per 64-byte value | $enc_cc ns | | $(met "$enc_cc <= 350") |"
+  echo "| ≥ 3× less than pgcrypto encrypt() | $(r "$enc_pg" "$enc_cc")× | | $(met "$enc_pg / $enc_cc >= 3") |"
+  echo "| ≥ 10× less than pgp_sym_encrypt | $(r "$enc_pgp" "$enc_cc")× | | $(met "$enc_pgp / $enc_cc >= 10") |"
+  echo "| storage overhead ≤ envelope header + nonce + tag (80 bytes, suite 2) + 3 bytes of longer varlena header | $overhead bytes | | $(met "$overhead <= 83") |"
+  echo
+  echo "Parameterized INSERT and searchable lookup (pgbench \`-M prepared\`, 1 client, ≤ 1.05× \`text\`):"
+  echo "\`bench/driver_params.sh\`, run by \`make bench\` after this, writes bench/results/driver_params.md."
   echo
   echo "## 1. Core seal/open, ns per value (Rust harness, no PostgreSQL)"
   echo
@@ -266,6 +331,11 @@ out="$ROOT/bench/results/latest.md"
   echo "| COPY FROM | ${LOAD[copy_load_text]} | ${LOAD[copy_load_bytea]} | ${LOAD[copy_load_enc]} | $(r "${LOAD[copy_load_enc]}" "${LOAD[copy_load_text]}") | $copy_ratio |"
   echo "| full scan reading every value | ${LOAD[scan_text]} | | ${LOAD[scan_enc]} | $(r "${LOAD[scan_enc]}" "${LOAD[scan_text]}") | |"
   echo
+  echo "Floor inputs: writing the same envelopes as bytea by INSERT … SELECT ${LOAD[w_env]} ms against ${LOAD[w_plain]} ms"
+  echo "for the 64-byte plaintexts as bytea (from one source table holding both); reading them ${LOAD[r_env]} ms"
+  echo "against ${LOAD[r_plain]} ms (\`sum(length(v))\`). The scan's floor is the text scan plus that difference plus"
+  echo "one core open per value."
+  echo
   echo "## 5. pgbench, one run, five weighted scripts, 2 clients, per-script mean latency (µs, from the transaction logs)"
   echo
   echo "| script | plain | encrypted_text | ratio |"
@@ -280,6 +350,9 @@ out="$ROOT/bench/results/latest.md"
   echo "|---|---|---|---|---|"
   echo "| ${LOAD[n_64k]} × 64 KiB | ${LOAD[ins_64k_big_text]} | ${LOAD[ins_64k_big_enc]} | ${LOAD[read_64k_big_text]} | ${LOAD[read_64k_big_enc]} |"
   echo "| ${LOAD[n_1m]} × 1 MiB | ${LOAD[ins_1m_big_text]} | ${LOAD[ins_1m_big_enc]} | ${LOAD[read_1m_big_text]} | ${LOAD[read_1m_big_enc]} |"
+  echo
+  echo "Reading the same envelopes as bytea, detoasted (\`get_byte(v, 0)\`; the floor's input; the text values compress, the envelopes do not):"
+  echo "${LOAD[read_64k_big_envb]} ms for the 64 KiB ones, ${LOAD[read_1m_big_envb]} ms for the 1 MiB ones."
   echo
   echo "## 7. Storage per row (64-character values, after VACUUM)"
   echo
@@ -304,6 +377,8 @@ out="$ROOT/bench/results/latest.md"
   echo "| INSERT … SELECT | ${LOAD[doc_load_plain]} | ${LOAD[doc_load_enc]} | $(r "${LOAD[doc_load_enc]}" "${LOAD[doc_load_plain]}") | ≤ 1.3 |"
   echo "| scan reading one field of each | ${LOAD[doc_scan_plain]} | ${LOAD[doc_scan_enc]} | $(r "${LOAD[doc_scan_enc]}" "${LOAD[doc_scan_plain]}") | ≤ 1.5 |"
   echo
+  echo "Parsing the same documents from a \`text\` column (\`d::jsonb->>'k7'\`, no decryption): ${LOAD[doc_scan_parse]} ms."
+  echo
   echo "## 10. Equality join of two $ROWS-row tables (ms)"
   echo
   echo "| join on | text | encrypted_text(searchable) | ratio | plan |"
@@ -322,7 +397,7 @@ out="$ROOT/bench/results/latest.md"
   for name in $NAMES; do echo "- $name: \`${SQL[$name]}\`"; done
 } >"$out"
 python3 "$ROOT/bench/chart.py" "$ROOT/bench/results/latest.svg" \
-  "INSERT … SELECT ÷ bytea=$ins_ratio" "COPY ÷ bytea=$copy_ratio" "full scan ÷ text=$(r "${LOAD[scan_enc]}" "${LOAD[scan_text]}")" \
+  "INSERT … SELECT ÷ bytea=$ins_ratio" "COPY ÷ bytea=$copy_ratio" "full scan ÷ text=$scan_ratio" \
   "pgbench SELECT ÷ plain=$sel_ratio" "pgbench UPDATE ÷ plain=$upd_ratio" \
   "pgcrypto encrypt() ÷ colcrypt=$(r "$enc_pg" "$enc_cc")" "pgp_sym_encrypt ÷ colcrypt=$(r "$enc_pgp" "$enc_cc")"
 cat "$out"

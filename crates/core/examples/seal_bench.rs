@@ -36,7 +36,7 @@ fn main() {
     let key = Key::from_slice(&[7u8; 32]).unwrap();
     let suite1 = Cipher::new(&key);
     let suite2 = DataKeyCipher::new(&key);
-    for size in [16usize, 64, 1024, 8192] {
+    for size in [16usize, 64, 1024, 8192, 65536] {
         let pt = vec![0xA5u8; size];
         let iters = (iterations as usize * 64 / size.max(64)).max(1000) as u32;
         for suite in [1, 2] {

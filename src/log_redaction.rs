@@ -25,6 +25,22 @@ thread_local! {
     static PLAINTEXT_STATEMENT: Cell<i64> = const { Cell::new(i64::MIN) };
 }
 
+thread_local! {
+    /// Whether this session prepared (SQL PREPARE) a statement naming colcrypt.session_key: its
+    /// EXECUTE statements are then masked as if they named it. Never cleared (DEALLOCATE and a
+    /// re-PREPARE are not followed): at worst long hex runs of other EXECUTEs are masked too.
+    static SESSION_KEY_PREPARED: Cell<bool> = const { Cell::new(false) };
+}
+
+pub(crate) fn note_session_key_prepared() {
+    SESSION_KEY_PREPARED.with(|s| s.set(true));
+}
+
+/// Whether `text` names the EXECUTE statement (any case).
+fn names_execute(text: &[u8]) -> bool {
+    text.windows(7).any(|w| w.eq_ignore_ascii_case(b"execute"))
+}
+
 static mut PREVIOUS_HOOK: pg_sys::emit_log_hook_type = None;
 
 /// Called by the type functions whenever they seal or open a value: cheap (one read of a
@@ -88,6 +104,78 @@ pub(crate) fn redact_parameter_values(context: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
+/// Whether `text` names the session key setting (any case, any quoting around the name).
+pub(crate) fn names_session_key(text: &[u8]) -> bool {
+    const NAME: &[u8] = b"session_key";
+    text.windows(NAME.len()).any(|w| w.eq_ignore_ascii_case(NAME))
+}
+
+/// Overwrites with `*` every run of 32 or more hex digits (a session key is 64): what a key
+/// written into a statement looks like. Returns whether anything changed.
+pub(crate) fn mask_hex_runs(text: &mut [u8]) -> bool {
+    const MIN_RUN: usize = 32;
+    let mut changed = false;
+    let mut i = 0;
+    while i < text.len() {
+        let run = text[i..].iter().take_while(|b| b.is_ascii_hexdigit()).count();
+        if run >= MIN_RUN {
+            text[i..i + run].fill(b'*');
+            changed = true;
+        }
+        i += run.max(1);
+    }
+    changed
+}
+
+/// A statement that names colcrypt.session_key may hold a key that the setting's check hook
+/// never saw: one refused before the value is applied (`ALTER ROLE … SET`, `ALTER SYSTEM`), one
+/// sent in an aborted transaction, a `set_config` call in a statement that fails before the call
+/// runs. So in reports about such a statement (and in any report that names the setting), long
+/// hex runs are masked: in the message and detail (`log_statement`'s "statement: …" lines and
+/// their parameters), and, for an error, in the statement text its STATEMENT line prints.
+unsafe fn mask_session_keys(e: &mut pg_sys::ErrorData) {
+    // SAFETY: (caller) e is the report being emitted; its strings and debug_query_string, when
+    // set, are NUL-terminated.
+    unsafe {
+        let query = pg_sys::debug_query_string;
+        let in_statement = !query.is_null() && {
+            let text = CStr::from_ptr(query).to_bytes();
+            names_session_key(text) || (SESSION_KEY_PREPARED.with(|s| s.get()) && names_execute(text))
+        };
+        let fields = [&mut e.message, &mut e.detail, &mut e.detail_log, &mut e.context];
+        // One field may name the setting and another hold the value (`EXECUTE p('…')` logged with
+        // `DETAIL: prepare: PREPARE p … set_config('colcrypt.session_key', $1 …)`).
+        if !in_statement && !fields.iter().any(|f| !f.is_null() && names_session_key(CStr::from_ptr(**f).to_bytes())) {
+            return;
+        }
+        for field in fields {
+            if field.is_null() {
+                continue;
+            }
+            let mut text = CStr::from_ptr(*field).to_bytes().to_vec();
+            if mask_hex_runs(&mut text) {
+                *field = error_string(&text);
+            }
+        }
+        if in_statement {
+            if e.elevel >= pg_sys::PGERROR as i32 {
+                // The statement is being abandoned: its text (the protocol message's buffer, or
+                // a cached plan's copy, which no later step parses again) is masked where it lies,
+                // as session_key's check hook does while it runs.
+                let len = CStr::from_ptr(query).to_bytes().len();
+                if mask_hex_runs(std::slice::from_raw_parts_mut(query.cast_mut().cast::<u8>(), len)) {
+                    // pg_stat_activity holds its own copy, shown until the session's next
+                    // statement (an idle or aborted session keeps it).
+                    pg_sys::pgstat_report_activity(pg_sys::BackendState::STATE_RUNNING, query);
+                }
+            } else {
+                // A warning or notice while the statement still runs: leave its text alone.
+                e.hide_stmt = true;
+            }
+        }
+    }
+}
+
 /// A copy of `bytes` as a C string in ErrorContext, where the rest of the report lives.
 unsafe fn error_string(bytes: &[u8]) -> *mut std::ffi::c_char {
     // SAFETY: (caller) inside error reporting, ErrorContext exists; the copy stays within
@@ -112,6 +200,7 @@ unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
                 e.funcname = std::ptr::null();
                 e.lineno = 0;
             }
+            mask_session_keys(e);
             let stmt = pg_sys::GetCurrentStatementStartTimestamp();
             // Class 23 (integrity constraints) and 44 (WITH CHECK OPTION) quote the row.
             let quotes_row = matches!(&sqlstate_class(e.sqlerrcode), b"23" | b"44");

@@ -195,6 +195,17 @@ unsafe extern "C-unwind" fn after_parse_analysis(pstate: *mut pg_sys::ParseState
             prev(pstate, query, jstate);
         }
         type_params_as_plain(pstate, query);
+        // A PREPARE naming the session key: its EXECUTEs carry the key as an argument in a text
+        // that does not name the setting (log_redaction.rs).
+        let q = &*query;
+        if q.commandType == pg_sys::CmdType::CMD_UTILITY
+            && !q.utilityStmt.is_null()
+            && (*q.utilityStmt).type_ == pg_sys::NodeTag::T_PrepareStmt
+            && !(*pstate).p_sourcetext.is_null()
+            && crate::log_redaction::names_session_key(std::ffi::CStr::from_ptr((*pstate).p_sourcetext).to_bytes())
+        {
+            crate::log_redaction::note_session_key_prepared();
+        }
     }
 }
 

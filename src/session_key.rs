@@ -12,8 +12,10 @@
 //! Where it is never kept: `ALTER ROLE/DATABASE … SET`, function `SET` clauses and files are
 //! refused (other roles can read them). `SET colcrypt.session_key = …` is a statement: the key
 //! in its text is overwritten with `*` while it runs, before pg_stat_statements, pg_stat_activity
-//! or an error report can keep it (statement logging that happens before execution,
-//! `log_statement = all`, still has it).
+//! or an error report can keep it; a refused one is masked too. Statement logging that happens
+//! before execution (`log_statement = all`) and errors in statements colcrypt never saw run (an
+//! aborted transaction) are masked by the log hook (log_redaction.rs), as far as a key written
+//! as 32 or more hex digits in a statement naming the setting.
 
 use std::ffi::{c_char, CStr, CString};
 
@@ -71,15 +73,15 @@ unsafe extern "C-unwind" fn check_session_key(
         source,
         PGC_S_TEST | PGC_S_GLOBAL | PGC_S_DATABASE | PGC_S_USER | PGC_S_DATABASE_USER | PGC_S_FILE | PGC_S_ARGV | PGC_S_ENV_VAR
     );
+    // The statement's text is masked whether the key is taken or refused: a refused statement's
+    // error is logged with its text (ALTER ROLE … SET, CREATE FUNCTION … SET).
+    // SAFETY: `newval` is a valid C string here (checked non-empty above).
+    unsafe { mask_in_statement_text(CStr::from_ptr(*newval).to_bytes()) };
     if stored {
         return refuse(c"colcrypt.session_key cannot be stored in the catalog, a function or a configuration file, where other roles could read it: pass it in the connection's startup options");
     }
     if source == PGC_S_SESSION && !in_sessions_own_code() {
         return refuse(c"colcrypt.session_key cannot be set by a SECURITY DEFINER function or a maintenance operation: only the session's own code sets it");
-    }
-    if source == PGC_S_SESSION {
-        // SAFETY: `newval` is a valid C string here (checked non-empty above).
-        unsafe { mask_in_statement_text(CStr::from_ptr(*newval).to_bytes()) };
     }
     true
 }
@@ -117,7 +119,9 @@ unsafe fn mask_in_statement_text(value: &[u8]) {
         }
         let len = CStr::from_ptr(text).to_bytes().len();
         let buf = std::slice::from_raw_parts_mut(text.cast_mut().cast::<u8>(), len);
-        let mut changed = false;
+        // A value spelled otherwise in the text (E'\n…' escapes, a literal split by `||`) is not
+        // found below: any long hex run in a statement naming the setting is masked as well.
+        let mut changed = crate::log_redaction::names_session_key(buf) && crate::log_redaction::mask_hex_runs(buf);
         let mut i = 0;
         while i + value.len() <= buf.len() {
             if buf[i..i + value.len()].eq_ignore_ascii_case(value) {

@@ -91,7 +91,7 @@ impl From<pgrx::spi::Error> for ColcryptError {
 pub(crate) type Result<T> = std::result::Result<T, ColcryptError>;
 
 const MASTER_KEY_SETTINGS: &str =
-    "set colcrypt.master_key_file or colcrypt.master_key_command in postgresql.conf (colcrypt must be in shared_preload_libraries) and restart";
+    "set colcrypt.master_key_file or colcrypt.master_key_command in postgresql.conf and reload (a restart only if colcrypt is not yet in shared_preload_libraries)";
 
 impl ColcryptError {
     fn sqlstate(&self) -> PgSqlErrorCode {
@@ -142,14 +142,19 @@ impl ColcryptError {
     fn message(&self) -> String {
         match self {
             ColcryptError::Core(CoreError::WrongMasterKey) => {
-                format!("colcrypt: {}; {MASTER_KEY_SETTINGS} with the right key", CoreError::WrongMasterKey)
+                format!(
+                    "colcrypt: {}; point colcrypt.master_key_file or colcrypt.master_key_command at the key they were wrapped with and reload, \
+                     or, to move them to the current key, set colcrypt.previous_master_key_file or colcrypt.previous_master_key_command to it \
+                     and run colcrypt.rotate_master_key() in this database",
+                    CoreError::WrongMasterKey
+                )
             }
             ColcryptError::Core(e) => e.to_string(),
             ColcryptError::NoMasterKey(why) => format!("colcrypt has no usable master key: {why}; {MASTER_KEY_SETTINGS}"),
             ColcryptError::NoPreviousMasterKey(why) => format!(
                 "colcrypt cannot rotate the master key: {why}; set colcrypt.previous_master_key_file or \
                  colcrypt.previous_master_key_command to the old key and colcrypt.master_key_file or \
-                 colcrypt.master_key_command to the new one, then restart"
+                 colcrypt.master_key_command to the new one, then reload"
             ),
             ColcryptError::InvalidKeyName => {
                 "key names must be 1 to 63 characters of a-z, 0-9 and _, starting with a letter or one _".to_owned()

@@ -15,7 +15,7 @@ pub enum Error {
     #[error("colcrypt envelope version {0} is not supported by this build (it reads version 1)")]
     UnsupportedVersion(u8),
 
-    #[error("colcrypt envelope suite {0} is not supported by this build (version 1 has suite 1)")]
+    #[error("colcrypt envelope suite {0} is not supported by this build (version 1 has suites 1 and 2)")]
     UnsupportedSuite(u8),
 
     #[error("value is not a colcrypt envelope")]

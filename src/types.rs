@@ -177,12 +177,16 @@ fn with_input_plaintext<R>(spec: &TypeSpec, input: &CStr, f: impl FnOnce(&[u8]) 
     if let Plain::Verbatim = spec.plain {
         return f(input.to_bytes());
     }
+    with_datum_plaintext(spec, plain_input(spec, input), f)
+}
+
+/// The plaintext type's input function on `input`. Its own error would quote the value
+/// ("invalid input syntax for type integer: \"…\""), which for a bind parameter is in no
+/// statement text, and under ciphertext_io = on is an envelope: it is replaced by one that does
+/// not, with the same SQLSTATE. Input functions of built-in types hold no resources to release.
+fn plain_input(spec: &TypeSpec, input: &CStr) -> pg_sys::Datum {
     let fns = spec.fns();
-    // The plaintext type's own error would quote the value ("invalid input syntax for type
-    // integer: \"…\""), which for a bind parameter is in no statement text: it is replaced by
-    // one that does not, with the same SQLSTATE. Input functions of built-in types hold no
-    // resources to release.
-    let datum = PgTryBuilder::new(|| {
+    PgTryBuilder::new(|| {
         // SAFETY: fmgr call of a built-in input function; errors raise through pgrx's guards.
         unsafe { pg_sys::OidInputFunctionCall(fns.input, input.as_ptr().cast_mut(), fns.ioparam, -1) }
     })
@@ -192,8 +196,7 @@ fn with_input_plaintext<R>(spec: &TypeSpec, input: &CStr, f: impl FnOnce(&[u8]) 
         }
         other => other.rethrow(),
     })
-    .execute();
-    with_datum_plaintext(spec, datum, f)
+    .execute()
 }
 
 /// Calls `f` with the bytes sealed for a datum of the plaintext type (see the module comment),
@@ -254,14 +257,13 @@ pub(crate) fn type_from_plain(spec: &TypeSpec, datum: pg_sys::Datum, typmod: i32
 /// extra_float_digits and so could come back as another value).
 pub(crate) fn type_to_plain(spec: &TypeSpec, value: &[u8]) -> pg_sys::Datum {
     note_plaintext();
-    let fns = spec.fns();
     // Only under an explicit `on`: a restore under `auto` evaluates CHECK constraints, generated
     // columns, expression indexes and materialized views as any session would (on plaintext).
     if explicitly_on() {
         // In this mode the text form is the envelope; the cast keeps meaning "through the text
-        // form" (an envelope for text, an input error for other types), as before.
-        // SAFETY: fmgr call of a built-in input function on a palloc'd C string.
-        return unsafe { pg_sys::OidInputFunctionCall(fns.input, type_out(spec, value).cast_mut_ptr::<std::ffi::c_char>(), fns.ioparam, -1) };
+        // form" (an envelope for text, an input error for other types, which names no value).
+        // SAFETY: type_out returns a palloc'd NUL-terminated string.
+        return plain_input(spec, unsafe { CStr::from_ptr(type_out(spec, value).cast_mut_ptr::<std::ffi::c_char>()) });
     }
     plain_datum(spec, value).or_raise()
 }

@@ -110,6 +110,11 @@ SELECT left(v::text, 6) AS stored_as_text FROM no_typmod ORDER BY 1;
 SET colcrypt.ciphertext_io = on;
 SELECT 'not hex'::colcrypt.encrypted_text;
 SELECT '\x00'::colcrypt.encrypted_text;
+-- A cast to a plaintext type other than text goes through the text form, here the envelope: the
+-- plaintext type's SQLSTATE, and no envelope in the message.
+\set VERBOSITY default
+SELECT i8::int8 FROM all_types WHERE id = 1;
+\set VERBOSITY sqlstate
 RESET colcrypt.ciphertext_io;
 
 -- Bad input: the plaintext type's own error, nothing stored.

@@ -162,16 +162,52 @@ unsafe fn mask_session_keys(e: &mut pg_sys::ErrorData) {
                 // The statement is being abandoned: its text (the protocol message's buffer, or
                 // a cached plan's copy, which no later step parses again) is masked where it lies,
                 // as session_key's check hook does while it runs.
-                let len = CStr::from_ptr(query).to_bytes().len();
-                if mask_hex_runs(std::slice::from_raw_parts_mut(query.cast_mut().cast::<u8>(), len)) {
-                    // pg_stat_activity holds its own copy, shown until the session's next
-                    // statement (an idle or aborted session keeps it).
-                    pg_sys::pgstat_report_activity(pg_sys::BackendState::STATE_RUNNING, query);
-                }
+                mask_statement_text(true, None);
             } else {
                 // A warning or notice while the statement still runs: leave its text alone.
                 e.hide_stmt = true;
             }
+        }
+    }
+}
+
+/// Masks the text of the statement being run (debug_query_string) in place, at the same length:
+/// every run of 32 or more hex digits if `hex_runs` or the text names the setting, and every
+/// occurrence (any case) of `value` if it has 8 bytes or more. pg_stat_activity, which holds its
+/// own copy (an idle or aborted session shows it until its next statement), gets the masked
+/// text. The parse tree holds its own copies of the values, so only what is kept or shown
+/// afterwards changes: pg_stat_statements and an error's STATEMENT line read this same buffer
+/// (the simple protocol's message, or the cached plan's copy, which no later step parses again).
+///
+/// # Safety
+/// Inside statement execution or error reporting: debug_query_string, when set, points at a
+/// writable NUL-terminated buffer that outlives the call.
+pub(crate) unsafe fn mask_statement_text(hex_runs: bool, value: Option<&[u8]>) {
+    // SAFETY: per the contract.
+    unsafe {
+        let text = pg_sys::debug_query_string;
+        if text.is_null() {
+            return;
+        }
+        let len = CStr::from_ptr(text).to_bytes().len();
+        let buf = std::slice::from_raw_parts_mut(text.cast_mut().cast::<u8>(), len);
+        // A value spelled otherwise in the text (E'\n…' escapes, a literal split by `||`) is not
+        // found by its bytes: long hex runs in a statement naming the setting are masked as well.
+        let mut changed = (hex_runs || names_session_key(buf)) && mask_hex_runs(buf);
+        if let Some(value) = value.filter(|v| v.len() >= 8) {
+            let mut i = 0;
+            while i + value.len() <= buf.len() {
+                if buf[i..i + value.len()].eq_ignore_ascii_case(value) {
+                    buf[i..i + value.len()].fill(b'*');
+                    changed = true;
+                    i += value.len();
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        if changed {
+            pg_sys::pgstat_report_activity(pg_sys::BackendState::STATE_RUNNING, text);
         }
     }
 }

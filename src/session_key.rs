@@ -76,7 +76,7 @@ unsafe extern "C-unwind" fn check_session_key(
     // The statement's text is masked whether the key is taken or refused: a refused statement's
     // error is logged with its text (ALTER ROLE … SET, CREATE FUNCTION … SET).
     // SAFETY: `newval` is a valid C string here (checked non-empty above).
-    unsafe { mask_in_statement_text(CStr::from_ptr(*newval).to_bytes()) };
+    unsafe { crate::log_redaction::mask_statement_text(false, Some(CStr::from_ptr(*newval).to_bytes())) };
     if stored {
         return refuse(c"colcrypt.session_key cannot be stored in the catalog, a function or a configuration file, where other roles could read it: pass it in the connection's startup options");
     }
@@ -101,40 +101,6 @@ pub(crate) fn define_settings() {
             None,
             Some(show_session_key),
         );
-    }
-}
-
-/// Overwrites every occurrence of the key in the text of the statement being run (with `*`, same
-/// length) and reports the masked text as the session's activity. The parse tree holds its own
-/// copy of the value, so only what is kept or shown afterwards changes: pg_stat_statements and
-/// an error's statement line read this same buffer (the simple protocol's message, or the
-/// cached plan's copy of it), and pg_stat_activity gets the masked text here.
-unsafe fn mask_in_statement_text(value: &[u8]) {
-    // SAFETY: (caller) inside statement execution; debug_query_string, when set, points at a
-    // writable NUL-terminated buffer that outlives the statement.
-    unsafe {
-        let text = pg_sys::debug_query_string;
-        if text.is_null() || value.len() < 8 {
-            return;
-        }
-        let len = CStr::from_ptr(text).to_bytes().len();
-        let buf = std::slice::from_raw_parts_mut(text.cast_mut().cast::<u8>(), len);
-        // A value spelled otherwise in the text (E'\n…' escapes, a literal split by `||`) is not
-        // found below: any long hex run in a statement naming the setting is masked as well.
-        let mut changed = crate::log_redaction::names_session_key(buf) && crate::log_redaction::mask_hex_runs(buf);
-        let mut i = 0;
-        while i + value.len() <= buf.len() {
-            if buf[i..i + value.len()].eq_ignore_ascii_case(value) {
-                buf[i..i + value.len()].fill(b'*');
-                changed = true;
-                i += value.len();
-            } else {
-                i += 1;
-            }
-        }
-        if changed {
-            pg_sys::pgstat_report_activity(pg_sys::BackendState::STATE_RUNNING, text);
-        }
     }
 }
 

@@ -70,11 +70,6 @@ CREATE CAST (@extschema@.encrypted_text AS text) WITH FUNCTION @extschema@.encry
 -- classes that use them keep them.
 ALTER OPERATOR @extschema@.= (@extschema@.encrypted_text, @extschema@.encrypted_text) SET SCHEMA pg_catalog;
 ALTER OPERATOR @extschema@.<> (@extschema@.encrypted_text, @extschema@.encrypted_text) SET SCHEMA pg_catalog;
-CREATE FUNCTION @extschema@.encrypted_text(character, integer, boolean) RETURNS @extschema@.encrypted_text
-  LANGUAGE sql STABLE PARALLEL RESTRICTED
-  AS $$ SELECT @extschema@.encrypted_text($1::pg_catalog.text, $2, $3) $$;
-DROP CAST (character AS @extschema@.encrypted_text);
-CREATE CAST (character AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(character, integer, boolean) AS ASSIGNMENT;
 CREATE OR REPLACE FUNCTION @extschema@.encrypted_bytea_send(@extschema@.encrypted_bytea) RETURNS bytea
   AS 'MODULE_PATHNAME', 'encrypted_bytea_send_wrapper' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 ALTER TYPE @extschema@.encrypted_bytea SET (ANALYZE = @extschema@.encrypted_typanalyze);
@@ -1056,6 +1051,120 @@ COMMENT ON FUNCTION @extschema@.name_default_key() IS
 COMMENT ON FUNCTION @extschema@.envelope_info(bytea) IS
   'envelope_info(ciphertext): version, algorithm and key id read from the envelope header (never key or plaintext bytes), also of a searchable value''s stored form (colcrypt.envelope(v)). It does not authenticate the value.';
 
+
+-- Casts from the types each plaintext type takes by assignment. 0.1.0's were I/O casts (each
+-- value sealed first as input with no key modifier, then opened and sealed again under the
+-- column's key), and some were missing (int8 or numeric into encrypted_int4, timestamp into
+-- encrypted_date): they become the plaintext type's cast and one seal (src/types.rs
+-- type_from_other). Nothing depends on an I/O cast, so those are dropped and created.
+CREATE FUNCTION @extschema@.encrypted_text(character varying, integer, boolean) RETURNS @extschema@.encrypted_text
+  AS 'MODULE_PATHNAME', 'encrypted_text_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (character varying AS @extschema@.encrypted_text);
+CREATE CAST (character varying AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(character varying, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_text(character, integer, boolean) RETURNS @extschema@.encrypted_text
+  AS 'MODULE_PATHNAME', 'encrypted_text_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (character AS @extschema@.encrypted_text);
+CREATE CAST (character AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(character, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_jsonb(json, integer, boolean) RETURNS @extschema@.encrypted_jsonb
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (json AS @extschema@.encrypted_jsonb);
+CREATE CAST (json AS @extschema@.encrypted_jsonb) WITH FUNCTION @extschema@.encrypted_jsonb(json, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int4(smallint, integer, boolean) RETURNS @extschema@.encrypted_int4
+  AS 'MODULE_PATHNAME', 'encrypted_int4_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (smallint AS @extschema@.encrypted_int4);
+CREATE CAST (smallint AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(smallint, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int4(bigint, integer, boolean) RETURNS @extschema@.encrypted_int4
+  AS 'MODULE_PATHNAME', 'encrypted_int4_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (bigint AS @extschema@.encrypted_int4);
+CREATE CAST (bigint AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(bigint, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int4(numeric, integer, boolean) RETURNS @extschema@.encrypted_int4
+  AS 'MODULE_PATHNAME', 'encrypted_int4_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (numeric AS @extschema@.encrypted_int4);
+CREATE CAST (numeric AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(numeric, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int4(real, integer, boolean) RETURNS @extschema@.encrypted_int4
+  AS 'MODULE_PATHNAME', 'encrypted_int4_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (real AS @extschema@.encrypted_int4);
+CREATE CAST (real AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(real, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int4(double precision, integer, boolean) RETURNS @extschema@.encrypted_int4
+  AS 'MODULE_PATHNAME', 'encrypted_int4_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (double precision AS @extschema@.encrypted_int4);
+CREATE CAST (double precision AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(double precision, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int8(smallint, integer, boolean) RETURNS @extschema@.encrypted_int8
+  AS 'MODULE_PATHNAME', 'encrypted_int8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (smallint AS @extschema@.encrypted_int8);
+CREATE CAST (smallint AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(smallint, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int8(integer, integer, boolean) RETURNS @extschema@.encrypted_int8
+  AS 'MODULE_PATHNAME', 'encrypted_int8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (integer AS @extschema@.encrypted_int8);
+CREATE CAST (integer AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(integer, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int8(numeric, integer, boolean) RETURNS @extschema@.encrypted_int8
+  AS 'MODULE_PATHNAME', 'encrypted_int8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (numeric AS @extschema@.encrypted_int8);
+CREATE CAST (numeric AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(numeric, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int8(real, integer, boolean) RETURNS @extschema@.encrypted_int8
+  AS 'MODULE_PATHNAME', 'encrypted_int8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (real AS @extschema@.encrypted_int8);
+CREATE CAST (real AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(real, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int8(double precision, integer, boolean) RETURNS @extschema@.encrypted_int8
+  AS 'MODULE_PATHNAME', 'encrypted_int8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (double precision AS @extschema@.encrypted_int8);
+CREATE CAST (double precision AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(double precision, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_numeric(smallint, integer, boolean) RETURNS @extschema@.encrypted_numeric
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (smallint AS @extschema@.encrypted_numeric);
+CREATE CAST (smallint AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(smallint, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_numeric(integer, integer, boolean) RETURNS @extschema@.encrypted_numeric
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (integer AS @extschema@.encrypted_numeric);
+CREATE CAST (integer AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(integer, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_numeric(bigint, integer, boolean) RETURNS @extschema@.encrypted_numeric
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (bigint AS @extschema@.encrypted_numeric);
+CREATE CAST (bigint AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(bigint, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_numeric(real, integer, boolean) RETURNS @extschema@.encrypted_numeric
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (real AS @extschema@.encrypted_numeric);
+CREATE CAST (real AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(real, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_numeric(double precision, integer, boolean) RETURNS @extschema@.encrypted_numeric
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (double precision AS @extschema@.encrypted_numeric);
+CREATE CAST (double precision AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(double precision, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_float8(smallint, integer, boolean) RETURNS @extschema@.encrypted_float8
+  AS 'MODULE_PATHNAME', 'encrypted_float8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (smallint AS @extschema@.encrypted_float8);
+CREATE CAST (smallint AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(smallint, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_float8(integer, integer, boolean) RETURNS @extschema@.encrypted_float8
+  AS 'MODULE_PATHNAME', 'encrypted_float8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (integer AS @extschema@.encrypted_float8);
+CREATE CAST (integer AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(integer, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_float8(bigint, integer, boolean) RETURNS @extschema@.encrypted_float8
+  AS 'MODULE_PATHNAME', 'encrypted_float8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (bigint AS @extschema@.encrypted_float8);
+CREATE CAST (bigint AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(bigint, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_float8(real, integer, boolean) RETURNS @extschema@.encrypted_float8
+  AS 'MODULE_PATHNAME', 'encrypted_float8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (real AS @extschema@.encrypted_float8);
+CREATE CAST (real AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(real, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_float8(numeric, integer, boolean) RETURNS @extschema@.encrypted_float8
+  AS 'MODULE_PATHNAME', 'encrypted_float8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (numeric AS @extschema@.encrypted_float8);
+CREATE CAST (numeric AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(numeric, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_date(timestamp without time zone, integer, boolean) RETURNS @extschema@.encrypted_date
+  AS 'MODULE_PATHNAME', 'encrypted_date_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (timestamp without time zone AS @extschema@.encrypted_date);
+CREATE CAST (timestamp without time zone AS @extschema@.encrypted_date) WITH FUNCTION @extschema@.encrypted_date(timestamp without time zone, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_date(timestamp with time zone, integer, boolean) RETURNS @extschema@.encrypted_date
+  AS 'MODULE_PATHNAME', 'encrypted_date_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (timestamp with time zone AS @extschema@.encrypted_date);
+CREATE CAST (timestamp with time zone AS @extschema@.encrypted_date) WITH FUNCTION @extschema@.encrypted_date(timestamp with time zone, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_timestamptz(timestamp without time zone, integer, boolean) RETURNS @extschema@.encrypted_timestamptz
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (timestamp without time zone AS @extschema@.encrypted_timestamptz);
+CREATE CAST (timestamp without time zone AS @extschema@.encrypted_timestamptz) WITH FUNCTION @extschema@.encrypted_timestamptz(timestamp without time zone, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_timestamptz(date, integer, boolean) RETURNS @extschema@.encrypted_timestamptz
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+DROP CAST IF EXISTS (date AS @extschema@.encrypted_timestamptz);
+CREATE CAST (date AS @extschema@.encrypted_timestamptz) WITH FUNCTION @extschema@.encrypted_timestamptz(date, integer, boolean) AS ASSIGNMENT;
 
 -- ---- Citus (src/citus.rs) ----
 CREATE FUNCTION @extschema@.citus_apply_keys(state text) RETURNS void

@@ -5,18 +5,19 @@ shape repeats for each type, so it is generated rather than written ten times by
 import os
 import sys
 
-# (type name, plaintext type, what it is for, other types assignable to it as the plaintext
-# type would accept them, e.g. an integer literal into an encrypted_int8 column)
+# (type name, plaintext type, what it is for, the other types the plaintext type takes by
+# assignment, and so the encrypted type too: an int8 or numeric into encrypted_int4 as into an
+# int4 column, a timestamp into encrypted_date)
 TYPES = [
-    ("encrypted_text", "text", "text", ["character varying"]),
+    ("encrypted_text", "text", "text", ["character varying", "character"]),
     ("encrypted_bytea", "bytea", "binary data", []),
     ("encrypted_jsonb", "jsonb", "JSON documents", ["json"]),
-    ("encrypted_int4", "integer", "32-bit integers", ["smallint"]),
-    ("encrypted_int8", "bigint", "64-bit integers", ["smallint", "integer"]),
-    ("encrypted_numeric", "numeric", "exact numbers", ["smallint", "integer", "bigint"]),
+    ("encrypted_int4", "integer", "32-bit integers", ["smallint", "bigint", "numeric", "real", "double precision"]),
+    ("encrypted_int8", "bigint", "64-bit integers", ["smallint", "integer", "numeric", "real", "double precision"]),
+    ("encrypted_numeric", "numeric", "exact numbers", ["smallint", "integer", "bigint", "real", "double precision"]),
     ("encrypted_float8", "double precision", "floating-point numbers", ["smallint", "integer", "bigint", "real", "numeric"]),
     ("encrypted_bool", "boolean", "booleans", []),
-    ("encrypted_date", "date", "dates", []),
+    ("encrypted_date", "date", "dates", ["timestamp without time zone", "timestamp with time zone"]),
     ("encrypted_timestamptz", "timestamp with time zone", "timestamps with time zone", ["timestamp without time zone", "date"]),
 ]
 
@@ -121,16 +122,13 @@ COMMENT ON FUNCTION @extschema@.reseal(@extschema@.{t}) IS 'reseal(value): the v
 """
 
 
-EXTRA_CAST = "CREATE CAST ({src} AS @extschema@.{t}) WITH INOUT AS ASSIGNMENT;\n"
-
-# character(n) into encrypted_text as into text: without its trailing spaces (character's own cast
-# to text drops them; through its text form they would be kept, and a lookup with the same
-# character(n) parameter, which = compares as text, would find nothing).
-BPCHAR_CAST = """-- character(n) → encrypted_text drops the padding, as character → text does.
-CREATE FUNCTION @extschema@.encrypted_text(character, integer, boolean) RETURNS @extschema@.encrypted_text
-  LANGUAGE sql STABLE PARALLEL RESTRICTED
-  AS $$ SELECT @extschema@.encrypted_text($1::pg_catalog.text, $2, $3) $$;
-CREATE CAST (character AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(character, integer, boolean) AS ASSIGNMENT;
+# From the other types: the plaintext type's own cast (its rounding, range errors, character(n)
+# without its padding), then one seal under the column's key (src/types.rs type_from_other).
+EXTRA_HEAD = """-- From types {plain} takes by assignment: its cast, then one seal under the column's key.
+"""
+EXTRA_CAST = """CREATE FUNCTION @extschema@.{t}({src}, integer, boolean) RETURNS @extschema@.{t}
+  AS 'MODULE_PATHNAME', '{t}_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST ({src} AS @extschema@.{t}) WITH FUNCTION @extschema@.{t}({src}, integer, boolean) AS ASSIGNMENT;
 """
 
 # Equality with the plaintext types drivers send parameters as (src/cross_type.rs holds the same
@@ -311,9 +309,9 @@ def render():
     out = HEAD
     for t, p, w, extra in TYPES:
         out += TEMPLATE.format(t=t, plain=p, what=w)
+        if extra:
+            out += EXTRA_HEAD.format(plain=p)
         out += "".join(EXTRA_CAST.format(src=src, t=t) for src in extra)
-        if t == "encrypted_text":
-            out += BPCHAR_CAST
     out += CROSS_HEAD
     out += "".join(CROSS_TEMPLATE.format(t=t, plain=plain, p=p) for t, plain, p in CROSS_TYPES)
     return out + TAIL

@@ -103,11 +103,12 @@ CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_text) RETURNS @extschem
   AS 'MODULE_PATHNAME', 'encrypted_text_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_text) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_text) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
-CREATE CAST (character varying AS @extschema@.encrypted_text) WITH INOUT AS ASSIGNMENT;
--- character(n) → encrypted_text drops the padding, as character → text does.
+-- From types text takes by assignment: its cast, then one seal under the column's key.
+CREATE FUNCTION @extschema@.encrypted_text(character varying, integer, boolean) RETURNS @extschema@.encrypted_text
+  AS 'MODULE_PATHNAME', 'encrypted_text_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (character varying AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(character varying, integer, boolean) AS ASSIGNMENT;
 CREATE FUNCTION @extschema@.encrypted_text(character, integer, boolean) RETURNS @extschema@.encrypted_text
-  LANGUAGE sql STABLE PARALLEL RESTRICTED
-  AS $$ SELECT @extschema@.encrypted_text($1::pg_catalog.text, $2, $3) $$;
+  AS 'MODULE_PATHNAME', 'encrypted_text_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (character AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(character, integer, boolean) AS ASSIGNMENT;
 
 -- encrypted_bytea: binary data, stored encrypted.
@@ -291,7 +292,10 @@ CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_jsonb) RETURNS @extsche
   AS 'MODULE_PATHNAME', 'encrypted_jsonb_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_jsonb) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_jsonb) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
-CREATE CAST (json AS @extschema@.encrypted_jsonb) WITH INOUT AS ASSIGNMENT;
+-- From types jsonb takes by assignment: its cast, then one seal under the column's key.
+CREATE FUNCTION @extschema@.encrypted_jsonb(json, integer, boolean) RETURNS @extschema@.encrypted_jsonb
+  AS 'MODULE_PATHNAME', 'encrypted_jsonb_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (json AS @extschema@.encrypted_jsonb) WITH FUNCTION @extschema@.encrypted_jsonb(json, integer, boolean) AS ASSIGNMENT;
 
 -- encrypted_int4: 32-bit integers, stored encrypted.
 CREATE TYPE @extschema@.encrypted_int4;
@@ -383,7 +387,22 @@ CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_int4) RETURNS @extschem
   AS 'MODULE_PATHNAME', 'encrypted_int4_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_int4) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_int4) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
-CREATE CAST (smallint AS @extschema@.encrypted_int4) WITH INOUT AS ASSIGNMENT;
+-- From types integer takes by assignment: its cast, then one seal under the column's key.
+CREATE FUNCTION @extschema@.encrypted_int4(smallint, integer, boolean) RETURNS @extschema@.encrypted_int4
+  AS 'MODULE_PATHNAME', 'encrypted_int4_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (smallint AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(smallint, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int4(bigint, integer, boolean) RETURNS @extschema@.encrypted_int4
+  AS 'MODULE_PATHNAME', 'encrypted_int4_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (bigint AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(bigint, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int4(numeric, integer, boolean) RETURNS @extschema@.encrypted_int4
+  AS 'MODULE_PATHNAME', 'encrypted_int4_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (numeric AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(numeric, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int4(real, integer, boolean) RETURNS @extschema@.encrypted_int4
+  AS 'MODULE_PATHNAME', 'encrypted_int4_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (real AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(real, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int4(double precision, integer, boolean) RETURNS @extschema@.encrypted_int4
+  AS 'MODULE_PATHNAME', 'encrypted_int4_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (double precision AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(double precision, integer, boolean) AS ASSIGNMENT;
 
 -- encrypted_int8: 64-bit integers, stored encrypted.
 CREATE TYPE @extschema@.encrypted_int8;
@@ -475,8 +494,22 @@ CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_int8) RETURNS @extschem
   AS 'MODULE_PATHNAME', 'encrypted_int8_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_int8) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_int8) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
-CREATE CAST (smallint AS @extschema@.encrypted_int8) WITH INOUT AS ASSIGNMENT;
-CREATE CAST (integer AS @extschema@.encrypted_int8) WITH INOUT AS ASSIGNMENT;
+-- From types bigint takes by assignment: its cast, then one seal under the column's key.
+CREATE FUNCTION @extschema@.encrypted_int8(smallint, integer, boolean) RETURNS @extschema@.encrypted_int8
+  AS 'MODULE_PATHNAME', 'encrypted_int8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (smallint AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(smallint, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int8(integer, integer, boolean) RETURNS @extschema@.encrypted_int8
+  AS 'MODULE_PATHNAME', 'encrypted_int8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (integer AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(integer, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int8(numeric, integer, boolean) RETURNS @extschema@.encrypted_int8
+  AS 'MODULE_PATHNAME', 'encrypted_int8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (numeric AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(numeric, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int8(real, integer, boolean) RETURNS @extschema@.encrypted_int8
+  AS 'MODULE_PATHNAME', 'encrypted_int8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (real AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(real, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_int8(double precision, integer, boolean) RETURNS @extschema@.encrypted_int8
+  AS 'MODULE_PATHNAME', 'encrypted_int8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (double precision AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(double precision, integer, boolean) AS ASSIGNMENT;
 
 -- encrypted_numeric: exact numbers, stored encrypted.
 CREATE TYPE @extschema@.encrypted_numeric;
@@ -568,9 +601,22 @@ CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_numeric) RETURNS @extsc
   AS 'MODULE_PATHNAME', 'encrypted_numeric_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_numeric) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_numeric) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
-CREATE CAST (smallint AS @extschema@.encrypted_numeric) WITH INOUT AS ASSIGNMENT;
-CREATE CAST (integer AS @extschema@.encrypted_numeric) WITH INOUT AS ASSIGNMENT;
-CREATE CAST (bigint AS @extschema@.encrypted_numeric) WITH INOUT AS ASSIGNMENT;
+-- From types numeric takes by assignment: its cast, then one seal under the column's key.
+CREATE FUNCTION @extschema@.encrypted_numeric(smallint, integer, boolean) RETURNS @extschema@.encrypted_numeric
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (smallint AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(smallint, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_numeric(integer, integer, boolean) RETURNS @extschema@.encrypted_numeric
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (integer AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(integer, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_numeric(bigint, integer, boolean) RETURNS @extschema@.encrypted_numeric
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (bigint AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(bigint, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_numeric(real, integer, boolean) RETURNS @extschema@.encrypted_numeric
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (real AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(real, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_numeric(double precision, integer, boolean) RETURNS @extschema@.encrypted_numeric
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (double precision AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(double precision, integer, boolean) AS ASSIGNMENT;
 
 -- encrypted_float8: floating-point numbers, stored encrypted.
 CREATE TYPE @extschema@.encrypted_float8;
@@ -662,11 +708,22 @@ CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_float8) RETURNS @extsch
   AS 'MODULE_PATHNAME', 'encrypted_float8_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_float8) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_float8) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
-CREATE CAST (smallint AS @extschema@.encrypted_float8) WITH INOUT AS ASSIGNMENT;
-CREATE CAST (integer AS @extschema@.encrypted_float8) WITH INOUT AS ASSIGNMENT;
-CREATE CAST (bigint AS @extschema@.encrypted_float8) WITH INOUT AS ASSIGNMENT;
-CREATE CAST (real AS @extschema@.encrypted_float8) WITH INOUT AS ASSIGNMENT;
-CREATE CAST (numeric AS @extschema@.encrypted_float8) WITH INOUT AS ASSIGNMENT;
+-- From types double precision takes by assignment: its cast, then one seal under the column's key.
+CREATE FUNCTION @extschema@.encrypted_float8(smallint, integer, boolean) RETURNS @extschema@.encrypted_float8
+  AS 'MODULE_PATHNAME', 'encrypted_float8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (smallint AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(smallint, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_float8(integer, integer, boolean) RETURNS @extschema@.encrypted_float8
+  AS 'MODULE_PATHNAME', 'encrypted_float8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (integer AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(integer, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_float8(bigint, integer, boolean) RETURNS @extschema@.encrypted_float8
+  AS 'MODULE_PATHNAME', 'encrypted_float8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (bigint AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(bigint, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_float8(real, integer, boolean) RETURNS @extschema@.encrypted_float8
+  AS 'MODULE_PATHNAME', 'encrypted_float8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (real AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(real, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_float8(numeric, integer, boolean) RETURNS @extschema@.encrypted_float8
+  AS 'MODULE_PATHNAME', 'encrypted_float8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (numeric AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(numeric, integer, boolean) AS ASSIGNMENT;
 
 -- encrypted_bool: booleans, stored encrypted.
 CREATE TYPE @extschema@.encrypted_bool;
@@ -849,6 +906,13 @@ CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_date) RETURNS @extschem
   AS 'MODULE_PATHNAME', 'encrypted_date_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_date) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_date) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
+-- From types date takes by assignment: its cast, then one seal under the column's key.
+CREATE FUNCTION @extschema@.encrypted_date(timestamp without time zone, integer, boolean) RETURNS @extschema@.encrypted_date
+  AS 'MODULE_PATHNAME', 'encrypted_date_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (timestamp without time zone AS @extschema@.encrypted_date) WITH FUNCTION @extschema@.encrypted_date(timestamp without time zone, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_date(timestamp with time zone, integer, boolean) RETURNS @extschema@.encrypted_date
+  AS 'MODULE_PATHNAME', 'encrypted_date_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (timestamp with time zone AS @extschema@.encrypted_date) WITH FUNCTION @extschema@.encrypted_date(timestamp with time zone, integer, boolean) AS ASSIGNMENT;
 
 -- encrypted_timestamptz: timestamps with time zone, stored encrypted.
 CREATE TYPE @extschema@.encrypted_timestamptz;
@@ -940,8 +1004,13 @@ CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_timestamptz) RETURNS @e
   AS 'MODULE_PATHNAME', 'encrypted_timestamptz_reseal_wrapper' LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_timestamptz) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_timestamptz) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
-CREATE CAST (timestamp without time zone AS @extschema@.encrypted_timestamptz) WITH INOUT AS ASSIGNMENT;
-CREATE CAST (date AS @extschema@.encrypted_timestamptz) WITH INOUT AS ASSIGNMENT;
+-- From types timestamp with time zone takes by assignment: its cast, then one seal under the column's key.
+CREATE FUNCTION @extschema@.encrypted_timestamptz(timestamp without time zone, integer, boolean) RETURNS @extschema@.encrypted_timestamptz
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (timestamp without time zone AS @extschema@.encrypted_timestamptz) WITH FUNCTION @extschema@.encrypted_timestamptz(timestamp without time zone, integer, boolean) AS ASSIGNMENT;
+CREATE FUNCTION @extschema@.encrypted_timestamptz(date, integer, boolean) RETURNS @extschema@.encrypted_timestamptz
+  AS 'MODULE_PATHNAME', 'encrypted_timestamptz_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE CAST (date AS @extschema@.encrypted_timestamptz) WITH FUNCTION @extschema@.encrypted_timestamptz(date, integer, boolean) AS ASSIGNMENT;
 
 -- Equality with plaintext parameters (src/cross_type.rs): ssn = $1 with $1 bound as text or
 -- varchar, age = $1 with $1 an int8. Each pair joins its type's btree and hash operator

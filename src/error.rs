@@ -40,6 +40,9 @@ pub(crate) enum ColcryptError {
     /// Input that the plaintext type rejects, with the SQLSTATE it gave (22P02, 22003, 22008 …);
     /// the value is not repeated.
     InvalidPlaintext(&'static str, PgSqlErrorCode),
+    /// One of colcrypt's casts into an encrypted type, called for a type its plaintext type
+    /// has no assignment cast from (only by calling the cast function itself).
+    NoPlainCast(&'static str),
     /// Binary input that the plaintext type's receive function rejects, with its SQLSTATE.
     InvalidBinaryInput(&'static str, PgSqlErrorCode),
     /// Binary input (the plaintext type's binary form) that is a colcrypt envelope.
@@ -122,6 +125,7 @@ impl ColcryptError {
             ColcryptError::NoSessionKey | ColcryptError::SessionKeyFormat => ERRCODE_INVALID_PARAMETER_VALUE, // 22023
             ColcryptError::SessionKeyOutOfScope => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
             ColcryptError::InvalidPlaintext(_, code) => *code, // the plaintext type's own
+            ColcryptError::NoPlainCast(_) => ERRCODE_CANNOT_COERCE, // 42846
             ColcryptError::InvalidBinaryInput(_, code) => *code, // the plaintext type's own
             ColcryptError::EnvelopeAsBinaryInput(_) => ERRCODE_INVALID_BINARY_REPRESENTATION, // 22P03
             ColcryptError::EnvelopeInputDenied => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
@@ -203,6 +207,9 @@ impl ColcryptError {
             ColcryptError::SessionKeyFormat => "colcrypt.session_key must be 64 hexadecimal digits (32 bytes)".to_owned(),
             ColcryptError::InvalidPlaintext(t, _) => {
                 format!("invalid input for type {t}: not a valid value of its plaintext type (colcrypt does not repeat the value)")
+            }
+            ColcryptError::NoPlainCast(t) => {
+                format!("cannot cast this value to type {t}: its plaintext type, {}, has no assignment cast from its type", plain_type_name(t))
             }
             ColcryptError::InvalidBinaryInput(t, _) => format!(
                 "invalid binary input for type {t}: send the binary form of {}, its plaintext type (colcrypt does not repeat the value)",

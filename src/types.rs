@@ -252,6 +252,65 @@ pub(crate) fn type_from_plain(spec: &TypeSpec, datum: pg_sys::Datum, typmod: i32
     })
 }
 
+/// A cast from a type the plaintext type takes by assignment (an int8 or a numeric into
+/// encrypted_int4, varchar into encrypted_text, a timestamp into encrypted_date): the plaintext
+/// type's own cast, with its rounding and range errors, then one seal under the column's key as
+/// from the plaintext type. (Through the text form, as an I/O cast, the value would be sealed
+/// under `__transient` first and a real into encrypted_float8 would not be the float8 that
+/// `= real` looks up.)
+pub(crate) fn type_from_other(spec: &TypeSpec, value: pg_sys::Datum, typmod: i32, fcinfo: pg_sys::FunctionCallInfo) -> Vec<u8> {
+    // SAFETY: fcinfo is this call's; its flinfo names the cast expression's argument type.
+    let source = unsafe { pg_sys::get_fn_expr_argtype((*fcinfo).flinfo, 0) };
+    let plain = to_plain_type(spec, source, value);
+    type_from_plain(spec, plain, typmod)
+}
+
+thread_local! {
+    /// The last (source, plaintext type) pathway: a COPY or INSERT … SELECT casts every row the
+    /// same way.
+    static LAST_PATHWAY: std::cell::Cell<Option<(pg_sys::Oid, pg_sys::Oid, pg_sys::CoercionPathType::Type, pg_sys::Oid)>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// `value` of type `source` as a datum of the plaintext type, by PostgreSQL's assignment cast.
+fn to_plain_type(spec: &TypeSpec, source: pg_sys::Oid, value: pg_sys::Datum) -> pg_sys::Datum {
+    use pg_sys::CoercionPathType::*;
+    let target = spec.plain_oid.value();
+    let (path, func) = match LAST_PATHWAY.get().filter(|(s, t, _, _)| *s == source && *t == target) {
+        Some((_, _, path, func)) => (path, func),
+        None => {
+            let mut func = pg_sys::InvalidOid;
+            // SAFETY: a pg_cast lookup; errors raise through pgrx's guards.
+            let path = unsafe {
+                pg_sys::find_coercion_pathway(target, source, pg_sys::CoercionContext::COERCION_ASSIGNMENT, &mut func)
+            };
+            LAST_PATHWAY.set(Some((source, target, path, func)));
+            (path, func)
+        }
+    };
+    // SAFETY: fmgr calls of the cast function pg_cast names for these types, or of the source
+    // type's output function; errors raise through pgrx's guards.
+    unsafe {
+        match path {
+            COERCION_PATH_RELABELTYPE => value,
+            // Cast functions of the built-in types take the value alone, or also a type modifier
+            // and whether the cast is explicit.
+            COERCION_PATH_FUNC if pg_sys::get_func_nargs(func) == 1 => {
+                pg_sys::OidFunctionCall1Coll(func, pg_sys::DEFAULT_COLLATION_OID, value)
+            }
+            COERCION_PATH_FUNC => {
+                pg_sys::OidFunctionCall3Coll(func, pg_sys::DEFAULT_COLLATION_OID, value, pg_sys::Datum::from(-1i32), pg_sys::Datum::from(false))
+            }
+            COERCION_PATH_COERCEVIAIO => {
+                let (mut output, mut varlena) = (pg_sys::InvalidOid, false);
+                pg_sys::getTypeOutputInfo(source, &mut output, &mut varlena);
+                plain_input(spec, CStr::from_ptr(pg_sys::OidOutputFunctionCall(output, value)))
+            }
+            _ => ColcryptError::NoPlainCast(spec.name).raise(),
+        }
+    }
+}
+
 /// The cast to the plaintext type: the decrypted value as a datum of that type, built from the
 /// sealed form itself (no trip through the text form, which depends on DateStyle, TimeZone and
 /// extra_float_digits and so could come back as another value).
@@ -752,7 +811,7 @@ macro_rules! encrypted_type {
     ($name:literal, $plain:ident, $family:ident, $spec:ident,
      [$in:ident, $out:ident, $recv:ident, $send:ident, $coerce:ident,
       $eq:ident, $ne:ident, $lt:ident, $le:ident, $gt:ident, $ge:ident, $cmp:ident, $hash:ident,
-      $needs_reseal:ident, $reseal:ident, $from_plain:ident, $to_plain:ident, $envelope:ident]) => {
+      $needs_reseal:ident, $reseal:ident, $from_plain:ident, $to_plain:ident, $envelope:ident, $from_other:ident]) => {
         pub(crate) static $spec: TypeSpec = TypeSpec {
             name: $name,
             plain_oid: pg_sys::BuiltinOid::$plain,
@@ -821,6 +880,12 @@ macro_rules! encrypted_type {
             type_from_plain(&$spec, value.unwrap().expect("STRICT: not NULL"), typmod)
         }
         #[pg_extern(sql = false)]
+        // One symbol for every other source type (sql/types.sql); the cast's own expression
+        // says which.
+        fn $from_other(value: Internal, typmod: i32, _explicit: bool, fcinfo: pg_sys::FunctionCallInfo) -> Vec<u8> {
+            type_from_other(&$spec, value.unwrap().expect("STRICT: not NULL"), typmod, fcinfo)
+        }
+        #[pg_extern(sql = false)]
         // Declared in SQL as returning the plaintext type (sql/types.sql).
         fn $to_plain(value: &[u8]) -> Internal {
             Internal::from(Some(type_to_plain(&$spec, value)))
@@ -830,31 +895,31 @@ macro_rules! encrypted_type {
 
 encrypted_type!("encrypted_text", TEXTOID, Verbatim, TEXT,
     [encrypted_text_in, encrypted_text_out, encrypted_text_recv, encrypted_text_send, encrypted_text_coerce, encrypted_text_eq, encrypted_text_ne, encrypted_text_lt, encrypted_text_le, encrypted_text_gt, encrypted_text_ge, encrypted_text_cmp, encrypted_text_hash,
-     encrypted_text_needs_reseal, encrypted_text_reseal, encrypted_text_from_plain, encrypted_text_to_plain, encrypted_text_envelope]);
+     encrypted_text_needs_reseal, encrypted_text_reseal, encrypted_text_from_plain, encrypted_text_to_plain, encrypted_text_envelope, encrypted_text_from_other]);
 encrypted_type!("encrypted_bytea", BYTEAOID, Binary, BYTEA,
     [encrypted_bytea_in, encrypted_bytea_out, encrypted_bytea_recv, encrypted_bytea_send, encrypted_bytea_coerce, encrypted_bytea_eq, encrypted_bytea_ne, encrypted_bytea_lt, encrypted_bytea_le, encrypted_bytea_gt, encrypted_bytea_ge, encrypted_bytea_cmp, encrypted_bytea_hash,
-     encrypted_bytea_needs_reseal, encrypted_bytea_reseal, encrypted_bytea_from_plain, encrypted_bytea_to_plain, encrypted_bytea_envelope]);
+     encrypted_bytea_needs_reseal, encrypted_bytea_reseal, encrypted_bytea_from_plain, encrypted_bytea_to_plain, encrypted_bytea_envelope, encrypted_bytea_from_other]);
 encrypted_type!("encrypted_jsonb", JSONBOID, Text, JSONB,
     [encrypted_jsonb_in, encrypted_jsonb_out, encrypted_jsonb_recv, encrypted_jsonb_send, encrypted_jsonb_coerce, encrypted_jsonb_eq, encrypted_jsonb_ne, encrypted_jsonb_lt, encrypted_jsonb_le, encrypted_jsonb_gt, encrypted_jsonb_ge, encrypted_jsonb_cmp, encrypted_jsonb_hash,
-     encrypted_jsonb_needs_reseal, encrypted_jsonb_reseal, encrypted_jsonb_from_plain, encrypted_jsonb_to_plain, encrypted_jsonb_envelope]);
+     encrypted_jsonb_needs_reseal, encrypted_jsonb_reseal, encrypted_jsonb_from_plain, encrypted_jsonb_to_plain, encrypted_jsonb_envelope, encrypted_jsonb_from_other]);
 encrypted_type!("encrypted_int4", INT4OID, Binary, INT4,
     [encrypted_int4_in, encrypted_int4_out, encrypted_int4_recv, encrypted_int4_send, encrypted_int4_coerce, encrypted_int4_eq, encrypted_int4_ne, encrypted_int4_lt, encrypted_int4_le, encrypted_int4_gt, encrypted_int4_ge, encrypted_int4_cmp, encrypted_int4_hash,
-     encrypted_int4_needs_reseal, encrypted_int4_reseal, encrypted_int4_from_plain, encrypted_int4_to_plain, encrypted_int4_envelope]);
+     encrypted_int4_needs_reseal, encrypted_int4_reseal, encrypted_int4_from_plain, encrypted_int4_to_plain, encrypted_int4_envelope, encrypted_int4_from_other]);
 encrypted_type!("encrypted_int8", INT8OID, Binary, INT8,
     [encrypted_int8_in, encrypted_int8_out, encrypted_int8_recv, encrypted_int8_send, encrypted_int8_coerce, encrypted_int8_eq, encrypted_int8_ne, encrypted_int8_lt, encrypted_int8_le, encrypted_int8_gt, encrypted_int8_ge, encrypted_int8_cmp, encrypted_int8_hash,
-     encrypted_int8_needs_reseal, encrypted_int8_reseal, encrypted_int8_from_plain, encrypted_int8_to_plain, encrypted_int8_envelope]);
+     encrypted_int8_needs_reseal, encrypted_int8_reseal, encrypted_int8_from_plain, encrypted_int8_to_plain, encrypted_int8_envelope, encrypted_int8_from_other]);
 encrypted_type!("encrypted_numeric", NUMERICOID, Binary, NUMERIC,
     [encrypted_numeric_in, encrypted_numeric_out, encrypted_numeric_recv, encrypted_numeric_send, encrypted_numeric_coerce, encrypted_numeric_eq, encrypted_numeric_ne, encrypted_numeric_lt, encrypted_numeric_le, encrypted_numeric_gt, encrypted_numeric_ge, encrypted_numeric_cmp, encrypted_numeric_hash,
-     encrypted_numeric_needs_reseal, encrypted_numeric_reseal, encrypted_numeric_from_plain, encrypted_numeric_to_plain, encrypted_numeric_envelope]);
+     encrypted_numeric_needs_reseal, encrypted_numeric_reseal, encrypted_numeric_from_plain, encrypted_numeric_to_plain, encrypted_numeric_envelope, encrypted_numeric_from_other]);
 encrypted_type!("encrypted_float8", FLOAT8OID, Binary, FLOAT8,
     [encrypted_float8_in, encrypted_float8_out, encrypted_float8_recv, encrypted_float8_send, encrypted_float8_coerce, encrypted_float8_eq, encrypted_float8_ne, encrypted_float8_lt, encrypted_float8_le, encrypted_float8_gt, encrypted_float8_ge, encrypted_float8_cmp, encrypted_float8_hash,
-     encrypted_float8_needs_reseal, encrypted_float8_reseal, encrypted_float8_from_plain, encrypted_float8_to_plain, encrypted_float8_envelope]);
+     encrypted_float8_needs_reseal, encrypted_float8_reseal, encrypted_float8_from_plain, encrypted_float8_to_plain, encrypted_float8_envelope, encrypted_float8_from_other]);
 encrypted_type!("encrypted_bool", BOOLOID, Binary, BOOL,
     [encrypted_bool_in, encrypted_bool_out, encrypted_bool_recv, encrypted_bool_send, encrypted_bool_coerce, encrypted_bool_eq, encrypted_bool_ne, encrypted_bool_lt, encrypted_bool_le, encrypted_bool_gt, encrypted_bool_ge, encrypted_bool_cmp, encrypted_bool_hash,
-     encrypted_bool_needs_reseal, encrypted_bool_reseal, encrypted_bool_from_plain, encrypted_bool_to_plain, encrypted_bool_envelope]);
+     encrypted_bool_needs_reseal, encrypted_bool_reseal, encrypted_bool_from_plain, encrypted_bool_to_plain, encrypted_bool_envelope, encrypted_bool_from_other]);
 encrypted_type!("encrypted_date", DATEOID, Binary, DATE,
     [encrypted_date_in, encrypted_date_out, encrypted_date_recv, encrypted_date_send, encrypted_date_coerce, encrypted_date_eq, encrypted_date_ne, encrypted_date_lt, encrypted_date_le, encrypted_date_gt, encrypted_date_ge, encrypted_date_cmp, encrypted_date_hash,
-     encrypted_date_needs_reseal, encrypted_date_reseal, encrypted_date_from_plain, encrypted_date_to_plain, encrypted_date_envelope]);
+     encrypted_date_needs_reseal, encrypted_date_reseal, encrypted_date_from_plain, encrypted_date_to_plain, encrypted_date_envelope, encrypted_date_from_other]);
 encrypted_type!("encrypted_timestamptz", TIMESTAMPTZOID, Binary, TIMESTAMPTZ,
     [encrypted_timestamptz_in, encrypted_timestamptz_out, encrypted_timestamptz_recv, encrypted_timestamptz_send, encrypted_timestamptz_coerce, encrypted_timestamptz_eq, encrypted_timestamptz_ne, encrypted_timestamptz_lt, encrypted_timestamptz_le, encrypted_timestamptz_gt, encrypted_timestamptz_ge, encrypted_timestamptz_cmp, encrypted_timestamptz_hash,
-     encrypted_timestamptz_needs_reseal, encrypted_timestamptz_reseal, encrypted_timestamptz_from_plain, encrypted_timestamptz_to_plain, encrypted_timestamptz_envelope]);
+     encrypted_timestamptz_needs_reseal, encrypted_timestamptz_reseal, encrypted_timestamptz_from_plain, encrypted_timestamptz_to_plain, encrypted_timestamptz_envelope, encrypted_timestamptz_from_other]);

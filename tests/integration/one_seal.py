@@ -283,6 +283,33 @@ except psycopg.Error as e:
 param_types(app, "ret", "INSERT INTO people (ssn) VALUES ($1) RETURNING $1")
 check("a parameter also returned still needs __transient", run(app, "ret", ["x"])[0], pq.ExecStatus.FATAL_ERROR)
 
+# Parameters whose type the driver sets (pgJDBC's setString is varchar and setLong int8; psycopg
+# sends the smallest integer type that holds the value, a float as float8, a dict as json): the
+# plaintext type's own cast, then one seal under the column's key, so none needs __transient.
+VARCHAR, INT2, INT8, NUMERIC, FLOAT8, JSON = 1043, 21, 20, 1700, 701, 114
+
+
+def run_typed(name, sql, types, values):
+    r = app.pgconn.prepare(name.encode(), sql.encode(), param_types=types)
+    if r.status == pq.ExecStatus.COMMAND_OK:
+        r = app.pgconn.exec_prepared(name.encode(), [v.encode() for v in values])
+    return r.status, (r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode()
+
+
+for name, t, value, want in [("varchar, int8, json", INT8, "41", 41), ("int2", INT2, "42", 42),
+                             ("numeric, rounded as into int4", NUMERIC, "42.5", 43), ("float8", FLOAT8, "44.4", 44)]:
+    ssn = f"canary-typed-{t}"
+    check(f"typed parameters ({name}) need no __transient",
+          run_typed(f"typed{t}", "INSERT INTO people (ssn, note, n, doc) VALUES ($1, $2, $3, $4)", [VARCHAR, VARCHAR, t, JSON],
+                    [ssn, "canary-typed-note", value, '{"typed": true}']), (pq.ExecStatus.COMMAND_OK, ""))
+    a.execute("SELECT n::int, note::text, doc::jsonb FROM people WHERE ssn = %s::text", (ssn,))
+    check(f"and read back ({name})", a.fetchone(), (want, "canary-typed-note", {"typed": True}))
+check("an int8 out of int4's range: 22003, as for an int4 column",
+      run_typed("typedbig", "INSERT INTO people (ssn, n) VALUES ($1, $2)", [VARCHAR, INT8], ["canary-typed-big", "5000000000"]),
+      (pq.ExecStatus.FATAL_ERROR, "22003"))
+cur.execute("INSERT INTO people (ssn, n) VALUES ('canary-typed-literal'::varchar, 2.5)", prepare=False)
+check("a varchar literal and a numeric literal need no __transient", cur.rowcount, 1)
+
 # What the parameter no longer gets from colcrypt's input is given back: an envelope's text form
 # is refused as input refuses it (22P02, not sealed as data)...
 a.execute("SELECT colcrypt.envelope(note)::text FROM people WHERE id = 2")

@@ -136,6 +136,19 @@ RESET ROLE;
 -- __transient seals no column: a type modifier naming it is refused.
 CREATE TABLE lit_bad (v colcrypt.encrypted_text(__transient));
 
+-- 4. Why a quoted literal is sealed under __transient and moved when the statement runs, not
+-- sealed under a column's key while the statement is parsed: a statement parsed once and run
+-- many times (PL/pgSQL, PREPARE, a driver's prepared statement) stores a fresh envelope each
+-- time. Sealed once at parse time, every row would hold the same envelope, and whoever reads the
+-- files could see which rows are equal, as in no other column.
+CREATE TABLE lit_rep (v colcrypt.encrypted_text(lit));
+DO $$ BEGIN FOR i IN 1..3 LOOP INSERT INTO lit_rep VALUES ('the same literal'); END LOOP; END $$;
+PREPARE lit_rep_ins AS INSERT INTO lit_rep VALUES ('the same literal');
+EXECUTE lit_rep_ins;
+EXECUTE lit_rep_ins;
+SELECT count(*) AS rows, count(DISTINCT colcrypt.envelope(v)) AS envelopes, min(v::text) = max(v::text) AS one_value FROM lit_rep;
+DEALLOCATE lit_rep_ins;
+
 \c colcrypt_regress
 DROP DATABASE lit_fresh;
 DROP ROLE lit_admin, lit_writer, lit_reader;

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 SECONDS_PER_TARGET="${1:-30}"; shift || true
-TARGETS=("$@"); [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(envelope_open key_parsing)
+TARGETS=("$@"); [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(envelope_open key_parsing jsonb_container)
 export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
 -Cllvm-args=-sanitizer-coverage-trace-compares -Cdebug-assertions -Coverflow-checks"
@@ -30,6 +30,10 @@ for name in ("v1.json", "v1-invalid.json"):
         data = bytes([min(len(ctx), 255)]) + ctx[:255] + bytes.fromhex(v["envelope"])
         (out / hashlib.sha1(data).hexdigest()).write_bytes(data)
 (out / "master-key-text").write_bytes(b"  " + b"ab" * 32 + b"\n")
+# The jsonb containers PostgreSQL wrote (the core's tests hold them as hex).
+import re
+for h in re.findall(r'^    \("([0-9a-f]+)", ', (root / "../jsonb_binary.rs").read_text(), re.M):
+    (out / ("jsonb-" + h[:40])).write_bytes(bytes.fromhex(h))
 PY
 }
 

@@ -98,6 +98,49 @@ mod tests {
         }
     }
 
+    /// jsonb's binary form is printed by colcrypt_core exactly as the server's jsonb_out prints
+    /// it (the blind index of a value is computed over that text, so it must not differ by a
+    /// byte), over generated documents: every kind of value, numerics of both header forms and
+    /// any scale, escapes, non-ASCII text, nesting, and objects and arrays past 32 children
+    /// (where jsonb starts storing offsets).
+    #[pg_test]
+    fn jsonb_binary_text_is_jsonb_out() {
+        Spi::run("SELECT setseed(0.25)").unwrap();
+        let docs = Spi::get_one::<Vec<String>>(
+            r#"SELECT array_agg(d::text) FROM (
+                 SELECT jsonb_build_object(
+                   'n' || i, round((random() * 1e6)::numeric, i % 9),
+                   's', chr(1 + (i * 7) % 126) || md5(i::text) || chr(19968 + i) || E'\\"/\t\n\b\f\r' || chr(31),
+                   'a', (SELECT coalesce(jsonb_agg(x * (i % 3) - 1.5), '[]') FROM generate_series(1, i % 70) x),
+                   'o', jsonb_build_object('deep', jsonb_build_array(i % 2 = 0, NULL, i::numeric / 7, -i::numeric * 1e30,
+                        'x' || repeat('y', i % 50), 10::numeric ^ (i % 200 - 100), (i::numeric / 3)::numeric(1000, 80))),
+                   'k' || repeat('z', i % 40), i, '', jsonb_build_object(), 'many', (SELECT jsonb_object_agg('key' || x, x) FROM generate_series(1, i % 45) x)
+                 ) AS d FROM generate_series(1, 300) i
+                 UNION ALL SELECT v::jsonb FROM unnest(ARRAY['1', '-0', '0.000', '"s"', 'null', 'true', 'false', '[]', '{}', '[[[[[]]]]]',
+                   '1e-30', '-123456789012345678901234567890.123456789', '99999999999999999999', '0.00000001', '1.10', '[0.5, -0.5, 1e3]',
+                   '"\u00e9\u65e5\u672c\ud83d\ude00"', '{"a": {"a": {"a": {"a": 1}}}}']) v
+               ) s"#,
+        )
+        .unwrap()
+        .unwrap();
+        assert!(docs.len() > 300);
+        // SAFETY: fmgr calls of jsonb's input and output functions on the generated texts; the
+        // datums are palloc'd in the test's memory context.
+        unsafe {
+            let (mut input, mut ioparam, mut output, mut varlena) = (pg_sys::InvalidOid, pg_sys::InvalidOid, pg_sys::InvalidOid, false);
+            pg_sys::getTypeInputInfo(pg_sys::JSONBOID, &mut input, &mut ioparam);
+            pg_sys::getTypeOutputInfo(pg_sys::JSONBOID, &mut output, &mut varlena);
+            for doc in &docs {
+                let c = std::ffi::CString::new(doc.as_str()).unwrap();
+                let datum = pg_sys::OidInputFunctionCall(input, c.as_ptr().cast_mut(), ioparam, -1);
+                let container = pgrx::varlena::varlena_to_byte_slice(datum.cast_mut_ptr());
+                let ours = colcrypt_core::jsonb_binary::to_text(container).unwrap();
+                let theirs = std::ffi::CStr::from_ptr(pg_sys::OidOutputFunctionCall(output, datum)).to_bytes();
+                assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(theirs));
+            }
+        }
+    }
+
     /// The test client connects over TCP without TLS: with the rule on, keys are refused.
     #[pg_test(error = "colcrypt refuses client-supplied keys on a TCP connection without TLS: connect with sslmode=verify-full (colcrypt.require_secure_transport)")]
     fn plain_tcp_refuses_client_keys() {

@@ -4,8 +4,8 @@
 //! sql/types.sql by sql/generate_types.py; this file holds the C-callable functions.
 //!
 //! The plaintext sealed for each type is canonical and independent of session settings: the
-//! text forms of `text` and `jsonb` (server encoding), and the binary send form of the others
-//! (no DateStyle, TimeZone or float formatting involved). Each value's AAD names its type, so
+//! text of `text` (server encoding), `jsonb`'s binary container, and the binary send form of
+//! the others (no DateStyle, TimeZone or float formatting involved). Each value's AAD names its type, so
 //! an `encrypted_int8` never opens as an `encrypted_text`.
 
 use std::ffi::{CStr, CString};
@@ -118,10 +118,11 @@ enum Plain {
     /// text: its input string and its datum's bytes are already the plaintext, sealed where
     /// they lie (no fmgr call and no copy per row on the COPY and INSERT paths).
     Verbatim,
-    /// Sealed as its text form in the server encoding.
-    Text,
     /// Sealed as its binary send form.
     Binary,
+    /// jsonb: sealed as its container, read back without parsing (colcrypt_core::jsonb_binary;
+    /// values sealed as `jsonb_out` text before 0.2.0's binary form still read).
+    Jsonb,
 }
 
 pub(crate) struct TypeSpec {
@@ -207,10 +208,19 @@ pub(crate) fn with_datum_plaintext<R>(spec: &TypeSpec, datum: pg_sys::Datum, f: 
     unsafe {
         match spec.plain {
             Plain::Verbatim => f(pgrx::varlena::varlena_to_byte_slice(pg_sys::pg_detoast_datum_packed(datum.cast_mut_ptr()))),
-            Plain::Text => f(CStr::from_ptr(pg_sys::OidOutputFunctionCall(spec.fns().output, datum)).to_bytes()),
             Plain::Binary => {
                 f(pgrx::varlena::varlena_to_byte_slice(pg_sys::OidSendFunctionCall(spec.fns().send, datum).cast()))
             }
+            // The container is written in the server's byte order; the binary form says
+            // little-endian, so a big-endian server seals the text form instead.
+            Plain::Jsonb if cfg!(target_endian = "little") => {
+                let container = pgrx::varlena::varlena_to_byte_slice(pg_sys::pg_detoast_datum_packed(datum.cast_mut_ptr()));
+                let mut sealed = zeroize::Zeroizing::new(Vec::with_capacity(JSONB_PREFIX.len() + container.len()));
+                sealed.extend_from_slice(&JSONB_PREFIX);
+                sealed.extend_from_slice(container);
+                f(&sealed)
+            }
+            Plain::Jsonb => f(CStr::from_ptr(pg_sys::OidOutputFunctionCall(spec.fns().output, datum)).to_bytes()),
         }
     }
 }
@@ -333,11 +343,61 @@ fn plain_datum(spec: &TypeSpec, value: &[u8]) -> Result<pg_sys::Datum> {
     let fns = spec.fns();
     Ok(match spec.plain {
         Plain::Verbatim => pg_sys::Datum::from(open_varlena(spec, value, true)?),
-        // SAFETY: fmgr calls of built-in input/receive functions on the plaintext that was sealed
-        // for this type; the results are palloc'd in the current memory context.
-        Plain::Text => unsafe { pg_sys::OidInputFunctionCall(fns.input, open_cstring(spec, value)?, fns.ioparam, -1) },
+        // SAFETY: fmgr call of a built-in receive function on the plaintext that was sealed for
+        // this type; the result is palloc'd in the current memory context.
         Plain::Binary => unsafe { pg_sys::OidReceiveFunctionCall(fns.recv, open_stringinfo(spec, value)?, fns.ioparam, -1) },
+        Plain::Jsonb => open_jsonb(spec, value)?,
     })
+}
+
+use colcrypt_core::jsonb_binary::PREFIX as JSONB_PREFIX;
+
+/// An opened `encrypted_jsonb` value: a jsonb datum, or the text form of values sealed before
+/// the binary one.
+enum OpenedJsonb {
+    Datum(pg_sys::Datum),
+    Text(*mut std::ffi::c_char),
+}
+
+/// An `encrypted_jsonb` value as a jsonb datum in the current memory context.
+fn open_jsonb(spec: &TypeSpec, value: &[u8]) -> Result<pg_sys::Datum> {
+    Ok(match open_jsonb_form(spec, value)? {
+        OpenedJsonb::Datum(d) => d,
+        // SAFETY: fmgr call of jsonb's input function on a NUL-terminated palloc'd text.
+        OpenedJsonb::Text(text) => unsafe {
+            let fns = spec.fns();
+            pg_sys::OidInputFunctionCall(fns.input, text, fns.ioparam, -1)
+        },
+    })
+}
+
+/// Opens an `encrypted_jsonb` value. The binary form is opened so that its prefix lies where the
+/// varlena header goes, and the header is written over it: no parse and no copy. The container
+/// is checked first (PostgreSQL's jsonb code trusts what it reads).
+fn open_jsonb_form(spec: &TypeSpec, value: &[u8]) -> Result<OpenedJsonb> {
+    const BEFORE: usize = pg_sys::VARHDRSZ - JSONB_PREFIX.len();
+    let (base, plaintext) = open_to_palloc(spec, value, BEFORE, 1)?;
+    if let Some(container) = plaintext.strip_prefix(&JSONB_PREFIX[..]) {
+        if let Err(e) = colcrypt_core::jsonb_binary::validate(container) {
+            zeroize::Zeroize::zeroize(plaintext);
+            return Err(e.into());
+        }
+        if cfg!(target_endian = "little") {
+            // SAFETY: the allocation holds BEFORE bytes, then the plaintext (prefix and
+            // container), so the header's four bytes end where the container starts.
+            unsafe { pgrx::varlena::set_varsize_4b(base.cast(), (BEFORE + plaintext.len()) as i32) };
+            return Ok(OpenedJsonb::Datum(pg_sys::Datum::from(base)));
+        }
+        let text = zeroize::Zeroizing::new(colcrypt_core::jsonb_binary::to_text(container)?);
+        zeroize::Zeroize::zeroize(plaintext);
+        return Ok(OpenedJsonb::Text(palloc_cstring(&text).as_ptr().cast_mut()));
+    }
+    refuse_nul(plaintext)?;
+    // SAFETY: the allocation has one byte after the plaintext, which starts BEFORE bytes in.
+    unsafe {
+        *base.add(BEFORE + plaintext.len()) = 0;
+        Ok(OpenedJsonb::Text(base.add(BEFORE).cast()))
+    }
 }
 
 /// Opens a stored value straight into a palloc'd buffer with `before` spare bytes in front of the
@@ -571,7 +631,7 @@ pub(crate) fn type_out(spec: &TypeSpec, value: &[u8]) -> pg_sys::Datum {
         return pg_sys::Datum::from(palloc_cstring(format!("\\x{}", hex::encode(value)).as_bytes()).as_ptr());
     }
     match spec.plain {
-        Plain::Verbatim | Plain::Text => pg_sys::Datum::from(open_cstring(spec, value).or_raise()),
+        Plain::Verbatim => pg_sys::Datum::from(open_cstring(spec, value).or_raise()),
         Plain::Binary => {
             let f = spec.fns();
             // SAFETY: fmgr calls of the built-in receive and output functions; results palloc'd.
@@ -580,6 +640,12 @@ pub(crate) fn type_out(spec: &TypeSpec, value: &[u8]) -> pg_sys::Datum {
                 pg_sys::Datum::from(pg_sys::OidOutputFunctionCall(f.output, datum))
             }
         }
+        Plain::Jsonb => match open_jsonb_form(spec, value).or_raise() {
+            // SAFETY: fmgr call of jsonb's output function on a jsonb datum.
+            OpenedJsonb::Datum(d) => unsafe { pg_sys::Datum::from(pg_sys::OidOutputFunctionCall(spec.fns().output, d)) },
+            // The text form is jsonb_out's text already.
+            OpenedJsonb::Text(text) => pg_sys::Datum::from(text),
+        },
     }
 }
 
@@ -652,7 +718,7 @@ pub(crate) fn type_send(spec: &TypeSpec, value: &[u8]) -> pg_sys::Datum {
         // The sealed bytes are the type's binary form already.
         Plain::Binary => pg_sys::Datum::from(open_varlena(spec, value, false).or_raise()),
         // SAFETY: fmgr call of the built-in send function on a datum of its type.
-        Plain::Verbatim | Plain::Text => unsafe {
+        Plain::Verbatim | Plain::Jsonb => unsafe {
             pg_sys::Datum::from(pg_sys::OidSendFunctionCall(spec.fns().send, plain_datum(spec, value).or_raise()))
         },
     }
@@ -792,7 +858,16 @@ fn reseal(spec: &TypeSpec, datum: &[u8]) -> Result<Vec<u8>> {
     let (index, envelope) = split(datum);
     let current = keyring::key_of(envelope)?;
     let active = keyring::active(&current.name)?;
-    let plaintext = zeroize::Zeroizing::new(current.cipher()?.open(envelope, &context_for(spec, index))?);
+    let mut plaintext = zeroize::Zeroizing::new(current.cipher()?.open(envelope, &context_for(spec, index))?);
+    // A document sealed as text before the binary form moves to it (read without parsing).
+    if matches!(spec.plain, Plain::Jsonb) && cfg!(target_endian = "little") && !colcrypt_core::jsonb_binary::is_binary(&plaintext) {
+        refuse_nul(&mut plaintext)?;
+        let text = palloc_cstring(&plaintext);
+        let fns = spec.fns();
+        // SAFETY: fmgr call of jsonb's input function on the NUL-terminated text it printed.
+        let datum = unsafe { pg_sys::OidInputFunctionCall(fns.input, text.as_ptr().cast_mut(), fns.ioparam, -1) };
+        plaintext = with_datum_plaintext(spec, datum, |binary| zeroize::Zeroizing::new(binary.to_vec()));
+    }
     let computed = if index == Index::None { None } else { Some(blind_index(spec, &plaintext)?) };
     seal_value(spec, &active, &plaintext, computed)
 }
@@ -899,7 +974,7 @@ encrypted_type!("encrypted_text", TEXTOID, Verbatim, TEXT,
 encrypted_type!("encrypted_bytea", BYTEAOID, Binary, BYTEA,
     [encrypted_bytea_in, encrypted_bytea_out, encrypted_bytea_recv, encrypted_bytea_send, encrypted_bytea_coerce, encrypted_bytea_eq, encrypted_bytea_ne, encrypted_bytea_lt, encrypted_bytea_le, encrypted_bytea_gt, encrypted_bytea_ge, encrypted_bytea_cmp, encrypted_bytea_hash,
      encrypted_bytea_needs_reseal, encrypted_bytea_reseal, encrypted_bytea_from_plain, encrypted_bytea_to_plain, encrypted_bytea_envelope, encrypted_bytea_from_other]);
-encrypted_type!("encrypted_jsonb", JSONBOID, Text, JSONB,
+encrypted_type!("encrypted_jsonb", JSONBOID, Jsonb, JSONB,
     [encrypted_jsonb_in, encrypted_jsonb_out, encrypted_jsonb_recv, encrypted_jsonb_send, encrypted_jsonb_coerce, encrypted_jsonb_eq, encrypted_jsonb_ne, encrypted_jsonb_lt, encrypted_jsonb_le, encrypted_jsonb_gt, encrypted_jsonb_ge, encrypted_jsonb_cmp, encrypted_jsonb_hash,
      encrypted_jsonb_needs_reseal, encrypted_jsonb_reseal, encrypted_jsonb_from_plain, encrypted_jsonb_to_plain, encrypted_jsonb_envelope, encrypted_jsonb_from_other]);
 encrypted_type!("encrypted_int4", INT4OID, Binary, INT4,

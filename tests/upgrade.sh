@@ -127,6 +127,9 @@ CREATE TABLE t (
   amount colcrypt.encrypted_numeric(fin)
 );
 CREATE INDEX t_ssn ON t (ssn);
+-- A searchable document column: 0.1.0 sealed jsonb_out's text, 0.2.0 seals the binary container.
+CREATE TABLE docs (id int PRIMARY KEY, j colcrypt.encrypted_jsonb(pii, searchable));
+INSERT INTO docs VALUES (1, '{"g": 1, "x": 1.50, "s": "é"}'), (2, '[1, 2]');
 INSERT INTO t SELECT * FROM plain WHERE id <= 150;
 SELECT colcrypt.rotate_key('pii');
 INSERT INTO t SELECT * FROM plain WHERE id > 150;
@@ -228,6 +231,18 @@ q "INSERT INTO t SELECT * FROM plain WHERE id >= 400" >/dev/null
 assert_eq "searchable lookup finds old and new values" 16 "$(q "SELECT count(*) FROM t WHERE ssn = 'ssn-7'")"
 plan=$(cluster_psql "$C" -d app -At -c "SET enable_seqscan = off" -c "EXPLAIN SELECT id FROM t WHERE ssn = 'ssn-7'")
 grep -q "t_ssn" <<<"$plan" || fail "the searchable lookup does not use index t_ssn: $plan"
+# Documents in both forms: read back alike, and equal ones have one blind index.
+q "INSERT INTO docs VALUES (3, '{\"s\": \"é\", \"x\": 1.5, \"g\": 1.0}')" >/dev/null
+assert_eq "documents of both forms read back" '{"g": 1, "s": "é", "x": 1.50}|{"g": 1.0, "s": "é", "x": 1.5}' \
+  "$(q "SELECT string_agg(j::text, '|' ORDER BY id) FROM docs WHERE id IN (1, 3)")"
+# 0.1.0's index was over the text as written; reencrypt recomputes it (canonical: 1.50 = 1.5)
+# and moves the document to the binary form (the envelope changes length).
+len_before=$(q "SELECT octet_length(colcrypt.envelope(j)) FROM docs WHERE id = 2")
+cluster_psql "$C" -d app -q -c "SET client_min_messages = warning" -c "CALL colcrypt.reencrypt('docs', 'j')"
+assert_eq "equal documents of both forms are equal" "1,3|1,3" \
+  "$(q "SELECT string_agg(id::text, ',' ORDER BY id) FROM docs WHERE j = '{\"g\": 1, \"x\": 1.5, \"s\": \"é\"}'::jsonb")|$(q "SELECT string_agg(a.id::text, ',' ORDER BY a.id) FROM docs a JOIN docs b ON a.j = b.j WHERE b.id = 3")"
+assert_eq "reencrypt moved a 0.1.0 document to the binary form" "86 -> 128, [1, 2]" \
+  "$len_before -> $(q "SELECT octet_length(colcrypt.envelope(j)) || ', ' || j::text FROM docs WHERE id = 2")"
 # A cross-type lookup (new in $NEW_VERSION) with a text-typed parameter.
 assert_eq "cross-type lookup" 16 "$(q "SELECT count(*) FROM t WHERE ssn = 'ssn-7'::text")"
 # Searchable values written by 0.1.0 (tag CI, blind index not bound into the envelope) need a

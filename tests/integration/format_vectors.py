@@ -53,6 +53,65 @@ def open_envelope(key: bytes, env: bytes, ctx: bytes) -> bytes:
     return AESGCM(enc).decrypt(header[-12:], env[len(header):], header + ctx)
 
 
+def jsonb_text(c: bytes) -> bytes:
+    """FORMAT.md "Plaintext forms", encrypted_jsonb's binary form: a jsonb container (header,
+    JEntries, then the children's data, little-endian) printed as jsonb_out prints it."""
+    u32 = lambda b, i: int.from_bytes(b[i:i + 4], "little")
+
+    def numeric(d):
+        size, hdr = (d[0] >> 1, 1) if d[0] & 1 else (u32(d, 0) >> 2, 4)
+        body = d[hdr:size]
+        h = int.from_bytes(body[:2], "little")
+        if h & 0xC000 == 0xC000:
+            return {0xC000: "NaN", 0xD000: "Infinity", 0xF000: "-Infinity"}[h & 0xF000]
+        if h & 0x8000:  # short header: sign, display scale and weight in one word
+            neg, dscale, weight, at = h & 0x2000, (h & 0x1F80) >> 7, (h & 0x3F) - (64 if h & 0x40 else 0), 2
+        else:
+            neg, dscale, weight, at = h & 0x4000, h & 0x3FFF, int.from_bytes(body[2:4], "little", signed=True), 4
+        digits = [int.from_bytes(body[i:i + 2], "little") for i in range(at, len(body), 2)]
+        dig = lambda i: digits[i] if 0 <= i < len(digits) else 0
+        out = "-" if neg else ""
+        out += "0" if weight < 0 else str(dig(0)) + "".join("%04d" % dig(i) for i in range(1, weight + 1))
+        if dscale:
+            frac = "".join("%04d" % dig(i) for i in range(weight + 1, weight + 2 + dscale // 4))
+            out += "." + frac[:dscale]
+        return out
+
+    def string(b):
+        esc = {0x08: "\\b", 0x0C: "\\f", 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x22: '\\"', 0x5C: "\\\\"}
+        return '"' + "".join(esc.get(ch, "\\u%04x" % ch if ch < 0x20 else chr(ch)) for ch in b) + '"'
+
+    def value(kind, data, start, end):
+        aligned = (start + 3) & ~3
+        if kind == 0:
+            return string(data[start:end])
+        if kind == 1:
+            return numeric(data[aligned:end])
+        if kind == 5:
+            return container(data[aligned:end])
+        return {2: "false", 3: "true", 4: "null"}[kind]
+
+    def container(b):
+        header = u32(b, 0)
+        count, obj, scalar = header & 0x0FFFFFFF, header & 0x20000000, header & 0x10000000
+        n = 2 * count if obj else count
+        data, spans, off = b[4 + 4 * n:], [], 0
+        for i in range(n):
+            je = u32(b, 4 + 4 * i)
+            end = je & 0x0FFFFFFF if je & 0x80000000 else off + (je & 0x0FFFFFFF)
+            spans.append(((je >> 28) & 7, off, end))
+            off = end
+        if scalar:
+            return value(*spans[0][:1], data, *spans[0][1:])
+        if obj:
+            return "{" + ", ".join(value(0, data, *spans[i][1:]) + ": " + value(spans[count + i][0], data, *spans[count + i][1:])
+                                   for i in range(count)) + "}"
+        return "[" + ", ".join(value(k, data, s, e) for k, s, e in spans) + "]"
+
+    # Strings are in the server encoding (UTF-8 here): bytes map to characters one to one above.
+    return container(c).encode("latin-1").decode("utf-8").encode("utf-8")
+
+
 def copy_block(dump: str, table: str):
     m = re.search(r"^COPY %s \(([^)]*)\) FROM stdin;\n(.*?)^\\\.$" % re.escape(table), dump, re.M | re.S)
     if not m:
@@ -165,6 +224,10 @@ def server_dump(socket, port, db, master_file):
             if env[3] != 2:
                 fail("%s: a column value is not suite 2" % col)
             got = open_envelope(keys[fp], env, value_context(t, tag, bi))
+            if t == "encrypted_jsonb":
+                if got[:2] != b"\x00\x01":
+                    fail("%s row %d: not the binary form" % (col, r + 1))
+                got = jsonb_text(got[2:])
             if got != want:
                 fail("%s row %d: plaintext %s, spec says %s" % (col, r + 1, got.hex(), want.hex()))
             name, version, _ = versions[fp]

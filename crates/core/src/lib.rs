@@ -11,6 +11,8 @@ pub mod nonce;
 mod reader;
 pub mod binding;
 pub mod canonical;
+pub mod jsonb_binary;
+pub mod pg_numeric;
 pub mod wrap;
 
 pub use envelope::{info, EnvelopeInfo, ENVELOPE_OVERHEAD, ENVELOPE_OVERHEAD_SUITE_2, HEADER_LEN, HEADER_LEN_SUITE_2, TAG_LEN};

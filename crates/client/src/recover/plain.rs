@@ -82,6 +82,10 @@ pub struct BadForm;
 pub fn text_form(t: EncType, plaintext: &[u8]) -> Result<Vec<u8>, BadForm> {
     let mut s = String::new();
     match t {
+        // jsonb's binary form (a jsonb container), printed as jsonb_out prints it.
+        EncType::Jsonb if colcrypt_core::jsonb_binary::is_binary(plaintext) => {
+            return colcrypt_core::jsonb_binary::to_text(&plaintext[colcrypt_core::jsonb_binary::PREFIX.len()..]).map_err(|_| BadForm);
+        }
         // Text forms already; PostgreSQL text never holds NUL.
         EncType::Text | EncType::Jsonb => {
             return if plaintext.contains(&0) { Err(BadForm) } else { Ok(plaintext.to_vec()) };
@@ -168,7 +172,7 @@ fn numeric(b: &[u8], s: &mut String) -> Result<(), BadForm> {
     if b.len() != 8 + 2 * ndigits {
         return Err(BadForm);
     }
-    match sign {
+    let negative = match sign {
         0xC000 => {
             s.push_str("NaN");
             return Ok(());
@@ -181,39 +185,12 @@ fn numeric(b: &[u8], s: &mut String) -> Result<(), BadForm> {
             s.push_str("-Infinity");
             return Ok(());
         }
-        0x0000 => {}
-        0x4000 => s.push('-'),
+        0x0000 => false,
+        0x4000 => true,
         _ => return Err(BadForm),
-    }
-    if dscale > 0x3FFF {
-        return Err(BadForm);
-    }
-    let digit = |d: i32| -> Result<u16, BadForm> {
-        let v = if d >= 0 && (d as usize) < ndigits { word(8 + 2 * d as usize) } else { 0 };
-        if v < 10_000 { Ok(v) } else { Err(BadForm) }
     };
-    if weight < 0 {
-        s.push('0');
-    } else {
-        for d in 0..=weight {
-            if d == 0 {
-                let _ = write!(s, "{}", digit(d)?);
-            } else {
-                let _ = write!(s, "{:04}", digit(d)?);
-            }
-        }
-    }
-    if dscale > 0 {
-        s.push('.');
-        let start = s.len();
-        let mut d = weight + 1;
-        while s.len() - start < dscale {
-            let _ = write!(s, "{:04}", digit(d)?);
-            d += 1;
-        }
-        s.truncate(start + dscale);
-    }
-    Ok(())
+    let digits: Vec<u16> = (0..ndigits).map(|d| word(8 + 2 * d)).collect();
+    colcrypt_core::pg_numeric::write_text(negative, weight, dscale, &digits, s).map_err(|_| BadForm)
 }
 
 /// Days from 2000-01-01 (PostgreSQL's epoch) to the Julian day number.

@@ -1,0 +1,265 @@
+//! `encrypted_jsonb`'s binary plaintext form (docs/FORMAT.md, "Plaintext forms"): `0x00 0x01`
+//! followed by PostgreSQL's jsonb container as a jsonb datum holds it after its varlena header,
+//! little-endian. Reading it back is a copy, where the older text form (`jsonb_out`'s text, still
+//! read) had to be parsed on every read.
+//!
+//! This module checks a container before the server hands it to PostgreSQL's jsonb code, which
+//! trusts what it reads, and prints one as `jsonb_out` does, for blind indexes (computed over the
+//! text form, so a value has the same index in either form) and for `colcrypt recover`.
+//! Layouts: PostgreSQL's src/include/utils/jsonb.h and src/backend/utils/adt/numeric.c (stable
+//! on disk since 9.4, as pg_upgrade keeps jsonb and numeric files as they are).
+
+use crate::Error;
+
+/// What a binary form starts with. No text form does: `jsonb_out` text starts with `{`, `[`, `"`,
+/// a digit, `-`, `t`, `f` or `n`, and never holds NUL.
+pub const PREFIX: [u8; 2] = [0x00, 0x01];
+
+/// Whether a sealed `encrypted_jsonb` plaintext is the binary form.
+pub fn is_binary(plaintext: &[u8]) -> bool {
+    plaintext.starts_with(&PREFIX)
+}
+
+const JB_CMASK: u32 = 0x0FFF_FFFF;
+const JB_FSCALAR: u32 = 0x1000_0000;
+const JB_FOBJECT: u32 = 0x2000_0000;
+const JB_FARRAY: u32 = 0x4000_0000;
+const JENTRY_OFFLENMASK: u32 = 0x0FFF_FFFF;
+const JENTRY_TYPEMASK: u32 = 0x7000_0000;
+const JENTRY_HAS_OFF: u32 = 0x8000_0000;
+const JENTRY_ISSTRING: u32 = 0x0000_0000;
+const JENTRY_ISNUMERIC: u32 = 0x1000_0000;
+const JENTRY_ISBOOL_FALSE: u32 = 0x2000_0000;
+const JENTRY_ISBOOL_TRUE: u32 = 0x3000_0000;
+const JENTRY_ISNULL: u32 = 0x4000_0000;
+const JENTRY_ISCONTAINER: u32 = 0x5000_0000;
+
+/// Containers nest no deeper than this here; PostgreSQL's parser stops at its stack limit,
+/// far below (a few thousand levels with the default max_stack_depth).
+const MAX_DEPTH: usize = 10_000;
+
+/// Checks that `container` is a well-formed jsonb container: every offset and length inside it,
+/// every child container, every numeric, and object keys in jsonb's order (by length, then
+/// bytes), unique. Damage is [`Error::CannotDecrypt`], as for other malformed plaintext forms.
+pub fn validate(container: &[u8]) -> Result<(), Error> {
+    walk(container, 0, None, true)
+}
+
+/// `jsonb_out`'s text for a container (`{"a": 1, "b": [true, null]}`), after the same checks
+/// as [`validate`].
+pub fn to_text(container: &[u8]) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(container.len() + container.len() / 4);
+    walk(container, 0, Some(&mut out), true)?;
+    Ok(out)
+}
+
+fn bad() -> Error {
+    Error::CannotDecrypt
+}
+
+fn u32_at(b: &[u8], at: usize) -> Result<u32, Error> {
+    let bytes = b.get(at..at.checked_add(4).ok_or_else(bad)?).ok_or_else(bad)?;
+    Ok(u32::from_le_bytes(bytes.try_into().expect("four bytes")))
+}
+
+/// INTALIGN, relative to the start of the children's data (itself 4-aligned).
+fn int_align(n: usize) -> usize {
+    (n + 3) & !3
+}
+
+/// Walks one container; `out` receives its text when given. `top`: the root, the only place a
+/// scalar container (a bare value) may be.
+fn walk(c: &[u8], depth: usize, mut out: Option<&mut Vec<u8>>, top: bool) -> Result<(), Error> {
+    if depth > MAX_DEPTH {
+        return Err(bad());
+    }
+    let header = u32_at(c, 0)?;
+    let count = (header & JB_CMASK) as usize;
+    let (object, scalar) = match header & (JB_FOBJECT | JB_FARRAY | JB_FSCALAR) {
+        JB_FOBJECT => (true, false),
+        JB_FARRAY => (false, false),
+        h if h == JB_FARRAY | JB_FSCALAR && top && count == 1 => (false, true),
+        _ => return Err(bad()),
+    };
+    let nchildren = if object { count.checked_mul(2).ok_or_else(bad)? } else { count };
+    let data_start = nchildren.checked_mul(4).and_then(|n| n.checked_add(4)).ok_or_else(bad)?;
+    if data_start > c.len() {
+        return Err(bad());
+    }
+    let data = &c[data_start..];
+    // Each child's data: its type bits and its byte range in `data`.
+    let mut children = Vec::with_capacity(nchildren);
+    let mut offset = 0usize;
+    for i in 0..nchildren {
+        let je = u32_at(c, 4 + 4 * i)?;
+        let field = (je & JENTRY_OFFLENMASK) as usize;
+        let end = if je & JENTRY_HAS_OFF != 0 { field } else { offset.checked_add(field).ok_or_else(bad)? };
+        if end < offset || end > data.len() {
+            return Err(bad());
+        }
+        children.push((je & JENTRY_TYPEMASK, offset, end));
+        offset = end;
+    }
+    // The last child ends where the container does (PostgreSQL builds it to the byte).
+    if offset != data.len() {
+        return Err(bad());
+    }
+    let value = |i: usize| -> (u32, usize, usize) { children[i] };
+    if object {
+        for i in 1..count {
+            let (_, s0, e0) = value(i - 1);
+            let (_, s1, e1) = value(i);
+            // jsonb's key order: shorter first, then bytewise; equal keys are never both kept.
+            let (a, b) = (&data[s0..e0], &data[s1..e1]);
+            if (a.len(), a) >= (b.len(), b) {
+                return Err(bad());
+            }
+        }
+        for i in 0..count {
+            if value(i).0 != JENTRY_ISSTRING {
+                return Err(bad());
+            }
+        }
+    }
+    if scalar {
+        let (t, s, e) = value(0);
+        return scalar_or_container(t, &data[..e], s, depth, out.as_deref_mut());
+    }
+    if let Some(o) = out.as_deref_mut() {
+        o.push(if object { b'{' } else { b'[' });
+    }
+    for i in 0..count {
+        if let Some(o) = out.as_deref_mut() {
+            if i > 0 {
+                o.extend_from_slice(b", ");
+            }
+        }
+        if object {
+            let (_, s, e) = value(i);
+            string(&data[s..e], out.as_deref_mut())?;
+            if let Some(o) = out.as_deref_mut() {
+                o.extend_from_slice(b": ");
+            }
+            let (t, s, e) = value(count + i);
+            scalar_or_container(t, &data[..e], s, depth, out.as_deref_mut())?;
+        } else {
+            let (t, s, e) = value(i);
+            scalar_or_container(t, &data[..e], s, depth, out.as_deref_mut())?;
+        }
+    }
+    if let Some(o) = out {
+        o.push(if object { b'}' } else { b']' });
+    }
+    Ok(())
+}
+
+/// One child: `data` ends where the child ends, and the child starts at `start` (before the
+/// alignment padding that numerics and containers have).
+fn scalar_or_container(t: u32, data: &[u8], start: usize, depth: usize, out: Option<&mut Vec<u8>>) -> Result<(), Error> {
+    let aligned = || data.get(int_align(start)..).ok_or_else(bad);
+    match t {
+        JENTRY_ISSTRING => string(&data[start..], out),
+        JENTRY_ISNUMERIC => numeric(aligned()?, out),
+        JENTRY_ISCONTAINER => walk(aligned()?, depth + 1, out, false),
+        JENTRY_ISNULL | JENTRY_ISBOOL_FALSE | JENTRY_ISBOOL_TRUE => {
+            if data.len() != start {
+                return Err(bad());
+            }
+            if let Some(o) = out {
+                o.extend_from_slice(match t {
+                    JENTRY_ISNULL => b"null",
+                    JENTRY_ISBOOL_TRUE => b"true",
+                    _ => b"false",
+                });
+            }
+            Ok(())
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// A string as `escape_json` writes it. jsonb strings hold no NUL (`\u0000` is refused on input).
+fn string(s: &[u8], out: Option<&mut Vec<u8>>) -> Result<(), Error> {
+    if s.contains(&0) {
+        return Err(bad());
+    }
+    let Some(o) = out else { return Ok(()) };
+    o.push(b'"');
+    for &b in s {
+        match b {
+            0x08 => o.extend_from_slice(b"\\b"),
+            0x0C => o.extend_from_slice(b"\\f"),
+            b'\n' => o.extend_from_slice(b"\\n"),
+            b'\r' => o.extend_from_slice(b"\\r"),
+            b'\t' => o.extend_from_slice(b"\\t"),
+            b'"' => o.extend_from_slice(b"\\\""),
+            b'\\' => o.extend_from_slice(b"\\\\"),
+            b if b < b' ' => o.extend_from_slice(format!("\\u{:04x}", b).as_bytes()),
+            b => o.push(b),
+        }
+    }
+    o.push(b'"');
+    Ok(())
+}
+
+/// A numeric datum inside a container (`data` starts with its varlena header, 1 or 4 bytes, and
+/// may run on past it), as `numeric_out` prints it.
+fn numeric(data: &[u8], out: Option<&mut Vec<u8>>) -> Result<(), Error> {
+    let first = *data.first().ok_or_else(bad)?;
+    let (hdr, size) = if first & 0x01 == 0x01 {
+        // A short (1-byte) header; 0x01 alone would be a TOAST pointer, never inside a container.
+        (1, (first >> 1) as usize)
+    } else if first & 0x03 == 0x00 {
+        (4, (u32_at(data, 0)? >> 2) as usize)
+    } else {
+        return Err(bad());
+    };
+    // The numeric ends where its child does: a jsonb container pads only in front.
+    if size < hdr + 2 || size != data.len() {
+        return Err(bad());
+    }
+    let body = &data[hdr..size];
+    let word = |i: usize| u16::from_le_bytes([body[i], body[i + 1]]);
+    let n_header = word(0);
+    let (sign, weight, dscale, digits_at) = match n_header & 0xC000 {
+        0xC000 => {
+            // NaN, +Infinity, -Infinity: the header word alone.
+            let text: &[u8] = match n_header & 0xF000 {
+                0xC000 => b"NaN",
+                0xD000 => b"Infinity",
+                0xF000 => b"-Infinity",
+                _ => return Err(bad()),
+            };
+            if body.len() != 2 {
+                return Err(bad());
+            }
+            if let Some(o) = out {
+                o.extend_from_slice(text);
+            }
+            return Ok(());
+        }
+        0x8000 => {
+            let negative = n_header & 0x2000 != 0;
+            let dscale = ((n_header & 0x1F80) >> 7) as usize;
+            let w = (n_header & 0x003F) as i32;
+            let weight = if n_header & 0x0040 != 0 { w - 64 } else { w };
+            (negative, weight, dscale, 2)
+        }
+        flags => {
+            if body.len() < 4 {
+                return Err(bad());
+            }
+            (flags == 0x4000, word(2) as i16 as i32, (n_header & 0x3FFF) as usize, 4)
+        }
+    };
+    if (body.len() - digits_at) % 2 != 0 {
+        return Err(bad());
+    }
+    let digits: Vec<u16> = body[digits_at..].chunks_exact(2).map(|d| u16::from_le_bytes([d[0], d[1]])).collect();
+    let mut text = String::new();
+    crate::pg_numeric::write_text(sign, weight, dscale, &digits, &mut text)?;
+    if let Some(o) = out {
+        o.extend_from_slice(text.as_bytes());
+    }
+    Ok(())
+}

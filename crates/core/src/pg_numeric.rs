@@ -1,0 +1,44 @@
+//! PostgreSQL's `numeric_out` for a finite numeric given as its parts (sign, weight, display
+//! scale, base-10000 digits), shared by the jsonb container reader and `colcrypt recover`'s
+//! reading of `numeric_send` forms.
+
+use std::fmt::Write as _;
+
+use crate::Error;
+
+/// Appends the text `numeric_out` prints. A digit of 10000 or more, or a display scale above
+/// numeric's limit, is [`Error::CannotDecrypt`] (a damaged value: PostgreSQL writes neither).
+pub fn write_text(negative: bool, weight: i32, dscale: usize, digits: &[u16], s: &mut String) -> Result<(), Error> {
+    if dscale > 0x3FFF {
+        return Err(Error::CannotDecrypt);
+    }
+    let digit = |d: i32| -> Result<u16, Error> {
+        let v = if d >= 0 && (d as usize) < digits.len() { digits[d as usize] } else { 0 };
+        if v < 10_000 { Ok(v) } else { Err(Error::CannotDecrypt) }
+    };
+    if negative {
+        s.push('-');
+    }
+    if weight < 0 {
+        s.push('0');
+    } else {
+        for d in 0..=weight {
+            if d == 0 {
+                let _ = write!(s, "{}", digit(d)?);
+            } else {
+                let _ = write!(s, "{:04}", digit(d)?);
+            }
+        }
+    }
+    if dscale > 0 {
+        s.push('.');
+        let start = s.len();
+        let mut d = weight + 1;
+        while s.len() - start < dscale {
+            let _ = write!(s, "{:04}", digit(d)?);
+            d += 1;
+        }
+        s.truncate(start + dscale);
+    }
+    Ok(())
+}

@@ -12,6 +12,8 @@ pub(crate) enum ColcryptError {
     /// rotate_master_key without colcrypt.previous_master_key_file/_command loaded.
     NoPreviousMasterKey(String),
     InvalidKeyName,
+    /// A name starting with `__`: colcrypt's own keys (`__blind_index`, `__transient`).
+    ReservedKeyName(String),
     UnknownKey(String),
     /// `default` or `__blind_index` does not exist yet, and the current role may not create it.
     BuiltinKeyMissing(&'static str),
@@ -32,7 +34,7 @@ pub(crate) enum ColcryptError {
     /// A type modifier naming a key name nobody registered, used by a role that may not.
     KeyNameNotRegistered(String),
     /// A client-supplied key on a connection that is not allowed to carry one.
-    InsecureTransport(&'static str),
+    InsecureTransport(&'static str, &'static str),
     NoSessionKey,
     /// The session key used or set by code that is not the session's own (session_key.rs).
     SessionKeyOutOfScope,
@@ -110,6 +112,7 @@ impl ColcryptError {
             },
             ColcryptError::NoMasterKey(_) | ColcryptError::NoPreviousMasterKey(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
             ColcryptError::InvalidKeyName => ERRCODE_INVALID_PARAMETER_VALUE, // 22023
+            ColcryptError::ReservedKeyName(_) => ERRCODE_RESERVED_NAME,        // 42939
             ColcryptError::UnknownKey(_) => ERRCODE_UNDEFINED_OBJECT,         // 42704
             ColcryptError::BuiltinKeyMissing(_) => ERRCODE_UNDEFINED_OBJECT,  // 42704
             ColcryptError::KeyExists(_) => ERRCODE_DUPLICATE_OBJECT,          // 42710
@@ -121,7 +124,7 @@ impl ColcryptError {
             ColcryptError::PlaintextDenied(_) => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
             ColcryptError::KeyUseDenied(_) => ERRCODE_INSUFFICIENT_PRIVILEGE,    // 42501
             ColcryptError::KeyNameNotRegistered(_) => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
-            ColcryptError::InsecureTransport(_) => ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION, // 28000
+            ColcryptError::InsecureTransport(..) => ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION, // 28000
             ColcryptError::NoSessionKey | ColcryptError::SessionKeyFormat => ERRCODE_INVALID_PARAMETER_VALUE, // 22023
             ColcryptError::SessionKeyOutOfScope => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
             ColcryptError::InvalidPlaintext(_, code) => *code, // the plaintext type's own
@@ -163,6 +166,9 @@ impl ColcryptError {
             ColcryptError::InvalidKeyName => {
                 "key names must be 1 to 63 characters of a-z, 0-9 and _, starting with a letter or one _".to_owned()
             }
+            ColcryptError::ReservedKeyName(name) => format!(
+                "key name \"{name}\" is reserved: names starting with __ are colcrypt's own keys, which seal no column and cannot be denied, restricted or destroyed"
+            ),
             ColcryptError::UnknownKey(name) => format!("colcrypt data key \"{name}\" does not exist"),
             ColcryptError::BuiltinKeyMissing(name) => format!(
                 "colcrypt's key \"{name}\" does not exist yet: a colcrypt_key_admin creates it \
@@ -194,10 +200,9 @@ impl ColcryptError {
                 "colcrypt key name \"{name}\" is not registered, and only a colcrypt_key_admin may register one: \
                  create the key first with colcrypt.create_key('{name}')"
             ),
-            ColcryptError::InsecureTransport(what) => format!(
-                "colcrypt refuses client-supplied keys on {what}: connect with sslmode=verify-full \
-                 (colcrypt.require_secure_transport)"
-            ),
+            ColcryptError::InsecureTransport(what, remedy) => {
+                format!("colcrypt refuses client-supplied keys on {what}: {remedy} (colcrypt.require_secure_transport)")
+            }
             ColcryptError::NoSessionKey => {
                 "no key given and colcrypt.session_key is not set: pass a key argument or set the session key in the connection's startup options".to_owned()
             }

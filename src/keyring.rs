@@ -461,7 +461,7 @@ pub(crate) fn for_typmod(typmod: i32) -> Result<Rc<DataKey>> {
         // colcrypt's own keys (`__blind_index`) seal no values, whatever type modifier a
         // caller passes to an input function directly.
         if name.starts_with("__") {
-            return Err(ColcryptError::InvalidKeyName);
+            return Err(ColcryptError::ReservedKeyName(name.to_string()));
         }
         if *name == *DEFAULT_KEY {
             active_or_create(DEFAULT_KEY)?

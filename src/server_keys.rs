@@ -18,9 +18,14 @@ use crate::master_key;
 pub(crate) fn check_name(name: &str) -> Result<()> {
     let ok = (1..=63).contains(&name.len())
         && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        && !name.as_bytes()[0].is_ascii_digit()
-        && !name.starts_with("__");
-    if ok { Ok(()) } else { Err(ColcryptError::InvalidKeyName) }
+        && !name.as_bytes()[0].is_ascii_digit();
+    if !ok {
+        Err(ColcryptError::InvalidKeyName)
+    } else if name.starts_with("__") {
+        Err(ColcryptError::ReservedKeyName(name.to_owned()))
+    } else {
+        Ok(())
+    }
 }
 
 /// A key name argument: names are ASCII (they double as type modifiers), in any database encoding.

@@ -117,15 +117,20 @@ pub(crate) fn check_key_transport() -> Result<()> {
     match transport()? {
         Transport::Tls => Ok(()),
         Transport::LoopbackTls if ALLOW_LOOPBACK_KEYS.get() => Ok(()),
+        // Already over TLS: what fixes it is the address (or the setting), not sslmode.
         Transport::LoopbackTls => Err(ColcryptError::InsecureTransport(
             "a TLS connection from a loopback address while colcrypt.allow_loopback_keys is off",
+            "connect to the server's network address rather than a loopback one, or have an administrator set colcrypt.allow_loopback_keys = on",
         )),
         Transport::UnixSocket if ALLOW_UNIX_SOCKET_KEYS.get() => Ok(()),
         Transport::UnixSocket => Err(ColcryptError::InsecureTransport(
             "a Unix-socket connection while colcrypt.allow_unix_socket_keys is off",
+            "connect over TCP with sslmode=verify-full, or have an administrator set colcrypt.allow_unix_socket_keys = on",
         )),
-        Transport::PlainTcp => Err(ColcryptError::InsecureTransport("a TCP connection without TLS")),
-        Transport::Unknown => Err(ColcryptError::InsecureTransport("a session whose connection cannot be determined")),
+        Transport::PlainTcp => Err(ColcryptError::InsecureTransport("a TCP connection without TLS", "connect with sslmode=verify-full")),
+        Transport::Unknown => {
+            Err(ColcryptError::InsecureTransport("a session whose connection cannot be determined", "connect with sslmode=verify-full"))
+        }
     }
 }
 

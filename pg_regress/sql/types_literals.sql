@@ -132,6 +132,9 @@ SET ROLE lit_admin;
 SELECT colcrypt.deny_plaintext('__transient', 'lit_writer');
 SELECT colcrypt.restrict_key_use('__transient');
 SELECT colcrypt.destroy_key('__transient');
+\set VERBOSITY default
+SELECT colcrypt.deny_plaintext('__blind_index', 'lit_writer');
+\set VERBOSITY sqlstate
 RESET ROLE;
 -- __transient seals no column: a type modifier naming it is refused.
 CREATE TABLE lit_bad (v colcrypt.encrypted_text(__transient));

@@ -94,7 +94,7 @@ rc=0; "$CLI" recover --master-key-file "$W/new.key" -i "$W/plain.dump.sql" --for
 cat "$W/csv.err"
 assert_eq "exit status with values left closed" 1 "$rc"
 grep -q "public.shredded.s: 5 values not opened: key shred version 1 was destroyed" "$W/csv.err"
-assert_eq "only the destroyed key's values stay closed" 1 "$(grep -c 'values not opened' "$W/csv.err")"
+assert_eq "only the destroyed key's values stay closed" 1 "$(grep -cE 'values? not opened' "$W/csv.err")"
 # 10 types x 9 non-NULL rows minus the NULLs of row 9, and 2 x 200 in versions.
 assert_eq "values opened" "$(( 10 * 8 + 3 + 400 ))" "$(sed -nE 's/^colcrypt: ([0-9]+) values opened.*/\1/p' "$W/csv.err")"
 assert_eq "CSV files not readable by others" 600 "$(stat -c %a "$W/csv/public.all_types.csv")"
@@ -151,5 +151,5 @@ grep -q "wrong master key" <<<"$out" || { echo "unclear error: $out"; exit 1; }
 sed -E '0,/^1\t\\\\x4342/s//1\t\\\\x4343/' "$W/plain.dump.sql" >"$W/damaged.sql"
 rc=0; out=$("$CLI" recover --master-key-file "$W/new.key" -i "$W/damaged.sql" -o "$W/damaged.out.sql" 2>&1) || rc=$?
 assert_eq "exit status (damaged)" 1 "$rc"
-grep -q "public.all_types.t: 1 values not opened: " <<<"$out" || { echo "damaged value not reported: $out"; exit 1; }
+grep -q "public.all_types.t: 1 value not opened: " <<<"$out" || { echo "damaged value not reported: $out"; exit 1; }
 echo "recover: all checks passed"

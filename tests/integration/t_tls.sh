@@ -34,6 +34,10 @@ assert_eq "round trip over TLS" '\x01' "$(tcp "sslmode=require" "SELECT colcrypt
 assert_eq "connection_info over TLS" "tls from loopback|true|true" "$(tcp "sslmode=require" "SELECT transport || '|' || keys_allowed || '|' || (caveat IS NOT NULL) FROM colcrypt.connection_info()")"
 assert_eq "loopback TLS refused when allow_loopback_keys is off" "tls from loopback|false" \
   "$(tcp "sslmode=require" "SET colcrypt.allow_loopback_keys = off; SELECT transport || '|' || keys_allowed FROM colcrypt.connection_info()" | tail -n 1)"
+# The refusal says what helps a client already on TLS: another address, or the setting.
+out=$(tcp "sslmode=require" "SET colcrypt.allow_loopback_keys = off; SELECT colcrypt.gen_key()" || true)
+grep -q "28000: colcrypt refuses client-supplied keys on a TLS connection from a loopback address .*: connect to the server's network address" <<<"$out" \
+  || { echo "loopback refusal: $out"; exit 1; }
 
 # verify-full: the right name connects; a certificate for another host name does not.
 assert_eq "verify-full to localhost" 1 "$(as_postgres psql "host=localhost port=$P user=postgres dbname=postgres sslmode=verify-full sslrootcert=$CERTS/ca.crt" -X -At -c "SELECT 1")"

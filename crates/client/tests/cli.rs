@@ -569,7 +569,7 @@ fn recover_reads_the_key_from_a_file_or_a_command_and_fails_clearly() {
         let out = run(&args, &dump);
         assert!(out.status.success(), "{}", stderr(&out));
         assert!(String::from_utf8_lossy(&out.stdout).contains("COPY public.t (n) FROM stdin;\n77\n\\.\n"));
-        assert!(stderr(&out).contains("1 values opened in 1 rows of 1 tables"), "{}", stderr(&out));
+        assert!(stderr(&out).contains("1 value opened in 1 row of 1 table"), "{}", stderr(&out));
     }
     // The wrong master key: refused up front, nothing on standard output.
     let out = run(&["recover", "--master-key-file", &other], &dump);
@@ -603,6 +603,6 @@ fn recover_reads_the_key_from_a_file_or_a_command_and_fails_clearly() {
     let out = run(&["recover", "--master-key-file", &k], &damaged);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("FROM stdin;\n\\N\n"));
-    assert!(stderr(&out).contains("public.t.n: 1 values not opened"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("public.t.n: 1 value not opened"), "{}", stderr(&out));
     std::fs::remove_dir_all(&d).unwrap();
 }

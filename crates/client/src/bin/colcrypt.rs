@@ -373,12 +373,17 @@ fn recover_run(a: &RecoverArgs) -> Result<(), ClientError> {
     };
     bar.finish_and_clear();
     let report = report?;
-    eprintln!("colcrypt: {} values opened in {} rows of {} tables", report.opened, report.rows, report.tables);
+    eprintln!(
+        "colcrypt: {} opened in {} of {}",
+        counted(report.opened, "value"),
+        counted(report.rows, "row"),
+        counted(report.tables, "table")
+    );
     for f in &report.files {
         eprintln!("colcrypt: wrote {}", f.display());
     }
     for ((table, column, reason), n) in &report.closed {
-        eprintln!("colcrypt: {table}.{column}: {n} values not opened: {reason}");
+        eprintln!("colcrypt: {table}.{column}: {} not opened: {reason}", counted(*n, "value"));
     }
     if !report.still_colcrypt.is_empty() {
         eprintln!(
@@ -421,4 +426,10 @@ fn main() -> ExitCode {
             ExitCode::from(if matches!(e, ClientError::Usage(_)) { 2 } else { 1 })
         }
     }
+}
+
+/// "1 value", "2 values".
+fn counted(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

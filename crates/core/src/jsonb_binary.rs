@@ -38,9 +38,12 @@ const JENTRY_ISCONTAINER: u32 = 0x5000_0000;
 /// far below (a few thousand levels with the default max_stack_depth).
 const MAX_DEPTH: usize = 10_000;
 
-/// Checks that `container` is a well-formed jsonb container: every offset and length inside it,
-/// every child container, every numeric, and object keys in jsonb's order (by length, then
-/// bytes), unique. Damage is [`Error::CannotDecrypt`], as for other malformed plaintext forms.
+/// Checks what PostgreSQL's jsonb code relies on to stay inside a container: the header's flags
+/// and count, every JEntry's kind, offset and length, the object keys being strings, every child
+/// container (nesting at most 10,000 deep) and every numeric's header and length, with nothing
+/// after the last child. Damage is [`Error::CannotDecrypt`], as for other malformed plaintext
+/// forms. Not checked, as they affect answers but not memory: keys in jsonb's order, unique,
+/// and strings without NUL (which [`to_text`] prints as `\u0000`); PostgreSQL writes neither.
 pub fn validate(container: &[u8]) -> Result<(), Error> {
     walk(container, 0, None, true)
 }
@@ -68,7 +71,9 @@ fn int_align(n: usize) -> usize {
 }
 
 /// Walks one container; `out` receives its text when given. `top`: the root, the only place a
-/// scalar container (a bare value) may be.
+/// scalar container (a bare value) may be. Nothing is allocated: a child's range is computed
+/// from the JEntries as they are walked (an object's keys once to check them, then again beside
+/// the values, which follow all the keys).
 fn walk(c: &[u8], depth: usize, mut out: Option<&mut Vec<u8>>, top: bool) -> Result<(), Error> {
     if depth > MAX_DEPTH {
         return Err(bad());
@@ -87,65 +92,57 @@ fn walk(c: &[u8], depth: usize, mut out: Option<&mut Vec<u8>>, top: bool) -> Res
         return Err(bad());
     }
     let data = &c[data_start..];
-    // Each child's data: its type bits and its byte range in `data`.
-    let mut children = Vec::with_capacity(nchildren);
-    let mut offset = 0usize;
-    for i in 0..nchildren {
+    // Child `i`, which starts at `offset` (where the previous child ended): its kind and its end.
+    let child = |i: usize, offset: usize| -> Result<(u32, usize), Error> {
         let je = u32_at(c, 4 + 4 * i)?;
         let field = (je & JENTRY_OFFLENMASK) as usize;
         let end = if je & JENTRY_HAS_OFF != 0 { field } else { offset.checked_add(field).ok_or_else(bad)? };
         if end < offset || end > data.len() {
             return Err(bad());
         }
-        children.push((je & JENTRY_TYPEMASK, offset, end));
-        offset = end;
-    }
-    // The last child ends where the container does (PostgreSQL builds it to the byte).
-    if offset != data.len() {
-        return Err(bad());
-    }
-    let value = |i: usize| -> (u32, usize, usize) { children[i] };
-    if object {
-        for i in 1..count {
-            let (_, s0, e0) = value(i - 1);
-            let (_, s1, e1) = value(i);
-            // jsonb's key order: shorter first, then bytewise; equal keys are never both kept.
-            let (a, b) = (&data[s0..e0], &data[s1..e1]);
-            if (a.len(), a) >= (b.len(), b) {
-                return Err(bad());
-            }
-        }
-        for i in 0..count {
-            if value(i).0 != JENTRY_ISSTRING {
-                return Err(bad());
-            }
-        }
-    }
+        Ok((je & JENTRY_TYPEMASK, end))
+    };
     if scalar {
-        let (t, s, e) = value(0);
-        return scalar_or_container(t, &data[..e], s, depth, out.as_deref_mut());
+        let (t, end) = child(0, 0)?;
+        if end != data.len() {
+            return Err(bad());
+        }
+        return scalar_or_container(t, data, 0, depth, out);
+    }
+    // Where the values start: after the keys, each a string.
+    let mut values_start = 0;
+    if object {
+        for i in 0..count {
+            let (t, end) = child(i, values_start)?;
+            if t != JENTRY_ISSTRING {
+                return Err(bad());
+            }
+            values_start = end;
+        }
     }
     if let Some(o) = out.as_deref_mut() {
         o.push(if object { b'{' } else { b'[' });
     }
+    let (mut key_offset, mut offset) = (0, values_start);
     for i in 0..count {
         if let Some(o) = out.as_deref_mut() {
             if i > 0 {
                 o.extend_from_slice(b", ");
             }
-        }
-        if object {
-            let (_, s, e) = value(i);
-            string(&data[s..e], out.as_deref_mut())?;
-            if let Some(o) = out.as_deref_mut() {
+            if object {
+                let (_, key_end) = child(i, key_offset)?;
+                string(&data[key_offset..key_end], Some(&mut *o))?;
                 o.extend_from_slice(b": ");
+                key_offset = key_end;
             }
-            let (t, s, e) = value(count + i);
-            scalar_or_container(t, &data[..e], s, depth, out.as_deref_mut())?;
-        } else {
-            let (t, s, e) = value(i);
-            scalar_or_container(t, &data[..e], s, depth, out.as_deref_mut())?;
         }
+        let (t, end) = child(if object { count + i } else { i }, offset)?;
+        scalar_or_container(t, &data[..end], offset, depth, out.as_deref_mut())?;
+        offset = end;
+    }
+    // The last child ends where the container does (PostgreSQL builds it to the byte).
+    if offset != data.len() {
+        return Err(bad());
     }
     if let Some(o) = out {
         o.push(if object { b'}' } else { b']' });
@@ -155,6 +152,7 @@ fn walk(c: &[u8], depth: usize, mut out: Option<&mut Vec<u8>>, top: bool) -> Res
 
 /// One child: `data` ends where the child ends, and the child starts at `start` (before the
 /// alignment padding that numerics and containers have).
+#[inline]
 fn scalar_or_container(t: u32, data: &[u8], start: usize, depth: usize, out: Option<&mut Vec<u8>>) -> Result<(), Error> {
     let aligned = || data.get(int_align(start)..).ok_or_else(bad);
     match t {
@@ -178,11 +176,9 @@ fn scalar_or_container(t: u32, data: &[u8], start: usize, depth: usize, out: Opt
     }
 }
 
-/// A string as `escape_json` writes it. jsonb strings hold no NUL (`\u0000` is refused on input).
+/// A string as `escape_json` writes it.
+#[inline]
 fn string(s: &[u8], out: Option<&mut Vec<u8>>) -> Result<(), Error> {
-    if s.contains(&0) {
-        return Err(bad());
-    }
     let Some(o) = out else { return Ok(()) };
     o.push(b'"');
     for &b in s {

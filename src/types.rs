@@ -213,14 +213,18 @@ pub(crate) fn with_datum_plaintext<R>(spec: &TypeSpec, datum: pg_sys::Datum, f: 
             }
             // The container is written in the server's byte order; the binary form says
             // little-endian, so a big-endian server seals the text form instead.
-            Plain::Jsonb if cfg!(target_endian = "little") => {
+            // A document nested deeper than the binary form's reader allows is sealed as text.
+            Plain::Jsonb => {
                 let container = pgrx::varlena::varlena_to_byte_slice(pg_sys::pg_detoast_datum_packed(datum.cast_mut_ptr()));
-                let mut sealed = zeroize::Zeroizing::new(Vec::with_capacity(JSONB_PREFIX.len() + container.len()));
-                sealed.extend_from_slice(&JSONB_PREFIX);
-                sealed.extend_from_slice(container);
-                f(&sealed)
+                if cfg!(target_endian = "little") && colcrypt_core::jsonb_binary::sealable(container) {
+                    let mut sealed = zeroize::Zeroizing::new(Vec::with_capacity(JSONB_PREFIX.len() + container.len()));
+                    sealed.extend_from_slice(&JSONB_PREFIX);
+                    sealed.extend_from_slice(container);
+                    f(&sealed)
+                } else {
+                    f(CStr::from_ptr(pg_sys::OidOutputFunctionCall(spec.fns().output, datum)).to_bytes())
+                }
             }
-            Plain::Jsonb => f(CStr::from_ptr(pg_sys::OidOutputFunctionCall(spec.fns().output, datum)).to_bytes()),
         }
     }
 }
@@ -269,6 +273,9 @@ pub(crate) fn type_from_plain(spec: &TypeSpec, datum: pg_sys::Datum, typmod: i32
 /// under `__transient` first and a real into encrypted_float8 would not be the float8 that
 /// `= real` looks up.)
 pub(crate) fn type_from_other(spec: &TypeSpec, value: pg_sys::Datum, typmod: i32, fcinfo: pg_sys::FunctionCallInfo) -> Vec<u8> {
+    // Before the plaintext type's cast, which can fail (out of range): its error must not carry
+    // the statement's parameters (log_redaction).
+    note_plaintext();
     // SAFETY: fcinfo is this call's; its flinfo names the cast expression's argument type.
     let source = unsafe { pg_sys::get_fn_expr_argtype((*fcinfo).flinfo, 0) };
     let plain = to_plain_type(spec, source, value);

@@ -66,10 +66,21 @@ INSERT INTO asg (id, i4) VALUES (10, 98765432109::int8);
 INSERT INTO asg (id, j) VALUES (10, '{"canary": "\u0000"}'::json);
 \set VERBOSITY sqlstate
 
--- 4. The cast function called directly, without a column's type modifier.
+-- 4. A document nested deeper than the binary form's reader takes (1,000 levels) is sealed as
+-- text and reads back, also when searchable; one at the limit is sealed binary.
+CREATE TABLE asg_deep (id int, j colcrypt.encrypted_jsonb(asg), s colcrypt.encrypted_jsonb(asg, searchable));
+INSERT INTO asg_deep SELECT n, d, d FROM (VALUES (999), (1000), (1001), (5000)) v(n),
+  LATERAL (SELECT (repeat('[', n) || '1' || repeat(']', n))::jsonb AS d) x;
+SELECT id, j::jsonb = (repeat('[', id) || '1' || repeat(']', id))::jsonb AS reads_back,
+       octet_length(colcrypt.envelope(j)) - 80 AS sealed_bytes,
+       (SELECT count(*) FROM asg_deep b WHERE b.s = a.s) AS found
+FROM asg_deep a ORDER BY id;
+DROP TABLE asg_deep;
+
+-- 5. The cast function called directly, without a column's type modifier.
 SELECT colcrypt.encrypted_int4(5::int8, -1, false)::int4 AS direct_call;
 
--- 5. Assignment only: these casts take no part in choosing an operator, so comparing with a
+-- 6. Assignment only: these casts take no part in choosing an operator, so comparing with a
 -- numeric still has no operator, as before.
 SELECT count(*) FROM asg WHERE i4 = 2.5::numeric;
 

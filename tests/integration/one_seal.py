@@ -289,11 +289,13 @@ check("a parameter also returned still needs __transient", run(app, "ret", ["x"]
 VARCHAR, INT2, INT8, NUMERIC, FLOAT8, JSON = 1043, 21, 20, 1700, 701, 114
 
 
-def run_typed(name, sql, types, values):
-    r = app.pgconn.prepare(name.encode(), sql.encode(), param_types=types)
+def run_typed(name, sql, types, values, conn=None, message=False):
+    conn = conn or app
+    r = conn.pgconn.prepare(name.encode(), sql.encode(), param_types=types)
     if r.status == pq.ExecStatus.COMMAND_OK:
-        r = app.pgconn.exec_prepared(name.encode(), [v.encode() for v in values])
-    return r.status, (r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode()
+        r = conn.pgconn.exec_prepared(name.encode(), [v.encode() for v in values])
+    got = (r.status, (r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode())
+    return got + ((r.error_message or b"").decode("utf-8", "replace"),) if message else got
 
 
 for name, t, value, want in [("varchar, int8, json", INT8, "41", 41), ("int2", INT2, "42", 42),
@@ -304,9 +306,15 @@ for name, t, value, want in [("varchar, int8, json", INT8, "41", 41), ("int2", I
                     [ssn, "canary-typed-note", value, '{"typed": true}']), (pq.ExecStatus.COMMAND_OK, ""))
     a.execute("SELECT n::int, note::text, doc::jsonb FROM people WHERE ssn = %s::text", (ssn,))
     check(f"and read back ({name})", a.fetchone(), (want, "canary-typed-note", {"typed": True}))
-check("an int8 out of int4's range: 22003, as for an int4 column",
-      run_typed("typedbig", "INSERT INTO people (ssn, n) VALUES ($1, $2)", [VARCHAR, INT8], ["canary-typed-big", "5000000000"]),
-      (pq.ExecStatus.FATAL_ERROR, "22003"))
+# The plaintext type's cast fails before anything is sealed: the statement's other parameters,
+# which PostgreSQL adds to the error's context under this setting, are withheld all the same
+# (an attacker review found them in the error and the log).
+app.execute("SET log_parameter_max_length_on_error = -1")
+status, state, msg = run_typed("typedbig", "INSERT INTO people (ssn, n) VALUES ($1, $2)", [VARCHAR, INT8],
+                               ["canary-typed-big", "5000000000"], message=True)
+check("an int8 out of int4's range: 22003, as for an int4 column", (status, state), (pq.ExecStatus.FATAL_ERROR, "22003"))
+check("and the other parameter is in no part of the error", "canary-typed-big" in msg, False)
+app.execute("RESET log_parameter_max_length_on_error")
 cur.execute("INSERT INTO people (ssn, n) VALUES ('canary-typed-literal'::varchar, 2.5)", prepare=False)
 check("a varchar literal and a numeric literal need no __transient", cur.rowcount, 1)
 
@@ -320,6 +328,16 @@ check("an envelope's text as a parameter is refused", run(app, "ins", ["canary-e
 param_types(admin, "late", "INSERT INTO people (ssn, note) VALUES ($1, $2)")
 a.execute("SET colcrypt.ciphertext_io = on")
 check("ciphertext_io turned on after Parse: refused", run(admin, "late", ["canary-late", env_text]), (pq.ExecStatus.FATAL_ERROR, "22P02"))
+# Under `on`, a parameter the driver typed as text or varchar (pgJDBC's setString) is data, as
+# a cast from text is in this mode (README, ciphertext_io): an envelope's text is stored as that
+# text. Envelopes load through untyped parameters or the encrypted type.
+check("under ciphertext_io = on, a varchar parameter is data",
+      run_typed("envvarchar", "INSERT INTO people (ssn, note) VALUES ($1, $2) /* typed */", [TEXT, VARCHAR],
+                ["canary-env-varchar", env_text], conn=admin), (pq.ExecStatus.COMMAND_OK, ""))
+a.execute("RESET colcrypt.ciphertext_io")
+a.execute("SELECT note::text FROM people WHERE ssn = 'canary-env-varchar'::text")
+check("and reads back as the envelope's text", a.fetchone()[0], env_text)
+a.execute("SET colcrypt.ciphertext_io = on")
 a.execute("RESET colcrypt.ciphertext_io")
 # ... and bytes text input refuses (an envelope, or plaintext in another encoding, sent as a
 # binary parameter) are not quoted in the error, which says what to send.

@@ -34,18 +34,26 @@ const JENTRY_ISBOOL_TRUE: u32 = 0x3000_0000;
 const JENTRY_ISNULL: u32 = 0x4000_0000;
 const JENTRY_ISCONTAINER: u32 = 0x5000_0000;
 
-/// Containers nest no deeper than this here; PostgreSQL's parser stops at its stack limit,
-/// far below (a few thousand levels with the default max_stack_depth).
-const MAX_DEPTH: usize = 10_000;
+/// How many levels of containers a binary form holds. The walk recurses once per level, so this bounds its
+/// stack (well under 1 MiB). PostgreSQL takes deeper documents (about 14,000 levels with the
+/// default max_stack_depth, more if it is raised): the server seals those as text instead
+/// ([`sealable`]), so a document that was written can always be read.
+pub const MAX_DEPTH: usize = 1_000;
 
 /// Checks what PostgreSQL's jsonb code relies on to stay inside a container: the header's flags
 /// and count, every JEntry's kind, offset and length, the object keys being strings, every child
-/// container (nesting at most 10,000 deep) and every numeric's header and length, with nothing
+/// container (nesting at most [`MAX_DEPTH`] deep) and every numeric's header and length, with nothing
 /// after the last child. Damage is [`Error::CannotDecrypt`], as for other malformed plaintext
 /// forms. Not checked, as they affect answers but not memory: keys in jsonb's order, unique,
 /// and strings without NUL (which [`to_text`] prints as `\u0000`); PostgreSQL writes neither.
 pub fn validate(container: &[u8]) -> Result<(), Error> {
     walk(container, 0, None, true)
+}
+
+/// Whether a container PostgreSQL built may be sealed in the binary form: it passes [`validate`],
+/// so no deeper than [`MAX_DEPTH`]; otherwise the text form is sealed.
+pub fn sealable(container: &[u8]) -> bool {
+    validate(container).is_ok()
 }
 
 /// `jsonb_out`'s text for a container (`{"a": 1, "b": [true, null]}`), after the same checks
@@ -75,7 +83,7 @@ fn int_align(n: usize) -> usize {
 /// from the JEntries as they are walked (an object's keys once to check them, then again beside
 /// the values, which follow all the keys).
 fn walk(c: &[u8], depth: usize, mut out: Option<&mut Vec<u8>>, top: bool) -> Result<(), Error> {
-    if depth > MAX_DEPTH {
+    if depth >= MAX_DEPTH {
         return Err(bad());
     }
     let header = u32_at(c, 0)?;

@@ -94,3 +94,26 @@ fn keys_are_printed_as_they_are() {
     c[8..12].copy_from_slice(&0x1000_0001u32.to_le_bytes());
     assert!(validate(&c).is_err());
 }
+
+/// `levels` arrays, each holding the next, the innermost empty, laid out as PostgreSQL does.
+fn nested(levels: usize) -> Vec<u8> {
+    let mut c = 0x4000_0000u32.to_le_bytes().to_vec();
+    for _ in 1..levels {
+        let mut outer = 0x4000_0001u32.to_le_bytes().to_vec();
+        outer.extend((0x8000_0000u32 | 0x5000_0000 | c.len() as u32).to_le_bytes());
+        outer.extend(&c);
+        c = outer;
+    }
+    c
+}
+
+/// The binary form holds at most MAX_DEPTH levels (the walk recurses once per level); the server
+/// seals deeper documents as text (regress types_assign), so this bound refuses only forgeries.
+#[test]
+fn nesting_is_bounded() {
+    use colcrypt_core::jsonb_binary::{sealable, MAX_DEPTH};
+    let deepest = nested(MAX_DEPTH);
+    assert_eq!(to_text(&deepest).unwrap(), format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH)).into_bytes());
+    assert!(sealable(&deepest));
+    assert!(validate(&nested(MAX_DEPTH + 1)).is_err() && !sealable(&nested(MAX_DEPTH + 1)));
+}

@@ -185,7 +185,7 @@ LOAD[doc_scan_enc]=$(q -c "SELECT round(bench(\$q\$SELECT count(*) FROM doc_enc 
 # The floor of that scan: the same envelopes read as bytea (stored as encrypted_jsonb stores
 # them: out of line, uncompressed) instead of the jsonb documents (detoasted), plus one open each.
 q -c "CREATE TABLE doc_envb (id int, d bytea); ALTER TABLE doc_envb ALTER d SET STORAGE EXTERNAL;
-      INSERT INTO doc_envb SELECT id, colcrypt.envelope(d) FROM doc_enc; VACUUM ANALYZE doc_envb" >/dev/null
+      INSERT INTO doc_envb SELECT id, colcrypt.envelope(d) FROM doc_enc" >/dev/null; q -c "VACUUM ANALYZE doc_envb" >/dev/null
 LOAD[doc_read_envb]=$(q -c "SELECT round(bench(\$q\$SELECT sum(get_byte(d, 0)) FROM doc_envb\$q\$, $RUNS)::numeric, 1)")
 LOAD[doc_read_plain]=$(q -c "SELECT round(bench(\$q\$SELECT count(*) FROM doc_plain WHERE jsonb_typeof(d) = 'object'\$q\$, $RUNS)::numeric, 1)")
 # What reading a document cost while it was sealed as JSON text (before 0.2.0's binary form):

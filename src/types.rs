@@ -282,48 +282,61 @@ pub(crate) fn type_from_other(spec: &TypeSpec, value: pg_sys::Datum, typmod: i32
     type_from_plain(spec, plain, typmod)
 }
 
+/// How a value of another type becomes a datum of the plaintext type (PostgreSQL's assignment
+/// cast between them), resolved once per (source, plaintext type).
+#[derive(Clone, Copy)]
+enum Pathway {
+    /// Binary-coercible (varchar to text).
+    Relabel,
+    /// A cast function taking the value alone, or also a type modifier and whether explicit.
+    Function { func: pg_sys::Oid, with_typmod: bool },
+    /// Through the text form: the source type's output function, then the plaintext type's input.
+    ViaText { output: pg_sys::Oid },
+    None,
+}
+
 thread_local! {
-    /// The last (source, plaintext type) pathway: a COPY or INSERT … SELECT casts every row the
-    /// same way.
-    static LAST_PATHWAY: std::cell::Cell<Option<(pg_sys::Oid, pg_sys::Oid, pg_sys::CoercionPathType::Type, pg_sys::Oid)>> =
-        const { std::cell::Cell::new(None) };
+    /// The last (source, plaintext type) and its pathway: a COPY or INSERT … SELECT casts every
+    /// row the same way, and each lookup is a catalog search.
+    static LAST_PATHWAY: std::cell::Cell<Option<(pg_sys::Oid, pg_sys::Oid, Pathway)>> = const { std::cell::Cell::new(None) };
+}
+
+fn pathway(source: pg_sys::Oid, target: pg_sys::Oid) -> Pathway {
+    use pg_sys::CoercionPathType::*;
+    if let Some((_, _, p)) = LAST_PATHWAY.get().filter(|(s, t, _)| *s == source && *t == target) {
+        return p;
+    }
+    let mut func = pg_sys::InvalidOid;
+    // SAFETY: catalog lookups (pg_cast, pg_proc, pg_type); errors raise through pgrx's guards.
+    let p = unsafe {
+        match pg_sys::find_coercion_pathway(target, source, pg_sys::CoercionContext::COERCION_ASSIGNMENT, &mut func) {
+            COERCION_PATH_RELABELTYPE => Pathway::Relabel,
+            COERCION_PATH_FUNC => Pathway::Function { func, with_typmod: pg_sys::get_func_nargs(func) > 1 },
+            COERCION_PATH_COERCEVIAIO => {
+                let (mut output, mut varlena) = (pg_sys::InvalidOid, false);
+                pg_sys::getTypeOutputInfo(source, &mut output, &mut varlena);
+                Pathway::ViaText { output }
+            }
+            _ => Pathway::None,
+        }
+    };
+    LAST_PATHWAY.set(Some((source, target, p)));
+    p
 }
 
 /// `value` of type `source` as a datum of the plaintext type, by PostgreSQL's assignment cast.
 fn to_plain_type(spec: &TypeSpec, source: pg_sys::Oid, value: pg_sys::Datum) -> pg_sys::Datum {
-    use pg_sys::CoercionPathType::*;
-    let target = spec.plain_oid.value();
-    let (path, func) = match LAST_PATHWAY.get().filter(|(s, t, _, _)| *s == source && *t == target) {
-        Some((_, _, path, func)) => (path, func),
-        None => {
-            let mut func = pg_sys::InvalidOid;
-            // SAFETY: a pg_cast lookup; errors raise through pgrx's guards.
-            let path = unsafe {
-                pg_sys::find_coercion_pathway(target, source, pg_sys::CoercionContext::COERCION_ASSIGNMENT, &mut func)
-            };
-            LAST_PATHWAY.set(Some((source, target, path, func)));
-            (path, func)
-        }
-    };
     // SAFETY: fmgr calls of the cast function pg_cast names for these types, or of the source
     // type's output function; errors raise through pgrx's guards.
     unsafe {
-        match path {
-            COERCION_PATH_RELABELTYPE => value,
-            // Cast functions of the built-in types take the value alone, or also a type modifier
-            // and whether the cast is explicit.
-            COERCION_PATH_FUNC if pg_sys::get_func_nargs(func) == 1 => {
-                pg_sys::OidFunctionCall1Coll(func, pg_sys::DEFAULT_COLLATION_OID, value)
-            }
-            COERCION_PATH_FUNC => {
+        match pathway(source, spec.plain_oid.value()) {
+            Pathway::Relabel => value,
+            Pathway::Function { func, with_typmod: false } => pg_sys::OidFunctionCall1Coll(func, pg_sys::DEFAULT_COLLATION_OID, value),
+            Pathway::Function { func, with_typmod: true } => {
                 pg_sys::OidFunctionCall3Coll(func, pg_sys::DEFAULT_COLLATION_OID, value, pg_sys::Datum::from(-1i32), pg_sys::Datum::from(false))
             }
-            COERCION_PATH_COERCEVIAIO => {
-                let (mut output, mut varlena) = (pg_sys::InvalidOid, false);
-                pg_sys::getTypeOutputInfo(source, &mut output, &mut varlena);
-                plain_input(spec, CStr::from_ptr(pg_sys::OidOutputFunctionCall(output, value)))
-            }
-            _ => ColcryptError::NoPlainCast(spec.name).raise(),
+            Pathway::ViaText { output } => plain_input(spec, CStr::from_ptr(pg_sys::OidOutputFunctionCall(output, value))),
+            Pathway::None => ColcryptError::NoPlainCast(spec.name).raise(),
         }
     }
 }
@@ -370,11 +383,9 @@ enum OpenedJsonb {
 fn open_jsonb(spec: &TypeSpec, value: &[u8]) -> Result<pg_sys::Datum> {
     Ok(match open_jsonb_form(spec, value)? {
         OpenedJsonb::Datum(d) => d,
-        // SAFETY: fmgr call of jsonb's input function on a NUL-terminated palloc'd text.
-        OpenedJsonb::Text(text) => unsafe {
-            let fns = spec.fns();
-            pg_sys::OidInputFunctionCall(fns.input, text, fns.ioparam, -1)
-        },
+        // jsonb's input, with an error that does not quote the document.
+        // SAFETY: a NUL-terminated palloc'd text.
+        OpenedJsonb::Text(text) => plain_input(spec, unsafe { CStr::from_ptr(text) }),
     })
 }
 
@@ -384,7 +395,7 @@ fn open_jsonb(spec: &TypeSpec, value: &[u8]) -> Result<pg_sys::Datum> {
 fn open_jsonb_form(spec: &TypeSpec, value: &[u8]) -> Result<OpenedJsonb> {
     const BEFORE: usize = pg_sys::VARHDRSZ - JSONB_PREFIX.len();
     let (base, plaintext) = open_to_palloc(spec, value, BEFORE, 1)?;
-    if let Some(container) = plaintext.strip_prefix(&JSONB_PREFIX[..]) {
+    if let Some(container) = colcrypt_core::jsonb_binary::container_of(plaintext) {
         if let Err(e) = colcrypt_core::jsonb_binary::validate(container) {
             zeroize::Zeroize::zeroize(plaintext);
             return Err(e.into());
@@ -869,11 +880,7 @@ fn reseal(spec: &TypeSpec, datum: &[u8]) -> Result<Vec<u8>> {
     // A document sealed as text before the binary form moves to it (read without parsing).
     if matches!(spec.plain, Plain::Jsonb) && cfg!(target_endian = "little") && !colcrypt_core::jsonb_binary::is_binary(&plaintext) {
         refuse_nul(&mut plaintext)?;
-        let text = palloc_cstring(&plaintext);
-        let fns = spec.fns();
-        // SAFETY: fmgr call of jsonb's input function on the NUL-terminated text it printed.
-        let datum = unsafe { pg_sys::OidInputFunctionCall(fns.input, text.as_ptr().cast_mut(), fns.ioparam, -1) };
-        plaintext = with_datum_plaintext(spec, datum, |binary| zeroize::Zeroizing::new(binary.to_vec()));
+        plaintext = with_input_plaintext(spec, palloc_cstring(&plaintext), |binary| zeroize::Zeroizing::new(binary.to_vec()));
     }
     let computed = if index == Index::None { None } else { Some(blind_index(spec, &plaintext)?) };
     seal_value(spec, &active, &plaintext, computed)

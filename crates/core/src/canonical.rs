@@ -46,11 +46,25 @@ pub fn equality_form<'a>(type_name: &str, plaintext: &'a [u8]) -> Result<Cow<'a,
         NUMERIC_TYPE => numeric_equality_form(plaintext),
         FLOAT8_TYPE => float8_equality_form(plaintext),
         // The binary form's index is the text form's, so a value has one index in either form.
-        JSONB_TYPE if crate::jsonb_binary::is_binary(plaintext) => {
-            let text = zeroize::Zeroizing::new(crate::jsonb_binary::to_text(&plaintext[crate::jsonb_binary::PREFIX.len()..])?);
-            Ok(Cow::Owned(jsonb_equality_form(&text).into_owned()))
-        }
-        JSONB_TYPE => Ok(jsonb_equality_form(plaintext)),
+        JSONB_TYPE => match crate::jsonb_binary::container_of(plaintext) {
+            Some(container) => {
+                // The text is already the form unless a number needs trimming; the one copy not
+                // returned is wiped.
+                let mut text = crate::jsonb_binary::to_text(container)?;
+                let trimmed = match jsonb_equality_form(&text) {
+                    Cow::Owned(trimmed) => Some(trimmed),
+                    Cow::Borrowed(_) => None,
+                };
+                Ok(Cow::Owned(match trimmed {
+                    Some(trimmed) => {
+                        zeroize::Zeroize::zeroize(&mut text);
+                        trimmed
+                    }
+                    None => text,
+                }))
+            }
+            None => Ok(jsonb_equality_form(plaintext)),
+        },
         _ => Ok(Cow::Borrowed(plaintext)),
     }
 }

@@ -20,6 +20,11 @@ pub fn is_binary(plaintext: &[u8]) -> bool {
     plaintext.starts_with(&PREFIX)
 }
 
+/// The container of a sealed `encrypted_jsonb` plaintext in the binary form (None: the text form).
+pub fn container_of(plaintext: &[u8]) -> Option<&[u8]> {
+    plaintext.strip_prefix(&PREFIX[..])
+}
+
 const JB_CMASK: u32 = 0x0FFF_FFFF;
 const JB_FSCALAR: u32 = 0x1000_0000;
 const JB_FOBJECT: u32 = 0x2000_0000;
@@ -259,11 +264,14 @@ fn numeric(data: &[u8], out: Option<&mut Vec<u8>>) -> Result<(), Error> {
     if (body.len() - digits_at) % 2 != 0 {
         return Err(bad());
     }
-    let digits: Vec<u16> = body[digits_at..].chunks_exact(2).map(|d| u16::from_le_bytes([d[0], d[1]])).collect();
+    let digits = body[digits_at..].chunks_exact(2).map(|d| u16::from_le_bytes([d[0], d[1]]));
+    let Some(o) = out else {
+        // Checking alone (every read): what printing would refuse, without allocating.
+        return if dscale > crate::pg_numeric::MAX_DSCALE || digits.into_iter().any(|d| d >= 10_000) { Err(bad()) } else { Ok(()) };
+    };
+    let digits: Vec<u16> = digits.collect();
     let mut text = String::new();
     crate::pg_numeric::write_text(sign, weight, dscale, &digits, &mut text)?;
-    if let Some(o) = out {
-        o.extend_from_slice(text.as_bytes());
-    }
+    o.extend_from_slice(text.as_bytes());
     Ok(())
 }

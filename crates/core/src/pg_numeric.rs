@@ -6,16 +6,17 @@ use std::fmt::Write as _;
 
 use crate::Error;
 
-/// Appends the text `numeric_out` prints. A digit of 10000 or more, or a display scale above
+/// numeric's largest display scale (NUMERIC_DSCALE_MASK).
+pub const MAX_DSCALE: usize = 0x3FFF;
+
+/// Appends the text `numeric_out` prints. Any digit of 10000 or more, or a display scale above
 /// numeric's limit, is [`Error::CannotDecrypt`] (a damaged value: PostgreSQL writes neither).
 pub fn write_text(negative: bool, weight: i32, dscale: usize, digits: &[u16], s: &mut String) -> Result<(), Error> {
-    if dscale > 0x3FFF {
+    // Every digit, printed or not: the checks are the same as the jsonb reader's without printing.
+    if dscale > MAX_DSCALE || digits.iter().any(|&d| d >= 10_000) {
         return Err(Error::CannotDecrypt);
     }
-    let digit = |d: i32| -> Result<u16, Error> {
-        let v = if d >= 0 && (d as usize) < digits.len() { digits[d as usize] } else { 0 };
-        if v < 10_000 { Ok(v) } else { Err(Error::CannotDecrypt) }
-    };
+    let digit = |d: i32| if d >= 0 && (d as usize) < digits.len() { digits[d as usize] } else { 0 };
     if negative {
         s.push('-');
     }
@@ -24,9 +25,9 @@ pub fn write_text(negative: bool, weight: i32, dscale: usize, digits: &[u16], s:
     } else {
         for d in 0..=weight {
             if d == 0 {
-                let _ = write!(s, "{}", digit(d)?);
+                let _ = write!(s, "{}", digit(d));
             } else {
-                let _ = write!(s, "{:04}", digit(d)?);
+                let _ = write!(s, "{:04}", digit(d));
             }
         }
     }
@@ -35,7 +36,7 @@ pub fn write_text(negative: bool, weight: i32, dscale: usize, digits: &[u16], s:
         let start = s.len();
         let mut d = weight + 1;
         while s.len() - start < dscale {
-            let _ = write!(s, "{:04}", digit(d)?);
+            let _ = write!(s, "{:04}", digit(d));
             d += 1;
         }
         s.truncate(start + dscale);

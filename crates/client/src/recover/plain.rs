@@ -84,7 +84,8 @@ pub fn text_form(t: EncType, plaintext: &[u8]) -> Result<Vec<u8>, BadForm> {
     match t {
         // jsonb's binary form (a jsonb container), printed as jsonb_out prints it.
         EncType::Jsonb if colcrypt_core::jsonb_binary::is_binary(plaintext) => {
-            return colcrypt_core::jsonb_binary::to_text(&plaintext[colcrypt_core::jsonb_binary::PREFIX.len()..]).map_err(|_| BadForm);
+            let container = colcrypt_core::jsonb_binary::container_of(plaintext).expect("the binary form");
+            return colcrypt_core::jsonb_binary::to_text(container).map_err(|_| BadForm);
         }
         // Text forms already; PostgreSQL text never holds NUL.
         EncType::Text | EncType::Jsonb => {

@@ -15,6 +15,7 @@ use colcrypt_core::{DataKeyCipher, Error as CoreError};
 use pgrx::pg_sys;
 use pgrx::prelude::*;
 
+use crate::backend_local::BackendLocal;
 use crate::error::{ColcryptError, Result};
 use crate::master_key;
 use crate::privileged::{self, read_key_tables};
@@ -108,12 +109,22 @@ struct Cache {
     last_fingerprint: Option<Rc<DataKey>>,
 }
 
-thread_local! {
-    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
-    /// Set by the relcache callback, which may run in the middle of any query and so only flags.
-    static STALE: Cell<bool> = const { Cell::new(false) };
-    static LAST_STATEMENT: Cell<i64> = const { Cell::new(i64::MIN) };
-    static CALLBACK_REGISTERED: Cell<bool> = const { Cell::new(false) };
+/// Created at first use (its maps' hashers are seeded then); dropped, and its keys wiped, when
+/// invalidated and at backend exit.
+static CACHE: BackendLocal<RefCell<Option<Cache>>> = BackendLocal::new(RefCell::new(None));
+/// Set by the relcache callback, which may run in the middle of any query and so only flags.
+static STALE: BackendLocal<Cell<bool>> = BackendLocal::new(Cell::new(false));
+static LAST_STATEMENT: BackendLocal<Cell<i64>> = BackendLocal::new(Cell::new(i64::MIN));
+static CALLBACKS_REGISTERED: BackendLocal<Cell<bool>> = BackendLocal::new(Cell::new(false));
+
+fn with_cache<R>(f: impl FnOnce(&mut Cache) -> R) -> R {
+    CACHE.with(|c| f(c.borrow_mut().get_or_insert_with(Cache::default)))
+}
+
+/// Drops the cached keys (their ciphers wipe themselves) as the backend exits: a static, unlike
+/// a thread-local, is never dropped.
+unsafe extern "C-unwind" fn on_backend_exit(_code: i32, _arg: pg_sys::Datum) {
+    CACHE.with(|c| c.try_borrow_mut().map(|mut c| c.take()).ok());
 }
 
 unsafe extern "C-unwind" fn on_relcache_invalidation(_arg: pg_sys::Datum, relid: pg_sys::Oid) {
@@ -122,24 +133,16 @@ unsafe extern "C-unwind" fn on_relcache_invalidation(_arg: pg_sys::Datum, relid:
     }
 }
 
-/// When the current statement started: what per-statement caches key on. Read on every value,
-/// so called directly: pgrx's bindings guard each call with a sigsetjmp, which this function
-/// (a read of a backend global, it cannot raise an error) does not need.
-pub(crate) fn statement_start() -> i64 {
-    mod unguarded {
-        unsafe extern "C" {
-            pub(super) fn GetCurrentStatementStartTimestamp() -> i64;
-        }
-    }
-    // SAFETY: a plain read of backend-local transaction state; it never raises an error.
-    unsafe { unguarded::GetCurrentStatementStartTimestamp() }
-}
+pub(crate) use crate::unguarded::statement_start;
 
 /// Run before using the cache: once per statement, take in invalidations sent by others.
 fn refresh() {
-    if !CALLBACK_REGISTERED.with(|c| c.replace(true)) {
-        // SAFETY: registers a plain function for the life of the backend.
-        unsafe { pg_sys::CacheRegisterRelcacheCallback(Some(on_relcache_invalidation), pg_sys::Datum::from(0)) };
+    if !CALLBACKS_REGISTERED.with(|c| c.replace(true)) {
+        // SAFETY: registers plain functions for the life of the backend.
+        unsafe {
+            pg_sys::CacheRegisterRelcacheCallback(Some(on_relcache_invalidation), pg_sys::Datum::from(0));
+            pg_sys::on_proc_exit(Some(on_backend_exit), pg_sys::Datum::from(0));
+        }
     }
     let stmt = statement_start();
     if LAST_STATEMENT.with(|l| l.replace(stmt)) != stmt {
@@ -147,7 +150,7 @@ fn refresh() {
         unsafe { pg_sys::AcceptInvalidationMessages() };
     }
     if STALE.with(|s| s.replace(false)) {
-        CACHE.with(|c| *c.borrow_mut() = Cache::default());
+        CACHE.with(|c| c.borrow_mut().take());
         privileged::forget_key_table();
     }
 }
@@ -272,8 +275,7 @@ fn load(row: KeyRow) -> Result<Rc<DataKey>> {
 /// The key that sealed a value, found by the envelope's key commitment.
 pub(crate) fn by_fingerprint(fp: &[u8; 32]) -> Result<Rc<DataKey>> {
     refresh();
-    let hit = CACHE.with(|c| {
-        let mut c = c.borrow_mut();
+    let hit = with_cache(|c| {
         if let Some(k) = c.last_fingerprint.as_ref().filter(|k| k.fingerprint == *fp) {
             return Some(Rc::clone(k));
         }
@@ -286,7 +288,7 @@ pub(crate) fn by_fingerprint(fp: &[u8; 32]) -> Result<Rc<DataKey>> {
     }
     let row = fetch_key_row("fingerprint OPERATOR(pg_catalog.=) $1", fp.to_vec().into())?;
     let key = load(row.ok_or(ColcryptError::NoKeyForValue)?)?;
-    CACHE.with(|c| c.borrow_mut().by_fingerprint.insert(*fp, Rc::clone(&key)));
+    with_cache(|c| c.by_fingerprint.insert(*fp, Rc::clone(&key)));
     Ok(key)
 }
 
@@ -305,7 +307,7 @@ pub(crate) fn readable_key(envelope: &[u8]) -> Result<Rc<DataKey>> {
 /// The version of `name` that new values are sealed under.
 pub(crate) fn active(name: &str) -> Result<Rc<DataKey>> {
     refresh();
-    if let Some(k) = CACHE.with(|c| c.borrow().active_by_name.get(name).cloned()) {
+    if let Some(k) = with_cache(|c| c.active_by_name.get(name).cloned()) {
         return Ok(k);
     }
     let row = fetch_key_row("name OPERATOR(pg_catalog.=) $1 ORDER BY version DESC", name.into())?;
@@ -313,8 +315,7 @@ pub(crate) fn active(name: &str) -> Result<Rc<DataKey>> {
     if key.state != KeyState::Active {
         return Err(ColcryptError::KeyDestroyed(name.to_owned()));
     }
-    CACHE.with(|c| {
-        let mut c = c.borrow_mut();
+    with_cache(|c| {
         c.by_fingerprint.insert(key.fingerprint, Rc::clone(&key));
         c.active_by_name.insert(name.to_owned(), Rc::clone(&key));
     });
@@ -451,7 +452,7 @@ pub(crate) fn key_name_for_typmod(typmod: i32) -> Result<Option<Rc<str>>> {
 /// `__transient`, so that no modifier never means plaintext.
 pub(crate) fn for_typmod(typmod: i32) -> Result<Rc<DataKey>> {
     refresh();
-    if let Some(k) = CACHE.with(|c| c.borrow().last_typmod.as_ref().filter(|(t, _)| *t == typmod).map(|(_, k)| Rc::clone(k))) {
+    if let Some(k) = with_cache(|c| c.last_typmod.as_ref().filter(|(t, _)| *t == typmod).map(|(_, k)| Rc::clone(k))) {
         return Ok(k);
     }
     let key = if typmod < 0 {
@@ -469,6 +470,6 @@ pub(crate) fn for_typmod(typmod: i32) -> Result<Rc<DataKey>> {
             active(&name)?
         }
     };
-    CACHE.with(|c| c.borrow_mut().last_typmod = Some((typmod, Rc::clone(&key))));
+    with_cache(|c| c.last_typmod = Some((typmod, Rc::clone(&key))));
     Ok(key)
 }

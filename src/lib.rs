@@ -3,6 +3,7 @@
 
 use pgrx::prelude::*;
 
+mod backend_local;
 mod citus;
 mod client_key_fns;
 mod cross_type;
@@ -19,6 +20,7 @@ mod server_text;
 mod session_key;
 mod transport;
 mod types;
+mod unguarded;
 
 ::pgrx::pg_module_magic!(name, version);
 

@@ -20,10 +20,8 @@ use std::ffi::CStr;
 
 use pgrx::pg_sys;
 
-thread_local! {
-    /// Start timestamp of the last statement in which colcrypt handled plaintext.
-    static PLAINTEXT_STATEMENT: Cell<i64> = const { Cell::new(i64::MIN) };
-}
+/// Start timestamp of the last statement in which colcrypt handled plaintext (set for every row).
+static PLAINTEXT_STATEMENT: crate::backend_local::BackendLocal<Cell<i64>> = crate::backend_local::BackendLocal::new(Cell::new(i64::MIN));
 
 thread_local! {
     /// Whether this session prepared (SQL PREPARE) a statement naming colcrypt.session_key: its

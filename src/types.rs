@@ -231,14 +231,14 @@ pub(crate) fn with_datum_plaintext<R>(spec: &TypeSpec, datum: pg_sys::Datum, f: 
 
 /// Seals plaintext bytes for a column with type modifier `typmod` (-1: a value not yet in a
 /// column, under `__transient`, see keyring.rs).
-fn seal_for_column(spec: &TypeSpec, typmod: i32, plaintext: &[u8]) -> Vec<u8> {
+fn seal_for_column(spec: &TypeSpec, typmod: i32, plaintext: &[u8]) -> pg_sys::Datum {
     let index = if searchable(typmod) { Some(blind_index(spec, plaintext).or_raise()) } else { None };
-    seal_value(spec, &keyring::for_typmod(typmod).or_raise(), plaintext, index).or_raise()
+    seal_value_datum(spec, &keyring::for_typmod(typmod).or_raise(), plaintext, index).or_raise()
 }
 
 /// The cast from the plaintext type. It receives the column's type modifier, so a value from
 /// `INSERT … SELECT plain_column` is sealed once, under the right key.
-pub(crate) fn type_from_plain(spec: &TypeSpec, datum: pg_sys::Datum, typmod: i32) -> Vec<u8> {
+pub(crate) fn type_from_plain(spec: &TypeSpec, datum: pg_sys::Datum, typmod: i32) -> pg_sys::Datum {
     note_plaintext();
     with_datum_plaintext(spec, datum, |plaintext| {
         // An untyped parameter that src/param_types.rs typed as text keeps the check text input
@@ -272,7 +272,7 @@ pub(crate) fn type_from_plain(spec: &TypeSpec, datum: pg_sys::Datum, typmod: i32
 /// from the plaintext type. (Through the text form, as an I/O cast, the value would be sealed
 /// under `__transient` first and a real into encrypted_float8 would not be the float8 that
 /// `= real` looks up.)
-pub(crate) fn type_from_other(spec: &TypeSpec, value: pg_sys::Datum, typmod: i32, fcinfo: pg_sys::FunctionCallInfo) -> Vec<u8> {
+pub(crate) fn type_from_other(spec: &TypeSpec, value: pg_sys::Datum, typmod: i32, fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
     // Before the plaintext type's cast, which can fail (out of range): its error must not carry
     // the statement's parameters (log_redaction).
     note_plaintext();
@@ -427,12 +427,10 @@ fn open_to_palloc(spec: &TypeSpec, datum: &[u8], before: usize, after: usize) ->
     let key = keyring::readable_key(envelope)?;
     let mut base = std::ptr::null_mut::<u8>();
     let plaintext = key.cipher()?.open_into(envelope, &context_for(spec, index), |n| {
-        // SAFETY: palloc raises on failure; the slice is the `n` bytes after the first `before`
-        // of the allocation, valid until the current memory context is reset ('static here).
-        unsafe {
-            base = pg_sys::palloc(before + n + after).cast();
-            std::slice::from_raw_parts_mut(base.add(before), n)
-        }
+        base = crate::unguarded::palloc(before + n + after);
+        // SAFETY: the slice is the `n` bytes after the first `before` of the allocation, valid
+        // until the current memory context is reset ('static here).
+        unsafe { std::slice::from_raw_parts_mut(base.add(before), n) }
     })?;
     Ok((base, plaintext))
 }
@@ -510,18 +508,49 @@ fn context_for(spec: &TypeSpec, index: Index) -> std::borrow::Cow<'_, [u8]> {
     }
 }
 
-/// Seals `plaintext` under `key` as a stored value: the envelope alone, or with a blind index
-/// bound into it (`"CB" ‖ index ‖ envelope`).
-fn seal_value(spec: &TypeSpec, key: &keyring::DataKey, plaintext: &[u8], index: Option<[u8; BLIND_INDEX_LEN]>) -> Result<Vec<u8>> {
+/// Seals `plaintext` under `key` as a stored value, into the buffer `alloc` returns for its
+/// length: the envelope alone, or with a blind index bound into it (`"CB" ‖ index ‖ envelope`).
+fn seal_value_into<'o>(
+    spec: &TypeSpec,
+    key: &keyring::DataKey,
+    plaintext: &[u8],
+    index: Option<[u8; BLIND_INDEX_LEN]>,
+    alloc: impl FnOnce(usize) -> &'o mut [u8],
+) -> Result<&'o mut [u8]> {
+    let cipher = key.cipher()?;
     let Some(idx) = index else {
-        return Ok(key.cipher()?.seal(plaintext, spec.context())?);
+        return Ok(cipher.seal_into(plaintext, spec.context(), &[], alloc)?);
     };
-    let envelope = key.cipher()?.seal(plaintext, &context_for(spec, Index::Bound(idx)))?;
-    let mut out = Vec::with_capacity(INDEXED_PREFIX_LEN + envelope.len());
-    out.extend_from_slice(BOUND_TAG);
-    out.extend_from_slice(&idx);
-    out.extend_from_slice(&envelope);
+    let mut prefix = [0u8; INDEXED_PREFIX_LEN];
+    prefix[..BOUND_TAG.len()].copy_from_slice(BOUND_TAG);
+    prefix[BOUND_TAG.len()..].copy_from_slice(&idx);
+    Ok(cipher.seal_into(plaintext, &context_for(spec, Index::Bound(idx)), &prefix, alloc)?)
+}
+
+/// [`seal_value_into`] a Vec.
+fn seal_value(spec: &TypeSpec, key: &keyring::DataKey, plaintext: &[u8], index: Option<[u8; BLIND_INDEX_LEN]>) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    seal_value_into(spec, key, plaintext, index, |n| {
+        out.resize(n, 0);
+        &mut out[..]
+    })?;
     Ok(out)
+}
+
+/// [`seal_value_into`] the datum itself, a varlena in the current memory context: the write
+/// paths (input, casts) then make no Rust allocation and no copy per value.
+fn seal_value_datum(spec: &TypeSpec, key: &keyring::DataKey, plaintext: &[u8], index: Option<[u8; BLIND_INDEX_LEN]>) -> Result<pg_sys::Datum> {
+    let mut base = std::ptr::null_mut::<u8>();
+    let stored = seal_value_into(spec, key, plaintext, index, |n| {
+        base = crate::unguarded::palloc(pg_sys::VARHDRSZ + n);
+        // SAFETY: the `n` bytes after the header of the allocation just made, valid until the
+        // current memory context is reset.
+        unsafe { std::slice::from_raw_parts_mut(base.add(pg_sys::VARHDRSZ), n) }
+    })?;
+    // SAFETY: the allocation starts with VARHDRSZ bytes for the header; stored values stay far
+    // below 1 GiB (PostgreSQL's own limit on the plaintext), so the length fits.
+    unsafe { pgrx::varlena::set_varsize_4b(base.cast(), (pg_sys::VARHDRSZ + stored.len()) as i32) };
+    Ok(pg_sys::Datum::from(base))
 }
 
 /// The blind index of a plaintext: over its canonical equality form (docs/FORMAT.md, "Blind
@@ -625,14 +654,14 @@ fn is_envelope_literal(s: &[u8]) -> bool {
     }
 }
 
-pub(crate) fn type_in(spec: &TypeSpec, input: &CStr, typmod: i32) -> Vec<u8> {
+pub(crate) fn type_in(spec: &TypeSpec, input: &CStr, typmod: i32) -> pg_sys::Datum {
     note_plaintext();
     if ciphertext_io() {
-        return envelope_literal(spec, input, typmod).or_raise();
+        return palloc_bytea(&envelope_literal(spec, input, typmod).or_raise());
     }
     if CIPHERTEXT_IO.get() == CiphertextIo::Auto && is_envelope_literal(input.to_bytes()) {
         if crate::citus::shard_copy_target() {
-            return envelope_literal(spec, input, typmod).or_raise();
+            return palloc_bytea(&envelope_literal(spec, input, typmod).or_raise());
         }
         // A ciphertext dump restored without the setting (psql -f of a plain-format dump, or
         // PGAPPNAME set): sealing the envelope's text as data would store it as the value of
@@ -671,7 +700,7 @@ pub(crate) fn type_out(spec: &TypeSpec, value: &[u8]) -> pg_sys::Datum {
 /// bytea …), sealed like text input; under colcrypt.ciphertext_io it is the envelope, checked as
 /// an envelope literal is. An envelope sent as plaintext is refused with what to do instead,
 /// rather than sealed as data.
-pub(crate) fn type_recv(spec: &TypeSpec, mut buf: Internal, typmod: i32) -> Vec<u8> {
+pub(crate) fn type_recv(spec: &TypeSpec, mut buf: Internal, typmod: i32) -> pg_sys::Datum {
     note_plaintext();
     // SAFETY: PostgreSQL passes a StringInfo to receive functions.
     let si = unsafe { buf.get_mut::<pg_sys::StringInfoData>().expect("receive function called without a buffer") };
@@ -684,9 +713,9 @@ pub(crate) fn type_recv(spec: &TypeSpec, mut buf: Internal, typmod: i32) -> Vec<
         // as they are, without opening them (no key use: see citus::shard_transfer_apply_worker).
         if crate::citus::shard_transfer_apply_worker() {
             envelope_commitment(split(&bytes).1).or_raise();
-            return bytes;
+            return palloc_bytea(&bytes);
         }
-        return envelope_input(spec, bytes, typmod).or_raise();
+        return palloc_bytea(&envelope_input(spec, bytes, typmod).or_raise());
     }
     if envelope_commitment(split(unread).1).is_ok() {
         ColcryptError::EnvelopeAsBinaryInput(spec.name).raise();
@@ -910,8 +939,9 @@ macro_rules! encrypted_type {
         };
 
         #[pg_extern(sql = false)]
-        fn $in(input: &CStr, _oid: pg_sys::Oid, typmod: i32) -> Vec<u8> {
-            type_in(&$spec, input, typmod)
+        // Returns the encrypted type's datum, built in place (as do the other write paths).
+        fn $in(input: &CStr, _oid: pg_sys::Oid, typmod: i32) -> Internal {
+            Internal::from(Some(type_in(&$spec, input, typmod)))
         }
 
         #[pg_extern(sql = false)]
@@ -921,8 +951,8 @@ macro_rules! encrypted_type {
         }
 
         #[pg_extern(sql = false)]
-        fn $recv(buf: Internal, _oid: pg_sys::Oid, typmod: i32) -> Vec<u8> {
-            type_recv(&$spec, buf, typmod)
+        fn $recv(buf: Internal, _oid: pg_sys::Oid, typmod: i32) -> Internal {
+            Internal::from(Some(type_recv(&$spec, buf, typmod)))
         }
 
         #[pg_extern(sql = false)]
@@ -965,14 +995,14 @@ macro_rules! encrypted_type {
         fn $reseal(a: &[u8]) -> Vec<u8> { reseal(&$spec, a).or_raise() }
         #[pg_extern(sql = false)]
         // The plaintext type varies per type; its datum comes through untouched as Internal.
-        fn $from_plain(value: Internal, typmod: i32, _explicit: bool) -> Vec<u8> {
-            type_from_plain(&$spec, value.unwrap().expect("STRICT: not NULL"), typmod)
+        fn $from_plain(value: Internal, typmod: i32, _explicit: bool) -> Internal {
+            Internal::from(Some(type_from_plain(&$spec, value.unwrap().expect("STRICT: not NULL"), typmod)))
         }
         #[pg_extern(sql = false)]
         // One symbol for every other source type (sql/types.sql); the cast's own expression
         // says which.
-        fn $from_other(value: Internal, typmod: i32, _explicit: bool, fcinfo: pg_sys::FunctionCallInfo) -> Vec<u8> {
-            type_from_other(&$spec, value.unwrap().expect("STRICT: not NULL"), typmod, fcinfo)
+        fn $from_other(value: Internal, typmod: i32, _explicit: bool, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+            Internal::from(Some(type_from_other(&$spec, value.unwrap().expect("STRICT: not NULL"), typmod, fcinfo)))
         }
         #[pg_extern(sql = false)]
         // Declared in SQL as returning the plaintext type (sql/types.sql).

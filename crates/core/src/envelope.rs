@@ -72,20 +72,16 @@ impl<'a> Envelope<'a> {
     }
 }
 
-pub(crate) fn write_header(
-    out: &mut Vec<u8>,
-    commitment: &[u8; COMMITMENT_LEN],
-    salt: Option<&[u8; SALT_LEN]>,
-    nonce: &[u8; NONCE_LEN],
-) {
-    out.extend_from_slice(&MAGIC);
-    out.push(VERSION_1);
-    out.push(if salt.is_some() { SUITE_2_SALTED } else { SUITE_1 });
-    out.extend_from_slice(commitment);
-    if let Some(salt) = salt {
-        out.extend_from_slice(salt);
+/// Writes the header into `out`, which is exactly the header's length.
+pub(crate) fn write_header(out: &mut [u8], commitment: &[u8; COMMITMENT_LEN], salt: Option<&[u8; SALT_LEN]>, nonce: &[u8; NONCE_LEN]) {
+    let suite = if salt.is_some() { SUITE_2_SALTED } else { SUITE_1 };
+    let parts: [&[u8]; 6] = [&MAGIC, &[VERSION_1], &[suite], commitment, salt.map_or(&[][..], |s| &s[..]), nonce];
+    let mut at = 0;
+    for part in parts {
+        out[at..at + part.len()].copy_from_slice(part);
+        at += part.len();
     }
-    out.extend_from_slice(nonce);
+    assert_eq!(at, out.len(), "write_header: the buffer must be the header's length");
 }
 
 /// What `colcrypt.envelope_info` shows: never key or plaintext bytes.

@@ -134,13 +134,38 @@ impl Cipher {
         context: &[u8],
         nonce: &[u8; NONCE_LEN],
     ) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.seal_under_into(aes, salt, plaintext, context, nonce, &[], |n| {
+            out.resize(n, 0);
+            &mut out[..]
+        });
+        out
+    }
+
+    /// As [`Self::seal_under`], into the buffer `alloc` returns for `prefix ‖ envelope`'s length.
+    #[allow(clippy::too_many_arguments)]
+    fn seal_under_into<'o>(
+        &self,
+        aes: &AeadKey,
+        salt: Option<&[u8; SALT_LEN]>,
+        plaintext: &[u8],
+        context: &[u8],
+        nonce: &[u8; NONCE_LEN],
+        prefix: &[u8],
+        alloc: impl FnOnce(usize) -> &'o mut [u8],
+    ) -> &'o mut [u8] {
         let header_len = if salt.is_some() { HEADER_LEN_SUITE_2 } else { HEADER_LEN };
-        let mut out = Vec::with_capacity(plaintext.len() + header_len + envelope::TAG_LEN);
-        envelope::write_header(&mut out, &self.commitment, salt, nonce);
-        out.extend_from_slice(plaintext);
-        let (header, body) = out.split_at_mut(header_len);
+        let total = prefix.len() + header_len + plaintext.len() + envelope::TAG_LEN;
+        let out = alloc(total);
+        assert_eq!(out.len(), total, "seal_into: the buffer must be the stored value's length");
+        let (head, rest) = out.split_at_mut(prefix.len());
+        head.copy_from_slice(prefix);
+        let (header, rest) = rest.split_at_mut(header_len);
+        envelope::write_header(header, &self.commitment, salt, nonce);
+        let (body, tag_out) = rest.split_at_mut(plaintext.len());
+        body.copy_from_slice(plaintext);
         let tag = with_aad(header, context, |aad| aead::seal_detached(aes, nonce, aad, body));
-        out.extend_from_slice(&tag);
+        tag_out.copy_from_slice(&tag);
         out
     }
 
@@ -268,6 +293,18 @@ impl DataKeyCipher {
     }
 
     pub fn seal(&self, plaintext: &[u8], context: &[u8]) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::new();
+        self.seal_into(plaintext, context, &[], |n| {
+            out.resize(n, 0);
+            &mut out[..]
+        })?;
+        Ok(out)
+    }
+
+    /// Seals into the buffer `alloc` returns for `prefix ‖ envelope`'s length, so the caller
+    /// decides where the stored value is built (the extension: the palloc'd datum itself, with
+    /// no copy). `prefix` is what the stored form puts before the envelope (a blind index).
+    pub fn seal_into<'o>(&self, plaintext: &[u8], context: &[u8], prefix: &[u8], alloc: impl FnOnce(usize) -> &'o mut [u8]) -> Result<&'o mut [u8], Error> {
         let nonce = nonce::next()?;
         let mut slot = self.sealer.borrow_mut();
         // After a fork the child draws its own salt: the parent's count is not the child's.
@@ -279,7 +316,7 @@ impl DataKeyCipher {
         }
         let sealer = slot.as_mut().expect("set above");
         sealer.remaining -= 1;
-        Ok(self.cipher.seal_under(&sealer.aes, Some(&sealer.salt), plaintext, context, &nonce))
+        Ok(self.cipher.seal_under_into(&sealer.aes, Some(&sealer.salt), plaintext, context, &nonce, prefix, alloc))
     }
 
     /// Suite 2 with a chosen salt and nonce, for known-answer vectors only.

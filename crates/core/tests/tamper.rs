@@ -234,3 +234,27 @@ fn contexts_of_every_length_bind() {
         }
     }
 }
+
+/// `seal_into` builds `prefix ‖ envelope` in the caller's buffer: the prefix is kept as given,
+/// the envelope after it opens like one from `seal`, and the buffer is exactly that long.
+#[test]
+fn seal_into_writes_prefix_then_an_envelope_that_opens() {
+    let key = Key::from_slice(gen_key_bytes().unwrap().as_slice()).unwrap();
+    let dk = colcrypt_core::DataKeyCipher::new(&key);
+    for (plaintext, prefix) in [(&b""[..], &b""[..]), (b"value", b"CB0123456789abcdef"), (&[7u8; 1000][..], b"P")] {
+        let mut buf = Vec::new();
+        let stored = dk
+            .seal_into(plaintext, b"ctx", prefix, |n| {
+                buf.resize(n + 3, 0xAA);
+                &mut buf[..n]
+            })
+            .unwrap()
+            .to_vec();
+        assert_eq!(&buf[stored.len()..], &[0xAA; 3], "nothing written past the stored value");
+        assert_eq!(&stored[..prefix.len()], prefix);
+        let envelope = &stored[prefix.len()..];
+        assert_eq!(envelope.len(), dk.seal(plaintext, b"ctx").unwrap().len());
+        assert_eq!(dk.open(envelope, b"ctx").unwrap(), plaintext);
+        assert_eq!(dk.open(envelope, b"other").unwrap_err(), Error::CannotDecrypt);
+    }
+}

@@ -1,0 +1,36 @@
+//! Calls into PostgreSQL that the read and write paths make for every value, made without pgrx's
+//! guard. pgrx wraps each binding in a sigsetjmp so that an error raised inside becomes a Rust
+//! panic; these calls are chosen, or made, so that they cannot raise one.
+
+use pgrx::pg_sys;
+
+mod ffi {
+    unsafe extern "C" {
+        pub(super) fn GetCurrentStatementStartTimestamp() -> i64;
+        pub(super) fn palloc_extended(size: usize, flags: std::ffi::c_int) -> *mut std::ffi::c_void;
+    }
+}
+
+/// When the current statement started: what per-statement caches key on.
+pub(crate) fn statement_start() -> i64 {
+    // SAFETY: a plain read of backend-local transaction state; it never raises an error.
+    unsafe { ffi::GetCurrentStatementStartTimestamp() }
+}
+
+/// PostgreSQL's MaxAllocSize (utils/memutils.h, a macro the bindings lack).
+const MAX_ALLOC_SIZE: usize = 0x3fff_ffff;
+
+/// `palloc(size)` in the current memory context. With MCXT_ALLOC_NO_OOM and a valid size
+/// palloc_extended reports failure by returning NULL rather than raising; only then is the
+/// guarded call made, to raise PostgreSQL's own out-of-memory error.
+pub(crate) fn palloc(size: usize) -> *mut u8 {
+    if size <= MAX_ALLOC_SIZE {
+        // SAFETY: a size palloc accepts, and the flag that turns its only other error into NULL.
+        let p = unsafe { ffi::palloc_extended(size, pg_sys::MCXT_ALLOC_NO_OOM as std::ffi::c_int) };
+        if !p.is_null() {
+            return p.cast();
+        }
+    }
+    // SAFETY: the guarded binding; an error becomes a Rust panic, which pgrx reports.
+    unsafe { pg_sys::palloc(size).cast() }
+}

@@ -179,7 +179,11 @@ fn plain_index(spec: &'static TypeSpec, conv: Conv, varlena: bool, datum: pg_sys
     let idx = convert(conv, datum).map(|value| {
         // The plaintext bytes are read where PostgreSQL put them (types::with_datum_plaintext);
         // the index is computed as for a stored value.
-        types::with_datum_plaintext(spec, value, |plaintext| types::blind_index(spec, plaintext)).or_raise()
+        types::with_datum_plaintext(spec, value, |plaintext| {
+            types::refuse_envelope_parameter(spec, plaintext);
+            types::blind_index(spec, plaintext)
+        })
+        .or_raise()
     });
     PARAM_INDEXES.with(|c| c.borrow_mut().put(spec_id, conv, bytes, idx));
     idx

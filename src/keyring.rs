@@ -115,7 +115,9 @@ static CACHE: BackendLocal<RefCell<Option<Cache>>> = BackendLocal::new(RefCell::
 /// Set by the relcache callback, which may run in the middle of any query and so only flags.
 static STALE: BackendLocal<Cell<bool>> = BackendLocal::new(Cell::new(false));
 static LAST_STATEMENT: BackendLocal<Cell<i64>> = BackendLocal::new(Cell::new(i64::MIN));
-static CALLBACKS_REGISTERED: BackendLocal<Cell<bool>> = BackendLocal::new(Cell::new(false));
+/// The process that registered the callbacks below: a process forked from one that had
+/// (the postmaster, were this ever called there) has lost them (on_exit_reset) and registers again.
+static CALLBACKS_REGISTERED_BY: BackendLocal<Cell<i32>> = BackendLocal::new(Cell::new(0));
 
 fn with_cache<R>(f: impl FnOnce(&mut Cache) -> R) -> R {
     CACHE.with(|c| f(c.borrow_mut().get_or_insert_with(Cache::default)))
@@ -124,6 +126,7 @@ fn with_cache<R>(f: impl FnOnce(&mut Cache) -> R) -> R {
 /// Drops the cached keys (their ciphers wipe themselves) as the backend exits: a static, unlike
 /// a thread-local, is never dropped.
 unsafe extern "C-unwind" fn on_backend_exit(_code: i32, _arg: pg_sys::Datum) {
+    // No closure over the cache calls into PostgreSQL, so no exit can happen inside a borrow.
     CACHE.with(|c| c.try_borrow_mut().map(|mut c| c.take()).ok());
 }
 
@@ -137,7 +140,9 @@ pub(crate) use crate::unguarded::statement_start;
 
 /// Run before using the cache: once per statement, take in invalidations sent by others.
 fn refresh() {
-    if !CALLBACKS_REGISTERED.with(|c| c.replace(true)) {
+    // SAFETY: a read of the backend's pid, set at process start.
+    let pid = unsafe { pg_sys::MyProcPid };
+    if CALLBACKS_REGISTERED_BY.with(|c| c.replace(pid)) != pid {
         // SAFETY: registers plain functions for the life of the backend.
         unsafe {
             pg_sys::CacheRegisterRelcacheCallback(Some(on_relcache_invalidation), pg_sys::Datum::from(0));

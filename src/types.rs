@@ -241,29 +241,35 @@ fn seal_for_column(spec: &TypeSpec, typmod: i32, plaintext: &[u8]) -> pg_sys::Da
 pub(crate) fn type_from_plain(spec: &TypeSpec, datum: pg_sys::Datum, typmod: i32) -> pg_sys::Datum {
     note_plaintext();
     with_datum_plaintext(spec, datum, |plaintext| {
-        // An untyped parameter that src/param_types.rs typed as text keeps the check text input
-        // has: an envelope's text form is refused, not sealed as data, unless ciphertext_io is off
-        // (also when the setting was turned on after the statement was parsed: it cannot load
-        // the envelope then). A cast from text elsewhere is data, as always; the statement test
-        // runs only for text that looks like an envelope.
-        if matches!(spec.plain, Plain::Verbatim)
-            && CIPHERTEXT_IO.get() != CiphertextIo::Off
-            && is_envelope_literal(plaintext)
-            && crate::param_types::in_retyped_statement()
-        {
-            ColcryptError::EnvelopeAsPlaintext(spec.name).raise();
-        }
-        // And the check binary input has: an envelope sent as a (bytea) parameter's value is
-        // refused, not sealed as data. Prefix first: ordinary values pay one comparison.
-        if matches!(spec.plain, Plain::Binary)
-            && [&b"CC"[..], b"CB", b"CI"].iter().any(|p| plaintext.starts_with(p))
-            && envelope_commitment(split(plaintext).1).is_ok()
-            && crate::param_types::in_retyped_statement()
-        {
-            ColcryptError::EnvelopeAsBinaryInput(spec.name).raise();
-        }
+        refuse_envelope_parameter(spec, plaintext);
         seal_for_column(spec, typmod, plaintext)
     })
+}
+
+/// A parameter that src/param_types.rs typed as the plaintext type (sent as, or declared as, the
+/// encrypted type) keeps the checks the encrypted type's input has, wherever it is used: written
+/// into a column (the cast above) or compared with one (src/cross_type.rs).
+pub(crate) fn refuse_envelope_parameter(spec: &TypeSpec, plaintext: &[u8]) {
+    // Text input's check: an envelope's text form is refused, not sealed as data, unless
+    // ciphertext_io is off (also when the setting was turned on after the statement was parsed:
+    // it cannot load the envelope then). A cast from text elsewhere is data, as always; the
+    // statement test runs only for text that looks like an envelope.
+    if matches!(spec.plain, Plain::Verbatim)
+        && CIPHERTEXT_IO.get() != CiphertextIo::Off
+        && is_envelope_literal(plaintext)
+        && crate::param_types::in_retyped_statement()
+    {
+        ColcryptError::EnvelopeAsPlaintext(spec.name).raise();
+    }
+    // Binary input's check: an envelope sent as a (bytea) parameter's value is refused, not
+    // taken as data. Prefix first: ordinary values pay one comparison.
+    if matches!(spec.plain, Plain::Binary)
+        && [&b"CC"[..], b"CB", b"CI"].iter().any(|p| plaintext.starts_with(p))
+        && envelope_commitment(split(plaintext).1).is_ok()
+        && crate::param_types::in_retyped_statement()
+    {
+        ColcryptError::EnvelopeAsBinaryInput(spec.name).raise();
+    }
 }
 
 /// A cast from a type the plaintext type takes by assignment (an int8 or a numeric into
@@ -547,8 +553,8 @@ fn seal_value_datum(spec: &TypeSpec, key: &keyring::DataKey, plaintext: &[u8], i
         // current memory context is reset.
         unsafe { std::slice::from_raw_parts_mut(base.add(pg_sys::VARHDRSZ), n) }
     })?;
-    // SAFETY: the allocation starts with VARHDRSZ bytes for the header; stored values stay far
-    // below 1 GiB (PostgreSQL's own limit on the plaintext), so the length fits.
+    // SAFETY: the allocation starts with VARHDRSZ bytes for the header. Its size passed palloc,
+    // which refuses more than 1 GiB, so the length fits in the header's 30 bits.
     unsafe { pgrx::varlena::set_varsize_4b(base.cast(), (pg_sys::VARHDRSZ + stored.len()) as i32) };
     Ok(pg_sys::Datum::from(base))
 }

@@ -21,8 +21,10 @@ pub(crate) fn statement_start() -> i64 {
 const MAX_ALLOC_SIZE: usize = 0x3fff_ffff;
 
 /// `palloc(size)` in the current memory context. With MCXT_ALLOC_NO_OOM and a valid size
-/// palloc_extended reports failure by returning NULL rather than raising; only then is the
-/// guarded call made, to raise PostgreSQL's own out-of-memory error.
+/// palloc_extended reports failure by returning NULL rather than raising (PostgreSQL 15 to 18);
+/// only then is the guarded call made, to raise PostgreSQL's own out-of-memory error. The one
+/// allocator that raises for a valid size, a slab context's (a fixed chunk size), is internal to
+/// logical decoding and never the current context when a type's input, output or cast runs.
 pub(crate) fn palloc(size: usize) -> *mut u8 {
     if size <= MAX_ALLOC_SIZE {
         // SAFETY: a size palloc accepts, and the flag that turns its only other error into NULL.

@@ -323,6 +323,17 @@ check("a varchar literal and a numeric literal need no __transient", cur.rowcoun
 a.execute("SELECT colcrypt.envelope(note)::text FROM people WHERE id = 2")
 env_text = a.fetchone()[0]
 check("an envelope's text as a parameter is refused", run(app, "ins", ["canary-env", env_text]), (pq.ExecStatus.FATAL_ERROR, "22P02"))
+# ... and so is one compared with a column (colcrypt's cross-type `=`), as text and in binary:
+# the comparison took an envelope's bytes as a plaintext (found by sql_fuzz, seed 2910948646).
+check("a lookup parameter is text", param_types(app, "lk_text", "SELECT id FROM people WHERE ssn = $1"), [TEXT])
+check("an envelope's text as a lookup parameter is refused", run(app, "lk_text", [env_text]), (pq.ExecStatus.FATAL_ERROR, "22P02"))
+a.execute("SELECT colcrypt.envelope(n) FROM people WHERE n IS NOT NULL LIMIT 1")
+env_int4 = bytes(a.fetchone()[0])
+check("an int lookup parameter is int4", param_types(app, "lk_bin", "SELECT id FROM people WHERE n = $1"), [23])
+r = app.pgconn.exec_prepared(b"lk_bin", [env_int4], param_formats=[1])
+check("an envelope as a binary lookup parameter is refused: 22P03", (r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode(), "22P03")
+r = app.pgconn.exec_prepared(b"lk_bin", [(7).to_bytes(4, "big")], param_formats=[1])
+check("while a binary int4 looks up as usual", r.status, pq.ExecStatus.TUPLES_OK)
 # ... also when ciphertext_io is turned on after the statement was parsed (it is typed text and
 # cannot load the envelope: refused, not stored as the envelope's text).
 param_types(admin, "late", "INSERT INTO people (ssn, note) VALUES ($1, $2)")

@@ -306,17 +306,23 @@ impl DataKeyCipher {
     /// no copy). `prefix` is what the stored form puts before the envelope (a blind index).
     pub fn seal_into<'o>(&self, plaintext: &[u8], context: &[u8], prefix: &[u8], alloc: impl FnOnce(usize) -> &'o mut [u8]) -> Result<&'o mut [u8], Error> {
         let nonce = nonce::next()?;
-        let mut slot = self.sealer.borrow_mut();
-        // After a fork the child draws its own salt: the parent's count is not the child's.
-        let epoch = nonce::fork_epoch();
-        if slot.as_ref().is_none_or(|s| s.remaining == 0 || s.epoch != epoch) {
-            let mut salt = [0u8; SALT_LEN];
-            OsRng.try_fill_bytes(&mut salt).map_err(|_| Error::RandomSource)?;
-            *slot = Some(Sealer { salt, aes: self.cipher.subkey(&salt), remaining: self.budget, epoch });
+        {
+            let mut slot = self.sealer.borrow_mut();
+            // After a fork the child draws its own salt: the parent's count is not the child's.
+            let epoch = nonce::fork_epoch();
+            if slot.as_ref().is_none_or(|s| s.remaining == 0 || s.epoch != epoch) {
+                let mut salt = [0u8; SALT_LEN];
+                OsRng.try_fill_bytes(&mut salt).map_err(|_| Error::RandomSource)?;
+                *slot = Some(Sealer { salt, aes: self.cipher.subkey(&salt), remaining: self.budget, epoch });
+            }
+            slot.as_mut().expect("set above").remaining -= 1;
         }
-        let sealer = slot.as_mut().expect("set above");
-        sealer.remaining -= 1;
-        Ok(self.cipher.seal_under_into(&sealer.aes, Some(&sealer.salt), plaintext, context, &nonce, prefix, alloc))
+        // The caller's allocation runs with no borrow held: in the extension it is PostgreSQL's
+        // palloc, which could leave this function by an error (a longjmp) rather than return.
+        let out = alloc(prefix.len() + HEADER_LEN_SUITE_2 + plaintext.len() + envelope::TAG_LEN);
+        let slot = self.sealer.borrow();
+        let sealer = slot.as_ref().expect("set above");
+        Ok(self.cipher.seal_under_into(&sealer.aes, Some(&sealer.salt), plaintext, context, &nonce, prefix, |_| out))
     }
 
     /// Suite 2 with a chosen salt and nonce, for known-answer vectors only.

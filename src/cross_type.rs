@@ -30,7 +30,7 @@ use pgrx::Internal;
 use crate::error::{ColcryptError, OrRaise, Result};
 use crate::keyring;
 use crate::log_redaction::note_plaintext;
-use crate::types::{self, TypeSpec};
+use crate::types::{self, stored, TypeSpec};
 
 /// How a parameter of the plaintext type becomes a datum of the type the column seals (`None`:
 /// out of range, equal to no value of that type).
@@ -169,7 +169,7 @@ fn plain_index(spec: &'static TypeSpec, conv: Conv, varlena: bool, datum: pg_sys
     let spec_id = spec as *const TypeSpec as usize;
     // SAFETY: a varlena parameter is a valid datum of its type; a detoasted copy lives in the
     // current memory context for the rest of this call.
-    let raw: &[u8] = if varlena { unsafe { varlena_bytes(datum) } } else { &[] };
+    let raw: &[u8] = if varlena { unsafe { crate::unguarded::varlena_bytes(datum) } } else { &[] };
     let byval = datum.value().to_ne_bytes();
     let bytes = if varlena { raw } else { &byval[..] };
     if let Some(idx) = PARAM_INDEXES.with(|c| c.borrow_mut().get(statement, spec_id, conv, bytes)) {
@@ -187,22 +187,6 @@ fn plain_index(spec: &'static TypeSpec, conv: Conv, varlena: bool, datum: pg_sys
     });
     PARAM_INDEXES.with(|c| c.borrow_mut().put(spec_id, conv, bytes, idx));
     idx
-}
-
-/// A varlena's bytes, detoasted only when it has to be (compressed, or stored out of line): a
-/// btree descent compares the same plain parameter a dozen or more times, and each call of
-/// PostgreSQL's detoast through pgrx's guard costs a sigsetjmp.
-///
-/// # Safety
-/// `datum` is a valid varlena datum; the bytes live as long as it (or the current memory context).
-unsafe fn varlena_bytes<'a>(datum: pg_sys::Datum) -> &'a [u8] {
-    use pgrx::varlena::{varatt_is_1b, varatt_is_1b_e, varatt_is_4b_u, varlena_to_byte_slice};
-    let p = datum.cast_mut_ptr::<pg_sys::varlena>();
-    // SAFETY: the caller's; the header tests are what PostgreSQL's pg_detoast_datum_packed makes.
-    unsafe {
-        let in_line = varatt_is_4b_u(p) || (varatt_is_1b(p) && !varatt_is_1b_e(p));
-        varlena_to_byte_slice(if in_line { p } else { pg_sys::pg_detoast_datum_packed(p) })
-    }
 }
 
 fn datum(v: Internal) -> pg_sys::Datum {
@@ -247,17 +231,17 @@ macro_rules! cross_type {
      [$eq:ident, $ne:ident, $req:ident, $rne:ident, $cmp:ident, $rcmp:ident, $pcmp:ident, $phash:ident]) => {
         // The parameter's datum comes through untouched as Internal; sql/types.sql declares its type.
         #[pg_extern(sql = false)]
-        fn $eq(a: &[u8], b: Internal) -> bool { eq_enc_plain(&$spec, $conv, $varlena, a, b) }
+        fn $eq(a: Internal, b: Internal) -> bool { eq_enc_plain(&$spec, $conv, $varlena, stored(a), b) }
         #[pg_extern(sql = false)]
-        fn $ne(a: &[u8], b: Internal) -> bool { !eq_enc_plain(&$spec, $conv, $varlena, a, b) }
+        fn $ne(a: Internal, b: Internal) -> bool { !eq_enc_plain(&$spec, $conv, $varlena, stored(a), b) }
         #[pg_extern(sql = false)]
-        fn $req(a: Internal, b: &[u8]) -> bool { eq_enc_plain(&$spec, $conv, $varlena, b, a) }
+        fn $req(a: Internal, b: Internal) -> bool { eq_enc_plain(&$spec, $conv, $varlena, stored(b), a) }
         #[pg_extern(sql = false)]
-        fn $rne(a: Internal, b: &[u8]) -> bool { !eq_enc_plain(&$spec, $conv, $varlena, b, a) }
+        fn $rne(a: Internal, b: Internal) -> bool { !eq_enc_plain(&$spec, $conv, $varlena, stored(b), a) }
         #[pg_extern(sql = false)]
-        fn $cmp(a: &[u8], b: Internal) -> i32 { cmp_enc_plain(&$spec, $conv, $varlena, a, b) as i32 }
+        fn $cmp(a: Internal, b: Internal) -> i32 { cmp_enc_plain(&$spec, $conv, $varlena, stored(a), b) as i32 }
         #[pg_extern(sql = false)]
-        fn $rcmp(a: Internal, b: &[u8]) -> i32 { cmp_enc_plain(&$spec, $conv, $varlena, b, a).reverse() as i32 }
+        fn $rcmp(a: Internal, b: Internal) -> i32 { cmp_enc_plain(&$spec, $conv, $varlena, stored(b), a).reverse() as i32 }
         #[pg_extern(sql = false)]
         fn $pcmp(a: Internal, b: Internal) -> i32 { cmp_plain_plain(&$spec, $conv, $varlena, a, b) as i32 }
         #[pg_extern(sql = false)]

@@ -787,6 +787,15 @@ pub(crate) fn stored_envelope(value: &[u8]) -> Vec<u8> {
     }
 }
 
+/// A stored value's bytes, from the datum PostgreSQL passes (its functions are STRICT). Taken
+/// as a raw datum rather than `&[u8]`: pgrx detoasts every argument through its guarded call (a
+/// sigsetjmp), and a value stored in line, which nearly every encrypted value is, needs none.
+pub(crate) fn stored(value: Internal) -> &'static [u8] {
+    // SAFETY: a datum of an encrypted type is a bytea-like varlena; the bytes live until the
+    // current memory context is reset ('static here, as for the other per-call buffers).
+    unsafe { crate::unguarded::varlena_bytes(value.unwrap().expect("STRICT: not NULL")) }
+}
+
 /// `bytes` as a bytea datum in the current memory context (no copy left in Rust's heap).
 fn palloc_bytea(bytes: &[u8]) -> pg_sys::Datum {
     pg_sys::Datum::from(pgrx::varlena::rust_byte_slice_to_bytea(bytes).into_pg())
@@ -952,8 +961,8 @@ macro_rules! encrypted_type {
 
         #[pg_extern(sql = false)]
         // Declared in SQL as returning cstring (sql/types.sql); the datum is built in place.
-        fn $out(value: &[u8]) -> Internal {
-            Internal::from(Some(type_out(&$spec, value)))
+        fn $out(value: Internal) -> Internal {
+            Internal::from(Some(type_out(&$spec, stored(value))))
         }
 
         #[pg_extern(sql = false)]
@@ -963,42 +972,42 @@ macro_rules! encrypted_type {
 
         #[pg_extern(sql = false)]
         // Declared in SQL as returning bytea (sql/types.sql).
-        fn $send(value: &[u8]) -> Internal {
-            Internal::from(Some(type_send(&$spec, value)))
+        fn $send(value: Internal) -> Internal {
+            Internal::from(Some(type_send(&$spec, stored(value))))
         }
 
         #[pg_extern(sql = false)]
-        fn $envelope(value: &[u8]) -> Vec<u8> {
-            stored_envelope(value)
+        fn $envelope(value: Internal) -> Vec<u8> {
+            stored_envelope(stored(value))
         }
 
         #[pg_extern(sql = false)]
-        fn $coerce(value: &[u8], typmod: i32, _explicit: bool) -> Vec<u8> {
-            type_coerce(&$spec, value, typmod)
+        fn $coerce(value: Internal, typmod: i32, _explicit: bool) -> Vec<u8> {
+            type_coerce(&$spec, stored(value), typmod)
         }
 
         // Equality and a consistent (not plaintext) order through blind indexes.
         #[pg_extern(sql = false)]
-        fn $eq(a: &[u8], b: &[u8]) -> bool { compare(&$spec, a, b).is_eq() }
+        fn $eq(a: Internal, b: Internal) -> bool { compare(&$spec, stored(a), stored(b)).is_eq() }
         #[pg_extern(sql = false)]
-        fn $ne(a: &[u8], b: &[u8]) -> bool { compare(&$spec, a, b).is_ne() }
+        fn $ne(a: Internal, b: Internal) -> bool { compare(&$spec, stored(a), stored(b)).is_ne() }
         #[pg_extern(sql = false)]
-        fn $lt(a: &[u8], b: &[u8]) -> bool { compare(&$spec, a, b).is_lt() }
+        fn $lt(a: Internal, b: Internal) -> bool { compare(&$spec, stored(a), stored(b)).is_lt() }
         #[pg_extern(sql = false)]
-        fn $le(a: &[u8], b: &[u8]) -> bool { compare(&$spec, a, b).is_le() }
+        fn $le(a: Internal, b: Internal) -> bool { compare(&$spec, stored(a), stored(b)).is_le() }
         #[pg_extern(sql = false)]
-        fn $gt(a: &[u8], b: &[u8]) -> bool { compare(&$spec, a, b).is_gt() }
+        fn $gt(a: Internal, b: Internal) -> bool { compare(&$spec, stored(a), stored(b)).is_gt() }
         #[pg_extern(sql = false)]
-        fn $ge(a: &[u8], b: &[u8]) -> bool { compare(&$spec, a, b).is_ge() }
+        fn $ge(a: Internal, b: Internal) -> bool { compare(&$spec, stored(a), stored(b)).is_ge() }
         #[pg_extern(sql = false)]
-        fn $cmp(a: &[u8], b: &[u8]) -> i32 { compare(&$spec, a, b) as i32 }
+        fn $cmp(a: Internal, b: Internal) -> i32 { compare(&$spec, stored(a), stored(b)) as i32 }
         #[pg_extern(sql = false)]
-        fn $hash(a: &[u8]) -> i32 { hash_of(&$spec, a) }
+        fn $hash(a: Internal) -> i32 { hash_of(&$spec, stored(a)) }
 
         #[pg_extern(sql = false)]
-        fn $needs_reseal(a: &[u8]) -> bool { needs_reseal(a).or_raise() }
+        fn $needs_reseal(a: Internal) -> bool { needs_reseal(stored(a)).or_raise() }
         #[pg_extern(sql = false)]
-        fn $reseal(a: &[u8]) -> Vec<u8> { reseal(&$spec, a).or_raise() }
+        fn $reseal(a: Internal) -> Vec<u8> { reseal(&$spec, stored(a)).or_raise() }
         #[pg_extern(sql = false)]
         // The plaintext type varies per type; its datum comes through untouched as Internal.
         fn $from_plain(value: Internal, typmod: i32, _explicit: bool) -> Internal {
@@ -1012,8 +1021,8 @@ macro_rules! encrypted_type {
         }
         #[pg_extern(sql = false)]
         // Declared in SQL as returning the plaintext type (sql/types.sql).
-        fn $to_plain(value: &[u8]) -> Internal {
-            Internal::from(Some(type_to_plain(&$spec, value)))
+        fn $to_plain(value: Internal) -> Internal {
+            Internal::from(Some(type_to_plain(&$spec, stored(value))))
         }
     };
 }

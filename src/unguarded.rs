@@ -36,3 +36,19 @@ pub(crate) fn palloc(size: usize) -> *mut u8 {
     // SAFETY: the guarded binding; an error becomes a Rust panic, which pgrx reports.
     unsafe { pg_sys::palloc(size).cast() }
 }
+
+/// A varlena's bytes, detoasted only when it has to be (compressed, or stored out of line): a
+/// btree descent compares the same plain parameter a dozen or more times, and each call of
+/// PostgreSQL's detoast through pgrx's guard costs a sigsetjmp.
+///
+/// # Safety
+/// `datum` is a valid varlena datum; the bytes live as long as it (or the current memory context).
+pub(crate) unsafe fn varlena_bytes<'a>(datum: pg_sys::Datum) -> &'a [u8] {
+    use pgrx::varlena::{varatt_is_1b, varatt_is_1b_e, varatt_is_4b_u, varlena_to_byte_slice};
+    let p = datum.cast_mut_ptr::<pg_sys::varlena>();
+    // SAFETY: the caller's; the header tests are what PostgreSQL's pg_detoast_datum_packed makes.
+    unsafe {
+        let in_line = varatt_is_4b_u(p) || (varatt_is_1b(p) && !varatt_is_1b_e(p));
+        varlena_to_byte_slice(if in_line { p } else { pg_sys::pg_detoast_datum_packed(p) })
+    }
+}

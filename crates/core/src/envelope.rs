@@ -24,13 +24,14 @@ pub const ENVELOPE_OVERHEAD_SUITE_2: usize = HEADER_LEN_SUITE_2 + TAG_LEN;
 /// Length of the key id shown to users, in bytes of the commitment.
 const KEY_ID_LEN: usize = 8;
 
-/// A parsed v1 envelope, borrowing the input.
+/// A parsed v1 envelope, borrowing the input (every field: it is parsed for each value read, and
+/// copies of its arrays showed in the read path's profile).
 pub(crate) struct Envelope<'a> {
     pub(crate) header: &'a [u8],
-    pub(crate) commitment: [u8; COMMITMENT_LEN],
+    pub(crate) commitment: &'a [u8; COMMITMENT_LEN],
     /// Present in suite 2 only.
-    pub(crate) salt: Option<[u8; SALT_LEN]>,
-    pub(crate) nonce: [u8; NONCE_LEN],
+    pub(crate) salt: Option<&'a [u8; SALT_LEN]>,
+    pub(crate) nonce: &'a [u8; NONCE_LEN],
     /// Ciphertext followed by the tag.
     pub(crate) sealed: &'a [u8],
 }
@@ -57,12 +58,12 @@ impl<'a> Envelope<'a> {
     pub(crate) fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
         let mut r = Reader::new(bytes);
         let suite = version_and_suite(&mut r)?;
-        let commitment = r.array::<COMMITMENT_LEN>().ok_or(Error::NotAnEnvelope)?;
+        let commitment = r.array_ref::<COMMITMENT_LEN>().ok_or(Error::NotAnEnvelope)?;
         let salt = match suite {
-            SUITE_2_SALTED => Some(r.array::<SALT_LEN>().ok_or(Error::NotAnEnvelope)?),
+            SUITE_2_SALTED => Some(r.array_ref::<SALT_LEN>().ok_or(Error::NotAnEnvelope)?),
             _ => None,
         };
-        let nonce = r.array::<NONCE_LEN>().ok_or(Error::NotAnEnvelope)?;
+        let nonce = r.array_ref::<NONCE_LEN>().ok_or(Error::NotAnEnvelope)?;
         let sealed = r.rest();
         if sealed.len() < TAG_LEN {
             return Err(Error::NotAnEnvelope);
@@ -109,7 +110,7 @@ pub fn info(bytes: &[u8]) -> Result<EnvelopeInfo, Error> {
             } else {
                 "aes-256-gcm+hkdf-sha256-commitment"
             }),
-            key_id: Some(key_id_hex(&env.commitment)),
+            key_id: Some(key_id_hex(env.commitment)),
         }),
         Err(Error::UnsupportedVersion(v)) => Ok(EnvelopeInfo { version: v, algorithm: None, key_id: None }),
         Err(Error::UnsupportedSuite(_)) => Ok(EnvelopeInfo { version: VERSION_1, algorithm: None, key_id: None }),

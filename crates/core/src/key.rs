@@ -200,12 +200,12 @@ impl Cipher {
             Err(e @ (Error::UnsupportedVersion(_) | Error::UnsupportedSuite(_))) => return Err(e),
             Err(_) => return Err(Error::CannotDecrypt),
         };
-        if !self.matches_commitment(&env.commitment) {
+        if !self.matches_commitment(env.commitment) {
             return Err(Error::CannotDecrypt);
         }
-        with_aad(env.header, context, |aad| match (&env.salt, cache) {
-            (None, _) => aead::open_into(&self.aes, &env.nonce, aad, env.sealed, alloc),
-            (Some(salt), None) => aead::open_into(&self.subkey(salt), &env.nonce, aad, env.sealed, alloc),
+        with_aad(env.header, context, |aad| match (env.salt, cache) {
+            (None, _) => aead::open_into(&self.aes, env.nonce, aad, env.sealed, alloc),
+            (Some(salt), None) => aead::open_into(&self.subkey(salt), env.nonce, aad, env.sealed, alloc),
             (Some(salt), Some(cache)) => {
                 let mut cache = cache.borrow_mut();
                 // Consecutive values mostly share a salt (one writer's): then no hashing at all.
@@ -213,7 +213,7 @@ impl Cipher {
                     debug_assert_eq!(last, salt);
                     let aes = Rc::clone(aes);
                     drop(cache);
-                    return aead::open_into(&aes, &env.nonce, aad, env.sealed, alloc);
+                    return aead::open_into(&aes, env.nonce, aad, env.sealed, alloc);
                 }
                 if cache.by_salt.len() >= SUBKEY_CACHE_SIZE && !cache.by_salt.contains_key(salt) {
                     cache.by_salt.clear();
@@ -221,7 +221,7 @@ impl Cipher {
                 let aes = Rc::clone(cache.by_salt.entry(*salt).or_insert_with(|| Rc::new(self.subkey(salt))));
                 cache.last = Some((*salt, Rc::clone(&aes)));
                 drop(cache);
-                aead::open_into(&aes, &env.nonce, aad, env.sealed, alloc)
+                aead::open_into(&aes, env.nonce, aad, env.sealed, alloc)
             }
         })
     }

@@ -20,6 +20,11 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+        self.array_ref().copied()
+    }
+
+    /// As [`Self::array`], borrowed: no copy of the bytes.
+    pub(crate) fn array_ref<const N: usize>(&mut self) -> Option<&'a [u8; N]> {
         self.take(N)?.try_into().ok()
     }
 

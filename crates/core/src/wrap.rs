@@ -60,7 +60,7 @@ pub fn unwrap_data_key(master: &Cipher, wrapped: &[u8], key_id: i32, version: i3
 
 fn unwrap_with_context(master: &Cipher, wrapped: &[u8], context: &[u8]) -> Result<Key, Error> {
     let env = Envelope::parse(wrapped).map_err(|_| Error::CannotDecrypt)?;
-    if !master.matches_commitment(&env.commitment) {
+    if !master.matches_commitment(env.commitment) {
         return Err(Error::WrongMasterKey);
     }
     let bytes = Zeroizing::new(master.open(wrapped, context)?);
@@ -71,7 +71,7 @@ fn unwrap_with_context(master: &Cipher, wrapped: &[u8], context: &[u8]) -> Resul
 /// data key for a value.
 pub fn envelope_commitment(envelope: &[u8]) -> Result<[u8; 32], Error> {
     match Envelope::parse(envelope) {
-        Ok(env) => Ok(env.commitment),
+        Ok(env) => Ok(*env.commitment),
         Err(e @ (Error::UnsupportedVersion(_) | Error::UnsupportedSuite(_))) => Err(e),
         Err(_) => Err(Error::CannotDecrypt),
     }

@@ -90,6 +90,9 @@ struct ParamIndex {
     conv: Conv,
     bytes: zeroize::Zeroizing<Vec<u8>>,
     index: Option<[u8; BLIND_INDEX_LEN]>,
+    /// Whether the value is an envelope's form ([`types::envelope_like`]): whether it must be
+    /// refused depends on where it is used, so it is asked again on every hit.
+    envelope_like: bool,
 }
 
 impl ParamIndex {
@@ -133,7 +136,7 @@ impl ParamIndexes {
         self.hasher.hash_one((spec, conv as u8, bytes))
     }
 
-    fn get(&mut self, statement: i64, spec: usize, conv: Conv, bytes: &[u8]) -> Option<Option<[u8; BLIND_INDEX_LEN]>> {
+    fn get(&mut self, statement: i64, spec: usize, conv: Conv, bytes: &[u8]) -> Option<(Option<[u8; BLIND_INDEX_LEN]>, bool)> {
         if self.statement != statement {
             self.last = None;
             self.by_hash = Default::default();
@@ -142,15 +145,15 @@ impl ParamIndexes {
             self.statement = statement;
         }
         if let Some(e) = self.last.as_ref().filter(|e| e.is(spec, conv, bytes)) {
-            return Some(e.index);
+            return Some((e.index, e.envelope_like));
         }
         let h = self.hash(spec, conv, bytes);
         let found = self.by_hash.get(&h)?.iter().find(|e| e.is(spec, conv, bytes))?;
-        Some(found.index)
+        Some((found.index, found.envelope_like))
     }
 
-    fn put(&mut self, spec: usize, conv: Conv, bytes: &[u8], index: Option<[u8; BLIND_INDEX_LEN]>) {
-        let entry = || ParamIndex { spec, conv, bytes: zeroize::Zeroizing::new(bytes.to_vec()), index };
+    fn put(&mut self, spec: usize, conv: Conv, bytes: &[u8], index: Option<[u8; BLIND_INDEX_LEN]>, envelope_like: bool) {
+        let entry = || ParamIndex { spec, conv, bytes: zeroize::Zeroizing::new(bytes.to_vec()), index, envelope_like };
         self.last = Some(entry());
         if self.len < MAX_PARAM_INDEXES && self.bytes + bytes.len() <= MAX_PARAM_INDEX_BYTES {
             let h = self.hash(spec, conv, bytes);
@@ -172,20 +175,25 @@ fn plain_index(spec: &'static TypeSpec, conv: Conv, varlena: bool, datum: pg_sys
     let raw: &[u8] = if varlena { unsafe { crate::unguarded::varlena_bytes(datum) } } else { &[] };
     let byval = datum.value().to_ne_bytes();
     let bytes = if varlena { raw } else { &byval[..] };
-    if let Some(idx) = PARAM_INDEXES.with(|c| c.borrow_mut().get(statement, spec_id, conv, bytes)) {
+    if let Some((idx, envelope_like)) = PARAM_INDEXES.with(|c| c.borrow_mut().get(statement, spec_id, conv, bytes)) {
+        // The same bytes may have been compared first where they are data (a function with
+        // ciphertext_io = off, run by this statement): the refusal is decided per use.
+        types::refuse_envelope_parameter(spec, envelope_like);
         return idx;
     }
     existing_blind_index_key().or_raise();
+    let mut envelope_like = false;
     let idx = convert(conv, datum).map(|value| {
         // The plaintext bytes are read where PostgreSQL put them (types::with_datum_plaintext);
         // the index is computed as for a stored value.
         types::with_datum_plaintext(spec, value, |plaintext| {
-            types::refuse_envelope_parameter(spec, plaintext);
+            envelope_like = types::envelope_like(spec, plaintext);
+            types::refuse_envelope_parameter(spec, envelope_like);
             types::blind_index(spec, plaintext)
         })
         .or_raise()
     });
-    PARAM_INDEXES.with(|c| c.borrow_mut().put(spec_id, conv, bytes, idx));
+    PARAM_INDEXES.with(|c| c.borrow_mut().put(spec_id, conv, bytes, idx, envelope_like));
     idx
 }
 

@@ -241,34 +241,40 @@ fn seal_for_column(spec: &TypeSpec, typmod: i32, plaintext: &[u8]) -> pg_sys::Da
 pub(crate) fn type_from_plain(spec: &TypeSpec, datum: pg_sys::Datum, typmod: i32) -> pg_sys::Datum {
     note_plaintext();
     with_datum_plaintext(spec, datum, |plaintext| {
-        refuse_envelope_parameter(spec, plaintext);
+        refuse_envelope_parameter(spec, envelope_like(spec, plaintext));
         seal_for_column(spec, typmod, plaintext)
     })
 }
 
+/// Whether `plaintext`, given as a value of the plaintext type, is what the encrypted type's input
+/// takes as an envelope: for text, an envelope's text form; for binary forms (bytea), an envelope.
+pub(crate) fn envelope_like(spec: &TypeSpec, plaintext: &[u8]) -> bool {
+    match spec.plain {
+        Plain::Verbatim => is_envelope_literal(plaintext),
+        // Prefix first: ordinary values pay one comparison.
+        Plain::Binary => [&b"CC"[..], b"CB", b"CI"].iter().any(|p| plaintext.starts_with(p)) && envelope_commitment(split(plaintext).1).is_ok(),
+        Plain::Jsonb => false,
+    }
+}
+
 /// A parameter that src/param_types.rs typed as the plaintext type (sent as, or declared as, the
 /// encrypted type) keeps the checks the encrypted type's input has, wherever it is used: written
-/// into a column (the cast above) or compared with one (src/cross_type.rs).
-pub(crate) fn refuse_envelope_parameter(spec: &TypeSpec, plaintext: &[u8]) {
-    // Text input's check: an envelope's text form is refused, not sealed as data, unless
-    // ciphertext_io is off (also when the setting was turned on after the statement was parsed:
-    // it cannot load the envelope then). A cast from text elsewhere is data, as always; the
-    // statement test runs only for text that looks like an envelope.
-    if matches!(spec.plain, Plain::Verbatim)
-        && CIPHERTEXT_IO.get() != CiphertextIo::Off
-        && is_envelope_literal(plaintext)
-        && crate::param_types::in_retyped_statement()
-    {
-        ColcryptError::EnvelopeAsPlaintext(spec.name).raise();
+/// into a column (the cast above) or compared with one (src/cross_type.rs, which caches
+/// `envelope_like` per parameter value and asks again here on every use, as the setting and the
+/// statement may differ between uses). An envelope's text form is refused, not sealed as data,
+/// unless ciphertext_io is off (also when the setting was turned on after the statement was
+/// parsed: it cannot load the envelope then); an envelope as a binary value always. A cast from
+/// text elsewhere is data, as always.
+pub(crate) fn refuse_envelope_parameter(spec: &TypeSpec, envelope_like: bool) {
+    if !envelope_like {
+        return;
     }
-    // Binary input's check: an envelope sent as a (bytea) parameter's value is refused, not
-    // taken as data. Prefix first: ordinary values pay one comparison.
-    if matches!(spec.plain, Plain::Binary)
-        && [&b"CC"[..], b"CB", b"CI"].iter().any(|p| plaintext.starts_with(p))
-        && envelope_commitment(split(plaintext).1).is_ok()
-        && crate::param_types::in_retyped_statement()
-    {
-        ColcryptError::EnvelopeAsBinaryInput(spec.name).raise();
+    match spec.plain {
+        Plain::Verbatim if CIPHERTEXT_IO.get() != CiphertextIo::Off && crate::param_types::in_retyped_statement() => {
+            ColcryptError::EnvelopeAsPlaintext(spec.name).raise()
+        }
+        Plain::Binary if crate::param_types::in_retyped_statement() => ColcryptError::EnvelopeAsBinaryInput(spec.name).raise(),
+        _ => {}
     }
 }
 

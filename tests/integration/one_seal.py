@@ -334,6 +334,14 @@ r = app.pgconn.exec_prepared(b"lk_bin", [env_int4], param_formats=[1])
 check("an envelope as a binary lookup parameter is refused: 22P03", (r.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode(), "22P03")
 r = app.pgconn.exec_prepared(b"lk_bin", [(7).to_bytes(4, "big")], param_formats=[1])
 check("while a binary int4 looks up as usual", r.status, pq.ExecStatus.TUPLES_OK)
+# A statement's cached blind index of a parameter value does not carry a refusal over: the same
+# envelope text compared first inside a function where ciphertext_io is off (data there), then
+# through the retyped parameter, is refused (an attacker review found the cache answering it).
+a.execute("""CREATE FUNCTION public.count_off(x text) RETURNS bigint LANGUAGE sql SET colcrypt.ciphertext_io = off
+             AS $$ SELECT count(*) FROM public.people WHERE ssn = x $$""")
+app.pgconn.prepare(b"lk_twice", b"SELECT public.count_off($1::text), (SELECT count(*) FROM people WHERE ssn = $2)")
+check("an envelope's text cached where it was data is still refused as a retyped parameter",
+      run(app, "lk_twice", [env_text, env_text]), (pq.ExecStatus.FATAL_ERROR, "22P02"))
 # ... also when ciphertext_io is turned on after the statement was parsed (it is typed text and
 # cannot load the envelope: refused, not stored as the envelope's text).
 param_types(admin, "late", "INSERT INTO people (ssn, note) VALUES ($1, $2)")

@@ -32,6 +32,7 @@ use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use pgrx::pg_sys;
 use pgrx::prelude::*;
 
+use crate::backend_local::BackendLocal;
 use crate::error::{ColcryptError, OrRaise, Result};
 use crate::keyring;
 use crate::privileged;
@@ -327,20 +328,26 @@ const SHARD_COPY_FUNCTIONS: [&CStr; 2] = [c"worker_copy_table_to_node", c"worker
 static mut PREVIOUS_NEEDS_FMGR_HOOK: pg_sys::needs_fmgr_hook_type = None;
 static mut PREVIOUS_FMGR_HOOK: pg_sys::fmgr_hook_type = None;
 
-thread_local! {
-    /// One entry per running call of the shard copy function in this backend (innermost last):
-    /// whether that call sends envelopes.
-    static SHARD_COPIES: RefCell<Vec<bool>> = const { RefCell::new(Vec::new()) };
-    /// The shard copy functions' oids, once fmgr has asked about them: fmgr_hook also runs for
-    /// every SECURITY DEFINER function and function with SET clauses, and compares only these.
-    static SHARD_COPY_OIDS: Cell<[pg_sys::Oid; 2]> = const { Cell::new([pg_sys::InvalidOid; 2]) };
-    /// Whether the running statement is a shard copy's COPY into this node, keyed by the
-    /// statement (start time and text pointer): worked out once per statement, not per value.
-    static COPY_TARGET: Cell<Option<((i64, usize), bool)>> = const { Cell::new(None) };
-    /// [`shard_transfer_apply_worker`]'s answer for a role, until a pg_authid change.
-    static APPLY_WORKER_ROLE: Cell<Option<(pg_sys::Oid, bool)>> = const { Cell::new(None) };
-    static ROLE_CALLBACK_REGISTERED: Cell<bool> = const { Cell::new(false) };
-}
+/// One entry per running call of the shard copy function in this backend (innermost last):
+/// whether that call sends envelopes.
+static SHARD_COPIES: BackendLocal<RefCell<Vec<bool>>> = BackendLocal::new(RefCell::new(Vec::new()));
+/// The shard copy functions' oids, once fmgr has asked about them: fmgr_hook also runs for
+/// every SECURITY DEFINER function and function with SET clauses, and compares only these.
+static SHARD_COPY_OIDS: BackendLocal<Cell<[pg_sys::Oid; 2]>> = BackendLocal::new(Cell::new([pg_sys::InvalidOid; 2]));
+/// Whether the running statement is a shard copy's COPY into this node, keyed by the
+/// statement (start time and text pointer): worked out once per statement, not per value.
+static COPY_TARGET: BackendLocal<Cell<Option<((i64, usize), bool)>>> = BackendLocal::new(Cell::new(None));
+/// [`shard_transfer_apply_worker`]'s answer for a role, until a pg_authid change.
+static APPLY_WORKER_ROLE: BackendLocal<Cell<Option<(pg_sys::Oid, bool)>>> = BackendLocal::new(Cell::new(None));
+static ROLE_CALLBACK_REGISTERED: BackendLocal<Cell<bool>> = BackendLocal::new(Cell::new(false));
+
+/// needs_fmgr_hook's answers by function oid: fmgr asks on every lookup of a function that is
+/// not built in, which is every statement's output and cast functions (a prepared SELECT of an
+/// encrypted column asked once per execution, a syscache lookup behind pgrx's sigsetjmp). Emptied
+/// when pg_proc changes, as an oid can be dropped and used again. A short list searched in order
+/// (a statement uses a handful of functions), emptied when full.
+static FUNCTION_ANSWERS: BackendLocal<RefCell<Vec<(pg_sys::Oid, Option<usize>)>>> = BackendLocal::new(RefCell::new(Vec::new()));
+const FUNCTION_ANSWERS_KEPT: usize = 64;
 
 /// Installs the fmgr hooks that mark the shard copy function; called once per process from
 /// `_PG_init`. The hooks chain to any installed before.
@@ -351,7 +358,31 @@ pub(crate) fn install_hooks() {
         PREVIOUS_FMGR_HOOK = pg_sys::fmgr_hook;
         pg_sys::needs_fmgr_hook = Some(needs_fmgr_hook);
         pg_sys::fmgr_hook = Some(fmgr_hook);
+        // A plain registration for the life of the process (once, from _PG_init).
+        pg_sys::CacheRegisterSyscacheCallback(pg_sys::SysCacheIdentifier::PROCOID as i32, Some(on_function_change), pg_sys::Datum::from(0));
     }
+}
+
+#[pg_guard]
+unsafe extern "C-unwind" fn on_function_change(_arg: pg_sys::Datum, _cache_id: i32, _hash: u32) {
+    FUNCTION_ANSWERS.with(|a| a.borrow_mut().clear());
+}
+
+/// [`shard_copy_function`], looked up once per oid until pg_proc changes.
+fn shard_copy_function_cached(oid: pg_sys::Oid) -> Option<usize> {
+    if let Some(answer) = FUNCTION_ANSWERS.with(|a| a.borrow().iter().find(|(o, _)| *o == oid).map(|&(_, answer)| answer)) {
+        return answer;
+    }
+    // The lookup runs outside any borrow: it can take in invalidations, which empty the list.
+    let answer = shard_copy_function(oid);
+    FUNCTION_ANSWERS.with(|a| {
+        let mut a = a.borrow_mut();
+        if a.len() == FUNCTION_ANSWERS_KEPT {
+            a.clear();
+        }
+        a.push((oid, answer));
+    });
+    answer
 }
 
 /// Which of [`SHARD_COPY_FUNCTIONS`] `oid` is, in pg_catalog (where only a superuser can create
@@ -390,7 +421,7 @@ unsafe extern "C-unwind" fn needs_fmgr_hook(oid: pg_sys::Oid) -> bool {
             return true;
         }
     }
-    let Some(i) = shard_copy_function(oid) else { return false };
+    let Some(i) = shard_copy_function_cached(oid) else { return false };
     SHARD_COPY_OIDS.with(|c| {
         let mut oids = c.get();
         oids[i] = oid;

@@ -104,7 +104,8 @@ pub(crate) fn ciphertext_io() -> bool {
     // SAFETY: reads of backend-global flags set at process start.
     explicitly_on()
         || (CIPHERTEXT_IO.get() == CiphertextIo::Auto && dump_tool_session())
-        || unsafe { pg_sys::am_walsender || pg_sys::IsLogicalWorker() }
+        || unsafe { pg_sys::am_walsender }
+        || crate::unguarded::is_logical_worker()
         || crate::citus::shard_copy_source()
 }
 
@@ -207,7 +208,7 @@ pub(crate) fn with_datum_plaintext<R>(spec: &TypeSpec, datum: pg_sys::Datum, f: 
     // slices live in the current memory context for the whole call of `f`.
     unsafe {
         match spec.plain {
-            Plain::Verbatim => f(pgrx::varlena::varlena_to_byte_slice(pg_sys::pg_detoast_datum_packed(datum.cast_mut_ptr()))),
+            Plain::Verbatim => f(crate::unguarded::varlena_bytes(datum)),
             Plain::Binary => {
                 f(pgrx::varlena::varlena_to_byte_slice(pg_sys::OidSendFunctionCall(spec.fns().send, datum).cast()))
             }
@@ -215,7 +216,7 @@ pub(crate) fn with_datum_plaintext<R>(spec: &TypeSpec, datum: pg_sys::Datum, f: 
             // little-endian, so a big-endian server seals the text form instead.
             // A document nested deeper than the binary form's reader allows is sealed as text.
             Plain::Jsonb => {
-                let container = pgrx::varlena::varlena_to_byte_slice(pg_sys::pg_detoast_datum_packed(datum.cast_mut_ptr()));
+                let container = crate::unguarded::varlena_bytes(datum);
                 if cfg!(target_endian = "little") && colcrypt_core::jsonb_binary::sealable(container) {
                     let mut sealed = zeroize::Zeroizing::new(Vec::with_capacity(JSONB_PREFIX.len() + container.len()));
                     sealed.extend_from_slice(&JSONB_PREFIX);
@@ -539,16 +540,6 @@ fn seal_value_into<'o>(
     Ok(cipher.seal_into(plaintext, &context_for(spec, Index::Bound(idx)), &prefix, alloc)?)
 }
 
-/// [`seal_value_into`] a Vec.
-fn seal_value(spec: &TypeSpec, key: &keyring::DataKey, plaintext: &[u8], index: Option<[u8; BLIND_INDEX_LEN]>) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    seal_value_into(spec, key, plaintext, index, |n| {
-        out.resize(n, 0);
-        &mut out[..]
-    })?;
-    Ok(out)
-}
-
 /// [`seal_value_into`] the datum itself, a varlena in the current memory context: the write
 /// paths (input, casts) then make no Rust allocation and no copy per value.
 fn seal_value_datum(spec: &TypeSpec, key: &keyring::DataKey, plaintext: &[u8], index: Option<[u8; BLIND_INDEX_LEN]>) -> Result<pg_sys::Datum> {
@@ -614,7 +605,7 @@ pub(crate) fn index_of(spec: &TypeSpec, datum: &[u8]) -> [u8; BLIND_INDEX_LEN] {
 /// key). One exception keeps restores working: a restore may load tables before the key table,
 /// so for a superuser a value whose key is not (yet) in the database is stored as given after a
 /// structural check, and authenticated when it is read.
-fn envelope_literal(spec: &TypeSpec, input: &CStr, typmod: i32) -> Result<Vec<u8>> {
+fn envelope_literal(spec: &TypeSpec, input: &CStr, typmod: i32) -> Result<pg_sys::Datum> {
     check_envelope_input_allowed()?;
     let s = input.to_bytes();
     let hex_part = s.strip_prefix(b"\\x").ok_or(ColcryptError::Core(CoreError::NotAnEnvelope))?;
@@ -623,10 +614,10 @@ fn envelope_literal(spec: &TypeSpec, input: &CStr, typmod: i32) -> Result<Vec<u8
 }
 
 /// An envelope given as input (text or binary), checked as envelope_literal describes.
-fn envelope_input(spec: &TypeSpec, bytes: Vec<u8>, typmod: i32) -> Result<Vec<u8>> {
+fn envelope_input(spec: &TypeSpec, bytes: Vec<u8>, typmod: i32) -> Result<pg_sys::Datum> {
     check_envelope_input_allowed()?;
     envelope_commitment(split(&bytes).1)?;
-    match coerce(spec, &bytes, typmod, true) {
+    match coerce(spec, &bytes, typmod, true).map(|c| c.into_datum(&bytes)) {
         // Also a value whose key does not unwrap yet: a restore into a server with another master
         // key loads the keys as they were wrapped, and rotate_master_key re-wraps them afterwards.
         // And a value of a destroyed key: a dump of a table holding crypto-shredded values must
@@ -634,7 +625,7 @@ fn envelope_input(spec: &TypeSpec, bytes: Vec<u8>, typmod: i32) -> Result<Vec<u8
         Err(ColcryptError::NoKeyForValue | ColcryptError::KeyDestroyed(_) | ColcryptError::Core(CoreError::WrongMasterKey))
             if crate::citus::acts_as_superuser() =>
         {
-            Ok(bytes)
+            Ok(palloc_bytea(&bytes))
         }
         other => other,
     }
@@ -669,11 +660,11 @@ fn is_envelope_literal(s: &[u8]) -> bool {
 pub(crate) fn type_in(spec: &TypeSpec, input: &CStr, typmod: i32) -> pg_sys::Datum {
     note_plaintext();
     if ciphertext_io() {
-        return palloc_bytea(&envelope_literal(spec, input, typmod).or_raise());
+        return envelope_literal(spec, input, typmod).or_raise();
     }
     if CIPHERTEXT_IO.get() == CiphertextIo::Auto && is_envelope_literal(input.to_bytes()) {
         if crate::citus::shard_copy_target() {
-            return palloc_bytea(&envelope_literal(spec, input, typmod).or_raise());
+            return envelope_literal(spec, input, typmod).or_raise();
         }
         // A ciphertext dump restored without the setting (psql -f of a plain-format dump, or
         // PGAPPNAME set): sealing the envelope's text as data would store it as the value of
@@ -727,7 +718,7 @@ pub(crate) fn type_recv(spec: &TypeSpec, mut buf: Internal, typmod: i32) -> pg_s
             envelope_commitment(split(&bytes).1).or_raise();
             return palloc_bytea(&bytes);
         }
-        return palloc_bytea(&envelope_input(spec, bytes, typmod).or_raise());
+        return envelope_input(spec, bytes, typmod).or_raise();
     }
     if envelope_commitment(split(unread).1).is_ok() {
         ColcryptError::EnvelopeAsBinaryInput(spec.name).raise();
@@ -817,7 +808,26 @@ fn palloc_bytea(bytes: &[u8]) -> pg_sys::Datum {
 /// Opening only to authenticate needs the right to use the key; computing anything from the
 /// plaintext (a blind index, a seal under another key) needs the right to the plaintext too:
 /// otherwise a denied role would get an equality oracle from a cast to a searchable type.
-fn coerce(spec: &TypeSpec, datum: &[u8], typmod: i32, verify: bool) -> Result<Vec<u8>> {
+/// What [`coerce`] makes of a value: its bytes as they are, its envelope without the index it
+/// carried, or a value sealed afresh (already a datum: no Rust copy on the way).
+enum Coerced {
+    Whole,
+    Envelope,
+    Sealed(pg_sys::Datum),
+}
+
+impl Coerced {
+    /// The result as a datum in the current memory context, for a value whose bytes are `datum`.
+    fn into_datum(self, datum: &[u8]) -> pg_sys::Datum {
+        match self {
+            Coerced::Whole => palloc_bytea(datum),
+            Coerced::Envelope => palloc_bytea(split(datum).1),
+            Coerced::Sealed(d) => d,
+        }
+    }
+}
+
+fn coerce(spec: &TypeSpec, datum: &[u8], typmod: i32, verify: bool) -> Result<Coerced> {
     let (index, envelope) = split(datum);
     let current = keyring::key_of(envelope)?;
     let same_key = if typmod < 0 {
@@ -830,7 +840,7 @@ fn coerce(spec: &TypeSpec, datum: &[u8], typmod: i32, verify: bool) -> Result<Ve
     // only if the column is searchable.
     let wants_index = if typmod < 0 { index != Index::None } else { searchable(typmod) };
     if same_key && !verify && wants_index == (index != Index::None) {
-        return Ok(if typmod >= 0 && !wants_index { envelope.to_vec() } else { datum.to_vec() });
+        return Ok(if typmod >= 0 && !wants_index { Coerced::Envelope } else { Coerced::Whole });
     }
     if wants_index || !same_key {
         current.check_plaintext_allowed()?;
@@ -851,15 +861,16 @@ fn coerce(spec: &TypeSpec, datum: &[u8], typmod: i32, verify: bool) -> Result<Ve
             _ => false,
         };
     if keep {
-        return Ok(if computed.is_some() { datum.to_vec() } else { envelope.to_vec() });
+        return Ok(if computed.is_some() { Coerced::Whole } else { Coerced::Envelope });
     }
     let target = if same_key { keyring::active(&current.name)? } else { keyring::for_typmod(typmod)? };
-    seal_value(spec, &target, &plaintext, computed)
+    seal_value_datum(spec, &target, &plaintext, computed).map(Coerced::Sealed)
 }
 
-pub(crate) fn type_coerce(spec: &TypeSpec, value: &[u8], typmod: i32) -> Vec<u8> {
+/// The cast to a column's modifier (and `ALTER TYPE`).
+pub(crate) fn type_coerce(spec: &TypeSpec, value: Internal, typmod: i32) -> pg_sys::Datum {
     note_plaintext();
-    coerce(spec, value, typmod, false).or_raise()
+    coerced_result(value, |bytes| coerce(spec, bytes, typmod, false))
 }
 
 /// Shared by all types: `encrypted_text(pii)` → the key name's type modifier.
@@ -919,9 +930,9 @@ fn needs_reseal(datum: &[u8]) -> Result<bool> {
 
 /// The value sealed under the active version of its own key; a blind index it carries is
 /// recomputed and bound. Only ciphertext leaves: a role denied the plaintext may run it.
-fn reseal(spec: &TypeSpec, datum: &[u8]) -> Result<Vec<u8>> {
+fn reseal(spec: &TypeSpec, datum: &[u8]) -> Result<Coerced> {
     if !needs_reseal(datum)? {
-        return Ok(datum.to_vec());
+        return Ok(Coerced::Whole);
     }
     let (index, envelope) = split(datum);
     let current = keyring::key_of(envelope)?;
@@ -933,7 +944,21 @@ fn reseal(spec: &TypeSpec, datum: &[u8]) -> Result<Vec<u8>> {
         plaintext = with_input_plaintext(spec, palloc_cstring(&plaintext), |binary| zeroize::Zeroizing::new(binary.to_vec()));
     }
     let computed = if index == Index::None { None } else { Some(blind_index(spec, &plaintext)?) };
-    seal_value(spec, &active, &plaintext, computed)
+    seal_value_datum(spec, &active, &plaintext, computed).map(Coerced::Sealed)
+}
+
+/// A value as [`coerce`] or [`reseal`] leave it, as the function's result: a value that stays
+/// as it is comes back as the datum it came in as, when that is in line (a stored value
+/// PostgreSQL detoasted for the call is copied, as the detoasted form lives only for the call).
+fn coerced_result(input: Internal, f: impl FnOnce(&[u8]) -> Result<Coerced>) -> pg_sys::Datum {
+    let input = input.unwrap().expect("STRICT: not NULL");
+    // SAFETY: a datum of an encrypted type is a varlena.
+    let bytes = unsafe { crate::unguarded::varlena_bytes(input) };
+    match f(bytes).or_raise() {
+        // SAFETY: as above.
+        Coerced::Whole if unsafe { crate::unguarded::is_in_line(input) } => input,
+        other => other.into_datum(bytes),
+    }
 }
 
 fn compare(spec: &TypeSpec, a: &[u8], b: &[u8]) -> std::cmp::Ordering {
@@ -988,8 +1013,9 @@ macro_rules! encrypted_type {
         }
 
         #[pg_extern(sql = false)]
-        fn $coerce(value: Internal, typmod: i32, _explicit: bool) -> Vec<u8> {
-            type_coerce(&$spec, stored(value), typmod)
+        // Declared in SQL as returning the encrypted type (sql/types.sql).
+        fn $coerce(value: Internal, typmod: i32, _explicit: bool) -> Internal {
+            Internal::from(Some(type_coerce(&$spec, value, typmod)))
         }
 
         // Equality and a consistent (not plaintext) order through blind indexes.
@@ -1013,7 +1039,8 @@ macro_rules! encrypted_type {
         #[pg_extern(sql = false)]
         fn $needs_reseal(a: Internal) -> bool { needs_reseal(stored(a)).or_raise() }
         #[pg_extern(sql = false)]
-        fn $reseal(a: Internal) -> Vec<u8> { reseal(&$spec, stored(a)).or_raise() }
+        // Declared in SQL as returning the encrypted type (sql/types.sql).
+        fn $reseal(a: Internal) -> Internal { Internal::from(Some(coerced_result(a, |bytes| reseal(&$spec, bytes)))) }
         #[pg_extern(sql = false)]
         // The plaintext type varies per type; its datum comes through untouched as Internal.
         fn $from_plain(value: Internal, typmod: i32, _explicit: bool) -> Internal {

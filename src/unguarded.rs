@@ -8,6 +8,7 @@ mod ffi {
     unsafe extern "C" {
         pub(super) fn GetCurrentStatementStartTimestamp() -> i64;
         pub(super) fn palloc_extended(size: usize, flags: std::ffi::c_int) -> *mut std::ffi::c_void;
+        pub(super) fn IsLogicalWorker() -> bool;
     }
 }
 
@@ -15,6 +16,12 @@ mod ffi {
 pub(crate) fn statement_start() -> i64 {
     // SAFETY: a plain read of backend-local transaction state; it never raises an error.
     unsafe { ffi::GetCurrentStatementStartTimestamp() }
+}
+
+/// Whether this process is a logical replication worker (asked for every value output or input).
+pub(crate) fn is_logical_worker() -> bool {
+    // SAFETY: a plain test of a backend global (`MyLogicalRepWorker != NULL`); it never raises.
+    unsafe { ffi::IsLogicalWorker() }
 }
 
 /// PostgreSQL's MaxAllocSize (utils/memutils.h, a macro the bindings lack).
@@ -44,11 +51,18 @@ pub(crate) fn palloc(size: usize) -> *mut u8 {
 /// # Safety
 /// `datum` is a valid varlena datum; the bytes live as long as it (or the current memory context).
 pub(crate) unsafe fn varlena_bytes<'a>(datum: pg_sys::Datum) -> &'a [u8] {
-    use pgrx::varlena::{varatt_is_1b, varatt_is_1b_e, varatt_is_4b_u, varlena_to_byte_slice};
+    let p = datum.cast_mut_ptr::<pg_sys::varlena>();
+    // SAFETY: the caller's.
+    unsafe { pgrx::varlena::varlena_to_byte_slice(if is_in_line(datum) { p } else { pg_sys::pg_detoast_datum_packed(p) }) }
+}
+
+/// Whether a varlena datum holds its bytes in line, neither compressed nor stored elsewhere.
+///
+/// # Safety
+/// `datum` is a valid varlena datum.
+pub(crate) unsafe fn is_in_line(datum: pg_sys::Datum) -> bool {
+    use pgrx::varlena::{varatt_is_1b, varatt_is_1b_e, varatt_is_4b_u};
     let p = datum.cast_mut_ptr::<pg_sys::varlena>();
     // SAFETY: the caller's; the header tests are what PostgreSQL's pg_detoast_datum_packed makes.
-    unsafe {
-        let in_line = varatt_is_4b_u(p) || (varatt_is_1b(p) && !varatt_is_1b_e(p));
-        varlena_to_byte_slice(if in_line { p } else { pg_sys::pg_detoast_datum_packed(p) })
-    }
+    unsafe { varatt_is_4b_u(p) || (varatt_is_1b(p) && !varatt_is_1b_e(p)) }
 }

@@ -329,8 +329,10 @@ static mut PREVIOUS_NEEDS_FMGR_HOOK: pg_sys::needs_fmgr_hook_type = None;
 static mut PREVIOUS_FMGR_HOOK: pg_sys::fmgr_hook_type = None;
 
 /// One entry per running call of the shard copy function in this backend (innermost last):
-/// whether that call sends envelopes.
-static SHARD_COPIES: BackendLocal<RefCell<Vec<bool>>> = BackendLocal::new(RefCell::new(Vec::new()));
+/// whether that call sends envelopes, with the function's oid: END pops the entry its START
+/// pushed even if the function was dropped and made again in between (an attacker review left
+/// an entry behind that way, and the backend's output stayed envelopes).
+static SHARD_COPIES: BackendLocal<RefCell<Vec<(pg_sys::Oid, bool)>>> = BackendLocal::new(RefCell::new(Vec::new()));
 /// The shard copy functions' oids, once fmgr has asked about them: fmgr_hook also runs for
 /// every SECURITY DEFINER function and function with SET clauses, and compares only these.
 static SHARD_COPY_OIDS: BackendLocal<Cell<[pg_sys::Oid; 2]>> = BackendLocal::new(Cell::new([pg_sys::InvalidOid; 2]));
@@ -348,6 +350,8 @@ static ROLE_CALLBACK_REGISTERED: BackendLocal<Cell<bool>> = BackendLocal::new(Ce
 /// (a statement uses a handful of functions), emptied when full.
 static FUNCTION_ANSWERS: BackendLocal<RefCell<Vec<(pg_sys::Oid, Option<usize>)>>> = BackendLocal::new(RefCell::new(Vec::new()));
 const FUNCTION_ANSWERS_KEPT: usize = 64;
+/// Counts pg_proc invalidations, so that an answer looked up while one arrived is not kept.
+static FUNCTION_GENERATION: BackendLocal<Cell<u64>> = BackendLocal::new(Cell::new(0));
 
 /// Installs the fmgr hooks that mark the shard copy function; called once per process from
 /// `_PG_init`. The hooks chain to any installed before.
@@ -366,6 +370,7 @@ pub(crate) fn install_hooks() {
 #[pg_guard]
 unsafe extern "C-unwind" fn on_function_change(_arg: pg_sys::Datum, _cache_id: i32, _hash: u32) {
     FUNCTION_ANSWERS.with(|a| a.borrow_mut().clear());
+    FUNCTION_GENERATION.with(|g| g.set(g.get().wrapping_add(1)));
 }
 
 /// [`shard_copy_function`], looked up once per oid until pg_proc changes.
@@ -373,8 +378,13 @@ fn shard_copy_function_cached(oid: pg_sys::Oid) -> Option<usize> {
     if let Some(answer) = FUNCTION_ANSWERS.with(|a| a.borrow().iter().find(|(o, _)| *o == oid).map(|&(_, answer)| answer)) {
         return answer;
     }
-    // The lookup runs outside any borrow: it can take in invalidations, which empty the list.
+    // The lookup runs outside any borrow: it can take in invalidations, which empty the list,
+    // and an answer read across one is used this once but not kept.
+    let generation = FUNCTION_GENERATION.with(Cell::get);
     let answer = shard_copy_function(oid);
+    if FUNCTION_GENERATION.with(Cell::get) != generation {
+        return answer;
+    }
     FUNCTION_ANSWERS.with(|a| {
         let mut a = a.borrow_mut();
         if a.len() == FUNCTION_ANSWERS_KEPT {
@@ -436,15 +446,20 @@ unsafe extern "C-unwind" fn fmgr_hook(event: pg_sys::FmgrHookEventType::Type, fl
     let oid = unsafe { (*flinfo).fn_oid };
     // `arg` belongs to the whole hook chain, so the state lives in SHARD_COPIES. Calls nest, and
     // fmgr reports END or ABORT (also when the function raises an error) innermost first.
-    if oid != pg_sys::InvalidOid && SHARD_COPY_OIDS.with(Cell::get).contains(&oid) {
+    if oid != pg_sys::InvalidOid {
         match event {
             pg_sys::FmgrHookEventType::FHET_START => {
-                let envelopes = sends_envelopes();
-                SHARD_COPIES.with(|s| s.borrow_mut().push(envelopes));
+                if SHARD_COPY_OIDS.with(Cell::get).contains(&oid) {
+                    let envelopes = sends_envelopes();
+                    SHARD_COPIES.with(|s| s.borrow_mut().push((oid, envelopes)));
+                }
             }
-            _ => {
-                SHARD_COPIES.with(|s| s.borrow_mut().pop());
-            }
+            _ => SHARD_COPIES.with(|s| {
+                let mut s = s.borrow_mut();
+                if s.last().is_some_and(|&(o, _)| o == oid) {
+                    s.pop();
+                }
+            }),
         }
     }
     // SAFETY: as above.
@@ -463,7 +478,7 @@ fn sends_envelopes() -> bool {
 /// Whether this backend is running the shard copy function for a role that sends envelopes:
 /// its output functions then give the stored envelope, as under `colcrypt.ciphertext_io = on`.
 pub(crate) fn shard_copy_source() -> bool {
-    SHARD_COPIES.with(|s| s.borrow().iter().any(|&e| e))
+    SHARD_COPIES.with(|s| s.borrow().iter().any(|&(_, e)| e))
 }
 
 /// A superuser, or a role that may SET ROLE to the bootstrap superuser (so can do all it can;

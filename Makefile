@@ -90,10 +90,12 @@ vectors:
 	python3 crates/core/tests/vectors/generate.py
 
 # Also the parameters drivers send (bench/driver_params.sh: pgbench -M prepared, parameterised
-# INSERT and searchable lookup), bench/results/driver_params.md.
+# INSERT and searchable lookup), bench/results/driver_params.md, and the pgbench transactions'
+# instruction counts (bench/statement_cost.sh, callgrind), bench/results/statement_cost.md.
 bench: setup
 	bash bench/run.sh
 	bash bench/driver_params.sh
+	OUT=bench/results/statement_cost.md bash bench/statement_cost.sh
 
 # A few minutes on two cores: 100,000 rows, 3 runs per figure, 5-second pgbench runs.
 bench-quick: setup

@@ -304,6 +304,9 @@ out="$ROOT/bench/results/latest.md"
   echo "Parameterized INSERT and searchable lookup (pgbench \`-M prepared\`, 1 client, ≤ 1.05× \`text\`):"
   echo "\`bench/driver_params.sh\`, run by \`make bench\` after this, writes bench/results/driver_params.md."
   echo
+  echo "The pgbench rows counted in instructions instead of timed (callgrind; the same count on every run):"
+  echo "\`bench/statement_cost.sh\`, run by \`make bench\` after this, writes bench/results/statement_cost.md."
+  echo
   echo "## 1. Core seal/open, ns per value (Rust harness, no PostgreSQL)"
   echo
   echo "Thread CPU time per value; \`$(head -n 1 <<<"$CORE")\` is the default build, the last two columns the"

@@ -224,7 +224,8 @@ fn apply_keys(state: &str) -> Result<()> {
 /// Called by the coordinator on every node (see [`propagate`]); superusers only.
 #[pg_extern(volatile)]
 fn citus_apply_keys(state: &str) {
-    apply_keys(state).or_raise()
+    apply_keys(state).or_raise();
+    crate::key_audit::record("citus_apply_keys() took the coordinator's key tables".into());
 }
 
 /// SHA-256 (hex) of this node's key state, without the name registry.
@@ -263,6 +264,7 @@ fn sync_keys() -> Result<i64> {
     }
     ensure_not_worker("sync keys")?;
     propagate()?;
+    crate::key_audit::record("citus_sync_keys() sent this node's key tables to every worker".into());
     Ok(privileged::select_first(
         "SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_node WHERE hasmetadata AND isactive \
          AND noderole::pg_catalog.text OPERATOR(pg_catalog.=) 'primary' AND groupid OPERATOR(pg_catalog.<>) 0",

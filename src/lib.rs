@@ -8,6 +8,7 @@ mod citus;
 mod client_key_fns;
 mod cross_type;
 mod error;
+mod key_audit;
 mod key_cache;
 mod keyring;
 mod log_redaction;
@@ -37,6 +38,7 @@ pub extern "C-unwind" fn _PG_init() {
     log_redaction::install();
     param_types::install();
     citus::install_hooks();
+    key_audit::install();
     master_key::define_settings();
     types::define_settings();
     transport::define_settings();

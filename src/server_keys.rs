@@ -96,6 +96,7 @@ pub(crate) fn create_key_unchecked(name: &str) -> Result<i32> {
     })?;
     keyring::record_key_name(name, false)?;
     keyring::invalidate_all()?;
+    crate::key_audit::record(format!("create_key({}) made key id {id} version 1", quote_literal(name)));
     Ok(id)
 }
 
@@ -131,6 +132,7 @@ fn rotate_key_impl(name: &str) -> Result<i32> {
         Ok(version + 1)
     })?;
     keyring::invalidate_all()?;
+    crate::key_audit::record(format!("rotate_key({}) made version {version}", quote_literal(name)));
     Ok(version)
 }
 
@@ -163,6 +165,7 @@ fn destroy_key_impl(name: &str) -> Result<i64> {
         Ok(t.len() as i64)
     })?;
     keyring::invalidate_all()?;
+    crate::key_audit::record(format!("destroy_key({}) destroyed {n} version(s)", quote_literal(name)));
     Ok(n)
 }
 
@@ -214,6 +217,7 @@ fn rotate_master_key_impl() -> Result<i64> {
         Ok(rewrapped)
     })?;
     keyring::invalidate_all()?;
+    crate::key_audit::record(format!("rotate_master_key() re-wrapped {n} data key version(s) under master key id {}", new.key_id()));
     Ok(n)
 }
 
@@ -271,7 +275,7 @@ fn server_decrypt_text(ciphertext: Option<&[u8]>, context: default!(Option<Serve
 /// Changes one of key `key_name`'s access lists with `sql` (`$1` the key name, `$2` the role if
 /// any), as the key tables' owner, and tells every backend. Callable by key admins only (the
 /// functions' EXECUTE grants in sql/finalize.sql).
-fn change_key_access(key_name: &str, sql: &str, role: Option<pg_sys::Oid>) -> Result<()> {
+fn change_key_access(call: &str, key_name: &str, sql: &str, role: Option<pg_sys::Oid>) -> Result<()> {
     crate::citus::ensure_not_worker("change key access")?;
     check_name(key_name)?;
     write_key_tables(|client| {
@@ -284,13 +288,17 @@ fn change_key_access(key_name: &str, sql: &str, role: Option<pg_sys::Oid>) -> Re
         };
         Ok(())
     })?;
-    keyring::invalidate_all()
+    keyring::invalidate_all()?;
+    let role = role.map(|r| format!(", role \"{}\"", crate::key_audit::role_name(r))).unwrap_or_default();
+    crate::key_audit::record(format!("{call}({}{role})", quote_literal(key_name)));
+    Ok(())
 }
 
 /// Declared in sql/finalize.sql as deny_plaintext(key_name text, role regrole).
 #[pg_extern(sql = false)]
 fn deny_plaintext(name: ServerText, role: pg_sys::Oid) {
     change_key_access(
+        "deny_plaintext",
         ascii_key_name(&name).or_raise(),
         "INSERT INTO colcrypt.plaintext_denials (key_name, role) VALUES ($1, $2::pg_catalog.oid::pg_catalog.regrole) ON CONFLICT DO NOTHING",
         Some(role),
@@ -302,6 +310,7 @@ fn deny_plaintext(name: ServerText, role: pg_sys::Oid) {
 #[pg_extern(sql = false)]
 fn allow_plaintext(name: ServerText, role: pg_sys::Oid) {
     change_key_access(
+        "allow_plaintext",
         ascii_key_name(&name).or_raise(),
         "DELETE FROM colcrypt.plaintext_denials WHERE key_name OPERATOR(pg_catalog.=) $1 AND role::pg_catalog.oid OPERATOR(pg_catalog.=) $2",
         Some(role),
@@ -313,6 +322,7 @@ fn allow_plaintext(name: ServerText, role: pg_sys::Oid) {
 #[pg_extern(sql = false)]
 fn grant_key_use(name: ServerText, role: pg_sys::Oid) {
     change_key_access(
+        "grant_key_use",
         ascii_key_name(&name).or_raise(),
         "INSERT INTO colcrypt.key_use_grants (key_name, role) VALUES ($1, $2::pg_catalog.oid::pg_catalog.regrole) ON CONFLICT DO NOTHING",
         Some(role),
@@ -324,6 +334,7 @@ fn grant_key_use(name: ServerText, role: pg_sys::Oid) {
 #[pg_extern(sql = false)]
 fn revoke_key_use(name: ServerText, role: pg_sys::Oid) {
     change_key_access(
+        "revoke_key_use",
         ascii_key_name(&name).or_raise(),
         "DELETE FROM colcrypt.key_use_grants WHERE key_name OPERATOR(pg_catalog.=) $1 AND role::pg_catalog.oid OPERATOR(pg_catalog.=) $2",
         Some(role),
@@ -334,11 +345,16 @@ fn revoke_key_use(name: ServerText, role: pg_sys::Oid) {
 /// Only superusers and the roles granted with grant_key_use may use the key from now on.
 #[pg_extern(volatile)]
 fn restrict_key_use(key_name: ServerText) {
-    change_key_access(ascii_key_name(&key_name).or_raise(), "INSERT INTO colcrypt.restricted_keys (key_name) VALUES ($1) ON CONFLICT DO NOTHING", None).or_raise()
+    change_key_access("restrict_key_use", ascii_key_name(&key_name).or_raise(), "INSERT INTO colcrypt.restricted_keys (key_name) VALUES ($1) ON CONFLICT DO NOTHING", None).or_raise()
 }
 
 /// Every role may use the key again (the default for a new key).
 #[pg_extern(volatile)]
 fn unrestrict_key_use(key_name: ServerText) {
-    change_key_access(ascii_key_name(&key_name).or_raise(), "DELETE FROM colcrypt.restricted_keys WHERE key_name OPERATOR(pg_catalog.=) $1", None).or_raise()
+    change_key_access("unrestrict_key_use", ascii_key_name(&key_name).or_raise(), "DELETE FROM colcrypt.restricted_keys WHERE key_name OPERATOR(pg_catalog.=) $1", None).or_raise()
+}
+
+/// A key name as a SQL literal, for the audit log (names are ASCII, checked by check_name).
+fn quote_literal(name: &str) -> String {
+    format!("'{}'", name.replace('\'', "''"))
 }

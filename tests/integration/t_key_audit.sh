@@ -1,0 +1,52 @@
+# Key management leaves an audit trail in the server log: each call that changes a key or who
+# may use it logs one LOG line as its transaction commits, naming the call, the key and the role
+# (and the session role under SET ROLE). A call whose transaction or savepoint rolls back logs
+# nothing, also when a released savepoint's parent rolls back; a prepared transaction's line says
+# so. No line carries key material (the master key, a wrapped data key).
+D="$RUN/audit"
+keyed_cluster "$D" 55465 "max_prepared_transactions = 2"
+q() { cluster_psql "$D" -d postgres -q -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
+q "CREATE ROLE audit_admin IN ROLE colcrypt_key_admin; CREATE ROLE audit_reader; GRANT audit_admin TO postgres"
+
+q "SELECT colcrypt.create_key('aud')"
+q "SELECT colcrypt.rotate_key('aud')"
+q "SET ROLE audit_admin; SELECT colcrypt.deny_plaintext('aud', 'audit_reader'); SELECT colcrypt.grant_key_use('aud', 'audit_reader');
+   SELECT colcrypt.restrict_key_use('aud'); SELECT colcrypt.unrestrict_key_use('aud');
+   SELECT colcrypt.revoke_key_use('aud', 'audit_reader'); SELECT colcrypt.allow_plaintext('aud', 'audit_reader')"
+# Rolled back: nothing may be logged for these.
+q "BEGIN; SELECT colcrypt.destroy_key('aud'); ROLLBACK"
+q "BEGIN; SAVEPOINT s; SELECT colcrypt.create_key('sp_rolled'); ROLLBACK TO s; SELECT colcrypt.create_key('sp_kept'); COMMIT"
+q "BEGIN; SAVEPOINT a; SELECT colcrypt.create_key('released_then_rolled'); RELEASE a; ROLLBACK"
+q "BEGIN; SAVEPOINT a; SAVEPOINT b; SELECT colcrypt.create_key('nested_rolled'); RELEASE b; ROLLBACK TO a; COMMIT"
+q "BEGIN; SELECT colcrypt.create_key('prepared'); PREPARE TRANSACTION 'audit'"
+q "COMMIT PREPARED 'audit'"
+wrapped=$(sql "$D" postgres "SELECT pg_catalog.string_agg(encode(wrapped, 'hex'), ' ') FROM colcrypt.data_keys WHERE wrapped IS NOT NULL")
+q "SELECT colcrypt.destroy_key('aud')"
+cluster_stop "$D"
+
+log=$(grep "colcrypt key management: " "$D/server.log" | sed -E 's/.*colcrypt key management: //')
+echo "$log"
+expect_line() { grep -Fxq -- "$1" <<<"$log" || { echo "missing audit line: $1"; exit 1; }; }
+expect_line "create_key('aud') made key id 1 version 1 by role \"postgres\""
+expect_line "rotate_key('aud') made version 2 by role \"postgres\""
+for call in deny_plaintext grant_key_use revoke_key_use allow_plaintext; do
+  expect_line "$call('aud', role \"audit_reader\") by role \"audit_admin\" (session role \"postgres\")"
+done
+for call in restrict_key_use unrestrict_key_use; do
+  expect_line "$call('aud') by role \"audit_admin\" (session role \"postgres\")"
+done
+grep -Eq "^create_key\('sp_kept'\) made key id [0-9]+ version 1 by role \"postgres\"$" <<<"$log" || { echo "missing sp_kept"; exit 1; }
+grep -Eq "^create_key\('prepared'\) made key id [0-9]+ version 1 by role \"postgres\" \(in a prepared transaction\)$" <<<"$log" \
+  || { echo "missing the prepared transaction's line"; exit 1; }
+# destroy_key was called twice, once rolled back: one line, for both versions.
+assert_eq "destroy lines" "destroy_key('aud') destroyed 2 version(s) by role \"postgres\"" "$(grep "^destroy_key" <<<"$log")"
+for rolled in sp_rolled released_then_rolled nested_rolled; do
+  if grep -q "$rolled" <<<"$log"; then echo "a rolled-back call was logged: $rolled"; exit 1; fi
+done
+assert_eq "audit lines" 13 "$(grep -c . <<<"$log")"
+# No key material in the log at all.
+master=$(cat "$D-keys/master.key")
+for secret in "$master" $wrapped; do
+  if grep -qi -- "$secret" "$D/server.log"; then echo "the server log holds key material"; exit 1; fi
+done
+echo "13 audit lines, none for rolled-back calls, no key material"

@@ -31,19 +31,33 @@ pub(crate) fn install() {
     }
 }
 
-/// A role's name for the log, or its oid if it has none (a role dropped meanwhile).
-pub(crate) fn role_name(role: pg_sys::Oid) -> String {
+/// A role for the log: `role "name"`, the name's `"` doubled and control characters escaped
+/// (a role may be named with a newline and text that would read as another audit line), or its
+/// oid if it has no name (a role dropped meanwhile).
+pub(crate) fn role_label(role: pg_sys::Oid) -> String {
     // SAFETY: a role cache lookup (noerr: NULL for no such role); the name is palloc'd and
     // copied out here.
     let name = unsafe { pg_sys::GetUserNameFromId(role, true) };
     if name.is_null() {
-        return format!("oid {}", role.to_u32());
+        return format!("role oid {}", role.to_u32());
     }
     // SAFETY: a NUL-terminated string from the role cache lookup above.
-    let s = unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned();
+    let bytes = unsafe { CStr::from_ptr(name) }.to_bytes().to_vec();
     // SAFETY: palloc'd by GetUserNameFromId and used no more.
     unsafe { pg_sys::pfree(name.cast()) };
-    s
+    format!("role \"{}\"", escape(&bytes))
+}
+
+pub(crate) fn escape(name: &[u8]) -> String {
+    let mut out = String::with_capacity(name.len());
+    for ch in String::from_utf8_lossy(name).chars() {
+        match ch {
+            '"' => out.push_str("\"\""),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Notes a key-management change made by the current role (`what`, as in
@@ -52,9 +66,9 @@ pub(crate) fn record(what: String) {
     // SAFETY: reads of the backend's current and session roles and transaction state.
     let (user, session, level) = unsafe { (pg_sys::GetUserId(), pg_sys::GetSessionUserId(), pg_sys::GetCurrentTransactionNestLevel()) };
     let by = if user == session {
-        format!("role \"{}\"", role_name(user))
+        role_label(user)
     } else {
-        format!("role \"{}\" (session role \"{}\")", role_name(user), role_name(session))
+        format!("{} (session {})", role_label(user), role_label(session))
     };
     PENDING.with(|p| p.borrow_mut().push((level, format!("{what} by {by}"))));
 }
@@ -66,11 +80,36 @@ unsafe extern "C-unwind" fn on_xact(event: pg_sys::XactEvent::Type, _arg: *mut s
         XACT_EVENT_PRE_COMMIT | XACT_EVENT_PARALLEL_PRE_COMMIT | XACT_EVENT_PRE_PREPARE => {
             let prepared = if event == XACT_EVENT_PRE_PREPARE { " (in a prepared transaction)" } else { "" };
             for (_, line) in PENDING.with(|p| std::mem::take(&mut *p.borrow_mut())) {
-                ereport!(PgLogLevel::LOG, PgSqlErrorCode::ERRCODE_SUCCESSFUL_COMPLETION, format!("colcrypt key management: {line}{prepared}"));
+                log_without_statement(&format!("colcrypt key management: {line}{prepared}"));
             }
         }
         XACT_EVENT_ABORT | XACT_EVENT_PARALLEL_ABORT => PENDING.with(|p| p.borrow_mut().clear()),
         _ => {}
+    }
+}
+
+/// Writes `message` to the server log at LOG level without the STATEMENT line PostgreSQL adds to
+/// messages at or above log_min_error_statement (LOG ranks above ERROR there): the statement
+/// that committed could be any the client sent, client-supplied keys included.
+fn log_without_statement(message: &str) {
+    unsafe extern "C-unwind" {
+        fn errstart(elevel: std::ffi::c_int, domain: *const std::ffi::c_char) -> bool;
+        fn errmsg_internal(fmt: *const std::ffi::c_char, ...) -> std::ffi::c_int;
+        fn errhidestmt(hide: bool) -> std::ffi::c_int;
+        fn errhidecontext(hide: bool) -> std::ffi::c_int;
+        fn errfinish(filename: *const std::ffi::c_char, lineno: std::ffi::c_int, funcname: *const std::ffi::c_char);
+    }
+    // Key names are checked ASCII and role names escaped: no NUL can be in the line.
+    let Ok(message) = std::ffi::CString::new(message) else { return };
+    // SAFETY: the ereport sequence at LOG level, which returns from errfinish; "%s" takes the
+    // one string argument, copied by errmsg_internal.
+    unsafe {
+        if errstart(pg_sys::LOG as std::ffi::c_int, std::ptr::null()) {
+            errmsg_internal(c"%s".as_ptr(), message.as_ptr());
+            errhidestmt(true);
+            errhidecontext(true);
+            errfinish(std::ptr::null(), 0, std::ptr::null());
+        }
     }
 }
 

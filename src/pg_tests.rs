@@ -18,6 +18,15 @@ mod tests {
     }
 
     #[pg_test]
+    fn audit_lines_cannot_be_forged_by_role_names() {
+        use crate::key_audit::escape;
+        assert_eq!(escape(b"alice"), "alice");
+        assert_eq!(escape(b"a\"b"), "a\"\"b");
+        assert_eq!(escape(b"x\nLOG:  colcrypt key management: y"), "x\\x0aLOG:  colcrypt key management: y");
+        assert_eq!(escape(b"tab\there\r"), "tab\\x09here\\x0d");
+    }
+
+    #[pg_test]
     fn sqlstate_class_unpacks_postgres_codes() {
         use crate::log_redaction::sqlstate_class;
         assert_eq!(sqlstate_class(pgrx::PgSqlErrorCode::ERRCODE_UNIQUE_VIOLATION as i32), *b"23");

@@ -289,7 +289,7 @@ fn change_key_access(call: &str, key_name: &str, sql: &str, role: Option<pg_sys:
         Ok(())
     })?;
     keyring::invalidate_all()?;
-    let role = role.map(|r| format!(", role \"{}\"", crate::key_audit::role_name(r))).unwrap_or_default();
+    let role = role.map(|r| format!(", {}", crate::key_audit::role_label(r))).unwrap_or_default();
     crate::key_audit::record(format!("{call}({}{role})", quote_literal(key_name)));
     Ok(())
 }

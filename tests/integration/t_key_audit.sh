@@ -2,7 +2,8 @@
 # may use it logs one LOG line as its transaction commits, naming the call, the key and the role
 # (and the session role under SET ROLE). A call whose transaction or savepoint rolls back logs
 # nothing, also when a released savepoint's parent rolls back; a prepared transaction's line says
-# so. No line carries key material (the master key, a wrapped data key).
+# so. A role name cannot forge a line. No line carries key material (the master key, a wrapped
+# data key).
 D="$RUN/audit"
 keyed_cluster "$D" 55465 "max_prepared_transactions = 2"
 q() { cluster_psql "$D" -d postgres -q -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
@@ -13,6 +14,9 @@ q "SELECT colcrypt.rotate_key('aud')"
 q "SET ROLE audit_admin; SELECT colcrypt.deny_plaintext('aud', 'audit_reader'); SELECT colcrypt.grant_key_use('aud', 'audit_reader');
    SELECT colcrypt.restrict_key_use('aud'); SELECT colcrypt.unrestrict_key_use('aud');
    SELECT colcrypt.revoke_key_use('aud', 'audit_reader'); SELECT colcrypt.allow_plaintext('aud', 'audit_reader')"
+# A role named to forge a second audit line: the line stays one line, the name escaped.
+q "CREATE ROLE \"forger\"\" x
+LOG:  colcrypt key management: z\"; SELECT colcrypt.deny_plaintext('aud', (SELECT oid FROM pg_roles WHERE rolname LIKE 'forger%')::regrole)"
 # Rolled back: nothing may be logged for these.
 q "BEGIN; SELECT colcrypt.destroy_key('aud'); ROLLBACK"
 q "BEGIN; SAVEPOINT s; SELECT colcrypt.create_key('sp_rolled'); ROLLBACK TO s; SELECT colcrypt.create_key('sp_kept'); COMMIT"
@@ -24,7 +28,10 @@ wrapped=$(sql "$D" postgres "SELECT pg_catalog.string_agg(encode(wrapped, 'hex')
 q "SELECT colcrypt.destroy_key('aud')"
 cluster_stop "$D"
 
-log=$(grep "colcrypt key management: " "$D/server.log" | sed -E 's/.*colcrypt key management: //')
+# The server's own lines (with the log_line_prefix), not a statement text that imitates one.
+log=$(grep -E '^[0-9-]+ [0-9:.]+ [A-Z]+ \[[0-9]+\] LOG:  colcrypt key management: ' "$D/server.log" | sed -E 's/^[^]]*\] LOG:  colcrypt key management: //')
+# And no STATEMENT line after them: the committing statement could hold anything.
+if grep -A1 "colcrypt key management: " "$D/server.log" | grep -q "STATEMENT:"; then echo "an audit line was followed by its statement"; exit 1; fi
 echo "$log"
 expect_line() { grep -Fxq -- "$1" <<<"$log" || { echo "missing audit line: $1"; exit 1; }; }
 expect_line "create_key('aud') made key id 1 version 1 by role \"postgres\""
@@ -43,10 +50,11 @@ assert_eq "destroy lines" "destroy_key('aud') destroyed 2 version(s) by role \"p
 for rolled in sp_rolled released_then_rolled nested_rolled; do
   if grep -q "$rolled" <<<"$log"; then echo "a rolled-back call was logged: $rolled"; exit 1; fi
 done
-assert_eq "audit lines" 13 "$(grep -c . <<<"$log")"
+expect_line "deny_plaintext('aud', role \"forger\"\" x\\x0aLOG:  colcrypt key management: z\") by role \"postgres\""
+assert_eq "audit lines" 14 "$(grep -c . <<<"$log")"
 # No key material in the log at all.
 master=$(cat "$D-keys/master.key")
 for secret in "$master" $wrapped; do
   if grep -qi -- "$secret" "$D/server.log"; then echo "the server log holds key material"; exit 1; fi
 done
-echo "13 audit lines, none for rolled-back calls, no key material"
+echo "14 audit lines, none for rolled-back calls or forged, no key material"

@@ -4,10 +4,13 @@
 //! commits. PCI DSS (3.6, 10.2) and HIPAA's audit controls ask for a record of key-management
 //! activity; a DBA's log pipeline (or pgaudit's readers) gets it without a table to protect.
 //!
-//! The line is written at commit (XACT_EVENT_PRE_COMMIT, or PRE_PREPARE for a prepared
-//! transaction), so a call whose transaction or savepoint rolls back leaves no line, and one
-//! that commits leaves one even when the caller's client never sees the result. The lines name
-//! keys, versions and roles, never key material: key names and roles are catalog data.
+//! The line is written once the transaction's commit record is (XACT_EVENT_COMMIT, or
+//! XACT_EVENT_PREPARE for a prepared transaction, which says so), so a call whose transaction
+//! or savepoint rolls back, or whose commit fails, leaves no line (an attacker review made a
+//! line appear for a change that never committed while lines were written before the commit
+//! record). Each line names the transaction id, which `pg_xact_status` answers for a prepared
+//! transaction later committed or rolled back. The lines name keys, versions and roles, never
+//! key material: key names and roles are catalog data.
 
 use std::cell::RefCell;
 use std::ffi::CStr;
@@ -20,6 +23,12 @@ use crate::backend_local::BackendLocal;
 /// Changes made in the current transaction, not yet logged, each with the subtransaction
 /// nesting level it was made at (a savepoint's rollback drops its own).
 static PENDING: BackendLocal<RefCell<Vec<(i32, String)>>> = BackendLocal::new(RefCell::new(Vec::new()));
+/// Calls past this many in one transaction are counted, not queued one by one.
+const MAX_PENDING: usize = 1000;
+/// How many calls past [`MAX_PENDING`] the transaction made.
+static UNLISTED: BackendLocal<std::cell::Cell<u64>> = BackendLocal::new(std::cell::Cell::new(0));
+/// The transaction id, read before commit (the key changes wrote rows, so there is one).
+static XID: BackendLocal<std::cell::Cell<u32>> = BackendLocal::new(std::cell::Cell::new(0));
 
 /// Registers the transaction callbacks; called once per process from `_PG_init` (backends
 /// forked from a preloading postmaster inherit them).
@@ -48,13 +57,17 @@ pub(crate) fn role_label(role: pg_sys::Oid) -> String {
     format!("role \"{}\"", escape(&bytes))
 }
 
+/// `"` doubled, `\` doubled, and every byte outside printable ASCII as `\xNN`: a control
+/// character could start a line of its own, and a bidirectional override could make a name
+/// display as another.
 pub(crate) fn escape(name: &[u8]) -> String {
     let mut out = String::with_capacity(name.len());
-    for ch in String::from_utf8_lossy(name).chars() {
-        match ch {
-            '"' => out.push_str("\"\""),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
+    for &b in name {
+        match b {
+            b'"' => out.push_str("\"\""),
+            b'\\' => out.push_str("\\\\"),
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\x{b:02x}")),
         }
     }
     out
@@ -70,20 +83,51 @@ pub(crate) fn record(what: String) {
     } else {
         format!("{} (session {})", role_label(user), role_label(session))
     };
-    PENDING.with(|p| p.borrow_mut().push((level, format!("{what} by {by}"))));
+    PENDING.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.len() < MAX_PENDING {
+            p.push((level, format!("{what} by {by}")));
+        } else {
+            UNLISTED.with(|u| u.set(u.get() + 1));
+        }
+    });
+}
+
+fn clear() {
+    PENDING.with(|p| p.borrow_mut().clear());
+    UNLISTED.with(|u| u.set(0));
 }
 
 #[pg_guard]
 unsafe extern "C-unwind" fn on_xact(event: pg_sys::XactEvent::Type, _arg: *mut std::ffi::c_void) {
     use pg_sys::XactEvent::*;
     match event {
-        XACT_EVENT_PRE_COMMIT | XACT_EVENT_PARALLEL_PRE_COMMIT | XACT_EVENT_PRE_PREPARE => {
-            let prepared = if event == XACT_EVENT_PRE_PREPARE { " (in a prepared transaction)" } else { "" };
-            for (_, line) in PENDING.with(|p| std::mem::take(&mut *p.borrow_mut())) {
-                log_without_statement(&format!("colcrypt key management: {line}{prepared}"));
+        // The last point where the transaction id can be read; nothing is written yet.
+        XACT_EVENT_PRE_COMMIT | XACT_EVENT_PRE_PREPARE => {
+            // SAFETY: a read of this backend's transaction state.
+            XID.with(|x| x.set(unsafe { pg_sys::GetTopTransactionIdIfAny() }.into_inner()));
+        }
+        // After the commit (or prepare) record, with interrupts held: the change is durable.
+        XACT_EVENT_COMMIT | XACT_EVENT_PREPARE => {
+            let lines = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
+            let unlisted = UNLISTED.with(|u| u.replace(0));
+            if lines.is_empty() {
+                return;
+            }
+            let xid = XID.with(|x| x.get());
+            let when = if event == XACT_EVENT_PREPARE {
+                format!("prepared transaction {xid}: in effect only if COMMIT PREPARED follows")
+            } else {
+                format!("transaction {xid}")
+            };
+            for (_, line) in lines {
+                log_without_statement(&format!("colcrypt key management: {line} ({when})"));
+            }
+            if unlisted > 0 {
+                log_without_statement(&format!("colcrypt key management: and {unlisted} more such calls ({when})"));
             }
         }
-        XACT_EVENT_ABORT | XACT_EVENT_PARALLEL_ABORT => PENDING.with(|p| p.borrow_mut().clear()),
+        XACT_EVENT_ABORT | XACT_EVENT_PARALLEL_ABORT => clear(),
         _ => {}
     }
 }
@@ -102,14 +146,17 @@ fn log_without_statement(message: &str) {
     // Key names are checked ASCII and role names escaped: no NUL can be in the line.
     let Ok(message) = std::ffi::CString::new(message) else { return };
     // SAFETY: the ereport sequence at LOG level, which returns from errfinish; "%s" takes the
-    // one string argument, copied by errmsg_internal.
+    // one string argument, copied by errmsg_internal. Inside pgrx's guard, so that an error
+    // raised on the way (out of memory) unwinds the Rust frames instead of jumping over them.
     unsafe {
-        if errstart(pg_sys::LOG as std::ffi::c_int, std::ptr::null()) {
-            errmsg_internal(c"%s".as_ptr(), message.as_ptr());
-            errhidestmt(true);
-            errhidecontext(true);
-            errfinish(std::ptr::null(), 0, std::ptr::null());
-        }
+        pg_sys::submodules::ffi::pg_guard_ffi_boundary(|| {
+            if errstart(pg_sys::LOG as std::ffi::c_int, std::ptr::null()) {
+                errmsg_internal(c"%s".as_ptr(), message.as_ptr());
+                errhidestmt(true);
+                errhidecontext(true);
+                errfinish(std::ptr::null(), 0, std::ptr::null());
+            }
+        })
     }
 }
 

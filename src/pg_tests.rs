@@ -24,6 +24,8 @@ mod tests {
         assert_eq!(escape(b"a\"b"), "a\"\"b");
         assert_eq!(escape(b"x\nLOG:  colcrypt key management: y"), "x\\x0aLOG:  colcrypt key management: y");
         assert_eq!(escape(b"tab\there\r"), "tab\\x09here\\x0d");
+        assert_eq!(escape(b"a\\x0ab"), "a\\\\x0ab");
+        assert_eq!(escape("\u{202e}Jos\u{e9}".as_bytes()), "\\xe2\\x80\\xaeJos\\xc3\\xa9");
     }
 
     #[pg_test]

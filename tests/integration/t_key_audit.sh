@@ -23,13 +23,22 @@ q "BEGIN; SAVEPOINT s; SELECT colcrypt.create_key('sp_rolled'); ROLLBACK TO s; S
 q "BEGIN; SAVEPOINT a; SELECT colcrypt.create_key('released_then_rolled'); RELEASE a; ROLLBACK"
 q "BEGIN; SAVEPOINT a; SAVEPOINT b; SELECT colcrypt.create_key('nested_rolled'); RELEASE b; ROLLBACK TO a; COMMIT"
 q "BEGIN; SELECT colcrypt.create_key('prepared'); PREPARE TRANSACTION 'audit'"
+# A PREPARE that fails (its GID is taken) after the call: no line, the change is undone.
+if cluster_psql "$D" -d postgres -q -c "BEGIN; SELECT colcrypt.create_key('failed_prepare'); PREPARE TRANSACTION 'audit'" >/dev/null 2>&1; then
+  echo "PREPARE with a GID in use succeeded"; exit 1
+fi
 q "COMMIT PREPARED 'audit'"
 wrapped=$(sql "$D" postgres "SELECT pg_catalog.string_agg(encode(wrapped, 'hex'), ' ') FROM colcrypt.data_keys WHERE wrapped IS NOT NULL")
 q "SELECT colcrypt.destroy_key('aud')"
 cluster_stop "$D"
 
 # The server's own lines (with the log_line_prefix), not a statement text that imitates one.
-log=$(grep -E '^[0-9-]+ [0-9:.]+ [A-Z]+ \[[0-9]+\] LOG:  colcrypt key management: ' "$D/server.log" | sed -E 's/^[^]]*\] LOG:  colcrypt key management: //')
+full=$(grep -E '^[0-9-]+ [0-9:.]+ [A-Z]+ \[[0-9]+\] LOG:  colcrypt key management: ' "$D/server.log" | sed -E 's/^[^]]*\] LOG:  colcrypt key management: //')
+# Every line ends with its transaction; the rest is compared below.
+if grep -Ev ' \((prepared )?transaction [0-9]+(: in effect only if COMMIT PREPARED follows)?\)$' <<<"$full"; then
+  echo "an audit line without its transaction (above)"; exit 1
+fi
+log=$(sed -E 's/ \((prepared )?transaction [0-9]+(: in effect only if COMMIT PREPARED follows)?\)$//' <<<"$full")
 # And no STATEMENT line after them: the committing statement could hold anything.
 if grep -A1 "colcrypt key management: " "$D/server.log" | grep -q "STATEMENT:"; then echo "an audit line was followed by its statement"; exit 1; fi
 echo "$log"
@@ -43,11 +52,17 @@ for call in restrict_key_use unrestrict_key_use; do
   expect_line "$call('aud') by role \"audit_admin\" (session role \"postgres\")"
 done
 grep -Eq "^create_key\('sp_kept'\) made key id [0-9]+ version 1 by role \"postgres\"$" <<<"$log" || { echo "missing sp_kept"; exit 1; }
-grep -Eq "^create_key\('prepared'\) made key id [0-9]+ version 1 by role \"postgres\" \(in a prepared transaction\)$" <<<"$log" \
+grep -Eq "^create_key\('prepared'\) made key id [0-9]+ version 1 by role \"postgres\" \(prepared transaction [0-9]+: in effect only if COMMIT PREPARED follows\)$" <<<"$full" \
   || { echo "missing the prepared transaction's line"; exit 1; }
+# The transaction a line names is the one that made the change, and it committed.
+xid=$(sed -nE "s/^create_key\('sp_kept'\).* \(transaction ([0-9]+)\)$/\1/p" <<<"$full")
+cluster_start "$D"
+assert_eq "sp_kept's transaction" committed "$(sql "$D" postgres "SELECT pg_catalog.pg_xact_status('$xid'::pg_catalog.xid8)")"
+assert_eq "sp_kept's key" 1 "$(sql "$D" postgres "SELECT count(*) FROM colcrypt.keys WHERE name = 'sp_kept'")"
+cluster_stop "$D"
 # destroy_key was called twice, once rolled back: one line, for both versions.
 assert_eq "destroy lines" "destroy_key('aud') destroyed 2 version(s) by role \"postgres\"" "$(grep "^destroy_key" <<<"$log")"
-for rolled in sp_rolled released_then_rolled nested_rolled; do
+for rolled in sp_rolled released_then_rolled nested_rolled failed_prepare; do
   if grep -q "$rolled" <<<"$log"; then echo "a rolled-back call was logged: $rolled"; exit 1; fi
 done
 expect_line "deny_plaintext('aud', role \"forger\"\" x\\x0aLOG:  colcrypt key management: z\") by role \"postgres\""

@@ -25,9 +25,10 @@ use crate::backend_local::BackendLocal;
 static PENDING: BackendLocal<RefCell<Vec<(i32, String)>>> = BackendLocal::new(RefCell::new(Vec::new()));
 /// Calls past this many in one transaction are counted, not queued one by one.
 const MAX_PENDING: usize = 1000;
-/// How many calls past [`MAX_PENDING`] the transaction made.
+/// How many calls past [`MAX_PENDING`] the transaction made (rolled-back savepoints included:
+/// the count is an upper bound).
 static UNLISTED: BackendLocal<std::cell::Cell<u64>> = BackendLocal::new(std::cell::Cell::new(0));
-/// The transaction id, read before commit (the key changes wrote rows, so there is one).
+/// The transaction id, read before commit; 0 when the calls wrote no row.
 static XID: BackendLocal<std::cell::Cell<u32>> = BackendLocal::new(std::cell::Cell::new(0));
 
 /// Registers the transaction callbacks; called once per process from `_PG_init` (backends
@@ -115,7 +116,11 @@ unsafe extern "C-unwind" fn on_xact(event: pg_sys::XactEvent::Type, _arg: *mut s
                 return;
             }
             let xid = XID.with(|x| x.get());
-            let when = if event == XACT_EVENT_PREPARE {
+            // No transaction id: the calls wrote no row (a deny that was already there, a
+            // revoke of a grant that was not), so the line says they changed nothing.
+            let when = if xid == 0 {
+                "changed no row".to_owned()
+            } else if event == XACT_EVENT_PREPARE {
                 format!("prepared transaction {xid}: in effect only if COMMIT PREPARED follows")
             } else {
                 format!("transaction {xid}")
@@ -124,7 +129,7 @@ unsafe extern "C-unwind" fn on_xact(event: pg_sys::XactEvent::Type, _arg: *mut s
                 log_without_statement(&format!("colcrypt key management: {line} ({when})"));
             }
             if unlisted > 0 {
-                log_without_statement(&format!("colcrypt key management: and {unlisted} more such calls ({when})"));
+                log_without_statement(&format!("colcrypt key management: and up to {unlisted} more such calls, not listed one by one ({when})"));
             }
         }
         XACT_EVENT_ABORT | XACT_EVENT_PARALLEL_ABORT => clear(),

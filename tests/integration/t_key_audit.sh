@@ -17,6 +17,10 @@ q "SET ROLE audit_admin; SELECT colcrypt.deny_plaintext('aud', 'audit_reader'); 
 # A role named to forge a second audit line: the line stays one line, the name escaped.
 q "CREATE ROLE \"forger\"\" x
 LOG:  colcrypt key management: z\"; SELECT colcrypt.deny_plaintext('aud', (SELECT oid FROM pg_roles WHERE rolname LIKE 'forger%')::regrole)"
+# A call that finds nothing to change is still logged (the key tables are written under lock).
+q "SELECT colcrypt.allow_plaintext('aud', 'audit_reader')"
+# More than 1,000 calls in one transaction: 1,000 lines, then one that counts the rest.
+q "SELECT count(colcrypt.create_key('bulk_' || i)) FROM generate_series(1, 1002) i"
 # Rolled back: nothing may be logged for these.
 q "BEGIN; SELECT colcrypt.destroy_key('aud'); ROLLBACK"
 q "BEGIN; SAVEPOINT s; SELECT colcrypt.create_key('sp_rolled'); ROLLBACK TO s; SELECT colcrypt.create_key('sp_kept'); COMMIT"
@@ -35,14 +39,15 @@ cluster_stop "$D"
 # The server's own lines (with the log_line_prefix), not a statement text that imitates one.
 full=$(grep -E '^[0-9-]+ [0-9:.]+ [A-Z]+ \[[0-9]+\] LOG:  colcrypt key management: ' "$D/server.log" | sed -E 's/^[^]]*\] LOG:  colcrypt key management: //')
 # Every line ends with its transaction; the rest is compared below.
-if grep -Ev ' \((prepared )?transaction [0-9]+(: in effect only if COMMIT PREPARED follows)?\)$' <<<"$full"; then
+if grep -Ev ' \(((prepared )?transaction [0-9]+(: in effect only if COMMIT PREPARED follows)?|changed no row)\)$' <<<"$full"; then
   echo "an audit line without its transaction (above)"; exit 1
 fi
-log=$(sed -E 's/ \((prepared )?transaction [0-9]+(: in effect only if COMMIT PREPARED follows)?\)$//' <<<"$full")
+expect_line() { grep -Fxq -- "$1" <<<"$log" || { echo "missing audit line: $1"; exit 1; }; }
+log=$(sed -E 's/ \(((prepared )?transaction [0-9]+(: in effect only if COMMIT PREPARED follows)?|changed no row)\)$//' <<<"$full")
+expect_line "allow_plaintext('aud', role \"audit_reader\") by role \"postgres\""
 # And no STATEMENT line after them: the committing statement could hold anything.
 if grep -A1 "colcrypt key management: " "$D/server.log" | grep -q "STATEMENT:"; then echo "an audit line was followed by its statement"; exit 1; fi
-echo "$log"
-expect_line() { grep -Fxq -- "$1" <<<"$log" || { echo "missing audit line: $1"; exit 1; }; }
+grep -v "^create_key('bulk_" <<<"$log"
 expect_line "create_key('aud') made key id 1 version 1 by role \"postgres\""
 expect_line "rotate_key('aud') made version 2 by role \"postgres\""
 for call in deny_plaintext grant_key_use revoke_key_use allow_plaintext; do
@@ -66,10 +71,12 @@ for rolled in sp_rolled released_then_rolled nested_rolled failed_prepare; do
   if grep -q "$rolled" <<<"$log"; then echo "a rolled-back call was logged: $rolled"; exit 1; fi
 done
 expect_line "deny_plaintext('aud', role \"forger\"\" x\\x0aLOG:  colcrypt key management: z\") by role \"postgres\""
-assert_eq "audit lines" 14 "$(grep -c . <<<"$log")"
+assert_eq "bulk lines" 1000 "$(grep -c "^create_key('bulk_" <<<"$log")"
+grep -Fxq "and up to 2 more such calls, not listed one by one" <<<"$log" || { echo "missing the line that counts the rest"; exit 1; }
+assert_eq "audit lines" 1016 "$(grep -c . <<<"$log")"
 # No key material in the log at all.
 master=$(cat "$D-keys/master.key")
 for secret in "$master" $wrapped; do
   if grep -qi -- "$secret" "$D/server.log"; then echo "the server log holds key material"; exit 1; fi
 done
-echo "14 audit lines, none for rolled-back calls or forged, no key material"
+echo "1016 audit lines, none for rolled-back calls or forged, no key material"

@@ -817,6 +817,12 @@ enum Coerced {
 }
 
 impl Coerced {
+    /// A kept value, without the index it carries when `drop_index`. A value that carries none
+    /// is kept whole, so that it can come back as the datum it came in as.
+    fn kept(index: Index, drop_index: bool) -> Coerced {
+        if drop_index && index != Index::None { Coerced::Envelope } else { Coerced::Whole }
+    }
+
     /// The result as a datum in the current memory context, for a value whose bytes are `datum`.
     fn into_datum(self, datum: &[u8]) -> pg_sys::Datum {
         match self {
@@ -840,7 +846,7 @@ fn coerce(spec: &TypeSpec, datum: &[u8], typmod: i32, verify: bool) -> Result<Co
     // only if the column is searchable.
     let wants_index = if typmod < 0 { index != Index::None } else { searchable(typmod) };
     if same_key && !verify && wants_index == (index != Index::None) {
-        return Ok(if typmod >= 0 && !wants_index { Coerced::Envelope } else { Coerced::Whole });
+        return Ok(Coerced::kept(index, typmod >= 0 && !wants_index));
     }
     if wants_index || !same_key {
         current.check_plaintext_allowed()?;
@@ -861,7 +867,7 @@ fn coerce(spec: &TypeSpec, datum: &[u8], typmod: i32, verify: bool) -> Result<Co
             _ => false,
         };
     if keep {
-        return Ok(if computed.is_some() { Coerced::Whole } else { Coerced::Envelope });
+        return Ok(Coerced::kept(index, computed.is_none()));
     }
     let target = if same_key { keyring::active(&current.name)? } else { keyring::for_typmod(typmod)? };
     seal_value_datum(spec, &target, &plaintext, computed).map(Coerced::Sealed)

@@ -414,7 +414,7 @@ fn shard_copy_function(oid: pg_sys::Oid) -> Option<usize> {
 ///
 /// # Safety
 /// `name` is NULL or a palloc'd NUL-terminated string nothing else frees.
-unsafe fn with_palloc_name<R>(name: *mut std::ffi::c_char, f: impl FnOnce(&CStr) -> R) -> Option<R> {
+pub(crate) unsafe fn with_palloc_name<R>(name: *mut std::ffi::c_char, f: impl FnOnce(&CStr) -> R) -> Option<R> {
     if name.is_null() {
         return None;
     }

@@ -13,7 +13,6 @@
 //! key material: key names and roles are catalog data.
 
 use std::cell::RefCell;
-use std::ffi::CStr;
 
 use pgrx::pg_sys;
 use pgrx::prelude::*;
@@ -45,17 +44,9 @@ pub(crate) fn install() {
 /// (a role may be named with a newline and text that would read as another audit line), or its
 /// oid if it has no name (a role dropped meanwhile).
 pub(crate) fn role_label(role: pg_sys::Oid) -> String {
-    // SAFETY: a role cache lookup (noerr: NULL for no such role); the name is palloc'd and
-    // copied out here.
-    let name = unsafe { pg_sys::GetUserNameFromId(role, true) };
-    if name.is_null() {
-        return format!("role oid {}", role.to_u32());
-    }
-    // SAFETY: a NUL-terminated string from the role cache lookup above.
-    let bytes = unsafe { CStr::from_ptr(name) }.to_bytes().to_vec();
-    // SAFETY: palloc'd by GetUserNameFromId and used no more.
-    unsafe { pg_sys::pfree(name.cast()) };
-    format!("role \"{}\"", escape(&bytes))
+    // SAFETY: a role cache lookup (noerr: NULL for no such role), palloc'd.
+    unsafe { crate::citus::with_palloc_name(pg_sys::GetUserNameFromId(role, true), |name| format!("role \"{}\"", escape(name.to_bytes()))) }
+        .unwrap_or_else(|| format!("role oid {}", role.to_u32()))
 }
 
 /// `"` doubled, `\` doubled, and every byte outside printable ASCII as `\xNN`: a control

@@ -1,6 +1,8 @@
 //! The `colcrypt` CLI as a shell user meets it: round trips, formats, CSV, and every failure a
 //! clear message with a non-zero exit and no partial plaintext output.
 
+mod common;
+
 use std::io::Write;
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -24,11 +26,8 @@ fn run(args: &[&str], stdin: &[u8]) -> Output {
     out
 }
 
-fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("colcrypt-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn tmpdir(name: &str) -> common::TempDir {
+    common::TempDir::new("cli", name)
 }
 
 fn keygen(dir: &Path, name: &str) -> String {

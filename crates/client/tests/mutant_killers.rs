@@ -2,6 +2,8 @@
 //! scripts/mutants.sh): column keys stay bound to their column and readable across versions,
 //! row counts are the number of data rows, and output files appear whole.
 
+mod common;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -85,11 +87,8 @@ fn no_context_and_the_empty_context_are_the_same_and_others_bind() {
 // ---------------------------------------------------------------------------------------------
 // The CLI with files: output appears whole, or not at all.
 
-fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("colcrypt-mk-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn tmpdir(name: &str) -> common::TempDir {
+    common::TempDir::new("mk", name)
 }
 
 fn colcrypt(args: &[&str], stdin: &[u8]) -> std::process::Output {

@@ -11,6 +11,7 @@ mod error;
 mod key_audit;
 mod key_cache;
 mod keyring;
+mod literals;
 mod log_redaction;
 mod master_key;
 mod param_types;

@@ -34,9 +34,9 @@
 //! whose message PostgreSQL's input functions write with the value in it, is reworded
 //! (src/log_redaction.rs, [`redact_bind_error`]).
 //!
-//! Literals are not changed: PostgreSQL runs a literal's input while it analyses the statement,
-//! before any hook, and the result may be stored in a view, a default or a rule, so it must be
-//! sealed (under `__transient`) from the start.
+//! Literals are sealed under `__transient` by their input, which PostgreSQL runs while it
+//! analyses the statement, before any hook; src/literals.rs retypes those of a client's statement
+//! after this hook has run.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -195,6 +195,7 @@ unsafe extern "C-unwind" fn after_parse_analysis(pstate: *mut pg_sys::ParseState
             prev(pstate, query, jstate);
         }
         type_params_as_plain(pstate, query);
+        crate::literals::type_literals_as_plain(pstate, query);
         // A PREPARE naming the session key: its EXECUTEs carry the key as an argument in a text
         // that does not name the setting (log_redaction.rs).
         let q = &*query;
@@ -240,34 +241,35 @@ type CFn = unsafe extern "C-unwind" fn(pg_sys::FunctionCallInfo) -> pg_sys::Datu
 /// plaintext type and whether that is collatable. (A driver that encodes objects for
 /// `encrypted_jsonb` parameters is handed a `jsonb` one: colcrypt's asyncpg adapter registers
 /// the same codec for `jsonb`.)
-struct Kind {
+pub(crate) struct Kind {
+    pub(crate) spec: &'static crate::types::TypeSpec,
     input: CFn,
     length_cast: CFn,
     from_plain: CFn,
     eq: CFn,
-    plain: pg_sys::Oid,
-    collatable: bool,
+    pub(crate) plain: pg_sys::Oid,
+    pub(crate) collatable: bool,
 }
 
 /// The encrypted types whose parameters are retyped.
-fn kinds() -> [Kind; 10] {
+pub(crate) fn kinds() -> [Kind; 10] {
     use crate::types as t;
     macro_rules! kind {
-        ($input:ident, $length_cast:ident, $from_plain:ident, $eq:ident, $plain:ident, $collatable:expr) => {
-            Kind { input: t::$input, length_cast: t::$length_cast, from_plain: t::$from_plain, eq: t::$eq, plain: pg_sys::$plain, collatable: $collatable }
+        ($spec:ident, $input:ident, $length_cast:ident, $from_plain:ident, $eq:ident, $plain:ident, $collatable:expr) => {
+            Kind { spec: &t::$spec, input: t::$input, length_cast: t::$length_cast, from_plain: t::$from_plain, eq: t::$eq, plain: pg_sys::$plain, collatable: $collatable }
         };
     }
     [
-        kind!(encrypted_text_in_wrapper, encrypted_text_coerce_wrapper, encrypted_text_from_plain_wrapper, encrypted_text_eq_wrapper, TEXTOID, true),
-        kind!(encrypted_bytea_in_wrapper, encrypted_bytea_coerce_wrapper, encrypted_bytea_from_plain_wrapper, encrypted_bytea_eq_wrapper, BYTEAOID, false),
-        kind!(encrypted_jsonb_in_wrapper, encrypted_jsonb_coerce_wrapper, encrypted_jsonb_from_plain_wrapper, encrypted_jsonb_eq_wrapper, JSONBOID, false),
-        kind!(encrypted_int4_in_wrapper, encrypted_int4_coerce_wrapper, encrypted_int4_from_plain_wrapper, encrypted_int4_eq_wrapper, INT4OID, false),
-        kind!(encrypted_int8_in_wrapper, encrypted_int8_coerce_wrapper, encrypted_int8_from_plain_wrapper, encrypted_int8_eq_wrapper, INT8OID, false),
-        kind!(encrypted_numeric_in_wrapper, encrypted_numeric_coerce_wrapper, encrypted_numeric_from_plain_wrapper, encrypted_numeric_eq_wrapper, NUMERICOID, false),
-        kind!(encrypted_float8_in_wrapper, encrypted_float8_coerce_wrapper, encrypted_float8_from_plain_wrapper, encrypted_float8_eq_wrapper, FLOAT8OID, false),
-        kind!(encrypted_bool_in_wrapper, encrypted_bool_coerce_wrapper, encrypted_bool_from_plain_wrapper, encrypted_bool_eq_wrapper, BOOLOID, false),
-        kind!(encrypted_date_in_wrapper, encrypted_date_coerce_wrapper, encrypted_date_from_plain_wrapper, encrypted_date_eq_wrapper, DATEOID, false),
-        kind!(encrypted_timestamptz_in_wrapper, encrypted_timestamptz_coerce_wrapper, encrypted_timestamptz_from_plain_wrapper, encrypted_timestamptz_eq_wrapper, TIMESTAMPTZOID, false),
+        kind!(TEXT, encrypted_text_in_wrapper, encrypted_text_coerce_wrapper, encrypted_text_from_plain_wrapper, encrypted_text_eq_wrapper, TEXTOID, true),
+        kind!(BYTEA, encrypted_bytea_in_wrapper, encrypted_bytea_coerce_wrapper, encrypted_bytea_from_plain_wrapper, encrypted_bytea_eq_wrapper, BYTEAOID, false),
+        kind!(JSONB, encrypted_jsonb_in_wrapper, encrypted_jsonb_coerce_wrapper, encrypted_jsonb_from_plain_wrapper, encrypted_jsonb_eq_wrapper, JSONBOID, false),
+        kind!(INT4, encrypted_int4_in_wrapper, encrypted_int4_coerce_wrapper, encrypted_int4_from_plain_wrapper, encrypted_int4_eq_wrapper, INT4OID, false),
+        kind!(INT8, encrypted_int8_in_wrapper, encrypted_int8_coerce_wrapper, encrypted_int8_from_plain_wrapper, encrypted_int8_eq_wrapper, INT8OID, false),
+        kind!(NUMERIC, encrypted_numeric_in_wrapper, encrypted_numeric_coerce_wrapper, encrypted_numeric_from_plain_wrapper, encrypted_numeric_eq_wrapper, NUMERICOID, false),
+        kind!(FLOAT8, encrypted_float8_in_wrapper, encrypted_float8_coerce_wrapper, encrypted_float8_from_plain_wrapper, encrypted_float8_eq_wrapper, FLOAT8OID, false),
+        kind!(BOOL, encrypted_bool_in_wrapper, encrypted_bool_coerce_wrapper, encrypted_bool_from_plain_wrapper, encrypted_bool_eq_wrapper, BOOLOID, false),
+        kind!(DATE, encrypted_date_in_wrapper, encrypted_date_coerce_wrapper, encrypted_date_from_plain_wrapper, encrypted_date_eq_wrapper, DATEOID, false),
+        kind!(TIMESTAMPTZ, encrypted_timestamptz_in_wrapper, encrypted_timestamptz_coerce_wrapper, encrypted_timestamptz_from_plain_wrapper, encrypted_timestamptz_eq_wrapper, TIMESTAMPTZOID, false),
     ]
 }
 
@@ -350,7 +352,7 @@ unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sy
     unsafe {
         let plain_array = pg_sys::get_array_type(kind.plain);
         let mut found = Found { ty, params: Vec::new(), casts: Vec::new(), comparisons: Vec::new(), lists: Vec::new() };
-        pg_sys::query_tree_walker(query, Some(walk), (&raw mut found).cast(), 0);
+        visit_expressions(query, |node| find(node, &mut found));
         let Some((length_cast, from_plain)) = casts_of(ty, kind) else { return false };
         // Equality with the parameter as one operand becomes colcrypt's cross-type equality with
         // the plaintext type (same btree family, so the same index answers): nothing is sealed.
@@ -442,7 +444,7 @@ unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sy
 
 /// The kind whose input function is `ty`'s, if `ty` is one of colcrypt's encrypted types (its
 /// input function is looked up once, then compared with each kind's C entry point).
-unsafe fn kind_of(ty: pg_sys::Oid, kinds: &[Kind]) -> Option<&Kind> {
+pub(crate) unsafe fn kind_of(ty: pg_sys::Oid, kinds: &[Kind]) -> Option<&Kind> {
     // A declared parameter type need not exist when the statement does not use the parameter
     // (PostgreSQL accepts such a Parse): a missing or shell type is not ours.
     // SAFETY: a syscache lookup that returns false for a missing type.
@@ -472,7 +474,7 @@ unsafe fn is_function(oid: pg_sys::Oid, f: CFn) -> bool {
 
 /// The cast of encrypted type `ty` to a column's modifier and the assignment cast from its
 /// plaintext type, if both are colcrypt's own functions.
-unsafe fn casts_of(ty: pg_sys::Oid, kind: &Kind) -> Option<(pg_sys::Oid, pg_sys::Oid)> {
+pub(crate) unsafe fn casts_of(ty: pg_sys::Oid, kind: &Kind) -> Option<(pg_sys::Oid, pg_sys::Oid)> {
     // SAFETY: catalog lookups by oid.
     unsafe {
         let mut length_cast = pg_sys::InvalidOid;
@@ -550,16 +552,35 @@ unsafe fn parameter_list(node: *mut pg_sys::Node, found: &Found) -> Option<List>
     }
 }
 
+/// Calls `visit` on every expression node of `query`, and of the queries inside it (subqueries,
+/// CTEs, sublinks), children after their parent.
+pub(crate) unsafe fn visit_expressions(query: *mut pg_sys::Query, mut visit: impl FnMut(*mut pg_sys::Node)) {
+    let mut visit: &mut dyn FnMut(*mut pg_sys::Node) = &mut visit;
+    // SAFETY: a valid Query; the walker gets the closure back through the context pointer, which
+    // lives for the walk.
+    unsafe { pg_sys::query_tree_walker(query, Some(visit_node), (&raw mut visit).cast(), 0) };
+}
+
 #[pgrx::pg_guard]
-unsafe extern "C-unwind" fn walk(node: *mut pg_sys::Node, context: *mut std::ffi::c_void) -> bool {
-    // SAFETY: PostgreSQL's walkers pass valid nodes and our context.
+unsafe extern "C-unwind" fn visit_node(node: *mut pg_sys::Node, context: *mut std::ffi::c_void) -> bool {
+    // SAFETY: PostgreSQL's walkers pass valid nodes and the context visit_expressions gave.
     unsafe {
         if node.is_null() {
             return false;
         }
-        let found = &mut *context.cast::<Found>();
+        if (*node).type_ == pg_sys::NodeTag::T_Query {
+            return pg_sys::query_tree_walker(node.cast(), Some(visit_node), context, 0);
+        }
+        (*context.cast::<&mut dyn FnMut(*mut pg_sys::Node)>())(node);
+        pg_sys::expression_tree_walker(node, Some(visit_node), context)
+    }
+}
+
+/// What [`retype`] looks for in one node.
+unsafe fn find(node: *mut pg_sys::Node, found: &mut Found) {
+    // SAFETY: a valid node from the walk.
+    unsafe {
         match (*node).type_ {
-            pg_sys::NodeTag::T_Query => return pg_sys::query_tree_walker(node.cast(), Some(walk), context, 0),
             pg_sys::NodeTag::T_Param => {
                 if let Some(p) = extern_param(node, found.ty) {
                     found.params.push(p);
@@ -601,6 +622,5 @@ unsafe extern "C-unwind" fn walk(node: *mut pg_sys::Node, context: *mut std::ffi
             }
             _ => {}
         }
-        pg_sys::expression_tree_walker(node, Some(walk), context)
     }
 }

@@ -370,6 +370,20 @@ pub(crate) fn type_to_plain(spec: &TypeSpec, value: &[u8]) -> pg_sys::Datum {
     plain_datum(spec, value).or_raise()
 }
 
+/// The plaintext of a value sealed under `__transient` and carrying no blind index (what input
+/// makes of a literal, with modifier -1), as a datum of the plaintext type; `None` for any
+/// other value, or one that does not open as this type's. For the rewrite of literals after
+/// parse analysis (src/literals.rs). `__transient` can be neither denied nor restricted, and
+/// whoever wrote the literal had its plaintext.
+pub(crate) fn transient_plaintext(spec: &TypeSpec, value: &[u8]) -> Option<pg_sys::Datum> {
+    let (index, envelope) = split(value);
+    if index != Index::None || keyring::key_of(envelope).ok()?.name != keyring::TRANSIENT_KEY {
+        return None;
+    }
+    note_plaintext();
+    plain_datum(spec, value).ok()
+}
+
 /// The datum of the plaintext type for a stored value, built by that type's own input or
 /// receive function, or for text in place.
 fn plain_datum(spec: &TypeSpec, value: &[u8]) -> Result<pg_sys::Datum> {

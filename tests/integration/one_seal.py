@@ -1,10 +1,12 @@
 """Untyped parameters for encrypted_text columns are sealed once, under the column's key, never
-under __transient (src/param_types.rs). Run by t_one_seal.sh with the socket directory and port.
+under __transient (src/param_types.rs), and quoted literals once as a statement runs
+(src/literals.rs). Run by t_one_seal.sh with the socket directory and port.
 
 The proof is from the outside: with colcrypt's __transient key gone, a role that may not create
 keys can still write through untyped parameters (which would need __transient if they went
-through it), while a literal — which must still go through it — fails. Each check could fail:
-before this change every one of these writes needed __transient."""
+through it), and run literal statements parsed before (which would need it if they opened their
+literals as they ran), while a new literal — whose input seals it under __transient — fails.
+Each check could fail: before these changes every one of these writes needed __transient."""
 import sys
 
 import psycopg
@@ -97,7 +99,7 @@ def plan_tree(conn, prepare, execute):
     # The plan of the statement on people (the utility statements around it, and colcrypt's own
     # catalog queries, are planned too).
     people = conn.execute("SELECT 'people'::regclass::oid").fetchone()[0]
-    tree = [t for t in trees if f":relationOids (o {people})" in t][-1]
+    tree = [t for t in trees if re.search(rf":relationOids \(o [0-9 ]*\b{people}\b", t)][-1]
     # (Positions in the text differ: :location, and from 18 an ArrayExpr's :list_start and :list_end.)
     return re.sub(r":(stmt_)?location -?\d+|:list_(start|end) -?\d+|:stmt_len \d+|:queryId -?\d+", "", " ".join(tree.split()))
 
@@ -128,9 +130,61 @@ with psycopg.connect(host=HOST, port=PORT, user="postgres", dbname="postgres", a
     dump_like.execute("SET colcrypt.ciphertext_io = on")
     check("under ciphertext_io the parameter stays an envelope", param_types(dump_like, "e1", "INSERT INTO people (ssn) VALUES ($1)"), [ENC])
 
+# Quoted literals written into a column (src/literals.rs): a statement a client sends is analysed
+# into the one PostgreSQL builds for literals of the plaintext type, compared plan tree to tree.
+with psycopg.connect(host=HOST, port=PORT, user="postgres", dbname="postgres", autocommit=True) as t:
+    for name, literal, typed in [
+        ("INSERT", "INSERT INTO people (note, n) VALUES ('canary-plan', '5')", "INSERT INTO people (note, n) VALUES ('canary-plan'::text, '5'::int4)"),
+        ("UPDATE", "UPDATE people SET note = 'canary-plan-2' WHERE z = 5", "UPDATE people SET note = 'canary-plan-2'::text WHERE z = 5"),
+        ("multi-row VALUES", "INSERT INTO people (note) VALUES ('canary-plan-5'), ('canary-plan-6')",
+         "INSERT INTO people (note) VALUES ('canary-plan-5'::text), ('canary-plan-6'::text)"),
+        ("upsert", "INSERT INTO people (ssn) VALUES ('canary-plan-3') ON CONFLICT (ssn) DO UPDATE SET note = 'canary-plan-4'",
+         "INSERT INTO people (ssn) VALUES ('canary-plan-3'::text) ON CONFLICT (ssn) DO UPDATE SET note = 'canary-plan-4'::text"),
+    ]:
+        got = plan_tree(t, literal, "SELECT 1")
+        want = plan_tree(t, typed, "SELECT 1")
+        check(f"a literal {name}: the plan of the typed statement", (got == want, ":consttype 25 " in got or ":consttype 23 " in got), (True, True))
+    # A view stores its query: its literals stay sealed (under __transient), never its plaintext.
+    t.execute("CREATE VIEW canary_view AS SELECT id FROM people WHERE ssn = 'canary-view-secret'")
+    action = t.execute("SELECT ev_action::text FROM pg_rewrite WHERE ev_class = 'canary_view'::regclass").fetchone()[0]
+    secret = " ".join(str(b) for b in b"canary-view-secret")
+    check("a view's literal is stored sealed", (secret in action, f":consttype {ENC} " in action), (False, True))
+    check("and the view finds its rows", t.execute("SELECT count(*) FROM canary_view").fetchone()[0], 0)
+    t.execute("DROP VIEW canary_view")
+    # Nor a view created while no portal runs (an attacker review stored the plaintext so): from a
+    # deferred trigger at commit, and from a function evaluated while a query is planned.
+    t.execute("""CREATE TABLE canary_trig (x int);
+        CREATE FUNCTION canary_mkview() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN EXECUTE 'CREATE VIEW canary_commit AS SELECT id FROM people WHERE ssn = ''canary-commit-secret'''; RETURN NULL; END $$;
+        CREATE CONSTRAINT TRIGGER canary_ct AFTER INSERT ON canary_trig DEFERRABLE INITIALLY DEFERRED
+          FOR EACH ROW EXECUTE FUNCTION canary_mkview();
+        CREATE FUNCTION canary_mk2() RETURNS int VOLATILE LANGUAGE plpgsql AS $$
+        BEGIN EXECUTE 'CREATE VIEW canary_plan AS SELECT id FROM people WHERE ssn = ''canary-plan-secret'''; RETURN 1; END $$;
+        CREATE FUNCTION canary_wrap() RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$ BEGIN RETURN canary_mk2(); END $$""")
+    t.execute("INSERT INTO canary_trig VALUES (1)")
+    t.execute("SELECT 1 WHERE canary_wrap() = 1")
+    for view, secret in [("canary_commit", b"canary-commit-secret"), ("canary_plan", b"canary-plan-secret")]:
+        action = t.execute("SELECT ev_action::text FROM pg_rewrite WHERE ev_class = %s::regclass", (view,)).fetchone()[0]
+        check(f"a view created with no portal running keeps its literal sealed ({view})",
+              (" ".join(str(b) for b in secret) in action, f":consttype {ENC} " in action), (False, True))
+    t.execute("DROP VIEW canary_commit, canary_plan; DROP TABLE canary_trig; DROP FUNCTION canary_mkview, canary_mk2, canary_wrap")
+# The live proof: statements parsed while __transient exists run after it is gone (below), which
+# they could not if they opened their literals' __transient envelopes as they run.
+a.execute("CREATE ROLE canary_nobody")
+early = psycopg.connect(host=HOST, port=PORT, user="app", dbname="postgres", autocommit=True)
+for name, sql in [("lit_ins", "INSERT INTO people (note, n, z) VALUES ('canary-literal-note', '11', 11)"),
+                  ("lit_upd", "UPDATE people SET note = 'canary-literal-upd' WHERE z = 11")]:
+    check(f"{name} has no parameters", param_types(early, name, sql), [])
 # Take __transient away. A role that is not a key admin cannot create it back.
 a.execute("DELETE FROM colcrypt.data_keys WHERE name = '__transient'")
 app = psycopg.connect(host=HOST, port=PORT, user="app", dbname="postgres", autocommit=True)
+# Every backend drops its cached keys (a key access change invalidates them), __transient too.
+a.execute("SELECT colcrypt.deny_plaintext('other', 'canary_nobody')")
+check("a literal INSERT parsed before runs without __transient", run(early, "lit_ins", []), (pq.ExecStatus.COMMAND_OK, ""))
+check("a literal UPDATE parsed before runs without __transient", run(early, "lit_upd", []), (pq.ExecStatus.COMMAND_OK, ""))
+a.execute("SELECT note::text, n::int FROM people WHERE z = 11")
+check("and their values read back", a.fetchall(), [("canary-literal-upd", 11)])
+early.close()
 check("the app's INSERT parameters are text", param_types(app, "ins", "INSERT INTO people (ssn, note) VALUES ($1, $2)"), [TEXT, TEXT])
 for i in range(3):
     check(f"untyped INSERT {i} works without __transient", run(app, "ins", [f"canary-ssn-{i}", f"canary-note-{i}"]), (pq.ExecStatus.COMMAND_OK, ""))
@@ -390,7 +444,7 @@ check("an unused parameter of a missing type is no error", r.status, pq.ExecStat
 # Every value reads back, and each is under its column's key.
 a.execute("SELECT ssn::text, note::text FROM people ORDER BY id")
 rows = a.fetchall()
-check("values read back", [r for r in rows if r[0].startswith("canary-ssn-") and r[0][-1].isdigit()][:3], [("canary-ssn-0", "canary-upserted"), ("canary-ssn-1", "canary-note-1"), ("canary-ssn-2", "canary-note-2")])
+check("values read back", [r for r in rows if r[0] and r[0].startswith("canary-ssn-") and r[0][-1].isdigit()][:3], [("canary-ssn-0", "canary-upserted"), ("canary-ssn-1", "canary-note-1"), ("canary-ssn-2", "canary-note-2")])
 check("the UPDATE's value read back", rows[0][1] != "canary-note-0", True)
 a.execute("""SELECT DISTINCT ks.name, kn.name FROM people,
     colcrypt.envelope_info(colcrypt.envelope(ssn)) es, colcrypt.keys ks,

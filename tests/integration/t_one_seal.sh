@@ -1,5 +1,6 @@
 # Untyped parameters for encrypted_text columns are sealed once, under the column's key, never
-# under __transient (src/param_types.rs), with what the server tells drivers about their types
+# under __transient (src/param_types.rs), and quoted literals once as a statement runs
+# (src/literals.rs), with what the server tells drivers about their types
 # (tests/integration/one_seal.py, psycopg 3 at the libpq level over the extended protocol).
 set -euo pipefail
 C="$RUN/oneseal"

@@ -1,0 +1,123 @@
+//! Quoted literals written into an encrypted column are given the column's plaintext type once
+//! parse analysis is done, as parameters are (src/param_types.rs), so that each execution seals
+//! the value once, under the column's key.
+//!
+//! PostgreSQL runs a literal's input while it analyses the statement, with modifier -1, before
+//! any hook: `INSERT INTO t (ssn) VALUES ('…')` has sealed the literal under `__transient` by the
+//! time colcrypt sees the statement, and the cast to the column's modifier would open it and seal
+//! it again under the column's key on every execution. Here the cast of such a value becomes the
+//! assignment cast from its plaintext (`VALUES ('…'::text)`, the statement PostgreSQL builds for
+//! a `text` literal). The `__transient` seal at input stays: it is what a literal is until
+//! colcrypt knows where it goes, and all that is left of it where the rewrite does not apply.
+//!
+//! Literals compared with a column (`WHERE ssn = '…'`) keep the encrypted type: a lookup already
+//! seals nothing as it runs (the literal's blind index is kept from one execution to the next,
+//! types.rs index_of), while the cross-type operator would compute the plaintext's for every
+//! execution of a prepared statement (16,000 more instructions each, measured).
+//!
+//! Only for statements a client sent (a simple Query, Parse, and a prepared statement's
+//! re-analysis at Bind: [`clients_statement`]). Not for queries analysed while a statement runs:
+//! a view's (`CREATE VIEW` stores its query, and it must not store the plaintext), SQL `PREPARE`,
+//! and SQL or PL/pgSQL function bodies, which keep the `__transient` path. Not under
+//! `colcrypt.ciphertext_io`, where a literal may be an envelope, and not in a database that runs
+//! Citus. A value that is not under `__transient` (an envelope input under `ciphertext_io = on`)
+//! is left as it is.
+//!
+//! The plaintext this puts in the statement's tree is the literal the client wrote in its text;
+//! the tree lives in this backend's memory (the plan cache) and nowhere else.
+
+use pgrx::pg_sys;
+
+use crate::param_types::{casts_of, kind_of, kinds, visit_expressions, Kind};
+
+/// Whether the statement being analysed is the one the client sent: no portal is running (a
+/// view's query is analysed while `CREATE VIEW` runs in one), and the text analysed is the
+/// client's text itself, not a copy (SPI, function bodies, and a `CREATE VIEW` that PL/pgSQL
+/// runs from a deferred trigger at commit, while a query is planned, or from a domain check at
+/// Bind, when no portal is running: an attacker review stored a view's plaintext that way).
+unsafe fn clients_statement(pstate: *mut pg_sys::ParseState, query: *mut pg_sys::Query) -> bool {
+    // SAFETY: valid ParseState and Query from the hook; the globals are read only.
+    unsafe {
+        pg_sys::ActivePortal.is_null()
+            && (*query).commandType != pg_sys::CmdType::CMD_UTILITY
+            && !(*pstate).p_sourcetext.is_null()
+            && std::ptr::eq((*pstate).p_sourcetext, pg_sys::debug_query_string)
+    }
+}
+
+/// Rewrites the literals of a client's statement, after parse analysis.
+pub(crate) unsafe fn type_literals_as_plain(pstate: *mut pg_sys::ParseState, query: *mut pg_sys::Query) {
+    // SAFETY: a valid ParseState and Query (from the hook); nodes are read and changed in place
+    // in the memory PostgreSQL allocated them in, and new ones are palloc'd there too.
+    unsafe {
+        if crate::types::ciphertext_io() || !clients_statement(pstate, query) {
+            return;
+        }
+        // Casts whose value is a literal of an encrypted type (its function is checked below).
+        let mut casts: Vec<(*mut pg_sys::FuncExpr, *mut pg_sys::Const)> = Vec::new();
+        visit_expressions(query, |node| {
+            if (*node).type_ == pg_sys::NodeTag::T_FuncExpr {
+                let f = node.cast::<pg_sys::FuncExpr>();
+                if pg_sys::list_length((*f).args) == 3 {
+                    if let Some(c) = encrypted_const(pg_sys::list_nth((*f).args, 0).cast()) {
+                        if (*c).consttype == (*f).funcresulttype {
+                            casts.push((f, c));
+                        }
+                    }
+                }
+            }
+        });
+        // Citus prunes shards by a constant of the distribution column's type only: given the
+        // plaintext type, its router planner refuses an INSERT into a searchable distribution
+        // column, and found no shard for a lookup (`WHERE email = 'u5'::text` returns no rows).
+        if casts.is_empty() || crate::citus::active() {
+            return;
+        }
+        let kinds = kinds();
+        for (func, constant) in casts {
+            let ty = (*constant).consttype;
+            let Some(kind) = kind_of(ty, &kinds) else { continue };
+            let Some((length_cast, from_plain)) = casts_of(ty, kind) else { continue };
+            if (*func).funcid != length_cast {
+                continue;
+            }
+            let Some(plain) = plain_const(kind, constant) else { continue };
+            // SAFETY: the cast's argument list has three cells.
+            (*(*(*func).args).elements).ptr_value = plain.cast();
+            (*func).funcid = from_plain;
+            (*func).inputcollid = collation(kind);
+        }
+    }
+}
+
+fn collation(kind: &Kind) -> pg_sys::Oid {
+    if kind.collatable { pg_sys::DEFAULT_COLLATION_OID } else { pg_sys::InvalidOid }
+}
+
+/// The literal as a constant of the plaintext type, if it is a value under `__transient`.
+unsafe fn plain_const(kind: &Kind, constant: *mut pg_sys::Const) -> Option<*mut pg_sys::Const> {
+    // SAFETY: a valid Const of the encrypted type (not null: checked by the walk), whose datum
+    // is a varlena; the new Const is palloc'd in the current (the query's) memory context.
+    unsafe {
+        let bytes = crate::unguarded::varlena_bytes((*constant).constvalue);
+        let value = crate::types::transient_plaintext(kind.spec, bytes)?;
+        let (mut len, mut byval) = (0i16, false);
+        pg_sys::get_typlenbyval(kind.plain, &mut len, &mut byval);
+        let plain = pg_sys::makeConst(kind.plain, -1, collation(kind), len as i32, value, false, byval);
+        (*plain).location = (*constant).location;
+        Some(plain)
+    }
+}
+
+/// A non-null constant of an encrypted type (one of colcrypt's, by its input function: checked
+/// later, once per constant found).
+unsafe fn encrypted_const(node: *mut pg_sys::Node) -> Option<*mut pg_sys::Const> {
+    // SAFETY: `node` is a valid node (or null).
+    unsafe {
+        if node.is_null() || (*node).type_ != pg_sys::NodeTag::T_Const {
+            return None;
+        }
+        let c = node.cast::<pg_sys::Const>();
+        (!(*c).constisnull && u32::from((*c).consttype) >= pg_sys::FirstNormalObjectId && (*c).constlen == -1).then_some(c)
+    }
+}

@@ -19,9 +19,8 @@
 //! re-analysis at Bind: [`clients_statement`]). Not for queries analysed while a statement runs:
 //! a view's (`CREATE VIEW` stores its query, and it must not store the plaintext), SQL `PREPARE`,
 //! and SQL or PL/pgSQL function bodies, which keep the `__transient` path. Not under
-//! `colcrypt.ciphertext_io`, where a literal may be an envelope, and not in a database that runs
-//! Citus. A value that is not under `__transient` (an envelope input under `ciphertext_io = on`)
-//! is left as it is.
+//! `colcrypt.ciphertext_io`, where a literal may be an envelope. A value that is not under
+//! `__transient` (an envelope input under `ciphertext_io = on`) is left as it is.
 //!
 //! The plaintext this puts in the statement's tree is the literal the client wrote in its text;
 //! the tree lives in this backend's memory (the plan cache) and nowhere else.
@@ -67,10 +66,7 @@ pub(crate) unsafe fn type_literals_as_plain(pstate: *mut pg_sys::ParseState, que
                 }
             }
         });
-        // Citus prunes shards by a constant of the distribution column's type only: given the
-        // plaintext type, its router planner refuses an INSERT into a searchable distribution
-        // column, and found no shard for a lookup (`WHERE email = 'u5'::text` returns no rows).
-        if casts.is_empty() || crate::citus::active() {
+        if casts.is_empty() {
             return;
         }
         let kinds = kinds();

@@ -323,10 +323,14 @@ unsafe fn type_params_as_plain(pstate: *mut pg_sys::ParseState, query: *mut pg_s
             return;
         }
         let kinds = kinds();
+        // Citus finds the shard of a lookup on a distribution column only by a value of the
+        // column's type: by one of the plaintext type its fast-path router planner found none, and
+        // the lookup returned no rows (t_citus.sh). There, compared parameters keep their type.
+        let comparisons = !crate::citus::active();
         let mut covered = false;
         for ty in distinct {
             if let Some(kind) = kind_of(ty, &kinds) {
-                covered |= retype(query, types, ty, kind);
+                covered |= retype(query, types, ty, kind, comparisons);
             }
         }
         // A parameter of an encrypted type's array type (`= ANY($1)`, a list of nine or more) keeps
@@ -346,13 +350,19 @@ unsafe fn type_params_as_plain(pstate: *mut pg_sys::ParseState, query: *mut pg_s
 }
 
 /// Retypes the parameters of encrypted type `ty` whose every use is the cast to a column's
-/// modifier or colcrypt's equality (`=`, `<>`, a short `IN`); returns whether it changed any.
-unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sys::Oid, kind: &Kind) -> bool {
+/// modifier or, with `comparisons`, colcrypt's equality (`=`, `<>`, a short `IN`); returns
+/// whether it changed any.
+unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sys::Oid, kind: &Kind, comparisons: bool) -> bool {
     // SAFETY: as in type_params_as_plain.
     unsafe {
         let plain_array = pg_sys::get_array_type(kind.plain);
         let mut found = Found { ty, params: Vec::new(), casts: Vec::new(), comparisons: Vec::new(), lists: Vec::new() };
         visit_expressions(query, |node| find(node, &mut found));
+        if !comparisons {
+            // Such a parameter is then used otherwise than in a cast, and keeps its type.
+            found.comparisons.clear();
+            found.lists.clear();
+        }
         let Some((length_cast, from_plain)) = casts_of(ty, kind) else { return false };
         // Equality with the parameter as one operand becomes colcrypt's cross-type equality with
         // the plaintext type (same btree family, so the same index answers): nothing is sealed.

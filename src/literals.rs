@@ -25,19 +25,92 @@
 //! The plaintext this puts in the statement's tree is the literal the client wrote in its text;
 //! the tree lives in this backend's memory (the plan cache) and nowhere else.
 
+use std::cell::Cell;
+
 use pgrx::pg_sys;
 
+use crate::backend_local::BackendLocal;
 use crate::param_types::{casts_of, kind_of, kinds, visit_expressions, Kind};
 
-/// Whether the statement being analysed is the one the client sent: no portal is running (a
-/// view's query is analysed while `CREATE VIEW` runs in one), and the text analysed is the
-/// client's text itself, not a copy (SPI, function bodies, and a `CREATE VIEW` that PL/pgSQL
-/// runs from a deferred trigger at commit, while a query is planned, or from a domain check at
-/// Bind, when no portal is running: an attacker review stored a view's plaintext that way).
+/// How many utility statements are running in this backend ([`process_utility`]); after an
+/// error, until the transaction ends (a count that is too high only leaves literals sealed as
+/// PostgreSQL made them).
+static UTILITY_DEPTH: BackendLocal<Cell<u32>> = BackendLocal::new(Cell::new(0));
+static mut PREVIOUS_UTILITY_HOOK: pg_sys::ProcessUtility_hook_type = None;
+
+mod ffi {
+    use pgrx::pg_sys;
+    unsafe extern "C-unwind" {
+        /// Without pgrx's guard, which would catch an error and raise it again without its
+        /// context lines and cursor position (the regression tests' expected output has them).
+        pub(super) fn standard_ProcessUtility(
+            pstmt: *mut pg_sys::PlannedStmt,
+            query_string: *const std::ffi::c_char,
+            read_only_tree: bool,
+            context: pg_sys::ProcessUtilityContext::Type,
+            params: pg_sys::ParamListInfo,
+            query_env: *mut pg_sys::QueryEnvironment,
+            dest: *mut pg_sys::DestReceiver,
+            qc: *mut pg_sys::QueryCompletion,
+        );
+    }
+}
+
+/// Installs the utility hook and the callback that ends its count with the transaction; called
+/// once per process from `_PG_init`.
+pub(crate) fn install() {
+    // SAFETY: hooks are installed from _PG_init, before any statement runs; the callback is a
+    // plain function for the life of the process.
+    unsafe {
+        PREVIOUS_UTILITY_HOOK = pg_sys::ProcessUtility_hook;
+        pg_sys::ProcessUtility_hook = Some(process_utility);
+        pg_sys::RegisterXactCallback(Some(on_xact), std::ptr::null_mut());
+    }
+}
+
+unsafe extern "C-unwind" fn on_xact(event: pg_sys::XactEvent::Type, _arg: *mut std::ffi::c_void) {
+    if matches!(event, pg_sys::XactEvent::XACT_EVENT_ABORT | pg_sys::XactEvent::XACT_EVENT_COMMIT | pg_sys::XactEvent::XACT_EVENT_PREPARE) {
+        UTILITY_DEPTH.with(|d| d.set(0));
+    }
+}
+
+/// Counts the utility statements running: every query PostgreSQL stores (a view's, a rule's, a
+/// SQL function's body, a default) is analysed inside one. An error passes through this frame,
+/// which holds nothing to drop, as it would through C, and leaves the count up until the
+/// transaction ends.
+unsafe extern "C-unwind" fn process_utility(
+    pstmt: *mut pg_sys::PlannedStmt,
+    query_string: *const std::ffi::c_char,
+    read_only_tree: bool,
+    context: pg_sys::ProcessUtilityContext::Type,
+    params: pg_sys::ParamListInfo,
+    query_env: *mut pg_sys::QueryEnvironment,
+    dest: *mut pg_sys::DestReceiver,
+    qc: *mut pg_sys::QueryCompletion,
+) {
+    UTILITY_DEPTH.with(|d| d.set(d.get() + 1));
+    // SAFETY: PostgreSQL's arguments, passed on unchanged to the next hook or to PostgreSQL.
+    unsafe {
+        match PREVIOUS_UTILITY_HOOK {
+            Some(previous) => previous(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc),
+            None => ffi::standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc),
+        }
+    }
+    UTILITY_DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+}
+
+/// Whether the statement being analysed is the one the client sent: no utility statement and no
+/// portal is running (a view's query is analysed while `CREATE VIEW` runs), and the text analysed
+/// is the client's text itself, not a copy (SPI, function bodies). Two attacker reviews stored a
+/// view's plaintext without the first check: PL/pgSQL ran `CREATE VIEW` when no portal was
+/// running (a deferred trigger at commit, a function evaluated while a query is planned, a domain
+/// check at Bind), and a domain check at Bind that deallocated the statement being bound got the
+/// view's text allocated at the address of the client's.
 unsafe fn clients_statement(pstate: *mut pg_sys::ParseState, query: *mut pg_sys::Query) -> bool {
     // SAFETY: valid ParseState and Query from the hook; the globals are read only.
     unsafe {
-        pg_sys::ActivePortal.is_null()
+        UTILITY_DEPTH.with(|d| d.get()) == 0
+            && pg_sys::ActivePortal.is_null()
             && (*query).commandType != pg_sys::CmdType::CMD_UTILITY
             && !(*pstate).p_sourcetext.is_null()
             && std::ptr::eq((*pstate).p_sourcetext, pg_sys::debug_query_string)

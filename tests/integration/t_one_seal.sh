@@ -7,3 +7,7 @@ C="$RUN/oneseal"
 keyed_cluster "$C" 55579
 runuser -u postgres -- /usr/bin/python3 "$ROOT/tests/integration/one_seal.py" "$C/socket" 55579
 cluster_stop "$C"
+C2="$RUN/oneseal-uaf"
+keyed_cluster "$C2" 55578
+runuser -u postgres -- /usr/bin/python3 "$ROOT/tests/integration/stored_view_uaf.py" "$C2/socket" 55578
+cluster_stop "$C2"

@@ -465,7 +465,10 @@ fn open_to_palloc(spec: &TypeSpec, datum: &[u8], before: usize, after: usize) ->
 /// Text forms were produced by the type's own output function, and PostgreSQL text holds no
 /// NUL: a plaintext with one did not come from this type (it is wiped and refused).
 fn refuse_nul(plaintext: &mut [u8]) -> Result<()> {
-    if plaintext.contains(&0) {
+    // The C library's memchr (vectorised), not the slice's word-at-a-time search: this runs for
+    // every text value read, and took about 180 instructions of a 64-byte one (callgrind).
+    // SAFETY: a search within the slice's own bytes.
+    if !unsafe { libc::memchr(plaintext.as_ptr().cast(), 0, plaintext.len()) }.is_null() {
         zeroize::Zeroize::zeroize(plaintext);
         return Err(ColcryptError::Core(CoreError::CannotDecrypt));
     }

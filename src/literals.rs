@@ -26,6 +26,7 @@
 //! the tree lives in this backend's memory (the plan cache) and nowhere else.
 
 use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use pgrx::pg_sys;
 
@@ -36,34 +37,30 @@ use crate::param_types::{casts_of, kind_of, kinds, visit_expressions, Kind};
 /// error, until the transaction ends (a count that is too high only leaves literals sealed as
 /// PostgreSQL made them).
 static UTILITY_DEPTH: BackendLocal<Cell<u32>> = BackendLocal::new(Cell::new(0));
-static mut PREVIOUS_UTILITY_HOOK: pg_sys::ProcessUtility_hook_type = None;
-
-mod ffi {
-    use pgrx::pg_sys;
-    unsafe extern "C-unwind" {
-        /// Without pgrx's guard, which would catch an error and raise it again without its
-        /// context lines and cursor position (the regression tests' expected output has them).
-        pub(super) fn standard_ProcessUtility(
-            pstmt: *mut pg_sys::PlannedStmt,
-            query_string: *const std::ffi::c_char,
-            read_only_tree: bool,
-            context: pg_sys::ProcessUtilityContext::Type,
-            params: pg_sys::ParamListInfo,
-            query_env: *mut pg_sys::QueryEnvironment,
-            dest: *mut pg_sys::DestReceiver,
-            qc: *mut pg_sys::QueryCompletion,
-        );
-    }
-}
+/// What runs the utility statement after [`process_utility`] has counted it: the hook installed
+/// before colcrypt's (Citus'), or PostgreSQL's own, by its C symbol rather than pgrx's binding,
+/// whose guard would catch an error and raise it again without its context lines and cursor
+/// position (the regression tests' expected output has them).
+static mut NEXT_UTILITY: pg_sys::ProcessUtility_hook_type = None;
+/// Whether utility statements are counted; without the count no literal is rewritten.
+static UTILITY_COUNTED: AtomicBool = AtomicBool::new(false);
 
 /// Installs the utility hook and the callback that ends its count with the transaction; called
 /// once per process from `_PG_init`.
 pub(crate) fn install() {
-    // SAFETY: hooks are installed from _PG_init, before any statement runs; the callback is a
-    // plain function for the life of the process.
+    // SAFETY: hooks are installed from _PG_init, before any statement runs; the symbol is
+    // standard_ProcessUtility, whose type is the hook's; the callback is a plain function for
+    // the life of the process.
     unsafe {
-        PREVIOUS_UTILITY_HOOK = pg_sys::ProcessUtility_hook;
-        pg_sys::ProcessUtility_hook = Some(process_utility);
+        let next = pg_sys::ProcessUtility_hook.or_else(|| {
+            let p = libc::dlsym(libc::RTLD_DEFAULT, c"standard_ProcessUtility".as_ptr());
+            (!p.is_null()).then(|| std::mem::transmute::<*mut libc::c_void, _>(p))
+        });
+        NEXT_UTILITY = next;
+        if next.is_some() {
+            pg_sys::ProcessUtility_hook = Some(process_utility);
+            UTILITY_COUNTED.store(true, Ordering::Relaxed);
+        }
         pg_sys::RegisterXactCallback(Some(on_xact), std::ptr::null_mut());
     }
 }
@@ -89,11 +86,11 @@ unsafe extern "C-unwind" fn process_utility(
     qc: *mut pg_sys::QueryCompletion,
 ) {
     UTILITY_DEPTH.with(|d| d.set(d.get() + 1));
-    // SAFETY: PostgreSQL's arguments, passed on unchanged to the next hook or to PostgreSQL.
+    // SAFETY: PostgreSQL's arguments, passed on unchanged; the hook is installed only with a
+    // next handler.
     unsafe {
-        match PREVIOUS_UTILITY_HOOK {
-            Some(previous) => previous(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc),
-            None => ffi::standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc),
+        if let Some(next) = NEXT_UTILITY {
+            next(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
         }
     }
     UTILITY_DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
@@ -109,7 +106,8 @@ unsafe extern "C-unwind" fn process_utility(
 unsafe fn clients_statement(pstate: *mut pg_sys::ParseState, query: *mut pg_sys::Query) -> bool {
     // SAFETY: valid ParseState and Query from the hook; the globals are read only.
     unsafe {
-        UTILITY_DEPTH.with(|d| d.get()) == 0
+        UTILITY_COUNTED.load(Ordering::Relaxed)
+            && UTILITY_DEPTH.with(|d| d.get()) == 0
             && pg_sys::ActivePortal.is_null()
             && (*query).commandType != pg_sys::CmdType::CMD_UTILITY
             && !(*pstate).p_sourcetext.is_null()

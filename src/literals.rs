@@ -16,9 +16,10 @@
 //! execution of a prepared statement (16,000 more instructions each, measured).
 //!
 //! Only for statements a client sent (a simple Query, Parse, and a prepared statement's
-//! re-analysis at Bind: [`clients_statement`]). Not for queries analysed while a statement runs:
-//! a view's (`CREATE VIEW` stores its query, and it must not store the plaintext), SQL `PREPARE`,
-//! and SQL or PL/pgSQL function bodies, which keep the `__transient` path. Not under
+//! re-analysis at Bind, also of one SQL `PREPARE` made: [`clients_statement`]). Not for queries
+//! analysed while a statement runs: a view's (`CREATE VIEW` stores its query, and it must not
+//! store the plaintext), SQL `PREPARE`'s own analysis, and SQL or PL/pgSQL function bodies,
+//! which keep the `__transient` path. Not under
 //! `colcrypt.ciphertext_io`, where a literal may be an envelope. A value that is not under
 //! `__transient` (an envelope input under `ciphertext_io = on`) is left as it is.
 //!
@@ -33,9 +34,9 @@ use pgrx::pg_sys;
 use crate::backend_local::BackendLocal;
 use crate::param_types::{casts_of, kind_of, kinds, visit_expressions, Kind};
 
-/// How many utility statements are running in this backend ([`process_utility`]); after an
-/// error, until the transaction ends (a count that is too high only leaves literals sealed as
-/// PostgreSQL made them).
+/// How many utility statements are running in this backend ([`process_utility`]), counting
+/// those an error ended until the transaction ends (a count that is too high only leaves
+/// literals sealed as PostgreSQL made them).
 static UTILITY_DEPTH: BackendLocal<Cell<u32>> = BackendLocal::new(Cell::new(0));
 /// What runs the utility statement after [`process_utility`] has counted it: the hook installed
 /// before colcrypt's (Citus'), or PostgreSQL's own, by its C symbol rather than pgrx's binding,
@@ -85,7 +86,9 @@ unsafe extern "C-unwind" fn process_utility(
     dest: *mut pg_sys::DestReceiver,
     qc: *mut pg_sys::QueryCompletion,
 ) {
-    UTILITY_DEPTH.with(|d| d.set(d.get() + 1));
+    // Saturating: errors caught in subtransactions leave their levels behind, and a count that
+    // wrapped would read 0 inside a utility statement (an attacker review built one).
+    UTILITY_DEPTH.with(|d| d.set(d.get().saturating_add(1)));
     // SAFETY: PostgreSQL's arguments, passed on unchanged; the hook is installed only with a
     // next handler.
     unsafe {

@@ -155,13 +155,9 @@ pub(crate) unsafe fn type_literals_as_plain(pstate: *mut pg_sys::ParseState, que
             // SAFETY: the cast's argument list has three cells.
             (*(*(*func).args).elements).ptr_value = plain.cast();
             (*func).funcid = from_plain;
-            (*func).inputcollid = collation(kind);
+            (*func).inputcollid = kind.collation();
         }
     }
-}
-
-fn collation(kind: &Kind) -> pg_sys::Oid {
-    if kind.collatable { pg_sys::DEFAULT_COLLATION_OID } else { pg_sys::InvalidOid }
 }
 
 /// The literal as a constant of the plaintext type, if it is a value under `__transient`.
@@ -173,7 +169,7 @@ unsafe fn plain_const(kind: &Kind, constant: *mut pg_sys::Const) -> Option<*mut 
         let value = crate::types::transient_plaintext(kind.spec, bytes)?;
         let (mut len, mut byval) = (0i16, false);
         pg_sys::get_typlenbyval(kind.plain, &mut len, &mut byval);
-        let plain = pg_sys::makeConst(kind.plain, -1, collation(kind), len as i32, value, false, byval);
+        let plain = pg_sys::makeConst(kind.plain, -1, kind.collation(), len as i32, value, false, byval);
         (*plain).location = (*constant).location;
         Some(plain)
     }

@@ -248,7 +248,14 @@ pub(crate) struct Kind {
     from_plain: CFn,
     eq: CFn,
     pub(crate) plain: pg_sys::Oid,
-    pub(crate) collatable: bool,
+    collatable: bool,
+}
+
+impl Kind {
+    /// The collation of a value of the plaintext type: the default one for text, none otherwise.
+    pub(crate) fn collation(&self) -> pg_sys::Oid {
+        if self.collatable { pg_sys::DEFAULT_COLLATION_OID } else { pg_sys::InvalidOid }
+    }
 }
 
 /// The encrypted types whose parameters are retyped.
@@ -411,7 +418,7 @@ unsafe fn retype(query: *mut pg_sys::Query, types: &mut [pg_sys::Oid], ty: pg_sy
                 break;
             }
         }
-        let collation = if kind.collatable { pg_sys::DEFAULT_COLLATION_OID } else { pg_sys::InvalidOid };
+        let collation = kind.collation();
         let retype_param = |param: *mut pg_sys::Param| {
             (*param).paramtype = kind.plain;
             (*param).paramtypmod = -1;

@@ -55,6 +55,32 @@ pub(crate) fn active() -> bool {
     }
 }
 
+/// The attribute number of the distribution column of range-table entry `varno` of `query`, if
+/// that entry is a Citus table distributed by a column.
+pub(crate) unsafe fn distribution_column(varno: i32, query: *mut pg_sys::Query) -> Option<pg_sys::AttrNumber> {
+    let (Some(is_citus), Some(key)) = (citus_symbol(c"IsCitusTable"), citus_symbol(c"DistPartitionKey")) else { return None };
+    // SAFETY: `varno` is within the query's range table (the caller checked); Citus'
+    // `bool IsCitusTable(Oid)` and `Var *DistPartitionKey(Oid)` (NULL for a table without a
+    // distribution column), called once Citus is loaded in this database; their errors are
+    // raised again by the boundary.
+    unsafe {
+        let rte = pg_sys::list_nth((*query).rtable, varno - 1).cast::<pg_sys::RangeTblEntry>();
+        if (*rte).rtekind != pg_sys::RTEKind::RTE_RELATION {
+            return None;
+        }
+        let relid = (*rte).relid;
+        let is_citus: unsafe extern "C-unwind" fn(pg_sys::Oid) -> bool = std::mem::transmute(is_citus);
+        let key: unsafe extern "C-unwind" fn(pg_sys::Oid) -> *mut pg_sys::Var = std::mem::transmute(key);
+        pg_sys::ffi::pg_guard_ffi_boundary(|| {
+            if !is_citus(relid) {
+                return None;
+            }
+            let var = key(relid);
+            (!var.is_null()).then(|| (*var).varattno)
+        })
+    }
+}
+
 /// Whether this node is a Citus worker (its group is not the coordinator's, group 0).
 pub(crate) fn is_worker() -> bool {
     if !active() {

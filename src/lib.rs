@@ -7,6 +7,7 @@ mod backend_local;
 mod citus;
 mod client_key_fns;
 mod cross_type;
+mod distribution_lookups;
 mod error;
 mod key_audit;
 mod key_cache;

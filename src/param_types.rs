@@ -196,6 +196,7 @@ unsafe extern "C-unwind" fn after_parse_analysis(pstate: *mut pg_sys::ParseState
         }
         type_params_as_plain(pstate, query);
         crate::literals::type_literals_as_plain(pstate, query);
+        crate::distribution_lookups::cast_distribution_lookups(query);
         // A PREPARE naming the session key: its EXECUTEs carry the key as an argument in a text
         // that does not name the setting (log_redaction.rs).
         let q = &*query;
@@ -255,6 +256,12 @@ impl Kind {
     /// The collation of a value of the plaintext type: the default one for text, none otherwise.
     pub(crate) fn collation(&self) -> pg_sys::Oid {
         if self.collatable { pg_sys::DEFAULT_COLLATION_OID } else { pg_sys::InvalidOid }
+    }
+
+    /// Whether operator `opno` is colcrypt's `=` between two values of this encrypted type.
+    pub(crate) unsafe fn is_equality(&self, opno: pg_sys::Oid) -> bool {
+        // SAFETY: catalog lookups by oid.
+        unsafe { is_function(pg_sys::get_opcode(opno), self.eq) }
     }
 }
 
@@ -510,7 +517,7 @@ pub(crate) unsafe fn casts_of(ty: pg_sys::Oid, kind: &Kind) -> Option<(pg_sys::O
 unsafe fn plain_equality(opno: pg_sys::Oid, ty: pg_sys::Oid, kind: &Kind, param_left: bool) -> Option<pg_sys::Oid> {
     // SAFETY: catalog lookups by oid; the list is palloc'd and read here only.
     unsafe {
-        if !is_function(pg_sys::get_opcode(opno), kind.eq) {
+        if !kind.is_equality(opno) {
             return None;
         }
         let families = pg_sys::get_mergejoin_opfamilies(opno);

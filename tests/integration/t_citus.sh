@@ -117,6 +117,23 @@ assert_eq "parameterized router lookups on the distribution column that find bot
 q "INSERT INTO by_email VALUES ('u-literal', 1)" >/dev/null
 assert_eq "a literal written into the distribution column is found" 1 "$(q "SELECT count(*) FROM by_email WHERE email = 'u-literal'")"
 assert_eq "a lookup is a one-shard router query" 1 "$(q "EXPLAIN (COSTS OFF) SELECT * FROM by_email WHERE email = 'u7'" | sed -nE 's/.*Task Count: ([0-9]+).*/\1/p')"
+# A value typed as the plaintext (pgJDBC setString sends varchar) is cast to the column's type
+# (src/distribution_lookups.rs). Compared as it was, through the cross-type operator, Citus found
+# no shard for it and every one of these returned no rows.
+for lookup in "email = 'u7'::text" "email = 'u7'::varchar" "'u7'::text = email" "email = 'u7'::text AND n > 0"; do
+  assert_eq "typed lookup: $lookup" 2 "$(q "SELECT count(*) FROM by_email WHERE $lookup")"
+done
+assert_eq "a typed constant is a one-shard router query" 1 "$(q "EXPLAIN (COSTS OFF) SELECT * FROM by_email WHERE email = 'u7'::text" | sed -nE 's/.*Task Count: ([0-9]+).*/\1/p')"
+assert_eq "typed lookup in a subquery" 2 "$(q "SELECT count(*) FROM (SELECT * FROM by_email WHERE email = 'u7'::text OFFSET 0) s")"
+assert_eq "typed lookup in a sublink" 2 "$(q "SELECT count(*) FROM generate_series(1, 202) g WHERE g IN (SELECT n FROM by_email WHERE email = 'u7'::varchar)")"
+found=$(runuser -u postgres -- python3 - "$C/socket" 55511 <<'PY'
+import sys, psycopg
+with psycopg.connect(host=sys.argv[1], port=sys.argv[2], user="postgres", dbname="postgres") as c:
+    print(sum(c.execute(f"SELECT count(*) FROM by_email WHERE email = %s::{t}", (f"u{i}",), prepare=True).fetchone()[0] == 2
+              for t in ("text", "varchar") for i in range(0, 101, 5)))
+PY
+)
+assert_eq "prepared lookups with text and varchar parameters that find both rows" 42 "$found"
 
 # UPDATE/DELETE/upsert: by the distribution column (or any plain column) with new values; an
 # encrypted column in WHERE or on the right of SET is refused by Citus (README: the rewrite).

@@ -22,7 +22,7 @@
 
 use pgrx::pg_sys;
 
-use crate::param_types::{kind_of, kinds, Kind};
+use crate::param_types::{kind_of, kinds, visit_expressions, Kind};
 
 /// Casts the values compared with a Citus distribution column to its type (see the module), in
 /// `query` and the queries inside it.
@@ -32,8 +32,15 @@ pub(crate) unsafe fn cast_distribution_lookups(query: *mut pg_sys::Query) {
     }
     let kinds = kinds();
     let mut candidates = Vec::new();
-    // SAFETY: a valid Query from the post-parse hook.
-    unsafe { walk_queries(query.cast(), &mut |q| find_in_query(q, &kinds, &mut candidates)) };
+    // SAFETY: a valid Query from the post-parse hook, and the queries inside it.
+    unsafe {
+        find_in_query(query, &kinds, &mut candidates);
+        visit_expressions(query, |node| {
+            if (*node).type_ == pg_sys::NodeTag::T_Query {
+                find_in_query(node.cast(), &kinds, &mut candidates);
+            }
+        });
+    }
     if candidates.is_empty() || !crate::citus::active() {
         return;
     }
@@ -45,28 +52,6 @@ pub(crate) unsafe fn cast_distribution_lookups(query: *mut pg_sys::Query) {
                 cast_to_column_type(c);
             }
         }
-    }
-}
-
-/// Calls `f` on `node` if it is a query, and on every query inside it.
-unsafe fn walk_queries(node: *mut pg_sys::Node, f: &mut dyn FnMut(*mut pg_sys::Query)) {
-    let mut f = f;
-    // SAFETY: a valid node; the walker gets the closure back through the context pointer.
-    unsafe { visit(node, (&raw mut f).cast()) };
-}
-
-#[pgrx::pg_guard]
-unsafe extern "C-unwind" fn visit(node: *mut pg_sys::Node, context: *mut std::ffi::c_void) -> bool {
-    // SAFETY: PostgreSQL's walkers pass valid nodes and the context walk_queries gave.
-    unsafe {
-        if node.is_null() {
-            return false;
-        }
-        if (*node).type_ == pg_sys::NodeTag::T_Query {
-            (*context.cast::<&mut dyn FnMut(*mut pg_sys::Query)>())(node.cast());
-            return pg_sys::query_tree_walker(node.cast(), Some(visit), context, 0);
-        }
-        pg_sys::expression_tree_walker(node, Some(visit), context)
     }
 }
 

@@ -576,8 +576,8 @@ unsafe fn parameter_list(node: *mut pg_sys::Node, found: &Found) -> Option<List>
     }
 }
 
-/// Calls `visit` on every expression node of `query`, and of the queries inside it (subqueries,
-/// CTEs, sublinks), children after their parent.
+/// Calls `visit` on every expression node of `query`, and on the queries inside it (subqueries,
+/// CTEs, sublinks) and their expression nodes, children after their parent.
 pub(crate) unsafe fn visit_expressions(query: *mut pg_sys::Query, mut visit: impl FnMut(*mut pg_sys::Node)) {
     let mut visit: &mut dyn FnMut(*mut pg_sys::Node) = &mut visit;
     // SAFETY: a valid Query; the walker gets the closure back through the context pointer, which
@@ -592,10 +592,10 @@ unsafe extern "C-unwind" fn visit_node(node: *mut pg_sys::Node, context: *mut st
         if node.is_null() {
             return false;
         }
+        (*context.cast::<&mut dyn FnMut(*mut pg_sys::Node)>())(node);
         if (*node).type_ == pg_sys::NodeTag::T_Query {
             return pg_sys::query_tree_walker(node.cast(), Some(visit_node), context, 0);
         }
-        (*context.cast::<&mut dyn FnMut(*mut pg_sys::Node)>())(node);
         pg_sys::expression_tree_walker(node, Some(visit_node), context)
     }
 }

@@ -2,37 +2,91 @@
 //! (`WHERE email = 'u5'::text`, `= $1` with `$1` declared `text` or `varchar`: pgJDBC
 //! `setString`) compares the column with that value cast to the column's type.
 //!
-//! Citus' fast-path router planner finds the shard of such a lookup by converting the value to
-//! the column's type, and cannot convert through colcrypt's cast, which is STABLE (its result
-//! depends on the keys). It then decided the lookup could match no shard, and returned no rows
-//! (Citus 13.2.2, multi_router_planner.c TargetShardIntervalForFastPathQuery). With the value
-//! cast to the column's type here:
-//! - a constant is sealed now, under `__transient` (what an untyped literal is): the lookup is a
-//!   one-shard router query, as `WHERE email = 'u5'` is;
-//! - a parameter is cast as the statement runs: Citus searches every shard (it does not evaluate
-//!   a STABLE function to find one), each of which seals the value once per row it compares
-//!   unless an index answers. Correct, and slower; an untyped parameter, which colcrypt leaves of
-//!   the column's type on Citus (src/param_types.rs), is routed to one shard.
+//! Citus finds the shard of such a lookup by converting the value to the column's type, and
+//! cannot convert through colcrypt's cast, which is STABLE (its result depends on the keys). It
+//! then decided the lookup could match no shard, and returned no rows (Citus 13.2.2: the fast-path
+//! router planner, multi_router_planner.c TargetShardIntervalForFastPathQuery, and the router
+//! planner for a lookup in a subquery). So, each time a statement is planned, before Citus' planner
+//! sees it (colcrypt comes after Citus in `shared_preload_libraries`):
+//! - a constant, or a parameter whose value the plan is made for (a custom plan), is cast to the
+//!   column's type now, sealed under `__transient` (what an untyped literal is): the lookup goes to
+//!   one shard, as `WHERE email = 'u5'` does;
+//! - a parameter of a generic plan is cast as the statement runs: Citus searches every shard (it
+//!   does not evaluate a STABLE function to find one), each of which seals the value once per row
+//!   it compares unless an index answers. Such a plan is given Citus' own prohibitive cost, so that
+//!   PostgreSQL keeps making custom plans.
 //!
-//! Only operators in colcrypt's equality families between a distribution column of a Citus
-//! table and a constant or an external parameter, among the AND-ed conditions of a WHERE or a
-//! join's ON (where Citus looks for the shard; its router planner also returned no rows for such
-//! a lookup in a subquery), in the statement and the queries inside it; not under
-//! `colcrypt.ciphertext_io`.
+//! At plan time, so that every query is reached: a client's, a cursor's, `CREATE TABLE AS`, a
+//! materialized view's, a view's, a SQL or PL/pgSQL function's (an attacker review found a
+//! post-parse rewrite missed those analysed inside utility statements and function bodies). The
+//! stored queries themselves are not changed. Only operators in colcrypt's equality families
+//! between a distribution column of a Citus table and a constant or an external parameter of the
+//! plaintext type, among the AND-ed conditions of a WHERE or a join's ON, in the statement and the
+//! queries inside it; not under `colcrypt.ciphertext_io`.
 
 use pgrx::pg_sys;
 
 use crate::param_types::{kind_of, kinds, visit_expressions, Kind};
 
+static mut PREVIOUS_PLANNER: pg_sys::planner_hook_type = None;
+
+/// Installs the planner hook; called once per process from `_PG_init`.
+pub(crate) fn install() {
+    // SAFETY: hooks are installed from _PG_init, before any statement is planned.
+    unsafe {
+        PREVIOUS_PLANNER = pg_sys::planner_hook;
+        pg_sys::planner_hook = Some(plan);
+    }
+}
+
+mod ffi {
+    unsafe extern "C-unwind" {
+        pub(super) fn standard_planner(
+            parse: *mut pgrx::pg_sys::Query,
+            query_string: *const std::ffi::c_char,
+            cursor_options: std::ffi::c_int,
+            bound_params: pgrx::pg_sys::ParamListInfo,
+        ) -> *mut pgrx::pg_sys::PlannedStmt;
+    }
+}
+
+/// Citus' cost for a plan it wants PostgreSQL not to reuse (distributed_planner.c,
+/// DissuadePlannerFromUsingPlan): high, and low enough to be summed without overflow.
+const DISSUADING_COST: f64 = f32::MAX as f64 / 100_000_000.0;
+
+/// Rewrites the lookups (see the module), then plans with the next planner (Citus'). The next
+/// planner is called without pgrx's guard, which would raise its errors again without their
+/// context lines; an error passes through this frame, which holds nothing to drop, as through C.
+unsafe extern "C-unwind" fn plan(
+    parse: *mut pg_sys::Query,
+    query_string: *const std::ffi::c_char,
+    cursor_options: std::ffi::c_int,
+    bound_params: pg_sys::ParamListInfo,
+) -> *mut pg_sys::PlannedStmt {
+    // SAFETY: PostgreSQL's arguments, passed on; the planner may change the query it is given.
+    unsafe {
+        let generic_cast = cast_distribution_lookups(parse, bound_params);
+        let planned = match PREVIOUS_PLANNER {
+            Some(next) => next(parse, query_string, cursor_options, bound_params),
+            None => ffi::standard_planner(parse, query_string, cursor_options, bound_params),
+        };
+        if generic_cast && !planned.is_null() && !(*planned).planTree.is_null() {
+            (*(*planned).planTree).total_cost = DISSUADING_COST;
+        }
+        planned
+    }
+}
+
 /// Casts the values compared with a Citus distribution column to its type (see the module), in
-/// `query` and the queries inside it.
-pub(crate) unsafe fn cast_distribution_lookups(query: *mut pg_sys::Query) {
-    if crate::types::ciphertext_io() {
-        return;
+/// `query` and the queries inside it. Returns whether a parameter of a generic plan was cast.
+#[pgrx::pg_guard]
+unsafe extern "C-unwind" fn cast_distribution_lookups(query: *mut pg_sys::Query, bound: pg_sys::ParamListInfo) -> bool {
+    if query.is_null() || crate::types::ciphertext_io() {
+        return false;
     }
     let kinds = kinds();
     let mut candidates = Vec::new();
-    // SAFETY: a valid Query from the post-parse hook, and the queries inside it.
+    // SAFETY: a valid Query from the planner, and the queries inside it.
     unsafe {
         find_in_query(query, &kinds, &mut candidates);
         visit_expressions(query, |node| {
@@ -42,17 +96,19 @@ pub(crate) unsafe fn cast_distribution_lookups(query: *mut pg_sys::Query) {
         });
     }
     if candidates.is_empty() || !crate::citus::active() {
-        return;
+        return false;
     }
+    let mut generic_cast = false;
     for (query, c) in candidates {
-        // SAFETY: nodes of the analysed statement, changed in place in the memory PostgreSQL
+        // SAFETY: nodes of the query being planned, changed in place in the memory PostgreSQL
         // allocated them in; `varno` was checked against the query's range table.
         unsafe {
             if crate::citus::distribution_column((*c.var).varno, query) == Some((*c.var).varattno) {
-                cast_to_column_type(c);
+                generic_cast |= cast_to_column_type(c, bound);
             }
         }
     }
+    generic_cast
 }
 
 /// The candidates among the AND-ed conditions of a query's WHERE and its joins' ON.
@@ -169,14 +225,23 @@ unsafe fn candidate(query: *mut pg_sys::Query, op: *mut pg_sys::OpExpr, kinds: &
 }
 
 /// `column = value` becomes `column = value::column_type` (modifier -1: `__transient`), a
-/// constant evaluated now.
-unsafe fn cast_to_column_type(c: Candidate) {
+/// constant or a bound parameter's value evaluated now. Returns whether a parameter of a generic
+/// plan (made without parameter values) was cast.
+unsafe fn cast_to_column_type(c: Candidate, bound: pg_sys::ParamListInfo) -> bool {
     // SAFETY: as in cast_distribution_lookups; coerce_to_target_type and evaluate_expr build new
-    // nodes in the current memory context, the query's.
+    // nodes in the current memory context, the planner's.
     unsafe {
         let ty = (*c.var).vartype;
         let cell = pg_sys::list_nth_cell((*c.op).args, c.value_at);
-        let value = (*cell).ptr_value.cast::<pg_sys::Node>();
+        let mut value = (*cell).ptr_value.cast::<pg_sys::Node>();
+        let bare = pg_sys::strip_implicit_coercions(value);
+        let mut known = (*bare).type_ == pg_sys::NodeTag::T_Const;
+        if !known {
+            if let Some(v) = bound_value(bare.cast(), bound) {
+                value = v.cast();
+                known = true;
+            }
+        }
         let mut cast = pg_sys::coerce_to_target_type(
             std::ptr::null_mut(),
             value,
@@ -190,14 +255,52 @@ unsafe fn cast_to_column_type(c: Candidate) {
             -1,
         );
         if cast.is_null() {
-            return;
+            return false;
         }
-        if (*pg_sys::strip_implicit_coercions(value)).type_ == pg_sys::NodeTag::T_Const {
+        if known {
             cast = pg_sys::evaluate_expr(cast.cast(), ty, -1, pg_sys::exprCollation(c.var.cast())).cast();
         }
         (*cell).ptr_value = cast.cast();
         (*c.op).opno = c.same_type_eq;
         (*c.op).opfuncid = pg_sys::get_opcode(c.same_type_eq);
         (*c.op).inputcollid = pg_sys::exprCollation(c.var.cast());
+        !known && bound.is_null()
+    }
+}
+
+/// The value a custom plan is made for of external parameter `param`, as a constant, if it is
+/// one PostgreSQL would fold into the plan itself (eval_const_expressions: PARAM_FLAG_CONST, of
+/// the parameter's type) and not NULL (a NULL finds no row either way).
+unsafe fn bound_value(param: *mut pg_sys::Param, bound: pg_sys::ParamListInfo) -> Option<*mut pg_sys::Const> {
+    // SAFETY: a valid Param; `bound` is NULL or the plan's parameter list, whose fetch hook
+    // returns an entry of it or fills the workspace.
+    unsafe {
+        if bound.is_null() || (*param).paramkind != pg_sys::ParamKind::PARAM_EXTERN || (*param).paramid < 1 || (*param).paramid > (*bound).numParams {
+            return None;
+        }
+        let mut workspace = pg_sys::ParamExternData::default();
+        let prm = match (*bound).paramFetch {
+            Some(fetch) => fetch(bound, (*param).paramid, true, &mut workspace),
+            None => (*bound).params.as_mut_ptr().add(((*param).paramid - 1) as usize),
+        };
+        if prm.is_null()
+            || (*prm).ptype != (*param).paramtype
+            || (*prm).isnull
+            || u32::from((*prm).pflags) & pg_sys::PARAM_FLAG_CONST == 0
+        {
+            return None;
+        }
+        let (mut len, mut byval) = (0i16, false);
+        pg_sys::get_typlenbyval((*param).paramtype, &mut len, &mut byval);
+        Some(pg_sys::makeConst(
+            (*param).paramtype,
+            (*param).paramtypmod,
+            (*param).paramcollid,
+            len.into(),
+            // Not copied: the constant is only evaluate_expr's input, whose result is its own.
+            (*prm).value,
+            false,
+            byval,
+        ))
     }
 }

@@ -39,6 +39,7 @@ pub extern "C-unwind" fn _PG_init() {
     register_fork_handler();
     log_redaction::install();
     param_types::install();
+    distribution_lookups::install();
     literals::install();
     citus::install_hooks();
     key_audit::install();

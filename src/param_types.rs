@@ -196,7 +196,6 @@ unsafe extern "C-unwind" fn after_parse_analysis(pstate: *mut pg_sys::ParseState
         }
         type_params_as_plain(pstate, query);
         crate::literals::type_literals_as_plain(pstate, query);
-        crate::distribution_lookups::cast_distribution_lookups(query);
         // A PREPARE naming the session key: its EXECUTEs carry the key as an argument in a text
         // that does not name the setting (log_redaction.rs).
         let q = &*query;

@@ -134,6 +134,32 @@ with psycopg.connect(host=sys.argv[1], port=sys.argv[2], user="postgres", dbname
 PY
 )
 assert_eq "prepared lookups with text and varchar parameters that find both rows" 42 "$found"
+# Queries planned inside utility statements and function bodies (an attacker review found them
+# still returning no rows when the rewrite was made after parse analysis).
+q "CREATE TABLE typed_ctas AS SELECT n FROM by_email WHERE email = 'u7'::text" >/dev/null
+assert_eq "typed lookup in CREATE TABLE AS" 2 "$(q "SELECT count(*) FROM typed_ctas")"
+q "CREATE MATERIALIZED VIEW typed_mv AS SELECT n FROM by_email WHERE email = 'u7'::varchar" >/dev/null
+q "REFRESH MATERIALIZED VIEW typed_mv" >/dev/null
+assert_eq "typed lookup in a materialized view" 2 "$(q "SELECT count(*) FROM typed_mv")"
+assert_eq "typed lookup in a cursor" 2 "$(cluster_psql "$C" -d postgres -At -c "BEGIN" \
+  -c "DECLARE cur CURSOR FOR SELECT n FROM by_email WHERE email = 'u7'::text" -c "FETCH ALL cur" -c "COMMIT" | grep -c '^[0-9]')"
+q "CREATE FUNCTION typed_count() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC
+     SELECT count(*) FROM by_email WHERE email = 'u7'::text; END" >/dev/null
+# A parameter of a SQL function is never known when Citus plans its body: Citus refuses such a
+# lookup (it did return no rows).
+q "CREATE FUNCTION typed_count_param(e text) RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC
+     SELECT count(*) FROM by_email WHERE email = e; END" >/dev/null
+expect_error "$C" postgres 0A000 "could not create distributed plan" "SELECT typed_count_param('u7')"
+q "CREATE FUNCTION typed_count_pl(e varchar) RETURNS bigint LANGUAGE plpgsql STABLE AS
+     \$\$BEGIN RETURN (SELECT count(*) FROM by_email WHERE email = e); END\$\$" >/dev/null
+assert_eq "typed lookup in a SQL function body" "2,2,2,2,2,2,2" "$(q "SELECT string_agg(typed_count()::text, ',') FROM generate_series(1, 7)")"
+assert_eq "typed lookup in a PL/pgSQL function" "2,2,2,2,2,2,2" "$(q "SELECT string_agg(typed_count_pl('u7')::text, ',') FROM generate_series(1, 7)")"
+# A typed parameter's lookup goes to one shard on every execution: its value is cast when the
+# (custom) plan is made, and a generic plan, which could not be routed, is never chosen.
+executions=(); for i in $(seq 1 8); do executions+=(-c "EXECUTE typed('u$i')"); done
+tasks=$(cluster_psql "$C" -d postgres -At -c "PREPARE typed(text) AS SELECT count(*) FROM by_email WHERE email = \$1" \
+  "${executions[@]}" -c "EXPLAIN (COSTS OFF) EXECUTE typed('u9')" | sed -nE 's/.*Task Count: ([0-9]+).*/\1/p')
+assert_eq "a typed parameter's lookup after eight executions is a one-shard router query" 1 "$tasks"
 
 # UPDATE/DELETE/upsert: by the distribution column (or any plain column) with new values; an
 # encrypted column in WHERE or on the right of SET is refused by Citus (README: the rewrite).

@@ -44,6 +44,13 @@ fn citus_symbol(name: &CStr) -> Option<*mut c_void> {
     (!p.is_null()).then_some(p)
 }
 
+/// Whether citus.so is loaded in this process (at server start, from shared_preload_libraries:
+/// Citus refuses to load otherwise), asked once.
+pub(crate) fn loaded() -> bool {
+    static LOADED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *LOADED.get_or_init(|| citus_symbol(c"CitusHasBeenLoaded").is_some())
+}
+
 /// Whether this database runs Citus (citus.so loaded and the extension created here).
 pub(crate) fn active() -> bool {
     let Some(p) = citus_symbol(c"CitusHasBeenLoaded") else { return false };

@@ -11,10 +11,10 @@
 //! - a constant, or a parameter whose value the plan is made for (a custom plan), is cast to the
 //!   column's type now, sealed under `__transient` (what an untyped literal is): the lookup goes to
 //!   one shard, as `WHERE email = 'u5'` does;
-//! - a parameter of a generic plan is cast as the statement runs: Citus searches every shard (it
-//!   does not evaluate a STABLE function to find one), each of which seals the value once per row
-//!   it compares unless an index answers. Such a plan is given Citus' own prohibitive cost, so that
-//!   PostgreSQL keeps making custom plans.
+//! - a parameter of a generic plan (made without its value) stays a parameter under the cast,
+//!   which Citus cannot route: it builds such a plan with a prohibitive cost, so PostgreSQL keeps
+//!   making custom plans, and refuses to run it (0A000, "could not create distributed plan"):
+//!   under `plan_cache_mode = force_generic_plan`, and for a SQL function's parameter.
 //!
 //! At plan time, so that every query is reached: a client's, a cursor's, `CREATE TABLE AS`, a
 //! materialized view's, a view's, a SQL or PL/pgSQL function's (an attacker review found a
@@ -50,10 +50,6 @@ mod ffi {
     }
 }
 
-/// Citus' cost for a plan it wants PostgreSQL not to reuse (distributed_planner.c,
-/// DissuadePlannerFromUsingPlan): high, and low enough to be summed without overflow.
-const DISSUADING_COST: f64 = f32::MAX as f64 / 100_000_000.0;
-
 /// Rewrites the lookups (see the module), then plans with the next planner (Citus'). The next
 /// planner is called without pgrx's guard, which would raise its errors again without their
 /// context lines; an error passes through this frame, which holds nothing to drop, as through C.
@@ -65,24 +61,21 @@ unsafe extern "C-unwind" fn plan(
 ) -> *mut pg_sys::PlannedStmt {
     // SAFETY: PostgreSQL's arguments, passed on; the planner may change the query it is given.
     unsafe {
-        let generic_cast = cast_distribution_lookups(parse, bound_params);
-        let planned = match PREVIOUS_PLANNER {
+        cast_distribution_lookups(parse, bound_params);
+        match PREVIOUS_PLANNER {
             Some(next) => next(parse, query_string, cursor_options, bound_params),
             None => ffi::standard_planner(parse, query_string, cursor_options, bound_params),
-        };
-        if generic_cast && !planned.is_null() && !(*planned).planTree.is_null() {
-            (*(*planned).planTree).total_cost = DISSUADING_COST;
         }
-        planned
     }
 }
 
 /// Casts the values compared with a Citus distribution column to its type (see the module), in
-/// `query` and the queries inside it. Returns whether a parameter of a generic plan was cast.
+/// `query` and the queries inside it.
 #[pgrx::pg_guard]
-unsafe extern "C-unwind" fn cast_distribution_lookups(query: *mut pg_sys::Query, bound: pg_sys::ParamListInfo) -> bool {
-    if query.is_null() || crate::types::ciphertext_io() {
-        return false;
+unsafe extern "C-unwind" fn cast_distribution_lookups(query: *mut pg_sys::Query, bound: pg_sys::ParamListInfo) {
+    // Citus is loaded at server start or not at all: without it, nothing is looked at.
+    if query.is_null() || !crate::citus::loaded() || crate::types::ciphertext_io() {
+        return;
     }
     let kinds = kinds();
     let mut candidates = Vec::new();
@@ -96,19 +89,17 @@ unsafe extern "C-unwind" fn cast_distribution_lookups(query: *mut pg_sys::Query,
         });
     }
     if candidates.is_empty() || !crate::citus::active() {
-        return false;
+        return;
     }
-    let mut generic_cast = false;
     for (query, c) in candidates {
         // SAFETY: nodes of the query being planned, changed in place in the memory PostgreSQL
         // allocated them in; `varno` was checked against the query's range table.
         unsafe {
             if crate::citus::distribution_column((*c.var).varno, query) == Some((*c.var).varattno) {
-                generic_cast |= cast_to_column_type(c, bound);
+                cast_to_column_type(c, bound);
             }
         }
     }
-    generic_cast
 }
 
 /// The candidates among the AND-ed conditions of a query's WHERE and its joins' ON.
@@ -225,23 +216,25 @@ unsafe fn candidate(query: *mut pg_sys::Query, op: *mut pg_sys::OpExpr, kinds: &
 }
 
 /// `column = value` becomes `column = value::column_type` (modifier -1: `__transient`), a
-/// constant or a bound parameter's value evaluated now. Returns whether a parameter of a generic
-/// plan (made without parameter values) was cast.
-unsafe fn cast_to_column_type(c: Candidate, bound: pg_sys::ParamListInfo) -> bool {
+/// constant or a bound parameter's value evaluated now.
+unsafe fn cast_to_column_type(c: Candidate, bound: pg_sys::ParamListInfo) {
     // SAFETY: as in cast_distribution_lookups; coerce_to_target_type and evaluate_expr build new
     // nodes in the current memory context, the planner's.
     unsafe {
         let ty = (*c.var).vartype;
         let cell = pg_sys::list_nth_cell((*c.op).args, c.value_at);
-        let mut value = (*cell).ptr_value.cast::<pg_sys::Node>();
+        let value = (*cell).ptr_value.cast::<pg_sys::Node>();
         let bare = pg_sys::strip_implicit_coercions(value);
-        let mut known = (*bare).type_ == pg_sys::NodeTag::T_Const;
-        if !known {
-            if let Some(v) = bound_value(bare.cast(), bound) {
-                value = v.cast();
-                known = true;
-            }
-        }
+        let known = match (*bare).type_ {
+            pg_sys::NodeTag::T_Const => true,
+            _ => match bound_value(bare.cast(), bound) {
+                // In the parameter's place, under the implicit casts that make it the operand
+                // (`text(name)`: there is no cast from `name` to the column's type).
+                Some(v) => replace_under_coercions(cell, bare, v.cast()),
+                None => false,
+            },
+        };
+        let value = (*cell).ptr_value.cast::<pg_sys::Node>();
         let mut cast = pg_sys::coerce_to_target_type(
             std::ptr::null_mut(),
             value,
@@ -255,7 +248,7 @@ unsafe fn cast_to_column_type(c: Candidate, bound: pg_sys::ParamListInfo) -> boo
             -1,
         );
         if cast.is_null() {
-            return false;
+            return;
         }
         if known {
             cast = pg_sys::evaluate_expr(cast.cast(), ty, -1, pg_sys::exprCollation(c.var.cast())).cast();
@@ -264,7 +257,32 @@ unsafe fn cast_to_column_type(c: Candidate, bound: pg_sys::ParamListInfo) -> boo
         (*c.op).opno = c.same_type_eq;
         (*c.op).opfuncid = pg_sys::get_opcode(c.same_type_eq);
         (*c.op).inputcollid = pg_sys::exprCollation(c.var.cast());
-        !known && bound.is_null()
+    }
+}
+
+/// Puts `new` in the place of `old` in the operand held by `cell`: the operand itself or the
+/// argument under its implicit casts, as strip_implicit_coercions follows them (a relabelling,
+/// an I/O conversion or a cast function's first argument). Returns whether it found `old`.
+unsafe fn replace_under_coercions(cell: *mut pg_sys::ListCell, old: *mut pg_sys::Node, new: *mut pg_sys::Node) -> bool {
+    // SAFETY: `cell` holds a valid expression of the query being planned; the nodes followed are
+    // those strip_implicit_coercions followed to `old`.
+    unsafe {
+        let mut slot: *mut *mut pg_sys::Node = (&raw mut (*cell).ptr_value).cast();
+        loop {
+            let node = *slot;
+            if node == old {
+                *slot = new;
+                return true;
+            }
+            slot = match (*node).type_ {
+                pg_sys::NodeTag::T_RelabelType => (&raw mut (*node.cast::<pg_sys::RelabelType>()).arg).cast(),
+                pg_sys::NodeTag::T_CoerceViaIO => (&raw mut (*node.cast::<pg_sys::CoerceViaIO>()).arg).cast(),
+                pg_sys::NodeTag::T_FuncExpr if pg_sys::list_length((*node.cast::<pg_sys::FuncExpr>()).args) > 0 => {
+                    (&raw mut (*pg_sys::list_nth_cell((*node.cast::<pg_sys::FuncExpr>()).args, 0)).ptr_value).cast()
+                }
+                _ => return false,
+            };
+        }
     }
 }
 

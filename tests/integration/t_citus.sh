@@ -160,6 +160,11 @@ executions=(); for i in $(seq 1 8); do executions+=(-c "EXECUTE typed('u$i')"); 
 tasks=$(cluster_psql "$C" -d postgres -At -c "PREPARE typed(text) AS SELECT count(*) FROM by_email WHERE email = \$1" \
   "${executions[@]}" -c "EXPLAIN (COSTS OFF) EXECUTE typed('u9')" | sed -nE 's/.*Task Count: ([0-9]+).*/\1/p')
 assert_eq "a typed parameter's lookup after eight executions is a one-shard router query" 1 "$tasks"
+assert_eq "a name parameter (under its implicit cast to text)" 2 "$(cluster_psql "$C" -d postgres -At \
+  -c "PREPARE by_name(name) AS SELECT count(*) FROM by_email WHERE email = \$1" -c "EXECUTE by_name('u7')" | tail -n 1)"
+# A generic plan cannot be routed; Citus refuses to run one (it returned no rows).
+expect_error "$C" postgres 0A000 "could not create distributed plan" \
+  "SET plan_cache_mode = force_generic_plan; PREPARE g(text) AS SELECT count(*) FROM by_email WHERE email = \$1; EXECUTE g('u7')"
 
 # UPDATE/DELETE/upsert: by the distribution column (or any plain column) with new values; an
 # encrypted column in WHERE or on the right of SET is refused by Citus (README: the rewrite).

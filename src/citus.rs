@@ -37,18 +37,33 @@ use crate::error::{ColcryptError, OrRaise, Result};
 use crate::keyring;
 use crate::privileged;
 
-/// A Citus function by its C name, if citus.so is loaded in this process.
-fn citus_symbol(name: &CStr) -> Option<*mut c_void> {
+/// A C symbol of the process by name.
+fn symbol(name: &CStr) -> Option<*mut c_void> {
     // SAFETY: dlsym on the global namespace with a NUL-terminated name.
     let p = unsafe { libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr()) };
     (!p.is_null()).then_some(p)
 }
 
 /// Whether citus.so is loaded in this process (at server start, from shared_preload_libraries:
-/// Citus refuses to load otherwise), asked once.
+/// Citus refuses to load otherwise), asked once per backend. Not kept in the postmaster, which
+/// may ask while it loads the preloaded libraries, before Citus' turn.
 pub(crate) fn loaded() -> bool {
     static LOADED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *LOADED.get_or_init(|| citus_symbol(c"CitusHasBeenLoaded").is_some())
+    if let Some(&known) = LOADED.get() {
+        return known;
+    }
+    let known = symbol(c"CitusHasBeenLoaded").is_some();
+    // SAFETY: a read of a backend global, set before any library is loaded.
+    if unsafe { pg_sys::IsUnderPostmaster } {
+        let _ = LOADED.set(known);
+    }
+    known
+}
+
+/// A Citus function by its C name, if citus.so is loaded in this process (without it, no lookup:
+/// a Parse with parameters asks whether Citus is active).
+fn citus_symbol(name: &CStr) -> Option<*mut c_void> {
+    if loaded() { symbol(name) } else { None }
 }
 
 /// Whether this database runs Citus (citus.so loaded and the extension created here).

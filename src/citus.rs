@@ -44,20 +44,26 @@ fn symbol(name: &CStr) -> Option<*mut c_void> {
     (!p.is_null()).then_some(p)
 }
 
-/// Whether citus.so is loaded in this process (at server start, from shared_preload_libraries:
-/// Citus refuses to load otherwise), asked once per backend. Not kept in the postmaster, which
-/// may ask while it loads the preloaded libraries, before Citus' turn.
-pub(crate) fn loaded() -> bool {
-    static LOADED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    if let Some(&known) = LOADED.get() {
-        return known;
+/// Citus' `CitusHasBeenLoaded`, if citus.so is loaded in this process (at server start, from
+/// shared_preload_libraries: Citus refuses to load otherwise); looked up once per backend. Not
+/// kept in the postmaster, which may ask while it loads the preloaded libraries, before Citus'
+/// turn.
+fn has_been_loaded() -> Option<*mut c_void> {
+    static FOUND: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+    if let Some(&found) = FOUND.get() {
+        return found.map(|p| p as *mut c_void);
     }
-    let known = symbol(c"CitusHasBeenLoaded").is_some();
+    let found = symbol(c"CitusHasBeenLoaded");
     // SAFETY: a read of a backend global, set before any library is loaded.
     if unsafe { pg_sys::IsUnderPostmaster } {
-        let _ = LOADED.set(known);
+        let _ = FOUND.set(found.map(|p| p as usize));
     }
-    known
+    found
+}
+
+/// Whether citus.so is loaded in this process.
+pub(crate) fn loaded() -> bool {
+    has_been_loaded().is_some()
 }
 
 /// A Citus function by its C name, if citus.so is loaded in this process (without it, no lookup:
@@ -68,7 +74,7 @@ fn citus_symbol(name: &CStr) -> Option<*mut c_void> {
 
 /// Whether this database runs Citus (citus.so loaded and the extension created here).
 pub(crate) fn active() -> bool {
-    let Some(p) = citus_symbol(c"CitusHasBeenLoaded") else { return false };
+    let Some(p) = has_been_loaded() else { return false };
     // SAFETY: Citus' `bool CitusHasBeenLoaded(void)`; it may raise an ERROR, which the boundary
     // turns into a Rust panic that pgrx raises again.
     unsafe {

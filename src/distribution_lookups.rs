@@ -26,7 +26,7 @@
 
 use pgrx::pg_sys;
 
-use crate::param_types::{kind_of, kinds, visit_expressions, Kind};
+use crate::param_types::{family_equality, kind_of, kinds, visit_expressions, Kind};
 
 static mut PREVIOUS_PLANNER: pg_sys::planner_hook_type = None;
 
@@ -206,11 +206,8 @@ unsafe fn candidate(query: *mut pg_sys::Query, op: *mut pg_sys::OpExpr, kinds: &
         if !pg_sys::IsBinaryCoercible(pg_sys::exprType(value), kind.plain) {
             return None;
         }
-        // The operator is an `=` of a btree family that has colcrypt's `=` for the column's type.
-        let families = pg_sys::get_mergejoin_opfamilies((*op).opno);
-        let same_type_eq = (0..pg_sys::list_length(families))
-            .map(|i| pg_sys::get_opfamily_member(pg_sys::list_nth_oid(families, i), ty, ty, pg_sys::BTEqualStrategyNumber as i16))
-            .find(|&eq| eq != pg_sys::InvalidOid && kind.is_equality(eq))?;
+        // The operator is an `=` of a btree family whose `=` for the column's type is colcrypt's.
+        let same_type_eq = family_equality((*op).opno, ty, ty).filter(|&eq| kind.is_equality(eq))?;
         Some(Candidate { op, var, value_at, same_type_eq })
     }
 }

@@ -514,13 +514,21 @@ pub(crate) unsafe fn casts_of(ty: pg_sys::Oid, kind: &Kind) -> Option<(pg_sys::O
 /// For colcrypt's `=` on encrypted type `ty`, the cross-type `=` with the plaintext type on the
 /// parameter's side, from the same btree operator family.
 unsafe fn plain_equality(opno: pg_sys::Oid, ty: pg_sys::Oid, kind: &Kind, param_left: bool) -> Option<pg_sys::Oid> {
-    // SAFETY: catalog lookups by oid; the list is palloc'd and read here only.
+    // SAFETY: catalog lookups by oid.
     unsafe {
         if !kind.is_equality(opno) {
             return None;
         }
-        let families = pg_sys::get_mergejoin_opfamilies(opno);
         let (left, right) = if param_left { (kind.plain, ty) } else { (ty, kind.plain) };
+        family_equality(opno, left, right)
+    }
+}
+
+/// The `=` between `left` and `right` in a btree operator family in which `opno` is an `=`.
+pub(crate) unsafe fn family_equality(opno: pg_sys::Oid, left: pg_sys::Oid, right: pg_sys::Oid) -> Option<pg_sys::Oid> {
+    // SAFETY: catalog lookups by oid; the list is palloc'd and read here only.
+    unsafe {
+        let families = pg_sys::get_mergejoin_opfamilies(opno);
         (0..pg_sys::list_length(families))
             .map(|i| pg_sys::list_nth_oid(families, i))
             .map(|family| pg_sys::get_opfamily_member(family, left, right, pg_sys::BTEqualStrategyNumber as i16))

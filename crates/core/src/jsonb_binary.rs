@@ -52,7 +52,7 @@ pub const MAX_DEPTH: usize = 1_000;
 /// forms. Not checked, as they affect answers but not memory: keys in jsonb's order, unique,
 /// and strings without NUL (which [`to_text`] prints as `\u0000`); PostgreSQL writes neither.
 pub fn validate(container: &[u8]) -> Result<(), Error> {
-    walk(container, 0, None, true)
+    walk::<false>(container, 0, &mut Vec::new(), true)
 }
 
 /// Whether a container PostgreSQL built may be sealed in the binary form: it passes [`validate`],
@@ -65,7 +65,7 @@ pub fn sealable(container: &[u8]) -> bool {
 /// as [`validate`].
 pub fn to_text(container: &[u8]) -> Result<Vec<u8>, Error> {
     let mut out = Vec::with_capacity(container.len() + container.len() / 4);
-    walk(container, 0, Some(&mut out), true)?;
+    walk::<true>(container, 0, &mut out, true)?;
     Ok(out)
 }
 
@@ -83,11 +83,12 @@ fn int_align(n: usize) -> usize {
     (n + 3) & !3
 }
 
-/// Walks one container; `out` receives its text when given. `top`: the root, the only place a
-/// scalar container (a bare value) may be. Nothing is allocated: a child's range is computed
-/// from the JEntries as they are walked (an object's keys once to check them, then again beside
-/// the values, which follow all the keys).
-fn walk(c: &[u8], depth: usize, mut out: Option<&mut Vec<u8>>, top: bool) -> Result<(), Error> {
+/// Walks one container; `out` receives its text when `PRINT` (a constant, so the check every
+/// read makes compiles without any of the printing). `top`: the root, the only place a scalar
+/// container (a bare value) may be. Nothing is allocated: a child's range is computed from the
+/// JEntries as they are walked (an object's keys once to check them, then again beside the
+/// values, which follow all the keys).
+fn walk<const PRINT: bool>(c: &[u8], depth: usize, out: &mut Vec<u8>, top: bool) -> Result<(), Error> {
     if depth >= MAX_DEPTH {
         return Err(bad());
     }
@@ -104,12 +105,12 @@ fn walk(c: &[u8], depth: usize, mut out: Option<&mut Vec<u8>>, top: bool) -> Res
     if data_start > c.len() {
         return Err(bad());
     }
-    let data = &c[data_start..];
+    let (jentries, data) = c[4..].split_at(data_start - 4);
+    let jentry = |i: usize| u32::from_le_bytes(jentries[4 * i..4 * i + 4].try_into().expect("four bytes"));
     // Child `i`, which starts at `offset` (where the previous child ended): its kind and its end.
     let child = |i: usize, offset: usize| -> Result<(u32, usize), Error> {
-        let je = u32_at(c, 4 + 4 * i)?;
-        let field = (je & JENTRY_OFFLENMASK) as usize;
-        let end = if je & JENTRY_HAS_OFF != 0 { field } else { offset.checked_add(field).ok_or_else(bad)? };
+        let je = jentry(i);
+        let end = end_of(je, offset);
         if end < offset || end > data.len() {
             return Err(bad());
         }
@@ -120,64 +121,88 @@ fn walk(c: &[u8], depth: usize, mut out: Option<&mut Vec<u8>>, top: bool) -> Res
         if end != data.len() {
             return Err(bad());
         }
-        return scalar_or_container(t, data, 0, depth, out);
+        return scalar_or_container::<PRINT>(t, data, 0, depth, out);
     }
-    // Where the values start: after the keys, each a string.
+    // Where the values start: after the keys, each a string. Checked without a branch per key
+    // (this runs on every read): the ends only grow, so only the last needs bounding, which the
+    // first value's own check does.
     let mut values_start = 0;
     if object {
+        let mut damaged = false;
         for i in 0..count {
-            let (t, end) = child(i, values_start)?;
-            if t != JENTRY_ISSTRING {
-                return Err(bad());
-            }
+            let je = jentry(i);
+            let end = end_of(je, values_start);
+            damaged |= (end < values_start) | (je & JENTRY_TYPEMASK != JENTRY_ISSTRING);
             values_start = end;
         }
+        if damaged {
+            return Err(bad());
+        }
     }
-    if let Some(o) = out.as_deref_mut() {
-        o.push(if object { b'{' } else { b'[' });
+    if PRINT {
+        out.push(if object { b'{' } else { b'[' });
     }
     let (mut key_offset, mut offset) = (0, values_start);
     for i in 0..count {
-        if let Some(o) = out.as_deref_mut() {
+        if PRINT {
             if i > 0 {
-                o.extend_from_slice(b", ");
+                out.extend_from_slice(b", ");
             }
             if object {
                 let (_, key_end) = child(i, key_offset)?;
-                string(&data[key_offset..key_end], Some(&mut *o))?;
-                o.extend_from_slice(b": ");
+                string::<PRINT>(&data[key_offset..key_end], out);
+                out.extend_from_slice(b": ");
                 key_offset = key_end;
             }
         }
         let (t, end) = child(if object { count + i } else { i }, offset)?;
-        scalar_or_container(t, &data[..end], offset, depth, out.as_deref_mut())?;
+        // A string is any bytes: nothing more to check.
+        if PRINT || t != JENTRY_ISSTRING {
+            scalar_or_container::<PRINT>(t, &data[..end], offset, depth, out)?;
+        }
         offset = end;
     }
     // The last child ends where the container does (PostgreSQL builds it to the byte).
     if offset != data.len() {
         return Err(bad());
     }
-    if let Some(o) = out {
-        o.push(if object { b'}' } else { b']' });
+    if PRINT {
+        out.push(if object { b'}' } else { b']' });
     }
     Ok(())
+}
+
+/// Where a child whose JEntry is `je` ends, if it starts at `offset`: a JEntry holds either the
+/// child's end or its length (PostgreSQL stores the end every 32 children). Sums stay far from
+/// overflow: at most 2^28 children of less than 2^28 bytes each.
+#[inline]
+fn end_of(je: u32, offset: usize) -> usize {
+    let field = (je & JENTRY_OFFLENMASK) as usize;
+    if je & JENTRY_HAS_OFF != 0 {
+        field
+    } else {
+        offset.saturating_add(field)
+    }
 }
 
 /// One child: `data` ends where the child ends, and the child starts at `start` (before the
 /// alignment padding that numerics and containers have).
 #[inline]
-fn scalar_or_container(t: u32, data: &[u8], start: usize, depth: usize, out: Option<&mut Vec<u8>>) -> Result<(), Error> {
+fn scalar_or_container<const PRINT: bool>(t: u32, data: &[u8], start: usize, depth: usize, out: &mut Vec<u8>) -> Result<(), Error> {
     let aligned = || data.get(int_align(start)..).ok_or_else(bad);
     match t {
-        JENTRY_ISSTRING => string(&data[start..], out),
-        JENTRY_ISNUMERIC => numeric(aligned()?, out),
-        JENTRY_ISCONTAINER => walk(aligned()?, depth + 1, out, false),
+        JENTRY_ISSTRING => {
+            string::<PRINT>(&data[start..], out);
+            Ok(())
+        }
+        JENTRY_ISNUMERIC => numeric::<PRINT>(aligned()?, out),
+        JENTRY_ISCONTAINER => walk::<PRINT>(aligned()?, depth + 1, out, false),
         JENTRY_ISNULL | JENTRY_ISBOOL_FALSE | JENTRY_ISBOOL_TRUE => {
             if data.len() != start {
                 return Err(bad());
             }
-            if let Some(o) = out {
-                o.extend_from_slice(match t {
+            if PRINT {
+                out.extend_from_slice(match t {
                     JENTRY_ISNULL => b"null",
                     JENTRY_ISBOOL_TRUE => b"true",
                     _ => b"false",
@@ -189,10 +214,12 @@ fn scalar_or_container(t: u32, data: &[u8], start: usize, depth: usize, out: Opt
     }
 }
 
-/// A string as `escape_json` writes it.
+/// A string as `escape_json` writes it (any bytes are a string to check).
 #[inline]
-fn string(s: &[u8], out: Option<&mut Vec<u8>>) -> Result<(), Error> {
-    let Some(o) = out else { return Ok(()) };
+fn string<const PRINT: bool>(s: &[u8], o: &mut Vec<u8>) {
+    if !PRINT {
+        return;
+    }
     o.push(b'"');
     for &b in s {
         match b {
@@ -208,12 +235,11 @@ fn string(s: &[u8], out: Option<&mut Vec<u8>>) -> Result<(), Error> {
         }
     }
     o.push(b'"');
-    Ok(())
 }
 
 /// A numeric datum inside a container (`data` starts with its varlena header, 1 or 4 bytes, and
 /// may run on past it), as `numeric_out` prints it.
-fn numeric(data: &[u8], out: Option<&mut Vec<u8>>) -> Result<(), Error> {
+fn numeric<const PRINT: bool>(data: &[u8], o: &mut Vec<u8>) -> Result<(), Error> {
     let first = *data.first().ok_or_else(bad)?;
     let (hdr, size) = if first & 0x01 == 0x01 {
         // A short (1-byte) header; 0x01 alone would be a TOAST pointer, never inside a container.
@@ -242,7 +268,7 @@ fn numeric(data: &[u8], out: Option<&mut Vec<u8>>) -> Result<(), Error> {
             if body.len() != 2 {
                 return Err(bad());
             }
-            if let Some(o) = out {
+            if PRINT {
                 o.extend_from_slice(text);
             }
             return Ok(());
@@ -265,10 +291,10 @@ fn numeric(data: &[u8], out: Option<&mut Vec<u8>>) -> Result<(), Error> {
         return Err(bad());
     }
     let digits = body[digits_at..].chunks_exact(2).map(|d| u16::from_le_bytes([d[0], d[1]]));
-    let Some(o) = out else {
+    if !PRINT {
         // Checking alone (every read): what printing would refuse, without allocating.
         return if dscale > crate::pg_numeric::MAX_DSCALE || digits.into_iter().any(|d| d >= 10_000) { Err(bad()) } else { Ok(()) };
-    };
+    }
     let digits: Vec<u16> = digits.collect();
     let mut text = String::new();
     crate::pg_numeric::write_text(sign, weight, dscale, &digits, &mut text)?;

@@ -95,6 +95,33 @@ fn keys_are_printed_as_they_are() {
     assert!(validate(&c).is_err());
 }
 
+/// The keys are checked in one pass on every read (src/jsonb_binary.rs): each damage alone is
+/// refused, and so is a string value that runs backwards or past the data.
+#[test]
+fn damaged_keys_and_strings_are_refused() {
+    let with = |at: usize, jentry: u32| {
+        let mut c = object(b"a", b"bb");
+        c[at..at + 4].copy_from_slice(&jentry.to_le_bytes());
+        validate(&c)
+    };
+    assert!(with(8, 2).is_ok(), "the object as built");
+    // Key 1 ends at 3, key 2 at 2, so key 2 would be -1 bytes long; value 2 made a string of one
+    // byte so that the values alone end where the data does.
+    let mut c = object(b"a", b"bb");
+    for (at, jentry) in [(4, 0x8000_0003u32), (8, 0x8000_0002), (16, 1)] {
+        c[at..at + 4].copy_from_slice(&jentry.to_le_bytes());
+    }
+    assert!(validate(&c).is_err(), "key 2 ends before key 1 does");
+    assert!(with(8, 3).is_err(), "key 2 runs past the data");
+    assert!(with(4, 0x8000_0004).is_err(), "key 1 runs past the data");
+    assert!(with(8, 0x4000_0002).is_err(), "key 2 is a null");
+    // Value 1 made a string of one byte: it runs past the data (the keys take all of it).
+    assert!(with(12, 1).is_err(), "a string past the data");
+    let mut c = object(b"a", b"bb");
+    c[12..16].copy_from_slice(&0x8000_0002u32.to_le_bytes()); // value 1: a string ending at 2, inside key 2
+    assert!(validate(&c).is_err(), "a string that runs backwards");
+}
+
 /// `levels` arrays, each holding the next, the innermost empty, laid out as PostgreSQL does.
 fn nested(levels: usize) -> Vec<u8> {
     let mut c = 0x4000_0000u32.to_le_bytes().to_vec();

@@ -479,21 +479,8 @@ pub(crate) unsafe fn with_palloc_name<R>(name: *mut std::ffi::c_char, f: impl Fn
     Some(result)
 }
 
-/// fmgr asks on every lookup of a function that is not built in (a prepared SELECT of an
-/// encrypted column: once per execution). Without Citus in the process and without an earlier
-/// hook the answer is no, found without pgrx's guard: nothing on that path calls PostgreSQL
-/// or can panic. The shard copy functions are Citus'.
-unsafe extern "C-unwind" fn needs_fmgr_hook(oid: pg_sys::Oid) -> bool {
-    // SAFETY: a read of a hook pointer written once, in _PG_init.
-    if unsafe { PREVIOUS_NEEDS_FMGR_HOOK }.is_none() && !loaded() {
-        return false;
-    }
-    // SAFETY: fmgr's call, passed on.
-    unsafe { needs_fmgr_hook_guarded(oid) }
-}
-
 #[pg_guard]
-unsafe extern "C-unwind" fn needs_fmgr_hook_guarded(oid: pg_sys::Oid) -> bool {
+unsafe extern "C-unwind" fn needs_fmgr_hook(oid: pg_sys::Oid) -> bool {
     // SAFETY: the previous hook, if any, was installed by another library for this process.
     if let Some(previous) = unsafe { PREVIOUS_NEEDS_FMGR_HOOK } {
         if unsafe { previous(oid) } {

@@ -71,8 +71,9 @@ CREATE FUNCTION @extschema@.{t}(@extschema@.{t}, integer, boolean) RETURNS @exts
   AS 'MODULE_PATHNAME', '{t}_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.{t} AS @extschema@.{t}) WITH FUNCTION @extschema@.{t}(@extschema@.{t}, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
--- column's key.
-CREATE FUNCTION @extschema@.{t}({plain}, integer, boolean) RETURNS @extschema@.{t}
+-- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
+-- (it then moves each value into a shard through the column's own input, under its key).
+CREATE FUNCTION @extschema@.{t}({plain}, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.{t}
   AS 'MODULE_PATHNAME', '{t}_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST ({plain} AS @extschema@.{t}) WITH FUNCTION @extschema@.{t}({plain}, integer, boolean) AS ASSIGNMENT;
 -- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
@@ -126,7 +127,7 @@ COMMENT ON FUNCTION @extschema@.reseal(@extschema@.{t}) IS 'reseal(value): the v
 # without its padding), then one seal under the column's key (src/types.rs type_from_other).
 EXTRA_HEAD = """-- From types {plain} takes by assignment: its cast, then one seal under the column's key.
 """
-EXTRA_CAST = """CREATE FUNCTION @extschema@.{t}({src}, integer, boolean) RETURNS @extschema@.{t}
+EXTRA_CAST = """CREATE FUNCTION @extschema@.{t}({src}, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.{t}
   AS 'MODULE_PATHNAME', '{t}_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST ({src} AS @extschema@.{t}) WITH FUNCTION @extschema@.{t}({src}, integer, boolean) AS ASSIGNMENT;
 """

@@ -46,8 +46,9 @@ CREATE FUNCTION @extschema@.encrypted_text(@extschema@.encrypted_text, integer, 
   AS 'MODULE_PATHNAME', 'encrypted_text_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_text AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(@extschema@.encrypted_text, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
--- column's key.
-CREATE FUNCTION @extschema@.encrypted_text(text, integer, boolean) RETURNS @extschema@.encrypted_text
+-- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
+-- (it then moves each value into a shard through the column's own input, under its key).
+CREATE FUNCTION @extschema@.encrypted_text(text, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_text
   AS 'MODULE_PATHNAME', 'encrypted_text_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (text AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(text, integer, boolean) AS ASSIGNMENT;
 -- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
@@ -104,10 +105,10 @@ CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_text) RETURNS @extschem
 COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_text) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_text) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 -- From types text takes by assignment: its cast, then one seal under the column's key.
-CREATE FUNCTION @extschema@.encrypted_text(character varying, integer, boolean) RETURNS @extschema@.encrypted_text
+CREATE FUNCTION @extschema@.encrypted_text(character varying, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_text
   AS 'MODULE_PATHNAME', 'encrypted_text_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (character varying AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(character varying, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_text(character, integer, boolean) RETURNS @extschema@.encrypted_text
+CREATE FUNCTION @extschema@.encrypted_text(character, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_text
   AS 'MODULE_PATHNAME', 'encrypted_text_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (character AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(character, integer, boolean) AS ASSIGNMENT;
 
@@ -144,8 +145,9 @@ CREATE FUNCTION @extschema@.encrypted_bytea(@extschema@.encrypted_bytea, integer
   AS 'MODULE_PATHNAME', 'encrypted_bytea_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_bytea AS @extschema@.encrypted_bytea) WITH FUNCTION @extschema@.encrypted_bytea(@extschema@.encrypted_bytea, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
--- column's key.
-CREATE FUNCTION @extschema@.encrypted_bytea(bytea, integer, boolean) RETURNS @extschema@.encrypted_bytea
+-- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
+-- (it then moves each value into a shard through the column's own input, under its key).
+CREATE FUNCTION @extschema@.encrypted_bytea(bytea, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_bytea
   AS 'MODULE_PATHNAME', 'encrypted_bytea_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (bytea AS @extschema@.encrypted_bytea) WITH FUNCTION @extschema@.encrypted_bytea(bytea, integer, boolean) AS ASSIGNMENT;
 -- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
@@ -235,8 +237,9 @@ CREATE FUNCTION @extschema@.encrypted_jsonb(@extschema@.encrypted_jsonb, integer
   AS 'MODULE_PATHNAME', 'encrypted_jsonb_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_jsonb AS @extschema@.encrypted_jsonb) WITH FUNCTION @extschema@.encrypted_jsonb(@extschema@.encrypted_jsonb, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
--- column's key.
-CREATE FUNCTION @extschema@.encrypted_jsonb(jsonb, integer, boolean) RETURNS @extschema@.encrypted_jsonb
+-- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
+-- (it then moves each value into a shard through the column's own input, under its key).
+CREATE FUNCTION @extschema@.encrypted_jsonb(jsonb, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_jsonb
   AS 'MODULE_PATHNAME', 'encrypted_jsonb_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (jsonb AS @extschema@.encrypted_jsonb) WITH FUNCTION @extschema@.encrypted_jsonb(jsonb, integer, boolean) AS ASSIGNMENT;
 -- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
@@ -293,7 +296,7 @@ CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_jsonb) RETURNS @extsche
 COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_jsonb) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_jsonb) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 -- From types jsonb takes by assignment: its cast, then one seal under the column's key.
-CREATE FUNCTION @extschema@.encrypted_jsonb(json, integer, boolean) RETURNS @extschema@.encrypted_jsonb
+CREATE FUNCTION @extschema@.encrypted_jsonb(json, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_jsonb
   AS 'MODULE_PATHNAME', 'encrypted_jsonb_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (json AS @extschema@.encrypted_jsonb) WITH FUNCTION @extschema@.encrypted_jsonb(json, integer, boolean) AS ASSIGNMENT;
 
@@ -330,8 +333,9 @@ CREATE FUNCTION @extschema@.encrypted_int4(@extschema@.encrypted_int4, integer, 
   AS 'MODULE_PATHNAME', 'encrypted_int4_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_int4 AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(@extschema@.encrypted_int4, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
--- column's key.
-CREATE FUNCTION @extschema@.encrypted_int4(integer, integer, boolean) RETURNS @extschema@.encrypted_int4
+-- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
+-- (it then moves each value into a shard through the column's own input, under its key).
+CREATE FUNCTION @extschema@.encrypted_int4(integer, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_int4
   AS 'MODULE_PATHNAME', 'encrypted_int4_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (integer AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(integer, integer, boolean) AS ASSIGNMENT;
 -- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
@@ -388,19 +392,19 @@ CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_int4) RETURNS @extschem
 COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_int4) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_int4) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 -- From types integer takes by assignment: its cast, then one seal under the column's key.
-CREATE FUNCTION @extschema@.encrypted_int4(smallint, integer, boolean) RETURNS @extschema@.encrypted_int4
+CREATE FUNCTION @extschema@.encrypted_int4(smallint, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_int4
   AS 'MODULE_PATHNAME', 'encrypted_int4_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (smallint AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(smallint, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_int4(bigint, integer, boolean) RETURNS @extschema@.encrypted_int4
+CREATE FUNCTION @extschema@.encrypted_int4(bigint, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_int4
   AS 'MODULE_PATHNAME', 'encrypted_int4_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (bigint AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(bigint, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_int4(numeric, integer, boolean) RETURNS @extschema@.encrypted_int4
+CREATE FUNCTION @extschema@.encrypted_int4(numeric, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_int4
   AS 'MODULE_PATHNAME', 'encrypted_int4_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (numeric AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(numeric, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_int4(real, integer, boolean) RETURNS @extschema@.encrypted_int4
+CREATE FUNCTION @extschema@.encrypted_int4(real, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_int4
   AS 'MODULE_PATHNAME', 'encrypted_int4_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (real AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(real, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_int4(double precision, integer, boolean) RETURNS @extschema@.encrypted_int4
+CREATE FUNCTION @extschema@.encrypted_int4(double precision, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_int4
   AS 'MODULE_PATHNAME', 'encrypted_int4_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (double precision AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(double precision, integer, boolean) AS ASSIGNMENT;
 
@@ -437,8 +441,9 @@ CREATE FUNCTION @extschema@.encrypted_int8(@extschema@.encrypted_int8, integer, 
   AS 'MODULE_PATHNAME', 'encrypted_int8_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_int8 AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(@extschema@.encrypted_int8, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
--- column's key.
-CREATE FUNCTION @extschema@.encrypted_int8(bigint, integer, boolean) RETURNS @extschema@.encrypted_int8
+-- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
+-- (it then moves each value into a shard through the column's own input, under its key).
+CREATE FUNCTION @extschema@.encrypted_int8(bigint, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_int8
   AS 'MODULE_PATHNAME', 'encrypted_int8_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (bigint AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(bigint, integer, boolean) AS ASSIGNMENT;
 -- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
@@ -495,19 +500,19 @@ CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_int8) RETURNS @extschem
 COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_int8) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_int8) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 -- From types bigint takes by assignment: its cast, then one seal under the column's key.
-CREATE FUNCTION @extschema@.encrypted_int8(smallint, integer, boolean) RETURNS @extschema@.encrypted_int8
+CREATE FUNCTION @extschema@.encrypted_int8(smallint, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_int8
   AS 'MODULE_PATHNAME', 'encrypted_int8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (smallint AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(smallint, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_int8(integer, integer, boolean) RETURNS @extschema@.encrypted_int8
+CREATE FUNCTION @extschema@.encrypted_int8(integer, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_int8
   AS 'MODULE_PATHNAME', 'encrypted_int8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (integer AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(integer, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_int8(numeric, integer, boolean) RETURNS @extschema@.encrypted_int8
+CREATE FUNCTION @extschema@.encrypted_int8(numeric, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_int8
   AS 'MODULE_PATHNAME', 'encrypted_int8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (numeric AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(numeric, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_int8(real, integer, boolean) RETURNS @extschema@.encrypted_int8
+CREATE FUNCTION @extschema@.encrypted_int8(real, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_int8
   AS 'MODULE_PATHNAME', 'encrypted_int8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (real AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(real, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_int8(double precision, integer, boolean) RETURNS @extschema@.encrypted_int8
+CREATE FUNCTION @extschema@.encrypted_int8(double precision, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_int8
   AS 'MODULE_PATHNAME', 'encrypted_int8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (double precision AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(double precision, integer, boolean) AS ASSIGNMENT;
 
@@ -544,8 +549,9 @@ CREATE FUNCTION @extschema@.encrypted_numeric(@extschema@.encrypted_numeric, int
   AS 'MODULE_PATHNAME', 'encrypted_numeric_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_numeric AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(@extschema@.encrypted_numeric, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
--- column's key.
-CREATE FUNCTION @extschema@.encrypted_numeric(numeric, integer, boolean) RETURNS @extschema@.encrypted_numeric
+-- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
+-- (it then moves each value into a shard through the column's own input, under its key).
+CREATE FUNCTION @extschema@.encrypted_numeric(numeric, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_numeric
   AS 'MODULE_PATHNAME', 'encrypted_numeric_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (numeric AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(numeric, integer, boolean) AS ASSIGNMENT;
 -- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
@@ -602,19 +608,19 @@ CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_numeric) RETURNS @extsc
 COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_numeric) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_numeric) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 -- From types numeric takes by assignment: its cast, then one seal under the column's key.
-CREATE FUNCTION @extschema@.encrypted_numeric(smallint, integer, boolean) RETURNS @extschema@.encrypted_numeric
+CREATE FUNCTION @extschema@.encrypted_numeric(smallint, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_numeric
   AS 'MODULE_PATHNAME', 'encrypted_numeric_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (smallint AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(smallint, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_numeric(integer, integer, boolean) RETURNS @extschema@.encrypted_numeric
+CREATE FUNCTION @extschema@.encrypted_numeric(integer, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_numeric
   AS 'MODULE_PATHNAME', 'encrypted_numeric_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (integer AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(integer, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_numeric(bigint, integer, boolean) RETURNS @extschema@.encrypted_numeric
+CREATE FUNCTION @extschema@.encrypted_numeric(bigint, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_numeric
   AS 'MODULE_PATHNAME', 'encrypted_numeric_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (bigint AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(bigint, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_numeric(real, integer, boolean) RETURNS @extschema@.encrypted_numeric
+CREATE FUNCTION @extschema@.encrypted_numeric(real, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_numeric
   AS 'MODULE_PATHNAME', 'encrypted_numeric_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (real AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(real, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_numeric(double precision, integer, boolean) RETURNS @extschema@.encrypted_numeric
+CREATE FUNCTION @extschema@.encrypted_numeric(double precision, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_numeric
   AS 'MODULE_PATHNAME', 'encrypted_numeric_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (double precision AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(double precision, integer, boolean) AS ASSIGNMENT;
 
@@ -651,8 +657,9 @@ CREATE FUNCTION @extschema@.encrypted_float8(@extschema@.encrypted_float8, integ
   AS 'MODULE_PATHNAME', 'encrypted_float8_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_float8 AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(@extschema@.encrypted_float8, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
--- column's key.
-CREATE FUNCTION @extschema@.encrypted_float8(double precision, integer, boolean) RETURNS @extschema@.encrypted_float8
+-- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
+-- (it then moves each value into a shard through the column's own input, under its key).
+CREATE FUNCTION @extschema@.encrypted_float8(double precision, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_float8
   AS 'MODULE_PATHNAME', 'encrypted_float8_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (double precision AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(double precision, integer, boolean) AS ASSIGNMENT;
 -- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
@@ -709,19 +716,19 @@ CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_float8) RETURNS @extsch
 COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_float8) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_float8) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 -- From types double precision takes by assignment: its cast, then one seal under the column's key.
-CREATE FUNCTION @extschema@.encrypted_float8(smallint, integer, boolean) RETURNS @extschema@.encrypted_float8
+CREATE FUNCTION @extschema@.encrypted_float8(smallint, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_float8
   AS 'MODULE_PATHNAME', 'encrypted_float8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (smallint AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(smallint, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_float8(integer, integer, boolean) RETURNS @extschema@.encrypted_float8
+CREATE FUNCTION @extschema@.encrypted_float8(integer, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_float8
   AS 'MODULE_PATHNAME', 'encrypted_float8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (integer AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(integer, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_float8(bigint, integer, boolean) RETURNS @extschema@.encrypted_float8
+CREATE FUNCTION @extschema@.encrypted_float8(bigint, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_float8
   AS 'MODULE_PATHNAME', 'encrypted_float8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (bigint AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(bigint, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_float8(real, integer, boolean) RETURNS @extschema@.encrypted_float8
+CREATE FUNCTION @extschema@.encrypted_float8(real, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_float8
   AS 'MODULE_PATHNAME', 'encrypted_float8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (real AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(real, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_float8(numeric, integer, boolean) RETURNS @extschema@.encrypted_float8
+CREATE FUNCTION @extschema@.encrypted_float8(numeric, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_float8
   AS 'MODULE_PATHNAME', 'encrypted_float8_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (numeric AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(numeric, integer, boolean) AS ASSIGNMENT;
 
@@ -758,8 +765,9 @@ CREATE FUNCTION @extschema@.encrypted_bool(@extschema@.encrypted_bool, integer, 
   AS 'MODULE_PATHNAME', 'encrypted_bool_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_bool AS @extschema@.encrypted_bool) WITH FUNCTION @extschema@.encrypted_bool(@extschema@.encrypted_bool, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
--- column's key.
-CREATE FUNCTION @extschema@.encrypted_bool(boolean, integer, boolean) RETURNS @extschema@.encrypted_bool
+-- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
+-- (it then moves each value into a shard through the column's own input, under its key).
+CREATE FUNCTION @extschema@.encrypted_bool(boolean, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_bool
   AS 'MODULE_PATHNAME', 'encrypted_bool_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (boolean AS @extschema@.encrypted_bool) WITH FUNCTION @extschema@.encrypted_bool(boolean, integer, boolean) AS ASSIGNMENT;
 -- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
@@ -849,8 +857,9 @@ CREATE FUNCTION @extschema@.encrypted_date(@extschema@.encrypted_date, integer, 
   AS 'MODULE_PATHNAME', 'encrypted_date_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_date AS @extschema@.encrypted_date) WITH FUNCTION @extschema@.encrypted_date(@extschema@.encrypted_date, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
--- column's key.
-CREATE FUNCTION @extschema@.encrypted_date(date, integer, boolean) RETURNS @extschema@.encrypted_date
+-- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
+-- (it then moves each value into a shard through the column's own input, under its key).
+CREATE FUNCTION @extschema@.encrypted_date(date, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_date
   AS 'MODULE_PATHNAME', 'encrypted_date_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (date AS @extschema@.encrypted_date) WITH FUNCTION @extschema@.encrypted_date(date, integer, boolean) AS ASSIGNMENT;
 -- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
@@ -907,10 +916,10 @@ CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_date) RETURNS @extschem
 COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_date) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_date) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 -- From types date takes by assignment: its cast, then one seal under the column's key.
-CREATE FUNCTION @extschema@.encrypted_date(timestamp without time zone, integer, boolean) RETURNS @extschema@.encrypted_date
+CREATE FUNCTION @extschema@.encrypted_date(timestamp without time zone, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_date
   AS 'MODULE_PATHNAME', 'encrypted_date_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (timestamp without time zone AS @extschema@.encrypted_date) WITH FUNCTION @extschema@.encrypted_date(timestamp without time zone, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_date(timestamp with time zone, integer, boolean) RETURNS @extschema@.encrypted_date
+CREATE FUNCTION @extschema@.encrypted_date(timestamp with time zone, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_date
   AS 'MODULE_PATHNAME', 'encrypted_date_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (timestamp with time zone AS @extschema@.encrypted_date) WITH FUNCTION @extschema@.encrypted_date(timestamp with time zone, integer, boolean) AS ASSIGNMENT;
 
@@ -947,8 +956,9 @@ CREATE FUNCTION @extschema@.encrypted_timestamptz(@extschema@.encrypted_timestam
   AS 'MODULE_PATHNAME', 'encrypted_timestamptz_coerce_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (@extschema@.encrypted_timestamptz AS @extschema@.encrypted_timestamptz) WITH FUNCTION @extschema@.encrypted_timestamptz(@extschema@.encrypted_timestamptz, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
--- column's key.
-CREATE FUNCTION @extschema@.encrypted_timestamptz(timestamp with time zone, integer, boolean) RETURNS @extschema@.encrypted_timestamptz
+-- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
+-- (it then moves each value into a shard through the column's own input, under its key).
+CREATE FUNCTION @extschema@.encrypted_timestamptz(timestamp with time zone, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_timestamptz
   AS 'MODULE_PATHNAME', 'encrypted_timestamptz_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (timestamp with time zone AS @extschema@.encrypted_timestamptz) WITH FUNCTION @extschema@.encrypted_timestamptz(timestamp with time zone, integer, boolean) AS ASSIGNMENT;
 -- To the plaintext type: decrypts and rebuilds the value from its sealed form (not through its
@@ -1005,10 +1015,10 @@ CREATE FUNCTION @extschema@.reseal(@extschema@.encrypted_timestamptz) RETURNS @e
 COMMENT ON FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_timestamptz) IS 'needs_reseal(value): true if the value is under an older version of its key than the active one';
 COMMENT ON FUNCTION @extschema@.reseal(@extschema@.encrypted_timestamptz) IS 'reseal(value): the value sealed under the active version of its key (used by colcrypt.reencrypt)';
 -- From types timestamp with time zone takes by assignment: its cast, then one seal under the column's key.
-CREATE FUNCTION @extschema@.encrypted_timestamptz(timestamp without time zone, integer, boolean) RETURNS @extschema@.encrypted_timestamptz
+CREATE FUNCTION @extschema@.encrypted_timestamptz(timestamp without time zone, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_timestamptz
   AS 'MODULE_PATHNAME', 'encrypted_timestamptz_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (timestamp without time zone AS @extschema@.encrypted_timestamptz) WITH FUNCTION @extschema@.encrypted_timestamptz(timestamp without time zone, integer, boolean) AS ASSIGNMENT;
-CREATE FUNCTION @extschema@.encrypted_timestamptz(date, integer, boolean) RETURNS @extschema@.encrypted_timestamptz
+CREATE FUNCTION @extschema@.encrypted_timestamptz(date, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_timestamptz
   AS 'MODULE_PATHNAME', 'encrypted_timestamptz_from_other_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (date AS @extschema@.encrypted_timestamptz) WITH FUNCTION @extschema@.encrypted_timestamptz(date, integer, boolean) AS ASSIGNMENT;
 

@@ -77,8 +77,17 @@ SELECT id, j::jsonb = (repeat('[', id) || '1' || repeat(']', id))::jsonb AS read
 FROM asg_deep a ORDER BY id;
 DROP TABLE asg_deep;
 
--- 5. The cast function called directly, without a column's type modifier.
+-- 5. The cast function called directly, without a column's type modifier; with one argument too
+-- (Citus builds such a call for INSERT … SELECT): the value is not yet under a column's key, and
+-- a column it is written into gets it under that column's key.
 SELECT colcrypt.encrypted_int4(5::int8, -1, false)::int4 AS direct_call;
+SELECT colcrypt.encrypted_int4(5::int8)::int4 AS one_argument, colcrypt.encrypted_text('five'::text)::text AS one_argument_text;
+INSERT INTO asg (id, t, i4) VALUES (50, colcrypt.encrypted_text('fifty'::text), colcrypt.encrypted_int4(50::int8));
+SELECT k.name, count(*) FROM asg a,
+  LATERAL (VALUES (colcrypt.envelope(a.t)), (colcrypt.envelope(a.i4))) v(env),
+  LATERAL colcrypt.envelope_info(v.env) e JOIN colcrypt.keys k ON k.envelope_key_id = e.key_id
+WHERE a.id = 50 GROUP BY 1;
+DELETE FROM asg WHERE id = 50;
 
 -- 6. Assignment only: these casts take no part in choosing an operator, so comparing with a
 -- numeric still has no operator, as before.

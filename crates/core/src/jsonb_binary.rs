@@ -173,8 +173,9 @@ fn walk<const PRINT: bool>(c: &[u8], depth: usize, out: &mut Vec<u8>, top: bool)
 }
 
 /// Where a child whose JEntry is `je` ends, if it starts at `offset`: a JEntry holds either the
-/// child's end or its length (PostgreSQL stores the end every 32 children). Sums stay far from
-/// overflow: at most 2^28 children of less than 2^28 bytes each.
+/// child's end or its length (PostgreSQL stores the end every 32 children). A sum of lengths
+/// saturates rather than wraps (2^28 children of up to 2^28 bytes pass 32 bits), and a
+/// saturated end is out of bounds, so it is refused.
 #[inline]
 fn end_of(je: u32, offset: usize) -> usize {
     let field = (je & JENTRY_OFFLENMASK) as usize;

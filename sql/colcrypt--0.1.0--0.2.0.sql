@@ -1235,7 +1235,7 @@ END $$;
 -- The casts from plaintext types take a one-argument call: Citus builds one for INSERT … SELECT
 -- with a plaintext select list, which failed with "not enough default arguments". The type
 -- modifier defaults to -1, as for any value not yet in a column; each value then reaches its
--- shard through the column's own input, under the column's key (tests/integration/t_citus.sh).
+-- shard through the column's input or assignment, under the column's key (t_citus.sh).
 CREATE OR REPLACE FUNCTION @extschema@.encrypted_text(text, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_text
   AS 'MODULE_PATHNAME', 'encrypted_text_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE OR REPLACE FUNCTION @extschema@.encrypted_bytea(bytea, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_bytea

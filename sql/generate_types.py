@@ -72,7 +72,7 @@ CREATE FUNCTION @extschema@.{t}(@extschema@.{t}, integer, boolean) RETURNS @exts
 CREATE CAST (@extschema@.{t} AS @extschema@.{t}) WITH FUNCTION @extschema@.{t}(@extschema@.{t}, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
 -- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
--- (it then moves each value into a shard through the column's own input, under its key).
+-- (each value then reaches its shard through the column's input or assignment, under its key).
 CREATE FUNCTION @extschema@.{t}({plain}, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.{t}
   AS 'MODULE_PATHNAME', '{t}_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST ({plain} AS @extschema@.{t}) WITH FUNCTION @extschema@.{t}({plain}, integer, boolean) AS ASSIGNMENT;

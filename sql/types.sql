@@ -47,7 +47,7 @@ CREATE FUNCTION @extschema@.encrypted_text(@extschema@.encrypted_text, integer, 
 CREATE CAST (@extschema@.encrypted_text AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(@extschema@.encrypted_text, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
 -- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
--- (it then moves each value into a shard through the column's own input, under its key).
+-- (each value then reaches its shard through the column's input or assignment, under its key).
 CREATE FUNCTION @extschema@.encrypted_text(text, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_text
   AS 'MODULE_PATHNAME', 'encrypted_text_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (text AS @extschema@.encrypted_text) WITH FUNCTION @extschema@.encrypted_text(text, integer, boolean) AS ASSIGNMENT;
@@ -146,7 +146,7 @@ CREATE FUNCTION @extschema@.encrypted_bytea(@extschema@.encrypted_bytea, integer
 CREATE CAST (@extschema@.encrypted_bytea AS @extschema@.encrypted_bytea) WITH FUNCTION @extschema@.encrypted_bytea(@extschema@.encrypted_bytea, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
 -- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
--- (it then moves each value into a shard through the column's own input, under its key).
+-- (each value then reaches its shard through the column's input or assignment, under its key).
 CREATE FUNCTION @extschema@.encrypted_bytea(bytea, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_bytea
   AS 'MODULE_PATHNAME', 'encrypted_bytea_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (bytea AS @extschema@.encrypted_bytea) WITH FUNCTION @extschema@.encrypted_bytea(bytea, integer, boolean) AS ASSIGNMENT;
@@ -238,7 +238,7 @@ CREATE FUNCTION @extschema@.encrypted_jsonb(@extschema@.encrypted_jsonb, integer
 CREATE CAST (@extschema@.encrypted_jsonb AS @extschema@.encrypted_jsonb) WITH FUNCTION @extschema@.encrypted_jsonb(@extschema@.encrypted_jsonb, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
 -- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
--- (it then moves each value into a shard through the column's own input, under its key).
+-- (each value then reaches its shard through the column's input or assignment, under its key).
 CREATE FUNCTION @extschema@.encrypted_jsonb(jsonb, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_jsonb
   AS 'MODULE_PATHNAME', 'encrypted_jsonb_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (jsonb AS @extschema@.encrypted_jsonb) WITH FUNCTION @extschema@.encrypted_jsonb(jsonb, integer, boolean) AS ASSIGNMENT;
@@ -334,7 +334,7 @@ CREATE FUNCTION @extschema@.encrypted_int4(@extschema@.encrypted_int4, integer, 
 CREATE CAST (@extschema@.encrypted_int4 AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(@extschema@.encrypted_int4, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
 -- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
--- (it then moves each value into a shard through the column's own input, under its key).
+-- (each value then reaches its shard through the column's input or assignment, under its key).
 CREATE FUNCTION @extschema@.encrypted_int4(integer, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_int4
   AS 'MODULE_PATHNAME', 'encrypted_int4_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (integer AS @extschema@.encrypted_int4) WITH FUNCTION @extschema@.encrypted_int4(integer, integer, boolean) AS ASSIGNMENT;
@@ -442,7 +442,7 @@ CREATE FUNCTION @extschema@.encrypted_int8(@extschema@.encrypted_int8, integer, 
 CREATE CAST (@extschema@.encrypted_int8 AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(@extschema@.encrypted_int8, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
 -- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
--- (it then moves each value into a shard through the column's own input, under its key).
+-- (each value then reaches its shard through the column's input or assignment, under its key).
 CREATE FUNCTION @extschema@.encrypted_int8(bigint, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_int8
   AS 'MODULE_PATHNAME', 'encrypted_int8_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (bigint AS @extschema@.encrypted_int8) WITH FUNCTION @extschema@.encrypted_int8(bigint, integer, boolean) AS ASSIGNMENT;
@@ -550,7 +550,7 @@ CREATE FUNCTION @extschema@.encrypted_numeric(@extschema@.encrypted_numeric, int
 CREATE CAST (@extschema@.encrypted_numeric AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(@extschema@.encrypted_numeric, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
 -- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
--- (it then moves each value into a shard through the column's own input, under its key).
+-- (each value then reaches its shard through the column's input or assignment, under its key).
 CREATE FUNCTION @extschema@.encrypted_numeric(numeric, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_numeric
   AS 'MODULE_PATHNAME', 'encrypted_numeric_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (numeric AS @extschema@.encrypted_numeric) WITH FUNCTION @extschema@.encrypted_numeric(numeric, integer, boolean) AS ASSIGNMENT;
@@ -658,7 +658,7 @@ CREATE FUNCTION @extschema@.encrypted_float8(@extschema@.encrypted_float8, integ
 CREATE CAST (@extschema@.encrypted_float8 AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(@extschema@.encrypted_float8, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
 -- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
--- (it then moves each value into a shard through the column's own input, under its key).
+-- (each value then reaches its shard through the column's input or assignment, under its key).
 CREATE FUNCTION @extschema@.encrypted_float8(double precision, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_float8
   AS 'MODULE_PATHNAME', 'encrypted_float8_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (double precision AS @extschema@.encrypted_float8) WITH FUNCTION @extschema@.encrypted_float8(double precision, integer, boolean) AS ASSIGNMENT;
@@ -766,7 +766,7 @@ CREATE FUNCTION @extschema@.encrypted_bool(@extschema@.encrypted_bool, integer, 
 CREATE CAST (@extschema@.encrypted_bool AS @extschema@.encrypted_bool) WITH FUNCTION @extschema@.encrypted_bool(@extschema@.encrypted_bool, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
 -- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
--- (it then moves each value into a shard through the column's own input, under its key).
+-- (each value then reaches its shard through the column's input or assignment, under its key).
 CREATE FUNCTION @extschema@.encrypted_bool(boolean, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_bool
   AS 'MODULE_PATHNAME', 'encrypted_bool_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (boolean AS @extschema@.encrypted_bool) WITH FUNCTION @extschema@.encrypted_bool(boolean, integer, boolean) AS ASSIGNMENT;
@@ -858,7 +858,7 @@ CREATE FUNCTION @extschema@.encrypted_date(@extschema@.encrypted_date, integer, 
 CREATE CAST (@extschema@.encrypted_date AS @extschema@.encrypted_date) WITH FUNCTION @extschema@.encrypted_date(@extschema@.encrypted_date, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
 -- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
--- (it then moves each value into a shard through the column's own input, under its key).
+-- (each value then reaches its shard through the column's input or assignment, under its key).
 CREATE FUNCTION @extschema@.encrypted_date(date, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_date
   AS 'MODULE_PATHNAME', 'encrypted_date_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (date AS @extschema@.encrypted_date) WITH FUNCTION @extschema@.encrypted_date(date, integer, boolean) AS ASSIGNMENT;
@@ -957,7 +957,7 @@ CREATE FUNCTION @extschema@.encrypted_timestamptz(@extschema@.encrypted_timestam
 CREATE CAST (@extschema@.encrypted_timestamptz AS @extschema@.encrypted_timestamptz) WITH FUNCTION @extschema@.encrypted_timestamptz(@extschema@.encrypted_timestamptz, integer, boolean) AS IMPLICIT;
 -- From the plaintext type: receives the column's type modifier, so it seals once, under the
 -- column's key. The defaults serve a one-argument call, which Citus builds for INSERT … SELECT
--- (it then moves each value into a shard through the column's own input, under its key).
+-- (each value then reaches its shard through the column's input or assignment, under its key).
 CREATE FUNCTION @extschema@.encrypted_timestamptz(timestamp with time zone, integer DEFAULT -1, boolean DEFAULT false) RETURNS @extschema@.encrypted_timestamptz
   AS 'MODULE_PATHNAME', 'encrypted_timestamptz_from_plain_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE CAST (timestamp with time zone AS @extschema@.encrypted_timestamptz) WITH FUNCTION @extschema@.encrypted_timestamptz(timestamp with time zone, integer, boolean) AS ASSIGNMENT;

@@ -68,7 +68,7 @@ pub(crate) fn loaded() -> bool {
 
 /// A Citus function by its C name, if citus.so is loaded in this process (without it, no lookup:
 /// a Parse with parameters asks whether Citus is active).
-fn citus_symbol(name: &CStr) -> Option<*mut c_void> {
+pub(crate) fn citus_symbol(name: &CStr) -> Option<*mut c_void> {
     if loaded() { symbol(name) } else { None }
 }
 
@@ -529,6 +529,12 @@ unsafe extern "C-unwind" fn fmgr_hook(event: pg_sys::FmgrHookEventType::Type, fl
 /// admin. Others keep sending plaintext, which moves every value a role may read, as before.
 fn sends_envelopes() -> bool {
     acts_as_superuser() || privileged::current_role_is_key_admin()
+}
+
+/// Whether this backend is running a shard copy function (for any role). Its rows go to a shard
+/// table over its own connection, not to intermediate result files (citus_intermediate).
+pub(crate) fn in_shard_copy() -> bool {
+    SHARD_COPIES.with(|s| !s.borrow().is_empty())
 }
 
 /// Whether this backend is running the shard copy function for a role that sends envelopes:

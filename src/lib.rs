@@ -5,6 +5,7 @@ use pgrx::prelude::*;
 
 mod backend_local;
 mod citus;
+mod citus_intermediate;
 mod client_key_fns;
 mod cross_type;
 mod distribution_lookups;
@@ -42,6 +43,7 @@ pub extern "C-unwind" fn _PG_init() {
     distribution_lookups::install();
     literals::install();
     citus::install_hooks();
+    pg_compat::install_executor_run_hook();
     key_audit::install();
     master_key::define_settings();
     types::define_settings();

@@ -41,3 +41,49 @@ pub(crate) unsafe fn can_set_role(member: pg_sys::Oid, role: pg_sys::Oid) -> boo
 pub(crate) const fn only_superusers_make_subscriptions() -> bool {
     cfg!(feature = "pg15")
 }
+
+static mut NEXT_EXECUTOR_RUN: pg_sys::ExecutorRun_hook_type = None;
+
+/// Installs the ExecutorRun hook (citus_intermediate::run); called once per process from
+/// `_PG_init`. It chains to any hook installed before.
+pub(crate) fn install_executor_run_hook() {
+    // SAFETY: hooks are installed from _PG_init, before any query runs.
+    unsafe {
+        NEXT_EXECUTOR_RUN = pg_sys::ExecutorRun_hook;
+        pg_sys::ExecutorRun_hook = Some(executor_run);
+    }
+}
+
+mod executor_ffi {
+    // Declared here, unguarded: pgrx's guard would raise the executor's errors again without
+    // their context lines; they pass through colcrypt's frames, which hold nothing to drop.
+    unsafe extern "C-unwind" {
+        #[cfg(feature = "pg15")]
+        pub(super) fn standard_ExecutorRun(q: *mut pgrx::pg_sys::QueryDesc, d: pgrx::pg_sys::ScanDirection::Type, count: u64, once: bool);
+        #[cfg(feature = "pg18")]
+        pub(super) fn standard_ExecutorRun(q: *mut pgrx::pg_sys::QueryDesc, d: pgrx::pg_sys::ScanDirection::Type, count: u64);
+    }
+}
+
+// 18 dropped ExecutorRun's `execute_once`.
+#[cfg(feature = "pg15")]
+unsafe extern "C-unwind" fn executor_run(q: *mut pg_sys::QueryDesc, d: pg_sys::ScanDirection::Type, count: u64, once: bool) {
+    // SAFETY: PostgreSQL's arguments, passed on.
+    unsafe {
+        crate::citus_intermediate::run(q, || match NEXT_EXECUTOR_RUN {
+            Some(next) => next(q, d, count, once),
+            None => executor_ffi::standard_ExecutorRun(q, d, count, once),
+        })
+    }
+}
+
+#[cfg(feature = "pg18")]
+unsafe extern "C-unwind" fn executor_run(q: *mut pg_sys::QueryDesc, d: pg_sys::ScanDirection::Type, count: u64) {
+    // SAFETY: PostgreSQL's arguments, passed on.
+    unsafe {
+        crate::citus_intermediate::run(q, || match NEXT_EXECUTOR_RUN {
+            Some(next) => next(q, d, count),
+            None => executor_ffi::standard_ExecutorRun(q, d, count),
+        })
+    }
+}

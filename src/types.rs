@@ -726,6 +726,11 @@ pub(crate) fn type_recv(spec: &TypeSpec, mut buf: Internal, typmod: i32) -> pg_s
     let si = unsafe { buf.get_mut::<pg_sys::StringInfoData>().expect("receive function called without a buffer") };
     // SAFETY: the unread part of the message buffer, valid while `si` is.
     let unread = unsafe { std::slice::from_raw_parts(si.data.add(si.cursor as usize).cast::<u8>(), (si.len - si.cursor) as usize) };
+    if crate::citus_intermediate::is_frame(unread) {
+        let stored = crate::citus_intermediate::open_frame(spec.context(), unread).or_raise();
+        si.cursor = si.len;
+        return coerce(spec, &stored, typmod, false).map(|c| c.into_datum(&stored)).or_raise();
+    }
     if ciphertext_io() || (envelope_commitment(split(unread).1).is_ok() && crate::citus::shard_copy_target()) {
         let bytes = unread.to_vec();
         si.cursor = si.len;
@@ -778,6 +783,9 @@ pub(crate) fn type_recv(spec: &TypeSpec, mut buf: Internal, typmod: i32) -> pg_s
 /// colcrypt.ciphertext_io it is the stored envelope ([`stored_envelope`]).
 pub(crate) fn type_send(spec: &TypeSpec, value: &[u8]) -> pg_sys::Datum {
     note_plaintext();
+    if crate::citus_intermediate::sending() {
+        return palloc_bytea(&crate::citus_intermediate::frame(spec.context(), value).or_raise());
+    }
     if ciphertext_io() {
         return palloc_bytea(&stored_envelope(value));
     }

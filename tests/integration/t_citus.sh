@@ -143,6 +143,93 @@ for target in is_id is_email; do
 done
 assert_eq "the INSERT … SELECT methods covered" \
   " is_id:method:_pull_to_coordinator is_id:Citus_Adaptive is_id:method:_repartition is_email:method:_pull_to_coordinator is_email:method:_repartition is_email:method:_repartition" "$methods"
+
+# Intermediate results hold no plaintext (src/citus_intermediate.rs). Citus writes the rows of a
+# repartitioned INSERT … SELECT, of one pulled to the coordinator for ON CONFLICT or RETURNING,
+# and of a CTE it plans on its own, to files under base/pgsql_job_cache/ that last as long as
+# the transaction; in binary COPY form, which for these types was the plaintext's. Checked while
+# each transaction is open, as a login role: the files are there, hold frames and no canary (text
+# or int4). Before the change every one of them held the canaries.
+q "CREATE ROLE xfer LOGIN" >/dev/null
+q "CREATE TABLE xfer_src (id int PRIMARY KEY, k int, note colcrypt.encrypted_text(pii), n colcrypt.encrypted_int4(pii));
+   SELECT create_distributed_table('xfer_src', 'id');
+   INSERT INTO xfer_src SELECT i, i % 7, ('cAnArY-xfer-' || i)::colcrypt.encrypted_text(pii), (700000 + i)::colcrypt.encrypted_int4(pii)
+     FROM generate_series(1, 200) i;
+   CREATE TABLE xfer_dst (id int PRIMARY KEY, k int, note colcrypt.encrypted_text(pii), n colcrypt.encrypted_int4(pii));
+   SELECT create_distributed_table('xfer_dst', 'id');
+   CREATE TABLE xfer_byk (id int, k int, note colcrypt.encrypted_text(pii), n colcrypt.encrypted_int4(pii));
+   SELECT create_distributed_table('xfer_byk', 'k');
+   GRANT SELECT, INSERT ON xfer_src, xfer_dst, xfer_byk TO xfer" >/dev/null
+as_postgres python3 - "$C/socket" "${NODES[@]}" <<'PY'
+import os, struct, sys, psycopg
+sock, dirs = sys.argv[1], sys.argv[2:]
+MAGIC = b"\0colcrypt:citus\0"
+def job_files():
+    return [os.path.join(r, f) for d in dirs for r, _, fs in os.walk(f"{d}/data/base/pgsql_job_cache") for f in fs]
+def check(what):
+    files = job_files()
+    if not files:
+        sys.exit(f"{what}: no intermediate result file while its transaction is open")
+    data = b"".join(open(f, "rb").read() for f in files)
+    ints = [struct.pack(">ii", 4, 700000 + i) for i in range(1, 201)]
+    if b"cAnArY-xfer" in data or any(i in data for i in ints):
+        sys.exit(f"{what}: plaintext in an intermediate result file")
+    if MAGIC not in data:
+        sys.exit(f"{what}: no frame in the intermediate result files")
+def run(conn, what, stmt, method=None):
+    if method:
+        plan = "\n".join(r[0] for r in conn.execute("EXPLAIN (COSTS OFF) " + stmt))
+        if method not in plan:
+            sys.exit(f"{what}: not planned with {method}: {plan}")
+    with conn.transaction():
+        rows = conn.execute(stmt).fetchall() if "RETURNING" in stmt or stmt.startswith("WITH") else conn.execute(stmt) and None
+        check(what)
+    return rows
+with psycopg.connect(host=sys.argv[1], port=55511, user="xfer", dbname="postgres", autocommit=True) as conn:
+    run(conn, "repartitioned INSERT … SELECT", "INSERT INTO xfer_byk SELECT id, k, note, n FROM xfer_src", "repartition")
+    run(conn, "INSERT … SELECT pulled for ON CONFLICT",
+        "INSERT INTO xfer_dst SELECT * FROM xfer_src ORDER BY id LIMIT 150 ON CONFLICT (id) DO NOTHING", "pull to coordinator")
+    rows = run(conn, "repartitioned INSERT … SELECT with RETURNING",
+        "INSERT INTO xfer_dst SELECT id, k, note, n FROM xfer_byk ON CONFLICT (id) DO NOTHING RETURNING note::text", "repartition")
+    if sorted(r[0] for r in rows) != sorted(f"cAnArY-xfer-{i}" for i in range(151, 201)):
+        sys.exit(f"RETURNING gave {rows[:3]}…")
+    rows = run(conn, "a CTE planned on its own",
+        "WITH c AS MATERIALIZED (SELECT id, note, n FROM xfer_src ORDER BY id LIMIT 100) "
+        "SELECT count(*) FROM c JOIN xfer_byk b ON b.id = c.id AND b.note::text = c.note::text AND b.n::int = c.n::int")
+    if rows != [(100,)]:
+        sys.exit(f"the CTE join gave {rows}")
+    # A frame read back in its own transaction is the value; in another transaction, or as
+    # another type, it is refused (22P03), not loaded.
+    with conn.transaction():
+        conn.execute("SELECT create_intermediate_result('xfer_one', 'SELECT note FROM xfer_src WHERE id = 1')")
+        check("create_intermediate_result")
+        frame = conn.execute("SELECT v FROM read_intermediate_result('xfer_one', 'binary') AS r(v bytea)").fetchone()[0]
+        if not frame.startswith(MAGIC):
+            sys.exit(f"not a frame: {frame[:20]!r}")
+        got = conn.execute("SELECT v::text FROM read_intermediate_result('xfer_one', 'binary') AS r(v colcrypt.encrypted_text)").fetchone()[0]
+        if got != "cAnArY-xfer-1":
+            sys.exit(f"the frame read back as {got!r}")
+        try:
+            with conn.transaction():
+                conn.execute("SELECT v FROM read_intermediate_result('xfer_one', 'binary') AS r(v colcrypt.encrypted_bytea)")
+            sys.exit("a frame of encrypted_text loaded as encrypted_bytea")
+        except psycopg.errors.InvalidBinaryRepresentation:
+            pass
+    try:
+        with conn.cursor().copy("COPY xfer_dst (id, note) FROM STDIN (FORMAT binary)") as copy:
+            copy.set_types(["int4", "bytea"])
+            copy.write_row((9999, frame))
+        sys.exit("a frame from another transaction was loaded")
+    except psycopg.errors.InvalidBinaryRepresentation as e:
+        if "frame" not in str(e):
+            sys.exit(f"the refusal does not say what it refused: {e}")
+PY
+assert_eq "intermediate results: every value read back" 400 "$(q "SELECT (SELECT count(*) FROM xfer_byk WHERE note::text = 'cAnArY-xfer-' || id AND n::int = 700000 + id)
+  + (SELECT count(*) FROM xfer_dst WHERE note::text = 'cAnArY-xfer-' || id AND n::int = 700000 + id)")"
+assert_eq "intermediate results: stored under the columns' key" pii "$(q "SELECT string_agg(DISTINCT coalesce(k.name, 'unknown'), ',')
+  FROM (SELECT note, n FROM xfer_byk UNION ALL SELECT note, n FROM xfer_dst) t,
+  LATERAL (VALUES (colcrypt.envelope(t.note)), (colcrypt.envelope(t.n))) v(env),
+  LATERAL colcrypt.envelope_info(v.env) e LEFT JOIN colcrypt.keys k ON k.envelope_key_id = e.key_id")"
 assert_eq "a lookup is a one-shard router query" 1 "$(q "EXPLAIN (COSTS OFF) SELECT * FROM by_email WHERE email = 'u7'" | sed -nE 's/.*Task Count: ([0-9]+).*/\1/p')"
 # A value typed as the plaintext (pgJDBC setString sends varchar) is cast to the column's type
 # (src/distribution_lookups.rs). Compared as it was, through the cross-type operator, Citus found
@@ -517,7 +604,7 @@ sql "$W1" postgres "DROP TABLE public.people_999999" >/dev/null
 
 # No canary (COPY's plaintext) in any node's files or logs.
 for d in "${ALL[@]}"; do sql "$d" postgres "CHECKPOINT" >/dev/null; done
-if grep -rlaF "cAnArY-citus-copy" "${ALL[@]/%//data}" "${ALL[@]/%//server.log}" 2>/dev/null; then
+if grep -rlaF -e "cAnArY-citus-copy" -e "cAnArY-xfer" "${ALL[@]/%//data}" "${ALL[@]/%//server.log}" 2>/dev/null; then
   echo "the COPY canary is in a node's files or logs"; exit 1
 fi
 echo "t_citus: all assertions passed"

@@ -1,0 +1,279 @@
+//! Citus' intermediate results without plaintext.
+//!
+//! Citus stores the rows of some queries in files on the way between nodes: the results of
+//! subqueries and CTEs it plans separately, the rows of an INSERT … SELECT it repartitions or
+//! pulls to the coordinator for ON CONFLICT or RETURNING, a MERGE's source. It writes them in
+//! binary COPY form, with each column's send function, under `base/pgsql_job_cache/` on every
+//! node that reads them, for as long as the transaction lasts (after a crash, until restart).
+//! An encrypted type's send function gives the plaintext's binary form (what drivers need), so
+//! these files held plaintext.
+//!
+//! Here, while one of Citus' three receivers that serialize rows for those files (or for the
+//! COPY an INSERT … SELECT sends to a shard) takes a row, an encrypted value's binary form is a
+//! *frame* instead: the stored value, sealed under `__transient` with associated data naming
+//! the value's type and Citus' distributed transaction. The receive function opens a frame and
+//! takes the stored value inside as the column's input (moved under the column's key when it
+//! is not already under it, with the role's rights to both keys checked as for any cast).
+//!
+//! A frame opens only in the distributed transaction that made it, on any node (they share
+//! keys), so it carries nothing from another session. Within its transaction a role gets back
+//! the stored value it had in hand, which it could have written with SQL anyway: a frame is
+//! not an envelope from outside, and loading it needs none of the rights envelope input does.
+//!
+//! What is not covered (README "Citus"): intermediate results Citus writes in text form (a row
+//! type, or a type without binary I/O, in the same result), and results written from a stored
+//! set of rows (a CTE subplan that modifies rows and returns encrypted columns) rather than as
+//! its query runs.
+
+use std::cell::Cell;
+use std::ffi::{c_char, c_int, c_void};
+use std::sync::OnceLock;
+
+use pgrx::pg_sys;
+
+use crate::backend_local::BackendLocal;
+use crate::error::{ColcryptError, Result};
+use crate::keyring;
+
+/// The start of a frame: a NUL, which no text value's binary form holds, and a name.
+pub(crate) const FRAME_MAGIC: &[u8; 16] = b"\0colcrypt:citus\0";
+const FRAME_CONTEXT: &[u8] = b"colcrypt citus intermediate result v1\0";
+
+/// Whether a receiver's call may be one that serializes for Citus: set on entry, cleared by
+/// the first [`sending`] that finds no receiver running (an error may leave it set).
+static MAYBE_SENDING: BackendLocal<Cell<bool>> = BackendLocal::new(Cell::new(false));
+
+/// Whether the running send function serializes a row for one of Citus' receivers. The mark is
+/// an entry on PostgreSQL's error context stack, which error recovery cuts back to where it
+/// was: a receiver interrupted by an error leaves no mark behind.
+pub(crate) fn sending() -> bool {
+    if !MAYBE_SENDING.with(Cell::get) {
+        return false;
+    }
+    // SAFETY: the error context stack is a list of live frames' entries, walked as elog does.
+    unsafe {
+        let mut entry = pg_sys::error_context_stack;
+        while !entry.is_null() {
+            if (*entry).arg == marker() {
+                return true;
+            }
+            entry = (*entry).previous;
+        }
+    }
+    MAYBE_SENDING.with(|m| m.set(false));
+    false
+}
+
+/// The mark's callback: it adds nothing to an error's context.
+unsafe extern "C-unwind" fn mark(_arg: *mut c_void) {}
+
+/// The mark's argument, which tells it from other entries: the address of a static, unique to
+/// this library (function addresses need not be).
+fn marker() -> *mut c_void {
+    static MARKER: u8 = 0;
+    std::ptr::addr_of!(MARKER).cast_mut().cast()
+}
+
+/// A Citus receiver wrapped for the length of one ExecutorRun.
+#[repr(C)]
+struct Wrapper {
+    receiver: pg_sys::DestReceiver,
+    inner: *mut pg_sys::DestReceiver,
+}
+
+unsafe extern "C-unwind" fn wrapped_receive(slot: *mut pg_sys::TupleTableSlot, this: *mut pg_sys::DestReceiver) -> bool {
+    // SAFETY: `this` is a Wrapper made by `run`; the inner receiver's own function with its own
+    // pointer. An error longjmps through this frame, which holds nothing to drop, and error
+    // recovery restores the error context stack, taking the mark with it.
+    unsafe {
+        let inner = (*this.cast::<Wrapper>()).inner;
+        let mut entry = pg_sys::ErrorContextCallback { previous: pg_sys::error_context_stack, callback: Some(mark), arg: marker() };
+        pg_sys::error_context_stack = &mut entry;
+        MAYBE_SENDING.with(|m| m.set(true));
+        let kept = (*inner).receiveSlot.expect("a receiver's receiveSlot")(slot, inner);
+        pg_sys::error_context_stack = entry.previous;
+        kept
+    }
+}
+
+unsafe extern "C-unwind" fn wrapped_startup(this: *mut pg_sys::DestReceiver, operation: c_int, desc: pg_sys::TupleDesc) {
+    // SAFETY: as in wrapped_receive.
+    unsafe {
+        let inner = (*this.cast::<Wrapper>()).inner;
+        (*inner).rStartup.expect("a receiver's rStartup")(inner, operation, desc)
+    }
+}
+
+unsafe extern "C-unwind" fn wrapped_shutdown(this: *mut pg_sys::DestReceiver) {
+    // SAFETY: as in wrapped_receive.
+    unsafe {
+        let inner = (*this.cast::<Wrapper>()).inner;
+        (*inner).rShutdown.expect("a receiver's rShutdown")(inner)
+    }
+}
+
+unsafe extern "C-unwind" fn wrapped_destroy(this: *mut pg_sys::DestReceiver) {
+    // SAFETY: as in wrapped_receive.
+    unsafe {
+        let inner = (*this.cast::<Wrapper>()).inner;
+        (*inner).rDestroy.expect("a receiver's rDestroy")(inner)
+    }
+}
+
+/// Runs `run` (the executor) with the query's receiver wrapped when it is one of Citus' (see
+/// the module), and restores it afterwards. An error passes through, as through C.
+///
+/// # Safety
+/// `query` is the QueryDesc PostgreSQL passes to ExecutorRun.
+pub(crate) unsafe fn run(query: *mut pg_sys::QueryDesc, run: impl FnOnce()) {
+    // SAFETY: per the contract.
+    let dest = unsafe { (*query).dest };
+    // SAFETY: PostgreSQL's receiver; the check is a read of its fields.
+    if dest.is_null() || unsafe { (*dest).mydest } != pg_sys::CommandDest::DestCopyOut || !is_citus_receiver(dest) {
+        return run();
+    }
+    // SAFETY: a palloc'd Wrapper in the executor's memory context, which outlives the run; the
+    // query's receiver is put back once the run returns.
+    unsafe {
+        let wrapper = crate::unguarded::palloc(std::mem::size_of::<Wrapper>()).cast::<Wrapper>();
+        wrapper.write(Wrapper {
+            receiver: pg_sys::DestReceiver {
+                receiveSlot: Some(wrapped_receive),
+                rStartup: Some(wrapped_startup),
+                rShutdown: Some(wrapped_shutdown),
+                rDestroy: Some(wrapped_destroy),
+                mydest: (*dest).mydest,
+            },
+            inner: dest,
+        });
+        (*query).dest = wrapper.cast();
+        run();
+        (*query).dest = dest;
+    }
+}
+
+/// Whether `dest` is one of Citus' receivers that serialize rows for intermediate results.
+#[pgrx::pg_guard]
+unsafe extern "C-unwind" fn is_citus_receiver(dest: *mut pg_sys::DestReceiver) -> bool {
+    // A split's copy sends its rows to the new shards through a PartitionedResultDestReceiver
+    // too, over a connection outside the transaction: its rows are the shard copy's (citus.rs).
+    if !crate::citus::active() || crate::citus::in_shard_copy() {
+        return false;
+    }
+    // SAFETY: a receiver's function pointer, compared, never called here.
+    let receive = unsafe { (*dest).receiveSlot }.map(|f| f as usize);
+    citus_receivers().iter().any(|r| Some(*r) == receive)
+}
+
+/// The receiveSlot functions of Citus' RemoteFileDestReceiver (subplan results),
+/// CitusCopyDestReceiver (INSERT … SELECT and MERGE through the coordinator) and
+/// PartitionedResultDestReceiver (repartitioned INSERT … SELECT, on the workers). They are
+/// static in citus.so, so each is read from a receiver made by its exported constructor, which
+/// only allocates and fills the struct; once per process (citus.so stays where it is loaded).
+fn citus_receivers() -> &'static [usize] {
+    static FOUND: OnceLock<Vec<usize>> = OnceLock::new();
+    FOUND.get_or_init(|| {
+        let mut found = Vec::with_capacity(3);
+        let sym = |name: &std::ffi::CStr| crate::citus::citus_symbol(name);
+        // SAFETY: Citus 13's constructors, called with arguments they only store; the receivers
+        // are palloc'd and freed here, unused.
+        unsafe {
+            let keep = |found: &mut Vec<usize>, d: *mut pg_sys::DestReceiver| {
+                if !d.is_null() {
+                    if let Some(f) = (*d).receiveSlot {
+                        found.push(f as usize);
+                    }
+                    pg_sys::pfree(d.cast());
+                }
+            };
+            if let Some(p) = sym(c"CreateRemoteFileDestReceiver") {
+                let f: unsafe extern "C-unwind" fn(*const c_char, *mut pg_sys::EState, *mut pg_sys::List, bool) -> *mut pg_sys::DestReceiver =
+                    std::mem::transmute(p);
+                keep(&mut found, pg_sys::ffi::pg_guard_ffi_boundary(|| f(c"colcrypt".as_ptr(), std::ptr::null_mut(), std::ptr::null_mut(), false)));
+            }
+            if let Some(p) = sym(c"CreateCitusCopyDestReceiver") {
+                let f: unsafe extern "C-unwind" fn(pg_sys::Oid, *mut pg_sys::List, c_int, *mut pg_sys::EState, *mut c_char, bool, bool) -> *mut pg_sys::DestReceiver =
+                    std::mem::transmute(p);
+                keep(&mut found, pg_sys::ffi::pg_guard_ffi_boundary(|| f(pg_sys::InvalidOid, std::ptr::null_mut(), 0, std::ptr::null_mut(), std::ptr::null_mut(), false, false)));
+            }
+            if let Some(p) = sym(c"CreatePartitionedResultDestReceiver") {
+                let f: unsafe extern "C-unwind" fn(c_int, c_int, *mut c_void, *mut *mut pg_sys::DestReceiver, bool, bool) -> *mut pg_sys::DestReceiver =
+                    std::mem::transmute(p);
+                keep(&mut found, pg_sys::ffi::pg_guard_ffi_boundary(|| f(0, 0, std::ptr::null_mut(), std::ptr::null_mut(), false, false)));
+            }
+        }
+        found
+    })
+}
+
+/// Citus 13's DistributedTransactionId (transaction_identifier.h).
+#[repr(C)]
+struct DistributedTransactionId {
+    initiator_node_identifier: c_int,
+    transaction_originator: bool,
+    transaction_number: u64,
+    timestamp: pg_sys::TimestampTz,
+}
+
+/// The associated data of a frame of `type_context`'s values: the type and the distributed
+/// transaction (initiator, number and start, the same on every node it reaches; the originator
+/// flag is not). Outside one (number 0), this backend's transaction: its process and start.
+fn frame_context(type_context: &[u8]) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(FRAME_CONTEXT.len() + type_context.len() + 40);
+    aad.extend_from_slice(FRAME_CONTEXT);
+    aad.extend_from_slice(&(type_context.len() as u32).to_le_bytes());
+    aad.extend_from_slice(type_context);
+    let id = crate::citus::citus_symbol(c"GetCurrentDistributedTransactionId").map(|p| {
+        // SAFETY: Citus 13's `DistributedTransactionId *GetCurrentDistributedTransactionId(void)`,
+        // a palloc'd copy of this backend's, read and freed here.
+        unsafe {
+            let f: unsafe extern "C-unwind" fn() -> *mut DistributedTransactionId = std::mem::transmute(p);
+            let id = pg_sys::ffi::pg_guard_ffi_boundary(|| f());
+            let read = ((*id).initiator_node_identifier, (*id).transaction_number, (*id).timestamp);
+            pg_sys::pfree(id.cast());
+            read
+        }
+    });
+    match id {
+        Some((initiator, number, start)) if number != 0 => {
+            aad.push(1);
+            aad.extend_from_slice(&initiator.to_le_bytes());
+            aad.extend_from_slice(&number.to_le_bytes());
+            aad.extend_from_slice(&start.to_le_bytes());
+        }
+        _ => {
+            aad.push(0);
+            // SAFETY: backend globals.
+            let (pid, start) = unsafe { (pg_sys::MyProcPid, pg_sys::GetCurrentTransactionStartTimestamp()) };
+            aad.extend_from_slice(&pid.to_le_bytes());
+            aad.extend_from_slice(&start.to_le_bytes());
+        }
+    }
+    aad
+}
+
+/// The frame of a stored value (its datum's bytes) of the type whose context is `type_context`.
+pub(crate) fn frame(type_context: &[u8], stored: &[u8]) -> Result<Vec<u8>> {
+    let key = keyring::for_typmod(-1)?;
+    let sealed = key.cipher()?.seal(stored, &frame_context(type_context))?;
+    let mut out = Vec::with_capacity(FRAME_MAGIC.len() + sealed.len());
+    out.extend_from_slice(FRAME_MAGIC);
+    out.extend_from_slice(&sealed);
+    Ok(out)
+}
+
+/// Whether binary input is a frame (only where Citus is loaded: elsewhere none is ever made).
+pub(crate) fn is_frame(input: &[u8]) -> bool {
+    input.starts_with(FRAME_MAGIC) && crate::citus::loaded()
+}
+
+/// The stored value inside a frame, which must have been made for this type in this
+/// distributed transaction.
+pub(crate) fn open_frame(type_context: &[u8], input: &[u8]) -> Result<Vec<u8>> {
+    let sealed = &input[FRAME_MAGIC.len()..];
+    let key = keyring::key_of(sealed).map_err(|_| ColcryptError::ForeignFrame)?;
+    if key.name != keyring::TRANSIENT_KEY {
+        return Err(ColcryptError::ForeignFrame);
+    }
+    key.cipher()?.open(sealed, &frame_context(type_context)).map_err(|_| ColcryptError::ForeignFrame)
+}

@@ -11,19 +11,26 @@
 //! Here, while one of Citus' three receivers that serialize rows for those files (or for the
 //! COPY an INSERT … SELECT sends to a shard) takes a row, an encrypted value's binary form is a
 //! *frame* instead: the stored value, sealed under `__transient` with associated data naming
-//! the value's type and Citus' distributed transaction. The receive function opens a frame and
-//! takes the stored value inside as the column's input (moved under the column's key when it
-//! is not already under it, with the role's rights to both keys checked as for any cast).
+//! the value's type, the role and Citus' distributed transaction (docs/FORMAT.md). The receive
+//! function opens a frame and takes the stored value inside as the column's input (moved under
+//! the column's key when it is not already under it, with the role's rights to both keys
+//! checked as for any cast).
 //!
-//! A frame opens only in the distributed transaction that made it, on any node (they share
-//! keys), so it carries nothing from another session. Within its transaction a role gets back
-//! the stored value it had in hand, which it could have written with SQL anyway: a frame is
-//! not an envelope from outside, and loading it needs none of the rights envelope input does.
+//! A frame opens only for the role, in the distributed transaction, that made it, on any node
+//! (they share keys). There a role gets back the stored value it had in hand, which it could
+//! have written with SQL anyway: a frame is not an envelope from outside, and loading it needs
+//! none of the rights envelope input does. Anywhere else (another role that assigned itself the
+//! transaction's id, a later transaction, another type) it does not open and is plaintext like
+//! any input: an `encrypted_bytea` value may start like a frame, and workers send plaintext to
+//! the coordinator in binary form, so refusing such input would make one row unreadable.
+//!
+//! The rows of a data-modifying subplan with RETURNING reach the receiver from the portal's
+//! store, after the executor has run ([`sending_stored_rows`]).
 //!
 //! What is not covered (README "Citus"): intermediate results Citus writes in text form (a row
-//! type, or a type without binary I/O, in the same result), and results written from a stored
-//! set of rows (a CTE subplan that modifies rows and returns encrypted columns) rather than as
-//! its query runs.
+//! type, or a type without binary I/O, in the same result): the receivers also convert values
+//! with output functions (CitusCopyDestReceiver's I/O coercions), so text output stays the
+//! plaintext's.
 
 use std::cell::Cell;
 use std::ffi::{c_char, c_int, c_void};
@@ -32,7 +39,7 @@ use std::sync::OnceLock;
 use pgrx::pg_sys;
 
 use crate::backend_local::BackendLocal;
-use crate::error::{ColcryptError, Result};
+use crate::error::Result;
 use crate::keyring;
 
 /// The start of a frame: a NUL, which no text value's binary form holds, and a name.
@@ -47,21 +54,86 @@ static MAYBE_SENDING: BackendLocal<Cell<bool>> = BackendLocal::new(Cell::new(fal
 /// an entry on PostgreSQL's error context stack, which error recovery cuts back to where it
 /// was: a receiver interrupted by an error leaves no mark behind.
 pub(crate) fn sending() -> bool {
+    marked() || sending_stored_rows()
+}
+
+/// Whether a wrapped receiver is taking a row and this send is its own: the receiver's mark is
+/// the top entry of the error context stack. Code that runs inside a receiver for other
+/// reasons (the triggers and constraints of a local COPY into a shard on this node) runs under
+/// entries of its own (COPY's, PL/pgSQL's, SQL functions'), and gets the plaintext.
+fn marked() -> bool {
     if !MAYBE_SENDING.with(Cell::get) {
         return false;
     }
-    // SAFETY: the error context stack is a list of live frames' entries, walked as elog does.
-    unsafe {
-        let mut entry = pg_sys::error_context_stack;
-        while !entry.is_null() {
+    // SAFETY: the error context stack's top entry, a live frame's, or NULL.
+    let top = unsafe { pg_sys::error_context_stack };
+    // SAFETY: as above.
+    if !top.is_null() && unsafe { (*top).arg } == marker() {
+        return true;
+    }
+    // No receiver is running if no entry below is a mark either (error recovery cut them off).
+    // SAFETY: the list of live frames' entries, walked as elog does.
+    let mut entry = top;
+    while !entry.is_null() {
+        // SAFETY: as above.
+        unsafe {
             if (*entry).arg == marker() {
-                return true;
+                return false;
             }
             entry = (*entry).previous;
         }
     }
     MAYBE_SENDING.with(|m| m.set(false));
     false
+}
+
+/// A portal of Citus' that stores its rows before sending them (see [`sending_stored_rows`]):
+/// its address, the top of the error context stack when its executor ran, and whether that
+/// executor is still running (an error leaves it so: such a record never matches again).
+#[derive(Clone, Copy)]
+struct StoredRows {
+    portal: pg_sys::Portal,
+    context: *mut pg_sys::ErrorContextCallback,
+    running: bool,
+}
+
+/// The latest such portals, newest last (nested subplans run their own).
+static STORED_ROWS: BackendLocal<std::cell::RefCell<Vec<StoredRows>>> = BackendLocal::new(std::cell::RefCell::new(Vec::new()));
+const STORED_ROWS_KEPT: usize = 8;
+
+/// Whether `portal` is one Citus made to run a plan into one of its receivers
+/// (ExecutePlanIntoDestReceiver: hidden, without query text) and that stores its rows first
+/// (a data-modifying statement with RETURNING).
+///
+/// # Safety
+/// `portal` is NULL or a live portal.
+unsafe fn citus_storing_portal(portal: pg_sys::Portal) -> bool {
+    // SAFETY: per the contract.
+    unsafe {
+        if portal.is_null() || (*portal).visible || (*portal).strategy == pg_sys::PortalStrategy::PORTAL_ONE_SELECT {
+            return false;
+        }
+        let text = (*portal).sourceText;
+        !text.is_null() && *text == 0
+    }
+}
+
+/// Whether this send serializes a row that a Citus subplan stored before sending it: a
+/// data-modifying statement with RETURNING (`WITH d AS (DELETE … RETURNING …)`), which
+/// PostgreSQL runs to its end into the portal's store and then hands to the receiver row by row,
+/// outside any ExecutorRun, so no wrapper sees it. The portal is the active one, its executor
+/// has run (through [`run`], which recorded it) and the error context stack is as it was then:
+/// code that runs inside the receiver for other reasons (triggers of a local COPY) runs under
+/// entries of its own.
+fn sending_stored_rows() -> bool {
+    // SAFETY: backend globals: the running portal (NULL or live) and the error context stack.
+    let (portal, context) = unsafe { (pg_sys::ActivePortal, pg_sys::error_context_stack) };
+    // SAFETY: as above.
+    if !unsafe { citus_storing_portal(portal) } || unsafe { (*portal).holdStore.is_null() } {
+        return false;
+    }
+    STORED_ROWS.with(|r| r.borrow().iter().rev().find(|s| s.portal == portal).is_some_and(|s| !s.running && s.context == context))
+        && !crate::citus::in_shard_copy()
 }
 
 /// The mark's callback: it adds nothing to an error's context.
@@ -128,8 +200,27 @@ unsafe extern "C-unwind" fn wrapped_destroy(this: *mut pg_sys::DestReceiver) {
 pub(crate) unsafe fn run(query: *mut pg_sys::QueryDesc, run: impl FnOnce()) {
     // SAFETY: per the contract.
     let dest = unsafe { (*query).dest };
-    // SAFETY: PostgreSQL's receiver; the check is a read of its fields.
-    if dest.is_null() || unsafe { (*dest).mydest } != pg_sys::CommandDest::DestCopyOut || !is_citus_receiver(dest) {
+    // SAFETY: PostgreSQL's receiver (NULL in none of its calls), a read of its fields.
+    let mydest = unsafe { dest.as_ref() }.map(|d| d.mydest);
+    if mydest == Some(pg_sys::CommandDest::DestTuplestore) {
+        // SAFETY: backend globals, read; the portal is NULL or live.
+        let (portal, context) = unsafe { (pg_sys::ActivePortal, pg_sys::error_context_stack) };
+        // SAFETY: as above.
+        if unsafe { citus_storing_portal(portal) } && records_stored_rows() {
+            STORED_ROWS.with(|r| {
+                let mut r = r.borrow_mut();
+                r.retain(|s| s.portal != portal);
+                if r.len() == STORED_ROWS_KEPT {
+                    r.remove(0);
+                }
+                r.push(StoredRows { portal, context, running: true });
+            });
+            run();
+            STORED_ROWS.with(|r| r.borrow_mut().iter_mut().filter(|s| s.portal == portal).for_each(|s| s.running = false));
+            return;
+        }
+    }
+    if mydest != Some(pg_sys::CommandDest::DestCopyOut) || !is_citus_receiver(dest) {
         return run();
     }
     // SAFETY: a palloc'd Wrapper in the executor's memory context, which outlives the run; the
@@ -150,6 +241,12 @@ pub(crate) unsafe fn run(query: *mut pg_sys::QueryDesc, run: impl FnOnce()) {
         run();
         (*query).dest = dest;
     }
+}
+
+/// Whether a Citus portal that stores its rows is to be recorded ([`sending_stored_rows`]).
+#[pgrx::pg_guard]
+unsafe extern "C-unwind" fn records_stored_rows() -> bool {
+    crate::citus::active() && !crate::citus::in_shard_copy()
 }
 
 /// Whether `dest` is one of Citus' receivers that serialize rows for intermediate results.
@@ -219,10 +316,18 @@ struct DistributedTransactionId {
 /// transaction (initiator, number and start, the same on every node it reaches; the originator
 /// flag is not). Outside one (number 0), this backend's transaction: its process and start.
 fn frame_context(type_context: &[u8]) -> Vec<u8> {
-    let mut aad = Vec::with_capacity(FRAME_CONTEXT.len() + type_context.len() + 40);
+    let mut aad = Vec::with_capacity(FRAME_CONTEXT.len() + type_context.len() + 112);
     aad.extend_from_slice(FRAME_CONTEXT);
     aad.extend_from_slice(&(type_context.len() as u32).to_le_bytes());
     aad.extend_from_slice(type_context);
+    // The role, by name (the same on every node; oids differ): Citus connects as the current
+    // role, and a frame replayed by another role (whoever learns a transaction's id can assign it
+    // to its own with assign_distributed_transaction_id) does not open.
+    // SAFETY: the current role's name, palloc'd, or NULL for a dropped role.
+    let role = unsafe { crate::citus::with_palloc_name(pg_sys::GetUserNameFromId(pg_sys::GetUserId(), true), |n| n.to_bytes().to_vec()) }
+        .unwrap_or_default();
+    aad.extend_from_slice(&(role.len() as u32).to_le_bytes());
+    aad.extend_from_slice(&role);
     let id = crate::citus::citus_symbol(c"GetCurrentDistributedTransactionId").map(|p| {
         // SAFETY: Citus 13's `DistributedTransactionId *GetCurrentDistributedTransactionId(void)`,
         // a palloc'd copy of this backend's, read and freed here.
@@ -262,18 +367,18 @@ pub(crate) fn frame(type_context: &[u8], stored: &[u8]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Whether binary input is a frame (only where Citus is loaded: elsewhere none is ever made).
-pub(crate) fn is_frame(input: &[u8]) -> bool {
-    input.starts_with(FRAME_MAGIC) && crate::citus::loaded()
-}
-
-/// The stored value inside a frame, which must have been made for this type in this
-/// distributed transaction.
-pub(crate) fn open_frame(type_context: &[u8], input: &[u8]) -> Result<Vec<u8>> {
-    let sealed = &input[FRAME_MAGIC.len()..];
-    let key = keyring::key_of(sealed).map_err(|_| ColcryptError::ForeignFrame)?;
-    if key.name != keyring::TRANSIENT_KEY {
-        return Err(ColcryptError::ForeignFrame);
+/// The stored value inside binary input that is a frame made for this type by this role in this
+/// (distributed) transaction; None for any other input (plaintext), also input that only starts
+/// like a frame: an `encrypted_bytea` value may, and a worker sends its plaintext to the
+/// coordinator in binary form. Only where citus.so is loaded (nowhere else is a frame made).
+pub(crate) fn open_frame(type_context: &[u8], input: &[u8]) -> Option<Vec<u8>> {
+    let sealed = input.strip_prefix(FRAME_MAGIC.as_slice())?;
+    if !crate::citus::loaded() {
+        return None;
     }
-    key.cipher()?.open(sealed, &frame_context(type_context)).map_err(|_| ColcryptError::ForeignFrame)
+    let key = keyring::key_of(sealed).ok()?;
+    if key.name != keyring::TRANSIENT_KEY {
+        return None;
+    }
+    key.cipher().ok()?.open(sealed, &frame_context(type_context)).ok()
 }

@@ -49,9 +49,6 @@ pub(crate) enum ColcryptError {
     InvalidBinaryInput(&'static str, PgSqlErrorCode),
     /// Binary input (the plaintext type's binary form) that is a colcrypt envelope.
     EnvelopeAsBinaryInput(&'static str),
-    /// Binary input that is a frame of a Citus intermediate result (citus_intermediate) made in
-    /// another transaction, for another type, or damaged.
-    ForeignFrame,
     /// Envelope input (colcrypt.ciphertext_io) by a role that may not restore ciphertext.
     EnvelopeInputDenied,
     /// Text input under colcrypt.ciphertext_io = auto, outside a dump tool's session, that is the
@@ -134,7 +131,6 @@ impl ColcryptError {
             ColcryptError::NoPlainCast(_) => ERRCODE_CANNOT_COERCE, // 42846
             ColcryptError::InvalidBinaryInput(_, code) => *code, // the plaintext type's own
             ColcryptError::EnvelopeAsBinaryInput(_) => ERRCODE_INVALID_BINARY_REPRESENTATION, // 22P03
-            ColcryptError::ForeignFrame => ERRCODE_INVALID_BINARY_REPRESENTATION, // 22P03
             ColcryptError::EnvelopeInputDenied => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
             ColcryptError::EnvelopeAsPlaintext(_) => ERRCODE_INVALID_TEXT_REPRESENTATION, // 22P02
             ColcryptError::TextNotUtf8 => ERRCODE_CHARACTER_NOT_IN_REPERTOIRE, // 22021
@@ -237,10 +233,6 @@ impl ColcryptError {
                  to load envelopes (a ciphertext dump, colcrypt.envelope()) set colcrypt.ciphertext_io = on",
                 plain_type_name(t)
             ),
-            ColcryptError::ForeignFrame => "binary input is a colcrypt frame of a Citus intermediate result that this \
-                                            transaction did not make (or a damaged one): it is loaded only by the distributed \
-                                            transaction that wrote it"
-                .to_owned(),
             ColcryptError::TextNotUtf8 => {
                 "text argument is not valid UTF-8 (colcrypt seals text as UTF-8; in a SQL_ASCII database the bytes must be UTF-8)".to_owned()
             }

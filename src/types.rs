@@ -726,8 +726,7 @@ pub(crate) fn type_recv(spec: &TypeSpec, mut buf: Internal, typmod: i32) -> pg_s
     let si = unsafe { buf.get_mut::<pg_sys::StringInfoData>().expect("receive function called without a buffer") };
     // SAFETY: the unread part of the message buffer, valid while `si` is.
     let unread = unsafe { std::slice::from_raw_parts(si.data.add(si.cursor as usize).cast::<u8>(), (si.len - si.cursor) as usize) };
-    if crate::citus_intermediate::is_frame(unread) {
-        let stored = crate::citus_intermediate::open_frame(spec.context(), unread).or_raise();
+    if let Some(stored) = crate::citus_intermediate::open_frame(spec.context(), unread) {
         si.cursor = si.len;
         return coerce(spec, &stored, typmod, false).map(|c| c.into_datum(&stored)).or_raise();
     }

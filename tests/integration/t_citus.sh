@@ -150,7 +150,7 @@ assert_eq "the INSERT … SELECT methods covered" \
 # the transaction; in binary COPY form, which for these types was the plaintext's. Checked while
 # each transaction is open, as a login role: the files are there, hold frames and no canary (text
 # or int4). Before the change every one of them held the canaries.
-q "CREATE ROLE xfer LOGIN" >/dev/null
+q "CREATE ROLE xfer LOGIN; CREATE ROLE xfer2 LOGIN" >/dev/null
 q "CREATE TABLE xfer_src (id int PRIMARY KEY, k int, note colcrypt.encrypted_text(pii), n colcrypt.encrypted_int4(pii));
    SELECT create_distributed_table('xfer_src', 'id');
    INSERT INTO xfer_src SELECT i, i % 7, ('cAnArY-xfer-' || i)::colcrypt.encrypted_text(pii), (700000 + i)::colcrypt.encrypted_int4(pii)
@@ -159,7 +159,10 @@ q "CREATE TABLE xfer_src (id int PRIMARY KEY, k int, note colcrypt.encrypted_tex
    SELECT create_distributed_table('xfer_dst', 'id');
    CREATE TABLE xfer_byk (id int, k int, note colcrypt.encrypted_text(pii), n colcrypt.encrypted_int4(pii));
    SELECT create_distributed_table('xfer_byk', 'k');
-   GRANT SELECT, INSERT ON xfer_src, xfer_dst, xfer_byk TO xfer" >/dev/null
+   CREATE TABLE xfer_bytes (id int, b colcrypt.encrypted_bytea(pii));
+   SELECT create_distributed_table('xfer_bytes', 'id');
+   GRANT SELECT, INSERT, DELETE ON xfer_src, xfer_dst, xfer_byk, xfer_bytes TO xfer;
+   GRANT SELECT, INSERT, DELETE ON xfer_bytes TO xfer2" >/dev/null
 as_postgres python3 - "$C/socket" "${NODES[@]}" <<'PY'
 import os, struct, sys, psycopg
 sock, dirs = sys.argv[1], sys.argv[2:]
@@ -182,7 +185,8 @@ def run(conn, what, stmt, method=None):
         if method not in plan:
             sys.exit(f"{what}: not planned with {method}: {plan}")
     with conn.transaction():
-        rows = conn.execute(stmt).fetchall() if "RETURNING" in stmt or stmt.startswith("WITH") else conn.execute(stmt) and None
+        cur = conn.execute(stmt)
+        rows = cur.fetchall() if cur.description else None
         check(what)
     return rows
 with psycopg.connect(host=sys.argv[1], port=55511, user="xfer", dbname="postgres", autocommit=True) as conn:
@@ -198,8 +202,13 @@ with psycopg.connect(host=sys.argv[1], port=55511, user="xfer", dbname="postgres
         "SELECT count(*) FROM c JOIN xfer_byk b ON b.id = c.id AND b.note::text = c.note::text AND b.n::int = c.n::int")
     if rows != [(100,)]:
         sys.exit(f"the CTE join gave {rows}")
-    # A frame read back in its own transaction is the value; in another transaction, or as
-    # another type, it is refused (22P03), not loaded.
+    # A data-modifying CTE's RETURNING rows, which Citus stores before writing them.
+    run(conn, "a data-modifying CTE's rows", "WITH moved AS (DELETE FROM xfer_dst WHERE id <= 20 RETURNING id, k, note, n) "
+        "INSERT INTO xfer_byk SELECT * FROM moved")
+    # A frame read back in its own transaction is the value. Anywhere else it opens as nothing:
+    # as another type, in another transaction, or by another role that assigned itself this
+    # transaction's id (assign_distributed_transaction_id is PUBLIC), it is plaintext bytes like
+    # any other (an attacker review replayed a victim's frame so, and read the victim's value).
     with conn.transaction():
         conn.execute("SELECT create_intermediate_result('xfer_one', 'SELECT note FROM xfer_src WHERE id = 1')")
         check("create_intermediate_result")
@@ -209,27 +218,57 @@ with psycopg.connect(host=sys.argv[1], port=55511, user="xfer", dbname="postgres
         got = conn.execute("SELECT v::text FROM read_intermediate_result('xfer_one', 'binary') AS r(v colcrypt.encrypted_text)").fetchone()[0]
         if got != "cAnArY-xfer-1":
             sys.exit(f"the frame read back as {got!r}")
-        try:
-            with conn.transaction():
-                conn.execute("SELECT v FROM read_intermediate_result('xfer_one', 'binary') AS r(v colcrypt.encrypted_bytea)")
-            sys.exit("a frame of encrypted_text loaded as encrypted_bytea")
-        except psycopg.errors.InvalidBinaryRepresentation:
-            pass
-    try:
-        with conn.cursor().copy("COPY xfer_dst (id, note) FROM STDIN (FORMAT binary)") as copy:
-            copy.set_types(["int4", "bytea"])
-            copy.write_row((9999, frame))
-        sys.exit("a frame from another transaction was loaded")
-    except psycopg.errors.InvalidBinaryRepresentation as e:
-        if "frame" not in str(e):
-            sys.exit(f"the refusal does not say what it refused: {e}")
+        got = conn.execute("SELECT v::bytea FROM read_intermediate_result('xfer_one', 'binary') AS r(v colcrypt.encrypted_bytea)").fetchone()[0]
+        if got != frame:
+            sys.exit("a frame of encrypted_text opened as encrypted_bytea")
+        txid = conn.execute("SELECT initiator_node_identifier, transaction_number, transaction_stamp FROM get_current_transaction_id()").fetchone()
+    def replay(c, assign):
+        with c.transaction():
+            if assign:
+                c.execute("SELECT assign_distributed_transaction_id(%s, %s, %s)", txid)
+            with c.cursor().copy("COPY xfer_bytes (id, b) FROM STDIN (FORMAT binary)") as copy:
+                copy.set_types(["int4", "bytea"])
+                copy.write_row((1, frame))
+            got = c.execute("SELECT b::bytea FROM xfer_bytes").fetchone()[0]
+            c.execute("DELETE FROM xfer_bytes")
+        return got
+    if replay(conn, False) != frame:
+        sys.exit("a frame opened in another transaction")
+    with psycopg.connect(host=sys.argv[1], port=55511, user="xfer2", dbname="postgres", autocommit=True) as other:
+        if replay(other, True) != frame:
+            sys.exit("another role opened a frame in the transaction it came from")
+    # A plaintext that starts like a frame is stored and read back as it is, by every path
+    # (the first version refused it wherever a worker sent it to the coordinator).
+    fake = MAGIC + b"just data"
+    conn.execute("INSERT INTO xfer_bytes SELECT i, %s::bytea FROM generate_series(1, 20) i", (fake,))
+    for binary in (False, True):
+        want = fake if binary else "\\x" + fake.hex()
+        got = {r[0] for r in conn.cursor(binary=binary).execute("SELECT b FROM xfer_bytes")}
+        if got != {want}:
+            sys.exit(f"a frame-like plaintext read back as {got}")
+        got = conn.cursor(binary=binary).execute("SELECT b FROM xfer_bytes WHERE id = 7").fetchone()[0]
+        if got != want:
+            sys.exit(f"a frame-like plaintext read back by id as {got!r}")
 PY
-assert_eq "intermediate results: every value read back" 400 "$(q "SELECT (SELECT count(*) FROM xfer_byk WHERE note::text = 'cAnArY-xfer-' || id AND n::int = 700000 + id)
-  + (SELECT count(*) FROM xfer_dst WHERE note::text = 'cAnArY-xfer-' || id AND n::int = 700000 + id)")"
+assert_eq "intermediate results: every value read back, 20 moved" 220,180 "$(q "SELECT (SELECT count(*) FROM xfer_byk WHERE note::text = 'cAnArY-xfer-' || id AND n::int = 700000 + id)
+  || ',' || (SELECT count(*) FROM xfer_dst WHERE note::text = 'cAnArY-xfer-' || id AND n::int = 700000 + id)")"
 assert_eq "intermediate results: stored under the columns' key" pii "$(q "SELECT string_agg(DISTINCT coalesce(k.name, 'unknown'), ',')
   FROM (SELECT note, n FROM xfer_byk UNION ALL SELECT note, n FROM xfer_dst) t,
   LATERAL (VALUES (colcrypt.envelope(t.note)), (colcrypt.envelope(t.n))) v(env),
   LATERAL colcrypt.envelope_info(v.env) e LEFT JOIN colcrypt.keys k ON k.envelope_key_id = e.key_id")"
+# Code that runs inside a receiver for other reasons gets plaintext, not frames: an INSERT …
+# SELECT into a reference table pulled to the coordinator copies into the coordinator's own
+# placement from inside the receiver, and that placement's trigger calls the send function (an
+# attacker review stored frames so, in some rows; 7,695 of these 10,000 with its first fix).
+q "CREATE TABLE xfer_ref (id int, note colcrypt.encrypted_text(pii), raw bytea); SELECT create_reference_table('xfer_ref')" >/dev/null
+ref_shard=$(q "SELECT shardid FROM pg_dist_shard WHERE logicalrelid = 'xfer_ref'::regclass")
+q "SET citus.enable_manual_changes_to_shards = on;
+   CREATE FUNCTION xfer_raw() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN NEW.raw := sha256(colcrypt.encrypted_text_send(NEW.note)); RETURN NEW; END \$\$;
+   CREATE TRIGGER xfer_raw BEFORE INSERT ON xfer_ref_$ref_shard FOR EACH ROW EXECUTE FUNCTION xfer_raw()" >/dev/null
+# Enough rows that the local copy flushes from inside the receiver, not only at its end.
+q "INSERT INTO xfer_ref (id, note) SELECT s.id, s.note FROM xfer_src s, generate_series(1, 50) g ORDER BY g LIMIT 10000" >/dev/null
+assert_eq "a trigger inside the receiver sends plaintext" 10000 "$(q "SELECT count(*) FROM xfer_ref_$ref_shard WHERE raw = sha256(convert_to('cAnArY-xfer-' || id, 'UTF8'))")"
+q "DROP TABLE xfer_ref; DROP FUNCTION xfer_raw()" >/dev/null  # a node added later would need a copy
 assert_eq "a lookup is a one-shard router query" 1 "$(q "EXPLAIN (COSTS OFF) SELECT * FROM by_email WHERE email = 'u7'" | sed -nE 's/.*Task Count: ([0-9]+).*/\1/p')"
 # A value typed as the plaintext (pgJDBC setString sends varchar) is cast to the column's type
 # (src/distribution_lookups.rs). Compared as it was, through the cross-type operator, Citus found

@@ -30,7 +30,8 @@
 //! What is not covered (README "Citus"): intermediate results Citus writes in text form (a row
 //! type, or a type without binary I/O, in the same result): the receivers also convert values
 //! with output functions (CitusCopyDestReceiver's I/O coercions), so text output stays the
-//! plaintext's.
+//! plaintext's. Nor a data-modifying query that a role passes to `worker_partition_query_result`
+//! itself: that function's portal has query text, and Citus passes it only SELECTs.
 
 use std::cell::Cell;
 use std::ffi::{c_char, c_int, c_void};
@@ -312,20 +313,20 @@ struct DistributedTransactionId {
     timestamp: pg_sys::TimestampTz,
 }
 
-/// The associated data of a frame of `type_context`'s values: the type and the distributed
+/// The associated data of a frame of `type_context`'s values made by `role`: the type, the role
+/// and the distributed
 /// transaction (initiator, number and start, the same on every node it reaches; the originator
 /// flag is not). Outside one (number 0), this backend's transaction: its process and start.
-fn frame_context(type_context: &[u8]) -> Vec<u8> {
+fn frame_context(type_context: &[u8], role: pg_sys::Oid) -> Vec<u8> {
     let mut aad = Vec::with_capacity(FRAME_CONTEXT.len() + type_context.len() + 112);
     aad.extend_from_slice(FRAME_CONTEXT);
     aad.extend_from_slice(&(type_context.len() as u32).to_le_bytes());
     aad.extend_from_slice(type_context);
-    // The role, by name (the same on every node; oids differ): Citus connects as the current
-    // role, and a frame replayed by another role (whoever learns a transaction's id can assign it
-    // to its own with assign_distributed_transaction_id) does not open.
-    // SAFETY: the current role's name, palloc'd, or NULL for a dropped role.
-    let role = unsafe { crate::citus::with_palloc_name(pg_sys::GetUserNameFromId(pg_sys::GetUserId(), true), |n| n.to_bytes().to_vec()) }
-        .unwrap_or_default();
+    // The role, by name (the same on every node; oids differ), so that a frame replayed by
+    // another role (whoever learns a transaction's id can assign it to its own with
+    // assign_distributed_transaction_id) does not open.
+    // SAFETY: the role's name, palloc'd, or NULL for a dropped role.
+    let role = unsafe { crate::citus::with_palloc_name(pg_sys::GetUserNameFromId(role, true), |n| n.to_bytes().to_vec()) }.unwrap_or_default();
     aad.extend_from_slice(&(role.len() as u32).to_le_bytes());
     aad.extend_from_slice(&role);
     let id = crate::citus::citus_symbol(c"GetCurrentDistributedTransactionId").map(|p| {
@@ -360,7 +361,8 @@ fn frame_context(type_context: &[u8]) -> Vec<u8> {
 /// The frame of a stored value (its datum's bytes) of the type whose context is `type_context`.
 pub(crate) fn frame(type_context: &[u8], stored: &[u8]) -> Result<Vec<u8>> {
     let key = keyring::for_typmod(-1)?;
-    let sealed = key.cipher()?.seal(stored, &frame_context(type_context))?;
+    // SAFETY: a backend global.
+    let sealed = key.cipher()?.seal(stored, &frame_context(type_context, unsafe { pg_sys::GetUserId() }))?;
     let mut out = Vec::with_capacity(FRAME_MAGIC.len() + sealed.len());
     out.extend_from_slice(FRAME_MAGIC);
     out.extend_from_slice(&sealed);
@@ -380,5 +382,15 @@ pub(crate) fn open_frame(type_context: &[u8], input: &[u8]) -> Option<Vec<u8>> {
     if key.name != keyring::TRANSIENT_KEY {
         return None;
     }
-    key.cipher().ok()?.open(sealed, &frame_context(type_context)).ok()
+    let cipher = key.cipher().ok()?;
+    // Made by the current role (local execution, a worker's repartitioned rows), or by the role
+    // this session logged in as: Citus picks its connection to a node by the current role's name
+    // and logs in as that role, and `SET ROLE` propagated into that connection
+    // (citus.propagate_set_commands = local) changes the worker's current role, not its session
+    // role. Either is a role this session acts as already.
+    // SAFETY: backend globals.
+    let (current, session) = unsafe { (pg_sys::GetUserId(), pg_sys::GetSessionUserId()) };
+    cipher.open(sealed, &frame_context(type_context, current)).ok().or_else(|| {
+        (session != current).then(|| cipher.open(sealed, &frame_context(type_context, session)).ok()).flatten()
+    })
 }

@@ -162,7 +162,17 @@ q "CREATE TABLE xfer_src (id int PRIMARY KEY, k int, note colcrypt.encrypted_tex
    CREATE TABLE xfer_bytes (id int, b colcrypt.encrypted_bytea(pii));
    SELECT create_distributed_table('xfer_bytes', 'id');
    GRANT SELECT, INSERT, DELETE ON xfer_src, xfer_dst, xfer_byk, xfer_bytes TO xfer;
-   GRANT SELECT, INSERT, DELETE ON xfer_bytes TO xfer2" >/dev/null
+   GRANT SELECT, INSERT, DELETE ON xfer_bytes TO xfer2;
+   CREATE TABLE xfer_bsrc (id int, b colcrypt.encrypted_bytea(pii)); SELECT create_distributed_table('xfer_bsrc', 'id');
+   INSERT INTO xfer_bsrc SELECT i, convert_to('bsecret-' || i, 'UTF8') FROM generate_series(1, 50) i;
+   CREATE TABLE xfer_bdst (id int PRIMARY KEY, b colcrypt.encrypted_bytea(pii)); SELECT create_distributed_table('xfer_bdst', 'id');
+   GRANT SELECT ON xfer_bsrc TO xfer; GRANT SELECT, INSERT ON xfer_bdst TO xfer; GRANT SELECT ON xfer_bsrc TO xfer2; GRANT SELECT, INSERT ON xfer_bdst TO xfer2; GRANT xfer2 TO xfer" >/dev/null
+q "CREATE FUNCTION xfer_touch() RETURNS bigint SECURITY DEFINER LANGUAGE sql AS 'SELECT count(*) FROM xfer_bsrc';
+   CREATE FUNCTION xfer_copy() RETURNS void SECURITY DEFINER LANGUAGE sql
+     AS 'INSERT INTO xfer_bdst SELECT id, b FROM xfer_bsrc ORDER BY id LIMIT 50 ON CONFLICT DO NOTHING';
+   CREATE FUNCTION xfer_right() RETURNS bigint SECURITY DEFINER LANGUAGE sql
+     AS \$\$SELECT count(*) FROM xfer_bdst WHERE b::bytea = convert_to('bsecret-' || id, 'UTF8')\$\$;
+   ALTER FUNCTION xfer_touch() OWNER TO xfer; ALTER FUNCTION xfer_copy() OWNER TO xfer; ALTER FUNCTION xfer_right() OWNER TO xfer" >/dev/null
 as_postgres python3 - "$C/socket" "${NODES[@]}" <<'PY'
 import os, struct, sys, psycopg
 sock, dirs = sys.argv[1], sys.argv[2:]
@@ -237,6 +247,18 @@ with psycopg.connect(host=sys.argv[1], port=55511, user="xfer", dbname="postgres
     with psycopg.connect(host=sys.argv[1], port=55511, user="xfer2", dbname="postgres", autocommit=True) as other:
         if replay(other, True) != frame:
             sys.exit("another role opened a frame in the transaction it came from")
+    # A SET ROLE that Citus propagates into the connections it has open (propagate_set_commands
+    # = local) leaves the workers' current role another than the coordinator's, under a SECURITY
+    # DEFINER function: the frames open by the role the connection logged in as. They were
+    # stored as the bytes of an encrypted_bytea (31 of these 50 rows; an attacker review).
+    with conn.transaction(force_rollback=True):
+        conn.execute("SET LOCAL citus.propagate_set_commands = 'local'")
+        conn.execute("SELECT xfer_touch()")
+        conn.execute("SET LOCAL ROLE xfer2")
+        conn.execute("SELECT xfer_copy()")
+        got = conn.execute("SELECT xfer_right()").fetchone()[0]
+        if got != 50:
+            sys.exit(f"{50 - got} of 50 values stored wrong across a propagated SET ROLE")
     # A plaintext that starts like a frame is stored and read back as it is, by every path
     # (the first version refused it wherever a worker sent it to the coordinator).
     fake = MAGIC + b"just data"

@@ -4,7 +4,8 @@
 # cache there; no key is ever created on a worker; a node added later gets the keys with
 # citus_sync_keys; distributed writes and reads, equality pushed down, distribution by a
 # searchable column, shard moves (both transfer modes and the rebalancer) that carry the stored
-# envelopes of live and destroyed keys, and no canary in any node's files or logs.
+# envelopes of live and destroyed keys, intermediate result files that hold frames, not
+# plaintext, and no canary in any node's files or logs.
 set -euo pipefail
 bash "$ROOT/scripts/setup-citus.sh"
 

@@ -329,11 +329,13 @@ fn frame_context(type_context: &[u8], role: pg_sys::Oid) -> Vec<u8> {
     let role = unsafe { crate::citus::with_palloc_name(pg_sys::GetUserNameFromId(role, true), |n| n.to_bytes().to_vec()) }.unwrap_or_default();
     aad.extend_from_slice(&(role.len() as u32).to_le_bytes());
     aad.extend_from_slice(&role);
-    let id = crate::citus::citus_symbol(c"GetCurrentDistributedTransactionId").map(|p| {
+    // Looked up once per process: a dlsym per value cost more than sealing it.
+    static CURRENT_ID: OnceLock<Option<usize>> = OnceLock::new();
+    let id = CURRENT_ID.get_or_init(|| crate::citus::citus_symbol(c"GetCurrentDistributedTransactionId").map(|p| p as usize)).map(|p| {
         // SAFETY: Citus 13's `DistributedTransactionId *GetCurrentDistributedTransactionId(void)`,
         // a palloc'd copy of this backend's, read and freed here.
         unsafe {
-            let f: unsafe extern "C-unwind" fn() -> *mut DistributedTransactionId = std::mem::transmute(p);
+            let f: unsafe extern "C-unwind" fn() -> *mut DistributedTransactionId = std::mem::transmute(p as *mut c_void);
             let id = pg_sys::ffi::pg_guard_ffi_boundary(|| f());
             let read = ((*id).initiator_node_identifier, (*id).transaction_number, (*id).timestamp);
             pg_sys::pfree(id.cast());

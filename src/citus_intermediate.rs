@@ -163,7 +163,8 @@ unsafe extern "C-unwind" fn wrapped_receive(slot: *mut pg_sys::TupleTableSlot, t
         let mut entry = pg_sys::ErrorContextCallback { previous: pg_sys::error_context_stack, callback: Some(mark), arg: marker() };
         pg_sys::error_context_stack = &mut entry;
         MAYBE_SENDING.with(|m| m.set(true));
-        let kept = (*inner).receiveSlot.expect("a receiver's receiveSlot")(slot, inner);
+        // Citus' receivers set all four functions; no panic may cross this C boundary.
+        let kept = (*inner).receiveSlot.is_none_or(|f| f(slot, inner));
         pg_sys::error_context_stack = entry.previous;
         kept
     }
@@ -173,7 +174,9 @@ unsafe extern "C-unwind" fn wrapped_startup(this: *mut pg_sys::DestReceiver, ope
     // SAFETY: as in wrapped_receive.
     unsafe {
         let inner = (*this.cast::<Wrapper>()).inner;
-        (*inner).rStartup.expect("a receiver's rStartup")(inner, operation, desc)
+        if let Some(f) = (*inner).rStartup {
+            f(inner, operation, desc)
+        }
     }
 }
 
@@ -181,7 +184,9 @@ unsafe extern "C-unwind" fn wrapped_shutdown(this: *mut pg_sys::DestReceiver) {
     // SAFETY: as in wrapped_receive.
     unsafe {
         let inner = (*this.cast::<Wrapper>()).inner;
-        (*inner).rShutdown.expect("a receiver's rShutdown")(inner)
+        if let Some(f) = (*inner).rShutdown {
+            f(inner)
+        }
     }
 }
 
@@ -189,7 +194,9 @@ unsafe extern "C-unwind" fn wrapped_destroy(this: *mut pg_sys::DestReceiver) {
     // SAFETY: as in wrapped_receive.
     unsafe {
         let inner = (*this.cast::<Wrapper>()).inner;
-        (*inner).rDestroy.expect("a receiver's rDestroy")(inner)
+        if let Some(f) = (*inner).rDestroy {
+            f(inner)
+        }
     }
 }
 
@@ -207,18 +214,21 @@ pub(crate) unsafe fn run(query: *mut pg_sys::QueryDesc, run: impl FnOnce()) {
         // SAFETY: backend globals, read; the portal is NULL or live.
         let (portal, context) = unsafe { (pg_sys::ActivePortal, pg_sys::error_context_stack) };
         // SAFETY: as above.
-        if unsafe { citus_storing_portal(portal) } && records_stored_rows() {
-            STORED_ROWS.with(|r| {
-                let mut r = r.borrow_mut();
-                r.retain(|s| s.portal != portal);
-                if r.len() == STORED_ROWS_KEPT {
-                    r.remove(0);
-                }
-                r.push(StoredRows { portal, context, running: true });
-            });
-            run();
-            STORED_ROWS.with(|r| r.borrow_mut().iter_mut().filter(|s| s.portal == portal).for_each(|s| s.running = false));
-            return;
+        if unsafe { citus_storing_portal(portal) } {
+            // A record of an earlier portal at this address goes, whether or not this one is kept.
+            STORED_ROWS.with(|r| r.borrow_mut().retain(|s| s.portal != portal));
+            if records_stored_rows() {
+                STORED_ROWS.with(|r| {
+                    let mut r = r.borrow_mut();
+                    if r.len() == STORED_ROWS_KEPT {
+                        r.remove(0);
+                    }
+                    r.push(StoredRows { portal, context, running: true });
+                });
+                run();
+                STORED_ROWS.with(|r| r.borrow_mut().iter_mut().filter(|s| s.portal == portal).for_each(|s| s.running = false));
+                return;
+            }
         }
     }
     if mydest != Some(pg_sys::CommandDest::DestCopyOut) || !is_citus_receiver(dest) {

@@ -44,7 +44,7 @@ use crate::error::Result;
 use crate::keyring;
 
 /// The start of a frame: a NUL, which no text value's binary form holds, and a name.
-pub(crate) const FRAME_MAGIC: &[u8; 16] = b"\0colcrypt:citus\0";
+const FRAME_MAGIC: &[u8; 16] = b"\0colcrypt:citus\0";
 const FRAME_CONTEXT: &[u8] = b"colcrypt citus intermediate result v1\0";
 
 /// Whether a receiver's call may be one that serializes for Citus: set on entry, cleared by

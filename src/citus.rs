@@ -379,7 +379,11 @@ fn keys_in_sync() -> Result<Vec<(String, i32, bool, Option<String>)>> {
 /// create_distributed_table_concurrently), on this node or another. Both read the rows with a
 /// scan and send them with binary (or text) COPY output functions; a split routes each row by
 /// the hash of its distribution column, which for an encrypted column is its blind index.
-const SHARD_COPY_FUNCTIONS: [&CStr; 2] = [c"worker_copy_table_to_node", c"worker_split_copy"];
+/// Third, `master_run_on_worker`, which runs a caller's SQL on other nodes as the current role
+/// (src/citus_role_switch.rs).
+const WATCHED_FUNCTIONS: [&CStr; 3] = [c"worker_copy_table_to_node", c"worker_split_copy", c"master_run_on_worker"];
+/// `master_run_on_worker`'s place in [`WATCHED_FUNCTIONS`]; the shard copy functions come before.
+const REMOTE_COMMAND: usize = 2;
 
 static mut PREVIOUS_NEEDS_FMGR_HOOK: pg_sys::needs_fmgr_hook_type = None;
 static mut PREVIOUS_FMGR_HOOK: pg_sys::fmgr_hook_type = None;
@@ -389,9 +393,9 @@ static mut PREVIOUS_FMGR_HOOK: pg_sys::fmgr_hook_type = None;
 /// pushed even if the function was dropped and made again in between (an attacker review left
 /// an entry behind that way, and the backend's output stayed envelopes).
 static SHARD_COPIES: BackendLocal<RefCell<Vec<(pg_sys::Oid, bool)>>> = BackendLocal::new(RefCell::new(Vec::new()));
-/// The shard copy functions' oids, once fmgr has asked about them: fmgr_hook also runs for
-/// every SECURITY DEFINER function and function with SET clauses, and compares only these.
-static SHARD_COPY_OIDS: BackendLocal<Cell<[pg_sys::Oid; 2]>> = BackendLocal::new(Cell::new([pg_sys::InvalidOid; 2]));
+/// The watched functions' oids, once fmgr has asked about them: fmgr_hook also runs for every
+/// SECURITY DEFINER function and function with SET clauses, and compares only these.
+static WATCHED_OIDS: BackendLocal<Cell<[pg_sys::Oid; 3]>> = BackendLocal::new(Cell::new([pg_sys::InvalidOid; 3]));
 /// Whether the running statement is a shard copy's COPY into this node, keyed by the
 /// statement (start time and text pointer): worked out once per statement, not per value.
 static COPY_TARGET: BackendLocal<Cell<Option<((i64, usize), bool)>>> = BackendLocal::new(Cell::new(None));
@@ -409,8 +413,8 @@ const FUNCTION_ANSWERS_KEPT: usize = 64;
 /// Counts pg_proc invalidations, so that an answer looked up while one arrived is not kept.
 static FUNCTION_GENERATION: BackendLocal<Cell<u64>> = BackendLocal::new(Cell::new(0));
 
-/// Installs the fmgr hooks that mark the shard copy function; called once per process from
-/// `_PG_init`. The hooks chain to any installed before.
+/// Installs the fmgr hooks that mark the shard copy functions and check `master_run_on_worker`;
+/// called once per process from `_PG_init`. The hooks chain to any installed before.
 pub(crate) fn install_hooks() {
     // SAFETY: hooks are installed from _PG_init, before any function is looked up through them.
     unsafe {
@@ -429,15 +433,15 @@ unsafe extern "C-unwind" fn on_function_change(_arg: pg_sys::Datum, _cache_id: i
     FUNCTION_GENERATION.with(|g| g.set(g.get().wrapping_add(1)));
 }
 
-/// [`shard_copy_function`], looked up once per oid until pg_proc changes.
-fn shard_copy_function_cached(oid: pg_sys::Oid) -> Option<usize> {
+/// [`watched_function`], looked up once per oid until pg_proc changes.
+fn watched_function_cached(oid: pg_sys::Oid) -> Option<usize> {
     if let Some(answer) = FUNCTION_ANSWERS.with(|a| a.borrow().iter().find(|(o, _)| *o == oid).map(|&(_, answer)| answer)) {
         return answer;
     }
     // The lookup runs outside any borrow: it can take in invalidations, which empty the list,
     // and an answer read across one is used this once but not kept.
     let generation = FUNCTION_GENERATION.with(Cell::get);
-    let answer = shard_copy_function(oid);
+    let answer = watched_function(oid);
     if FUNCTION_GENERATION.with(Cell::get) != generation {
         return answer;
     }
@@ -451,16 +455,16 @@ fn shard_copy_function_cached(oid: pg_sys::Oid) -> Option<usize> {
     answer
 }
 
-/// Which of [`SHARD_COPY_FUNCTIONS`] `oid` is, in pg_catalog (where only a superuser can create
+/// Which of [`WATCHED_FUNCTIONS`] `oid` is, in pg_catalog (where only a superuser can create
 /// functions). Called by fmgr for non-built-in functions only, once per lookup (not per call),
 /// inside a transaction.
-fn shard_copy_function(oid: pg_sys::Oid) -> Option<usize> {
+fn watched_function(oid: pg_sys::Oid) -> Option<usize> {
     // SAFETY: syscache lookups of a function fmgr has just looked up; the name is palloc'd.
     unsafe {
         if pg_sys::get_func_namespace(oid) != pg_sys::Oid::from(pg_sys::PG_CATALOG_NAMESPACE) {
             return None;
         }
-        with_palloc_name(pg_sys::get_func_name(oid), |name| SHARD_COPY_FUNCTIONS.iter().position(|&f| name == f)).flatten()
+        with_palloc_name(pg_sys::get_func_name(oid), |name| WATCHED_FUNCTIONS.iter().position(|&f| name == f)).flatten()
     }
 }
 
@@ -487,8 +491,8 @@ unsafe extern "C-unwind" fn needs_fmgr_hook(oid: pg_sys::Oid) -> bool {
             return true;
         }
     }
-    let Some(i) = shard_copy_function_cached(oid) else { return false };
-    SHARD_COPY_OIDS.with(|c| {
+    let Some(i) = watched_function_cached(oid) else { return false };
+    WATCHED_OIDS.with(|c| {
         let mut oids = c.get();
         oids[i] = oid;
         c.set(oids);
@@ -505,7 +509,11 @@ unsafe extern "C-unwind" fn fmgr_hook(event: pg_sys::FmgrHookEventType::Type, fl
     if oid != pg_sys::InvalidOid {
         match event {
             pg_sys::FmgrHookEventType::FHET_START => {
-                if SHARD_COPY_OIDS.with(Cell::get).contains(&oid) {
+                let watched = WATCHED_OIDS.with(Cell::get);
+                if watched[REMOTE_COMMAND] == oid {
+                    // Raised before the call, which then never starts (no END or ABORT follows).
+                    crate::citus_role_switch::check_remote_command();
+                } else if watched[..REMOTE_COMMAND].contains(&oid) {
                     let envelopes = sends_envelopes();
                     SHARD_COPIES.with(|s| s.borrow_mut().push((oid, envelopes)));
                 }

@@ -77,6 +77,9 @@ pub(crate) enum ColcryptError {
     /// statements (REPEATABLE READ, SERIALIZABLE): the key state it would send could miss changes
     /// other sessions committed, destructions included.
     CitusSnapshotTooOld,
+    /// On Citus, work that other nodes would run as the current role (key, role), which is not
+    /// denied a key the session's login is denied (src/citus_role_switch.rs).
+    CitusRoleSwitch(String, String),
     /// Failure of colcrypt's own catalog queries.
     Internal(String),
 }
@@ -141,6 +144,7 @@ impl ColcryptError {
             ColcryptError::CitusApplyDenied => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
             ColcryptError::CitusKeysRevive(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
             ColcryptError::CitusSnapshotTooOld => ERRCODE_FEATURE_NOT_SUPPORTED, // 0A000
+            ColcryptError::CitusRoleSwitch(..) => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
             ColcryptError::CitusMissing(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
             ColcryptError::Internal(_) => ERRCODE_INTERNAL_ERROR,             // XX000
         }
@@ -266,6 +270,12 @@ impl ColcryptError {
                  transactions: under REPEATABLE READ or SERIALIZABLE the key state sent to the workers could miss \
                  changes other sessions committed"
                 .to_owned(),
+            ColcryptError::CitusRoleSwitch(key, role) => format!(
+                "permission denied: this session's login is denied the plaintext of colcrypt data key \"{key}\", and \
+                 Citus would run this statement on other nodes as role \"{role}\", which is not; deny that role too \
+                 (colcrypt.deny_plaintext('{key}', '{role}')), or run the statement without SET ROLE or a SECURITY \
+                 DEFINER function"
+            ),
             ColcryptError::Internal(msg) => msg.clone(),
         }
     }

@@ -71,10 +71,7 @@ impl DataKey {
         // another role on its behalf.
         // SAFETY: role membership lookups through PostgreSQL's own caches.
         let (user, session) = unsafe { (pg_sys::GetUserId(), pg_sys::GetSessionUserId()) };
-        let is_denied = |who: pg_sys::Oid| {
-            self.access.denied.iter().any(|&role| role == who || unsafe { pg_sys::is_member_of_role_nosuper(who, role) })
-        };
-        if is_denied(user) || is_denied(session) { Err(ColcryptError::PlaintextDenied(self.name.clone())) } else { Ok(()) }
+        if is_denied(&self.access.denied, user) || is_denied(&self.access.denied, session) { Err(ColcryptError::PlaintextDenied(self.name.clone())) } else { Ok(()) }
     }
 
     /// Before the key seals or opens anything: a restricted key serves only its grantees.
@@ -107,7 +104,12 @@ struct Cache {
     /// question for every row, and this saves two SipHash lookups per row (bench/profile.sh).
     last_typmod: Option<(i32, Rc<DataKey>)>,
     last_fingerprint: Option<Rc<DataKey>>,
+    /// Every key's denied roles ([`plaintext_denials`]).
+    denials: Option<Rc<Denials>>,
 }
+
+/// The roles denied each key's plaintext, by key name.
+pub(crate) type Denials = Vec<(String, Vec<pg_sys::Oid>)>;
 
 /// Created at first use (its maps' hashers are seeded then); dropped, and its keys wiped, when
 /// invalidated and at backend exit.
@@ -275,6 +277,40 @@ fn load(row: KeyRow) -> Result<Rc<DataKey>> {
     let fingerprint = <[u8; 32]>::try_from(row.fingerprint.as_slice())
         .map_err(|_| ColcryptError::Internal("colcrypt key table holds a bad fingerprint".into()))?;
     load_row(row.name, row.key_id, row.version, &row.state, row.wrapped, fingerprint)
+}
+
+/// Every key's denied roles (colcrypt.plaintext_denials), read once until a key change: for
+/// the check a Citus node makes when the current role is not the session's (src/citus_role_switch.rs).
+pub(crate) fn plaintext_denials() -> Result<Rc<Denials>> {
+    refresh();
+    if let Some(d) = with_cache(|c| c.denials.clone()) {
+        return Ok(d);
+    }
+    let rows = privileged::as_key_table_owner(|| {
+        Ok(Spi::connect(|client| {
+            client
+                .select("SELECT key_name, role::pg_catalog.oid FROM colcrypt.plaintext_denials ORDER BY key_name", None, &[])?
+                .map(|row| Ok::<_, pgrx::spi::Error>((row.get::<String>(1)?.unwrap_or_default(), row.get::<pg_sys::Oid>(2)?.unwrap_or(pg_sys::InvalidOid))))
+                .collect::<std::result::Result<Vec<_>, _>>()
+        })?)
+    })?;
+    let mut denials: Denials = Vec::new();
+    for (key, role) in rows {
+        match denials.last_mut() {
+            Some((k, roles)) if *k == key => roles.push(role),
+            _ => denials.push((key, vec![role])),
+        }
+    }
+    let denials = Rc::new(denials);
+    with_cache(|c| c.denials = Some(Rc::clone(&denials)));
+    Ok(denials)
+}
+
+/// Whether `who` is, or is a member of, one of `denied` (superuser status aside, as for
+/// [`DataKey::check_plaintext_allowed`]).
+pub(crate) fn is_denied(denied: &[pg_sys::Oid], who: pg_sys::Oid) -> bool {
+    // SAFETY: role membership lookups through PostgreSQL's own caches.
+    denied.iter().any(|&role| role == who || unsafe { pg_sys::is_member_of_role_nosuper(who, role) })
 }
 
 /// The key that sealed a value, found by the envelope's key commitment.

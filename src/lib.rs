@@ -6,6 +6,7 @@ use pgrx::prelude::*;
 mod backend_local;
 mod citus;
 mod citus_intermediate;
+mod citus_role_switch;
 mod client_key_fns;
 mod cross_type;
 mod distribution_lookups;

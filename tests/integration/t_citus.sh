@@ -402,6 +402,60 @@ q "SELECT colcrypt.grant_key_use('pii', 'app')" >/dev/null
 assert_eq "granted" "note 42" "$(qa "SELECT note FROM people WHERE id = 42")"
 assert_eq "in sync after the access changes" "55512=yes,55513=yes" "$(in_sync)"
 
+# A denied login that switches to a role that is not denied (SET ROLE, set_config, a SECURITY
+# DEFINER function) runs nothing on other nodes (src/citus_role_switch.rs): Citus connects to them
+# as the current role, which is the session role there, so the workers did not see the denial.
+# Before the change each of these gave snoop the plaintext (the cast, COPY and
+# run_command_on_shards returned "note 42"); now each is refused on the coordinator.
+# One statement per call: Citus runs role changes over one connection per node, which a
+# transaction that has touched a distributed table no longer can.
+for stmt in "CREATE ROLE snoopr LOGIN" "CREATE ROLE snoopr2 LOGIN" "CREATE ROLE snoop LOGIN IN ROLE snoopr, snoopr2" \
+            "GRANT SELECT ON people TO snoopr, snoopr2" "GRANT CREATE ON SCHEMA public TO snoopr"; do
+  q "$stmt" >/dev/null
+done
+# pii is restricted by now (above): each role may use it, so that what stops them is the denial.
+q "SELECT colcrypt.grant_key_use('pii', r) FROM unnest(ARRAY['snoop', 'snoopr', 'snoopr2']::regrole[]) r" >/dev/null
+q "SELECT colcrypt.deny_plaintext('pii', 'snoop'), colcrypt.deny_plaintext('pii', 'snoopr2')" >/dev/null
+q "CREATE FUNCTION snoop_read(i int) RETURNS text LANGUAGE sql SECURITY DEFINER AS \$\$ SELECT note::text FROM people WHERE id = i \$\$;
+   ALTER FUNCTION snoop_read(int) OWNER TO snoopr" >/dev/null
+q "CREATE PROCEDURE snoop_call(i int) LANGUAGE plpgsql AS \$\$ BEGIN RAISE NOTICE '%', (SELECT note::text FROM people WHERE id = i); END \$\$;
+   ALTER PROCEDURE snoop_call(int) OWNER TO snoopr" >/dev/null
+q "SELECT create_distributed_function('snoop_call(int)', 'i', colocate_with := 'people')" >/dev/null
+q "CREATE PROCEDURE snoop_local() LANGUAGE plpgsql AS \$\$ BEGIN PERFORM 1; END \$\$; GRANT EXECUTE ON PROCEDURE snoop_local() TO snoopr" >/dev/null
+as_snoop() { echo "SET SESSION AUTHORIZATION snoop; $1"; }
+switched="this session's login is denied the plaintext of colcrypt data key \"pii\", and Citus would run this statement on other nodes as role \"snoopr\""
+for stmt in "SET ROLE snoopr; SELECT note::text FROM people WHERE id = 42" \
+            "SET ROLE snoopr; SELECT count(*) FROM people" \
+            "SELECT set_config('role', 'snoopr', false); SELECT note::text FROM people WHERE id = 42" \
+            "SET ROLE snoopr; COPY people TO STDOUT" \
+            "SET ROLE snoopr; SELECT result FROM run_command_on_shards('people', 'SELECT min(note::text) FROM %s')" \
+            "SET ROLE snoopr; EXPLAIN ANALYZE SELECT note::text FROM people WHERE id = 42" \
+            "PREPARE before_switch AS SELECT note::text FROM people WHERE id = 42; SET ROLE snoopr; EXECUTE before_switch" \
+            "SET application_name = 'citus_internal gpid=10000000001'; SET ROLE snoopr; SELECT note::text FROM people WHERE id = 42" \
+            "SET ROLE snoopr; ALTER TABLE people ADD COLUMN leaked text GENERATED ALWAYS AS (note::text) STORED" \
+            "SET ROLE snoopr; CALL snoop_call(42)" \
+            "SELECT snoop_read(42)"; do
+  expect_error "$C" postgres 42501 "$switched" "$(as_snoop "$stmt")"
+done
+# Not refused: the same login without a switch, a switch to a role denied too (the workers
+# refuse its plaintext themselves), work that stays on this node, and a superuser's SET ROLE to
+# the denied login.
+assert_eq "no switch" "1002" "$(q "$(as_snoop "SELECT count(*) FROM people")" | tail -n 1)"
+assert_eq "switch to a denied role" "1002" "$(q "$(as_snoop "SET ROLE snoopr2; SELECT count(*) FROM people")" | tail -n 1)"
+expect_error "$C" postgres 42501 "permission denied to read the plaintext" "$(as_snoop "SET ROLE snoopr2; SELECT note::text FROM people WHERE id = 42")"
+assert_eq "local work" "SET|SET|CALL|1" "$(q "$(as_snoop "SET ROLE snoopr; CALL snoop_local(); SELECT count(*) FROM pg_class WHERE relname = 'people'")" | paste -sd "|")"
+expect_error "$C" postgres 42501 "permission denied to read the plaintext" "SET ROLE snoop; SELECT note::text FROM people WHERE id = 42"
+# Denying the role switched to as well: the workers refuse, and the rest works again.
+q "SELECT colcrypt.deny_plaintext('pii', 'snoopr')" >/dev/null
+assert_eq "switch once that role is denied too" "1002" "$(q "$(as_snoop "SET ROLE snoopr; SELECT count(*) FROM people")" | tail -n 1)"
+expect_error "$C" postgres 42501 "permission denied to read the plaintext" "$(as_snoop "SELECT snoop_read(42)")"
+assert_eq "no column was added" "0" "$(q "SELECT count(*) FROM pg_attribute WHERE attrelid = 'people'::regclass AND attname = 'leaked'")"
+q "DROP FUNCTION snoop_read(int); DROP PROCEDURE snoop_call(int); DROP PROCEDURE snoop_local()" >/dev/null
+q "SELECT colcrypt.allow_plaintext('pii', r), colcrypt.revoke_key_use('pii', r) FROM unnest(ARRAY['snoop', 'snoopr', 'snoopr2']::regrole[]) r" >/dev/null
+for stmt in "REVOKE ALL ON people FROM snoopr, snoopr2" "REVOKE CREATE ON SCHEMA public FROM snoopr" "DROP ROLE snoop, snoopr, snoopr2"; do
+  q "$stmt" >/dev/null
+done
+
 # destroy_key: reads fail on every node at once, through the coordinator and on the shards.
 q "SELECT colcrypt.create_key('shred')" >/dev/null
 q "CREATE TABLE gone (id int, v colcrypt.encrypted_text(shred), live colcrypt.encrypted_text(pii))" >/dev/null

@@ -51,8 +51,9 @@ fn hidden_denial() -> Result<Option<(String, pg_sys::Oid)>> {
     if user == session || READING.with(Cell::get) || !crate::citus::loaded() || unsafe { pg_sys::ParallelWorkerNumber } >= 0 {
         return Ok(None);
     }
+    // Citus' answer is cached; get_extension_oid scans pg_extension.
     // SAFETY: a catalog lookup by name, missing_ok.
-    if unsafe { pg_sys::get_extension_oid(c"colcrypt".as_ptr(), true) } == pg_sys::InvalidOid || !crate::citus::active() {
+    if !crate::citus::active() || unsafe { pg_sys::get_extension_oid(c"colcrypt".as_ptr(), true) } == pg_sys::InvalidOid {
         return Ok(None);
     }
     READING.with(|r| r.set(true));

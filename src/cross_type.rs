@@ -71,6 +71,26 @@ fn convert(conv: Conv, d: pg_sys::Datum) -> Option<pg_sys::Datum> {
     })
 }
 
+/// A value of type `from`, compared with an encrypted column whose plaintext type is `to` by
+/// one of these operators, as the datum the column would seal: `None` when no operator here
+/// converts between the two, `Some(None)` when the value is out of `to`'s range (it equals no
+/// value of the column). For src/distribution_lookups.rs, which routes such lookups on Citus.
+pub(crate) fn converted(from: pg_sys::Oid, to: pg_sys::Oid, d: pg_sys::Datum) -> Option<Option<pg_sys::Datum>> {
+    use pg_sys::BuiltinOid as B;
+    const PAIRS: [(B, B, Conv); 8] = [
+        (B::INT2OID, B::INT4OID, Conv::Int2ToInt4),
+        (B::INT8OID, B::INT4OID, Conv::Int8ToInt4),
+        (B::INT2OID, B::INT8OID, Conv::Int2ToInt8),
+        (B::INT4OID, B::INT8OID, Conv::Int4ToInt8),
+        (B::INT2OID, B::NUMERICOID, Conv::Int2ToNumeric),
+        (B::INT4OID, B::NUMERICOID, Conv::Int4ToNumeric),
+        (B::INT8OID, B::NUMERICOID, Conv::Int8ToNumeric),
+        (B::FLOAT4OID, B::FLOAT8OID, Conv::Float4ToFloat8),
+    ];
+    let &(_, _, conv) = PAIRS.iter().find(|(f, t, _)| f.value() == from && t.value() == to)?;
+    Some(convert(conv, d))
+}
+
 /// `__blind_index`, which must already exist: this path only reads keys (no create-on-first-use,
 /// which would write to the key table from a SELECT, and fail on a standby).
 fn existing_blind_index_key() -> Result<std::rc::Rc<keyring::DataKey>> {

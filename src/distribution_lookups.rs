@@ -10,7 +10,8 @@
 //! sees it (colcrypt comes after Citus in `shared_preload_libraries`):
 //! - a constant, or a parameter whose value the plan is made for (a custom plan), is cast to the
 //!   column's type now, sealed under `__transient` (what an untyped literal is): the lookup goes to
-//!   one shard, as `WHERE email = 'u5'` does;
+//!   one shard, as `WHERE email = 'u5'` does; a value of a type a cross-type operator converts
+//!   (an `int8` for an `encrypted_int4`) is converted as the operator would first;
 //! - a parameter of a generic plan (made without its value) stays a parameter under the cast,
 //!   which Citus cannot route: it builds such a plan with a prohibitive cost, so PostgreSQL keeps
 //!   making custom plans, and refuses to run it (0A000, "could not create distributed plan"):
@@ -21,8 +22,9 @@
 //! post-parse rewrite missed those analysed inside utility statements and function bodies). The
 //! stored queries themselves are not changed. Only operators in colcrypt's equality families
 //! between a distribution column of a Citus table and a constant or an external parameter of the
-//! plaintext type, among the AND-ed conditions of a WHERE or a join's ON, in the statement and the
-//! queries inside it; not under `colcrypt.ciphertext_io`.
+//! plaintext type (or of one a cross-type operator converts), among the AND-ed conditions of a
+//! WHERE or a join's ON, in the statement and the queries inside it; not under
+//! `colcrypt.ciphertext_io`.
 
 use pgrx::pg_sys;
 
@@ -201,9 +203,13 @@ unsafe fn candidate(query: *mut pg_sys::Query, op: *mut pg_sys::OpExpr, kinds: &
             return None;
         }
         let kind = kind_of(ty, kinds)?;
-        // Of the plaintext type (or `varchar` for `text`): a cast from another (an `int8` for an
-        // `encrypted_int4`) could fail where the comparison is merely false.
-        if !pg_sys::IsBinaryCoercible(pg_sys::exprType(value), kind.plain) {
+        // Of the plaintext type (or `varchar` for `text`), or of a type a cross-type operator
+        // converts (an `int8` for an `encrypted_int4`, src/cross_type.rs): that value is
+        // converted first, as the operator would, since a cast could fail where the comparison
+        // is merely false. Left alone, Citus found no shard for a parameter of such a type and
+        // the lookup returned no rows.
+        let value_type = pg_sys::exprType(value);
+        if !pg_sys::IsBinaryCoercible(value_type, kind.plain) && crate::cross_type::converted(value_type, kind.plain, pg_sys::Datum::from(0)).is_none() {
             return None;
         }
         // The operator is an `=` of a btree family whose `=` for the column's type is colcrypt's.
@@ -222,6 +228,11 @@ unsafe fn cast_to_column_type(c: Candidate, bound: pg_sys::ParamListInfo) {
         let cell = pg_sys::list_nth_cell((*c.op).args, c.value_at);
         let value = (*cell).ptr_value.cast::<pg_sys::Node>();
         let bare = pg_sys::strip_implicit_coercions(value);
+        let plain = kind_plain(ty);
+        let value_type = pg_sys::exprType(value);
+        if plain != pg_sys::InvalidOid && !pg_sys::IsBinaryCoercible(value_type, plain) {
+            return convert_and_cast(c, cell, value, bound, plain, value_type);
+        }
         let known = match (*bare).type_ {
             pg_sys::NodeTag::T_Const => true,
             _ => match bound_value(bare.cast(), bound) {
@@ -248,6 +259,58 @@ unsafe fn cast_to_column_type(c: Candidate, bound: pg_sys::ParamListInfo) {
             return;
         }
         if known {
+            cast = pg_sys::evaluate_expr(cast.cast(), ty, -1, pg_sys::exprCollation(c.var.cast())).cast();
+        }
+        (*cell).ptr_value = cast.cast();
+        (*c.op).opno = c.same_type_eq;
+        (*c.op).opfuncid = pg_sys::get_opcode(c.same_type_eq);
+        (*c.op).inputcollid = pg_sys::exprCollation(c.var.cast());
+    }
+}
+
+/// The plaintext type of colcrypt's encrypted type `ty` (InvalidOid for another type).
+unsafe fn kind_plain(ty: pg_sys::Oid) -> pg_sys::Oid {
+    // SAFETY: catalog lookups by oid.
+    unsafe { kind_of(ty, &kinds()) }.map_or(pg_sys::InvalidOid, |k| k.plain)
+}
+
+/// [`cast_to_column_type`] for a value of a type a cross-type operator converts (see
+/// [`candidate`]). A known value is converted as the operator would; one out of the column's
+/// range equals nothing, and is left as it is (Citus then finds no shard, the right answer). A
+/// parameter of a generic plan is cast under the assignment cast, which Citus cannot route, as
+/// a same-type parameter is.
+unsafe fn convert_and_cast(c: Candidate, cell: *mut pg_sys::ListCell, value: *mut pg_sys::Node, bound: pg_sys::ParamListInfo, plain: pg_sys::Oid, value_type: pg_sys::Oid) {
+    // SAFETY: as in cast_to_column_type.
+    unsafe {
+        let ty = (*c.var).vartype;
+        let known = match (*value).type_ {
+            pg_sys::NodeTag::T_Const => Some(value.cast::<pg_sys::Const>()),
+            pg_sys::NodeTag::T_Param => bound_value(value.cast(), bound),
+            _ => None,
+        };
+        let operand: *mut pg_sys::Node = match known {
+            Some(k) => {
+                let Some(Some(d)) = crate::cross_type::converted(value_type, plain, (*k).constvalue) else { return };
+                let (mut len, mut byval) = (0i16, false);
+                pg_sys::get_typlenbyval(plain, &mut len, &mut byval);
+                pg_sys::makeConst(plain, -1, pg_sys::InvalidOid, len.into(), d, false, byval).cast()
+            }
+            None => value,
+        };
+        let mut cast = pg_sys::coerce_to_target_type(
+            std::ptr::null_mut(),
+            operand,
+            pg_sys::exprType(operand),
+            ty,
+            -1,
+            pg_sys::CoercionContext::COERCION_ASSIGNMENT,
+            pg_sys::CoercionForm::COERCE_EXPLICIT_CAST,
+            -1,
+        );
+        if cast.is_null() {
+            return;
+        }
+        if known.is_some() {
             cast = pg_sys::evaluate_expr(cast.cast(), ty, -1, pg_sys::exprCollation(c.var.cast())).cast();
         }
         (*cell).ptr_value = cast.cast();

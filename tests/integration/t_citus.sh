@@ -341,6 +341,20 @@ assert_eq "a name parameter (under its implicit cast to text)" 2 "$(cluster_psql
 # A generic plan cannot be routed; Citus refuses to run one (it returned no rows).
 expect_error "$C" postgres 0A000 "could not create distributed plan" \
   "SET plan_cache_mode = force_generic_plan; PREPARE g(text) AS SELECT count(*) FROM by_email WHERE email = \$1; EXECUTE g('u7')"
+# A parameter of a type a cross-type operator converts (an int8 against an encrypted_int4: pgJDBC
+# setLong, a Python int bound as int8) is converted as that operator would, then routed; one out
+# of the column's range finds no row. These returned no rows at all before (Citus found no shard).
+q "CREATE TABLE by_num (n colcrypt.encrypted_int4(pii, searchable), v text)" >/dev/null
+q "SELECT create_distributed_table('by_num', 'n')" >/dev/null
+q "INSERT INTO by_num SELECT i, 'v' || i FROM generate_series(1, 40) i" >/dev/null
+executions=(); for i in $(seq 1 8); do executions+=(-c "EXECUTE wide($i)"); done
+assert_eq "int8 parameters against an encrypted_int4 distribution column" "v1 v2 v3 v4 v5 v6 v7 v8 1" \
+  "$(cluster_psql "$C" -d postgres -At -c "PREPARE wide(int8) AS SELECT v FROM by_num WHERE n = \$1" "${executions[@]}" \
+     -c "EXPLAIN (COSTS OFF) EXECUTE wide(9)" -c "EXECUTE wide(5000000000)" | sed -nE 's/.*Task Count: ([0-9]+).*/\1/p; /^v[0-9]+$/p' | paste -sd ' ')"
+assert_eq "an int2 parameter, and int8 and int2 literals" "PREPARE|v3|v4|v5" "$(cluster_psql "$C" -d postgres -At \
+  -c "PREPARE narrow(int2) AS SELECT v FROM by_num WHERE n = \$1" -c "EXECUTE narrow(3)" \
+  -c "SELECT v FROM by_num WHERE n = 4::int8" -c "SELECT v FROM by_num WHERE n = 5::int2" | paste -sd '|')"
+q "DROP TABLE by_num" >/dev/null
 
 # UPDATE/DELETE/upsert: by the distribution column (or any plain column) with new values; an
 # encrypted column in WHERE or on the right of SET is refused by Citus (README: the rewrite).

@@ -379,11 +379,32 @@ fn keys_in_sync() -> Result<Vec<(String, i32, bool, Option<String>)>> {
 /// create_distributed_table_concurrently), on this node or another. Both read the rows with a
 /// scan and send them with binary (or text) COPY output functions; a split routes each row by
 /// the hash of its distribution column, which for an encrypted column is its blind index.
-/// Third, `master_run_on_worker`, which runs a caller's SQL on other nodes as the current role
-/// (src/citus_role_switch.rs).
-const WATCHED_FUNCTIONS: [&CStr; 3] = [c"worker_copy_table_to_node", c"worker_split_copy", c"master_run_on_worker"];
-/// `master_run_on_worker`'s place in [`WATCHED_FUNCTIONS`]; the shard copy functions come before.
-const REMOTE_COMMAND: usize = 2;
+const SHARD_COPY_FUNCTIONS: [&CStr; 2] = [c"worker_copy_table_to_node", c"worker_split_copy"];
+/// C functions of citus.so that open no connection and that plain queries call: the filter that
+/// hides shards from `pg_class` scans, visibility and version probes, hashing, and the partial
+/// and combining aggregates of distributed aggregation. Every other C function of Citus is
+/// [`CITUS_FUNCTION`], refused while a hidden denial stands.
+const CITUS_LOCAL_FUNCTIONS: [&CStr; 14] = [
+    c"relation_is_a_known_shard",
+    c"citus_table_is_visible",
+    c"worker_hash",
+    c"citus_version",
+    c"citus_is_coordinator",
+    c"get_current_transaction_id",
+    c"citus_backend_gpid",
+    c"any_value_agg",
+    c"worker_partial_agg_sfunc",
+    c"worker_partial_agg_ffunc",
+    c"coord_combine_agg_sfunc",
+    c"coord_combine_agg_ffunc",
+    c"citus_text_send_as_jsonb",
+    c"citus_extradata_container",
+];
+/// The answer of [`watched_function`] for any other C function of citus.so: many of them open
+/// connections to other nodes as the current role (`master_run_on_worker` behind
+/// `run_command_on_*`, shard moves and splits, the rebalancer), which src/citus_role_switch.rs
+/// checks before they start.
+const CITUS_FUNCTION: usize = SHARD_COPY_FUNCTIONS.len();
 
 static mut PREVIOUS_NEEDS_FMGR_HOOK: pg_sys::needs_fmgr_hook_type = None;
 static mut PREVIOUS_FMGR_HOOK: pg_sys::fmgr_hook_type = None;
@@ -393,9 +414,9 @@ static mut PREVIOUS_FMGR_HOOK: pg_sys::fmgr_hook_type = None;
 /// pushed even if the function was dropped and made again in between (an attacker review left
 /// an entry behind that way, and the backend's output stayed envelopes).
 static SHARD_COPIES: BackendLocal<RefCell<Vec<(pg_sys::Oid, bool)>>> = BackendLocal::new(RefCell::new(Vec::new()));
-/// The watched functions' oids, once fmgr has asked about them: fmgr_hook also runs for every
+/// The shard copy functions' oids, once fmgr has asked about them: fmgr_hook also runs for every
 /// SECURITY DEFINER function and function with SET clauses, and compares only these.
-static WATCHED_OIDS: BackendLocal<Cell<[pg_sys::Oid; 3]>> = BackendLocal::new(Cell::new([pg_sys::InvalidOid; 3]));
+static SHARD_COPY_OIDS: BackendLocal<Cell<[pg_sys::Oid; 2]>> = BackendLocal::new(Cell::new([pg_sys::InvalidOid; 2]));
 /// Whether the running statement is a shard copy's COPY into this node, keyed by the
 /// statement (start time and text pointer): worked out once per statement, not per value.
 static COPY_TARGET: BackendLocal<Cell<Option<((i64, usize), bool)>>> = BackendLocal::new(Cell::new(None));
@@ -455,16 +476,35 @@ fn watched_function_cached(oid: pg_sys::Oid) -> Option<usize> {
     answer
 }
 
-/// Which of [`WATCHED_FUNCTIONS`] `oid` is, in pg_catalog (where only a superuser can create
-/// functions). Called by fmgr for non-built-in functions only, once per lookup (not per call),
-/// inside a transaction.
+/// Which of [`SHARD_COPY_FUNCTIONS`] `oid` is, in pg_catalog (where only a superuser can create
+/// functions), or [`CITUS_FUNCTION`] for another C function of citus.so. Called by fmgr for
+/// non-built-in functions only, once per lookup (not per call), inside a transaction.
 fn watched_function(oid: pg_sys::Oid) -> Option<usize> {
-    // SAFETY: syscache lookups of a function fmgr has just looked up; the name is palloc'd.
+    // SAFETY: syscache lookups of a function fmgr has just looked up; the name is palloc'd, the
+    // cache entry released, and `probin` copied out of it first.
     unsafe {
-        if pg_sys::get_func_namespace(oid) != pg_sys::Oid::from(pg_sys::PG_CATALOG_NAMESPACE) {
+        if pg_sys::get_func_namespace(oid) == pg_sys::Oid::from(pg_sys::PG_CATALOG_NAMESPACE) {
+            let known = with_palloc_name(pg_sys::get_func_name(oid), |name| {
+                (SHARD_COPY_FUNCTIONS.iter().position(|&f| name == f), CITUS_LOCAL_FUNCTIONS.contains(&name))
+            });
+            match known {
+                Some((Some(i), _)) => return Some(i),
+                Some((None, true)) => return None,
+                _ => {}
+            }
+        }
+        if !loaded() {
             return None;
         }
-        with_palloc_name(pg_sys::get_func_name(oid), |name| WATCHED_FUNCTIONS.iter().position(|&f| name == f)).flatten()
+        let tuple = pg_sys::SearchSysCache1(pg_sys::SysCacheIdentifier::PROCOID as i32, pg_sys::Datum::from(oid));
+        if tuple.is_null() {
+            return None;
+        }
+        let mut is_null = false;
+        let probin = pg_sys::SysCacheGetAttr(pg_sys::SysCacheIdentifier::PROCOID as i32, tuple, pg_sys::Anum_pg_proc_probin as i16, &mut is_null);
+        let citus = !is_null && with_palloc_name(pg_sys::text_to_cstring(probin.cast_mut_ptr()), |bin| bin.to_bytes() == b"$libdir/citus").unwrap_or(false);
+        pg_sys::ReleaseSysCache(tuple);
+        citus.then_some(CITUS_FUNCTION)
     }
 }
 
@@ -492,7 +532,10 @@ unsafe extern "C-unwind" fn needs_fmgr_hook(oid: pg_sys::Oid) -> bool {
         }
     }
     let Some(i) = watched_function_cached(oid) else { return false };
-    WATCHED_OIDS.with(|c| {
+    if i == CITUS_FUNCTION {
+        return true;
+    }
+    SHARD_COPY_OIDS.with(|c| {
         let mut oids = c.get();
         oids[i] = oid;
         c.set(oids);
@@ -509,11 +552,10 @@ unsafe extern "C-unwind" fn fmgr_hook(event: pg_sys::FmgrHookEventType::Type, fl
     if oid != pg_sys::InvalidOid {
         match event {
             pg_sys::FmgrHookEventType::FHET_START => {
-                let watched = WATCHED_OIDS.with(Cell::get);
-                if watched[REMOTE_COMMAND] == oid {
-                    // Raised before the call, which then never starts (no END or ABORT follows).
-                    crate::citus_role_switch::check_remote_command();
-                } else if watched[..REMOTE_COMMAND].contains(&oid) {
+                // Raised before the call, which then never starts (no END or ABORT follows), and
+                // before a shard copy is counted as running.
+                crate::citus_role_switch::check_citus_function(|| watched_function_cached(oid).is_some());
+                if SHARD_COPY_OIDS.with(Cell::get).contains(&oid) {
                     let envelopes = sends_envelopes();
                     SHARD_COPIES.with(|s| s.borrow_mut().push((oid, envelopes)));
                 }

@@ -6,49 +6,64 @@
 //! Citus connects to the other nodes as the *current* role, which is the session role there:
 //! a denied login that switched to a role it belongs to was not seen as denied on the workers,
 //! which decrypted for it (`note::text` pushed down, `COPY people TO STDOUT`,
-//! `run_command_on_shards`; found by an attacker review). Nothing tells a worker which login a
-//! coordinator's session has, so the coordinator refuses (42501), while the session's login is
-//! denied a key that the current role is not:
-//! - running a plan that holds a Citus scan (distributed reads and writes, delegated function
-//!   calls), from the ExecutorRun hook (pg_compat.rs);
-//! - Citus' `master_run_on_worker`, behind `run_command_on_workers`, `_shards`, `_placements`,
-//!   `_colocated_placements`, `_all_nodes` and `_coordinator` (fmgr hook, citus.rs);
-//! - utility statements, except those that only set session state or run queries that are
-//!   checked themselves: DDL that Citus sends to the workers computes there (`ALTER TABLE …
-//!   USING`, an index or generated column on an expression), `COPY` of a Citus table runs on
-//!   the shards, and `CALL` of a distributed procedure runs on a worker.
+//! `run_command_on_shards`, a shard move that copies rows as that role; found by attacker
+//! reviews). Nothing tells a worker which login a coordinator's session has, so, in a database
+//! with Citus, while the session's login is denied a key:
+//! - a switch to a role that is not denied it is refused where the role changes: `SET ROLE`,
+//!   `set_config('role', …)` and a function's `SET role` clause (the `role` setting's check,
+//!   wrapped at load). A switch in the middle of a statement would otherwise come after the
+//!   checks below (a CTE that calls `set_config` before Citus opens its connections);
+//! - while the current role is such a role anyway (a SECURITY DEFINER function, or the role a
+//!   session starts with, `options=-c role=…`), the node refuses (42501) what would run on
+//!   other nodes as it: a plan that holds a Citus scan (distributed reads and writes, delegated
+//!   function calls; the ExecutorRun hook, pg_compat.rs), any C function of Citus (fmgr hook,
+//!   citus.rs: `run_command_on_*`, shard moves and splits, the rebalancer), and utility
+//!   statements other than those that only set session state or run queries that are checked
+//!   themselves (DDL that Citus sends to the workers computes there, `COPY` of a Citus table runs
+//!   on the shards, `CALL` of a distributed procedure runs on a worker).
 //!
 //! Whatever the statement touches: a worker's SQL can decrypt any column of the tables the role
 //! may read, and which ones a statement will is not known before it runs. Sessions without a
-//! role switch, and switches whose role is denied the same keys (the workers refuse it then),
-//! are not affected; neither is a database without Citus.
+//! role switch, switches to roles denied the same keys (the workers refuse those themselves), and
+//! colcrypt's own work as the key tables' owner ([`exempt`]) are not affected; neither is a
+//! database without Citus.
 
 use std::cell::Cell;
+use std::ffi::c_char;
 
 use pgrx::pg_sys;
 
 use crate::backend_local::BackendLocal;
 use crate::error::{ColcryptError, OrRaise, Result};
 
-/// Set while the denials are read (colcrypt's own queries, as the key tables' owner, whose
-/// statements come back through the hooks that call this).
-static READING: BackendLocal<Cell<bool>> = BackendLocal::new(Cell::new(false));
+/// Set while colcrypt runs its own statements as the key tables' owner, which include reading
+/// the denials themselves (their statements come back through the hooks that call this).
+static EXEMPT: BackendLocal<Cell<bool>> = BackendLocal::new(Cell::new(false));
 
-struct Reading;
-impl Drop for Reading {
-    fn drop(&mut self) {
-        READING.with(|r| r.set(false));
+/// Runs `f`, colcrypt's own work as the key tables' owner (privileged.rs), outside these checks:
+/// its statements are fixed and read or write only colcrypt's tables and its key state on the
+/// other nodes.
+pub(crate) fn exempt<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            EXEMPT.with(|e| e.set(self.0));
+        }
     }
+    let _restore = Restore(EXEMPT.with(|e| e.replace(true)));
+    f()
 }
 
-/// The key whose denial the other nodes would not see: its plaintext is denied to the session's
-/// login role and not to the current role. `None` without a role switch or without Citus.
-fn hidden_denial() -> Result<Option<(String, pg_sys::Oid)>> {
+/// The key whose denial the other nodes would not see if `user` were the current role: its
+/// plaintext is denied to the session's login role and not to `user`. `None` for the session
+/// role itself, or without Citus.
+fn hidden_denial(user: pg_sys::Oid) -> Result<Option<String>> {
     // SAFETY: reads of backend state.
-    let (user, session) = unsafe { (pg_sys::GetUserId(), pg_sys::GetSessionUserId()) };
+    let session = unsafe { pg_sys::GetSessionUserId() };
     // A parallel worker runs part of its leader's plan, which was checked, and no Citus scan.
-    // SAFETY: a read of a backend global.
-    if user == session || READING.with(Cell::get) || !crate::citus::loaded() || unsafe { pg_sys::ParallelWorkerNumber } >= 0 {
+    // SAFETY: reads of backend globals.
+    let parallel_worker = unsafe { pg_sys::ParallelWorkerNumber >= 0 || pg_sys::InitializingParallelWorker };
+    if user == session || user == pg_sys::InvalidOid || EXEMPT.with(Cell::get) || !crate::citus::loaded() || parallel_worker {
         return Ok(None);
     }
     // Citus' answer is cached; get_extension_oid scans pg_extension.
@@ -56,22 +71,73 @@ fn hidden_denial() -> Result<Option<(String, pg_sys::Oid)>> {
     if !crate::citus::active() || unsafe { pg_sys::get_extension_oid(c"colcrypt".as_ptr(), true) } == pg_sys::InvalidOid {
         return Ok(None);
     }
-    READING.with(|r| r.set(true));
-    let _reading = Reading;
-    let denials = crate::keyring::plaintext_denials()?;
+    let denials = exempt(crate::keyring::plaintext_denials)?;
     Ok(denials
         .iter()
         .find(|(_, roles)| crate::keyring::is_denied(roles, session) && !crate::keyring::is_denied(roles, user))
-        .map(|(key, _)| (key.clone(), user)))
+        .map(|(key, _)| key.clone()))
 }
 
-/// Refuses, when the session has a denial the other nodes would not see and `runs_elsewhere`
+/// `role`'s name, for a message.
+fn role_name(role: pg_sys::Oid) -> String {
+    // SAFETY: a catalog lookup by oid; the name is palloc'd, or NULL for a dropped role.
+    unsafe { crate::citus::with_palloc_name(pg_sys::GetUserNameFromId(role, true), |n| n.to_string_lossy().into_owned()) }
+        .unwrap_or_else(|| role.to_u32().to_string())
+}
+
+/// Refuses, when the current role has a denial the other nodes would not see and `runs_elsewhere`
 /// says the statement may run on them.
 fn refuse_if_hidden_denial(runs_elsewhere: impl FnOnce() -> bool) {
-    if let Some((key, role)) = hidden_denial().or_raise().filter(|_| runs_elsewhere()) {
-        // SAFETY: a catalog lookup by oid; the name is palloc'd, or NULL for a dropped role.
-        let name = unsafe { crate::citus::with_palloc_name(pg_sys::GetUserNameFromId(role, true), |n| n.to_string_lossy().into_owned()) };
-        ColcryptError::CitusRoleSwitch(key, name.unwrap_or_else(|| role.to_u32().to_string())).raise();
+    // SAFETY: a read of backend state.
+    let user = unsafe { pg_sys::GetUserId() };
+    if let Some(key) = hidden_denial(user).or_raise().filter(|_| runs_elsewhere()) {
+        ColcryptError::CitusRoleSwitch(key, role_name(user)).raise();
+    }
+}
+
+/// PostgreSQL's check of the `role` setting, which the wrapper calls first.
+static mut CHECK_ROLE: pg_sys::GucStringCheckHook = None;
+
+/// Wraps the `role` setting's check; called once per process from `_PG_init`.
+pub(crate) fn install() {
+    // SAFETY: from _PG_init, before any statement runs: the setting's record is PostgreSQL's
+    // own for the life of the process, and its check hook a plain function pointer.
+    unsafe {
+        let Some(role) = crate::pg_compat::string_setting(c"role") else { return };
+        let check = (*role).check_hook;
+        if check.is_some() {
+            CHECK_ROLE = check;
+            (*role).check_hook = Some(check_role);
+        }
+    }
+}
+
+/// The `role` setting's check: PostgreSQL's, then a refusal of a role with a hidden denial. Not
+/// while a session starts (no statements can run yet; the checks above then apply), in a
+/// parallel worker taking its leader's settings, or when a value is only validated
+/// (`ALTER ROLE … SET role`).
+#[pgrx::pg_guard]
+unsafe extern "C-unwind" fn check_role(newval: *mut *mut c_char, extra: *mut *mut std::ffi::c_void, source: pg_sys::GucSource::Type) -> bool {
+    // SAFETY: the arguments PostgreSQL passes a string check; PostgreSQL's check leaves in
+    // `extra` a malloc'd struct that starts with the role's oid (InvalidOid for NONE).
+    unsafe {
+        let Some(check) = CHECK_ROLE else { return true };
+        if !check(newval, extra, source) {
+            return false;
+        }
+        let normal = pg_sys::Mode == pg_sys::ProcessingMode::NormalProcessing && pg_sys::IsTransactionState();
+        if !normal || source == pg_sys::GucSource::PGC_S_TEST || (*extra).is_null() {
+            return true;
+        }
+        let role = *(*extra).cast::<pg_sys::Oid>();
+        let Some(key) = hidden_denial(role).or_raise() else { return true };
+        libc::free(*extra);
+        *extra = std::ptr::null_mut();
+        pg_sys::GUC_check_errcode(pgrx::PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE as i32);
+        // Key and role names hold no NUL (the key's is checked ASCII; a role's is a C string).
+        let message = std::ffi::CString::new(ColcryptError::CitusRoleSwitch(key, role_name(role)).message()).unwrap_or_default();
+        pg_sys::GUC_check_errmsg_string = pg_sys::pstrdup(message.as_ptr());
+        false
     }
 }
 
@@ -106,9 +172,15 @@ unsafe fn runs_on_citus(stmt: *mut pg_sys::PlannedStmt) -> bool {
     }
 }
 
-/// From the fmgr hook, before Citus' `master_run_on_worker` runs.
-pub(crate) fn check_remote_command() {
-    refuse_if_hidden_denial(|| true);
+/// From the fmgr hook, before a function fmgr calls through it starts: refuses a C function of
+/// Citus (`is_citus` tells) while the current role has a hidden denial. The cheap test first, as
+/// the hook runs for every SECURITY DEFINER function.
+pub(crate) fn check_citus_function(is_citus: impl FnOnce() -> bool) {
+    // SAFETY: reads of backend state.
+    if unsafe { pg_sys::GetUserId() == pg_sys::GetSessionUserId() } {
+        return;
+    }
+    refuse_if_hidden_denial(is_citus);
 }
 
 /// From the utility hook: refuses a utility statement that may run on other nodes (see the

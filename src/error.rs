@@ -150,7 +150,7 @@ impl ColcryptError {
         }
     }
 
-    fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         match self {
             ColcryptError::Core(CoreError::WrongMasterKey) => {
                 format!(
@@ -272,9 +272,9 @@ impl ColcryptError {
                 .to_owned(),
             ColcryptError::CitusRoleSwitch(key, role) => format!(
                 "permission denied: this session's login is denied the plaintext of colcrypt data key \"{key}\", and \
-                 Citus would run this statement on other nodes as role \"{role}\", which is not; deny that role too \
-                 (colcrypt.deny_plaintext('{key}', '{role}')), or run the statement without SET ROLE or a SECURITY \
-                 DEFINER function"
+                 role \"{role}\" is not, which is all that the other Citus nodes would see; deny that role too \
+                 (colcrypt.deny_plaintext('{key}', '{role}')), or work without switching to it (SET ROLE, \
+                 set_config, SECURITY DEFINER functions)"
             ),
             ColcryptError::Internal(msg) => msg.clone(),
         }

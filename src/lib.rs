@@ -45,6 +45,7 @@ pub extern "C-unwind" fn _PG_init() {
     literals::install();
     citus::install_hooks();
     pg_compat::install_executor_run_hook();
+    citus_role_switch::install();
     key_audit::install();
     master_key::define_settings();
     types::define_settings();

@@ -89,3 +89,28 @@ unsafe extern "C-unwind" fn executor_run(q: *mut pg_sys::QueryDesc, d: pg_sys::S
         })
     }
 }
+
+/// The record of a built-in string setting, by name (to wrap its check hook at load).
+pub(crate) unsafe fn string_setting(name: &std::ffi::CStr) -> Option<*mut pg_sys::config_string> {
+    // SAFETY: PostgreSQL's array of setting records (built before libraries load), read; the
+    // records live for the life of the process.
+    unsafe {
+        #[cfg(feature = "pg15")]
+        let (vars, n) = (pg_sys::get_guc_variables(), pg_sys::GetNumConfigOptions());
+        #[cfg(feature = "pg18")]
+        let (vars, n) = {
+            let mut n = 0;
+            (pg_sys::get_guc_variables(&mut n), n)
+        };
+        if vars.is_null() {
+            return None;
+        }
+        (0..n as usize).map(|i| *vars.add(i)).find_map(|g| {
+            let found = !g.is_null()
+                && (*g).vartype == pg_sys::config_type::PGC_STRING
+                && !(*g).name.is_null()
+                && std::ffi::CStr::from_ptr((*g).name) == name;
+            found.then(|| g.cast::<pg_sys::config_string>())
+        })
+    }
+}

@@ -118,7 +118,9 @@ pub(crate) fn as_key_table_owner<R>(f: impl FnOnce() -> Result<R>) -> Result<R> 
         );
         guard
     };
-    f()
+    // colcrypt's own statements, on its own tables: not work a switched role does for a denied
+    // login on other Citus nodes (src/citus_role_switch.rs).
+    crate::citus_role_switch::exempt(f)
 }
 
 /// Runs `f` with a read-write SPI connection as the key table's owner, once the transaction may

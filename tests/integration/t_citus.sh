@@ -437,27 +437,51 @@ q "CREATE PROCEDURE snoop_call(i int) LANGUAGE plpgsql AS \$\$ BEGIN RAISE NOTIC
 q "SELECT create_distributed_function('snoop_call(int)', 'i', colocate_with := 'people')" >/dev/null
 q "CREATE PROCEDURE snoop_local() LANGUAGE plpgsql AS \$\$ BEGIN PERFORM 1; END \$\$; GRANT EXECUTE ON PROCEDURE snoop_local() TO snoopr" >/dev/null
 as_snoop() { echo "SET SESSION AUTHORIZATION snoop; $1"; }
-switched="this session's login is denied the plaintext of colcrypt data key \"pii\", and Citus would run this statement on other nodes as role \"snoopr\""
-for stmt in "SET ROLE snoopr; SELECT note::text FROM people WHERE id = 42" \
-            "SET ROLE snoopr; SELECT count(*) FROM people" \
-            "SELECT set_config('role', 'snoopr', false); SELECT note::text FROM people WHERE id = 42" \
-            "SET ROLE snoopr; COPY people TO STDOUT" \
-            "SET ROLE snoopr; SELECT result FROM run_command_on_shards('people', 'SELECT min(note::text) FROM %s')" \
-            "SET ROLE snoopr; EXPLAIN ANALYZE SELECT note::text FROM people WHERE id = 42" \
-            "PREPARE before_switch AS SELECT note::text FROM people WHERE id = 42; SET ROLE snoopr; EXECUTE before_switch" \
-            "SET application_name = 'citus_internal gpid=10000000001'; SET ROLE snoopr; SELECT note::text FROM people WHERE id = 42" \
-            "SET ROLE snoopr; ALTER TABLE people ADD COLUMN leaked text GENERATED ALWAYS AS (note::text) STORED" \
-            "SET ROLE snoopr; CALL snoop_call(42)" \
-            "SELECT snoop_read(42)"; do
+switched="this session's login is denied the plaintext of colcrypt data key \"pii\", and role \"snoopr\" is not"
+# The switch itself is refused, wherever the role changes: also in the middle of a statement,
+# before Citus opens its connections (a CTE's set_config gave "note 3" in a review of the first
+# fix, which checked only when each statement started).
+q "CREATE TABLE snoop_local_rows (v int); INSERT INTO snoop_local_rows VALUES (1); GRANT SELECT ON snoop_local_rows TO snoop" >/dev/null
+for stmt in "SET ROLE snoopr" \
+            "SELECT set_config('role', 'snoopr', false)" \
+            "WITH s AS MATERIALIZED (SELECT set_config('role', 'snoopr', false) v FROM snoop_local_rows) SELECT p.note::text FROM people p WHERE p.id = 3 AND p.id::text NOT IN (SELECT v FROM s)" \
+            "PREPARE before_switch AS SELECT note::text FROM people WHERE id = 42; SET ROLE snoopr; EXECUTE before_switch"; do
   expect_error "$C" postgres 42501 "$switched" "$(as_snoop "$stmt")"
 done
+# A session that starts as the role (options=-c role=…), or a SECURITY DEFINER function, runs
+# nothing on other nodes as it: each of these gave the plaintext before ("note 42" from the
+# cast, COPY and run_command_on_shards; a shard move copies rows as the role, and a review
+# stored every value as plaintext in a generated column that way).
+starts_as="dbname=postgres user=snoop options=-crole=snoopr"
+for stmt in "SELECT note::text FROM people WHERE id = 42" \
+            "SELECT count(*) FROM people" \
+            "COPY people TO STDOUT" \
+            "SELECT result FROM run_command_on_shards('people', 'SELECT min(note::text) FROM %s')" \
+            "SELECT citus_move_shard_placement(0, '127.0.0.1', 1, '127.0.0.1', 2)" \
+            "EXPLAIN ANALYZE SELECT note::text FROM people WHERE id = 42" \
+            "SET application_name = 'citus_internal gpid=10000000001'; SELECT note::text FROM people WHERE id = 42" \
+            "ALTER TABLE people ADD COLUMN leaked text GENERATED ALWAYS AS (note::text) STORED" \
+            "CALL snoop_call(42)"; do
+  expect_error "$C" "$starts_as" 42501 "$switched" "$stmt"
+done
+expect_error "$C" postgres 42501 "$switched" "$(as_snoop "SELECT snoop_read(42)")"
+assert_eq "the session that starts as the role reads the catalog (Citus' shard filter is local)" "1" \
+  "$(cluster_psql "$C" -d "$starts_as" -At -c "SELECT count(*) FROM pg_class WHERE relname = 'people'")"
 # Not refused: the same login without a switch, a switch to a role denied too (the workers
 # refuse its plaintext themselves), work that stays on this node, and a superuser's SET ROLE to
 # the denied login.
 assert_eq "no switch" "1002" "$(q "$(as_snoop "SELECT count(*) FROM people")" | tail -n 1)"
 assert_eq "switch to a denied role" "1002" "$(q "$(as_snoop "SET ROLE snoopr2; SELECT count(*) FROM people")" | tail -n 1)"
 expect_error "$C" postgres 42501 "permission denied to read the plaintext" "$(as_snoop "SET ROLE snoopr2; SELECT note::text FROM people WHERE id = 42")"
-assert_eq "local work" "SET|SET|CALL|1" "$(q "$(as_snoop "SET ROLE snoopr; CALL snoop_local(); SELECT count(*) FROM pg_class WHERE relname = 'people'")" | paste -sd "|")"
+assert_eq "local work" "CALL|1" "$(cluster_psql "$C" -d "$starts_as" -At -c "CALL snoop_local(); SELECT count(*) FROM pg_class WHERE relname = 'people'" | paste -sd "|")"
+# A key admin denied a key still manages keys: colcrypt's own statements run as the key tables'
+# owner, not as work for the admin on other nodes (a review found every key function refused).
+q "CREATE ROLE snoopka LOGIN" >/dev/null
+q "GRANT colcrypt_key_admin TO snoopka" >/dev/null
+q "SELECT colcrypt.deny_plaintext('pii', 'snoopka')" >/dev/null
+cluster_psql "$C" -d "dbname=postgres user=snoopka" -q -c "SELECT colcrypt.deny_plaintext('pii', 'snoopr2'), colcrypt.allow_plaintext('pii', 'snoopka')" >/dev/null
+assert_eq "a denied key admin changes access (and lifts its own denial)" "0" \
+  "$(q "SELECT count(*) FROM colcrypt.plaintext_denials WHERE role = 'snoopka'::regrole")"
 expect_error "$C" postgres 42501 "permission denied to read the plaintext" "SET ROLE snoop; SELECT note::text FROM people WHERE id = 42"
 # A denied role writes no new values of its key through the coordinator: Citus sends them to the
 # worker as text, which is their plaintext (README, "Citus").
@@ -465,11 +489,12 @@ expect_error "$C" postgres 42501 "permission denied to read the plaintext" "$(as
 # Denying the role switched to as well: the workers refuse, and the rest works again.
 q "SELECT colcrypt.deny_plaintext('pii', 'snoopr')" >/dev/null
 assert_eq "switch once that role is denied too" "1002" "$(q "$(as_snoop "SET ROLE snoopr; SELECT count(*) FROM people")" | tail -n 1)"
+assert_eq "and start as it" "1002" "$(cluster_psql "$C" -d "$starts_as" -At -c "SELECT count(*) FROM people")"
 expect_error "$C" postgres 42501 "permission denied to read the plaintext" "$(as_snoop "SELECT snoop_read(42)")"
 assert_eq "no column was added" "0" "$(q "SELECT count(*) FROM pg_attribute WHERE attrelid = 'people'::regclass AND attname = 'leaked'")"
-q "DROP FUNCTION snoop_read(int); DROP PROCEDURE snoop_call(int); DROP PROCEDURE snoop_local()" >/dev/null
+q "DROP FUNCTION snoop_read(int); DROP PROCEDURE snoop_call(int); DROP PROCEDURE snoop_local(); DROP TABLE snoop_local_rows" >/dev/null
 q "SELECT colcrypt.allow_plaintext('pii', r), colcrypt.revoke_key_use('pii', r) FROM unnest(ARRAY['snoop', 'snoopr', 'snoopr2']::regrole[]) r" >/dev/null
-for stmt in "REVOKE ALL ON people FROM snoop, snoopr, snoopr2" "REVOKE CREATE ON SCHEMA public FROM snoopr" "DROP ROLE snoop, snoopr, snoopr2"; do
+for stmt in "REVOKE ALL ON people FROM snoop, snoopr, snoopr2" "REVOKE CREATE ON SCHEMA public FROM snoopr" "DROP ROLE snoop, snoopr, snoopr2, snoopka"; do
   q "$stmt" >/dev/null
 done
 

@@ -288,7 +288,7 @@ fn numeric<const PRINT: bool>(data: &[u8], o: &mut Vec<u8>) -> Result<(), Error>
             (flags == 0x4000, word(2) as i16 as i32, (n_header & 0x3FFF) as usize, 4)
         }
     };
-    if (body.len() - digits_at) % 2 != 0 {
+    if !(body.len() - digits_at).is_multiple_of(2) {
         return Err(bad());
     }
     let digits = body[digits_at..].chunks_exact(2).map(|d| u16::from_le_bytes([d[0], d[1]]));

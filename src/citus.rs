@@ -492,6 +492,11 @@ fn watched_function(oid: pg_sys::Oid) -> Option<usize> {
                 Some((None, true)) => return None,
                 _ => {}
             }
+            // Citus' metadata-cache invalidation triggers, which it fires as its extension's
+            // owner when a statement of the session's own records a distributed object.
+            if with_palloc_name(pg_sys::get_func_name(oid), |name| name.to_bytes().ends_with(b"_cache_invalidate")) == Some(true) {
+                return None;
+            }
         }
         if !loaded() {
             return None;
@@ -502,7 +507,13 @@ fn watched_function(oid: pg_sys::Oid) -> Option<usize> {
         }
         let mut is_null = false;
         let probin = pg_sys::SysCacheGetAttr(pg_sys::SysCacheIdentifier::PROCOID as i32, tuple, pg_sys::Anum_pg_proc_probin as i16, &mut is_null);
-        let citus = !is_null && with_palloc_name(pg_sys::text_to_cstring(probin.cast_mut_ptr()), |bin| bin.to_bytes() == b"$libdir/citus").unwrap_or(false);
+        // Citus' SQL names its library both ways (`MODULE_PATHNAME`, and `'citus'` in places).
+        let citus = !is_null
+            && with_palloc_name(pg_sys::text_to_cstring(probin.cast_mut_ptr()), |bin| {
+                let bin = bin.to_bytes();
+                bin.strip_prefix(b"$libdir/").unwrap_or(bin) == b"citus"
+            })
+            .unwrap_or(false);
         pg_sys::ReleaseSysCache(tuple);
         citus.then_some(CITUS_FUNCTION)
     }

@@ -56,19 +56,11 @@ pub(crate) fn exempt<R>(f: impl FnOnce() -> R) -> R {
 
 /// The key whose denial the other nodes would not see if `user` were the current role: its
 /// plaintext is denied to the session's login role and not to `user`. `None` for the session
-/// role itself, or without Citus.
+/// role itself, under [`exempt`], or without Citus and colcrypt in this database.
 fn hidden_denial(user: pg_sys::Oid) -> Result<Option<String>> {
     // SAFETY: reads of backend state.
     let session = unsafe { pg_sys::GetSessionUserId() };
-    // A parallel worker runs part of its leader's plan, which was checked, and no Citus scan.
-    // SAFETY: reads of backend globals.
-    let parallel_worker = unsafe { pg_sys::ParallelWorkerNumber >= 0 || pg_sys::InitializingParallelWorker };
-    if user == session || user == pg_sys::InvalidOid || EXEMPT.with(Cell::get) || !crate::citus::loaded() || parallel_worker {
-        return Ok(None);
-    }
-    // Citus' answer is cached; get_extension_oid scans pg_extension.
-    // SAFETY: a catalog lookup by name, missing_ok.
-    if !crate::citus::active() || unsafe { pg_sys::get_extension_oid(c"colcrypt".as_ptr(), true) } == pg_sys::InvalidOid {
+    if user == session || user == pg_sys::InvalidOid || EXEMPT.with(Cell::get) || !in_citus_database() {
         return Ok(None);
     }
     let denials = exempt(crate::keyring::plaintext_denials)?;
@@ -78,6 +70,43 @@ fn hidden_denial(user: pg_sys::Oid) -> Result<Option<String>> {
         .map(|(key, _)| key.clone()))
 }
 
+/// Whether this database runs Citus and has colcrypt. Not while a parallel worker starts and
+/// takes its leader's settings (no statement runs yet).
+fn in_citus_database() -> bool {
+    // SAFETY: reads of backend globals; Citus' answer is cached; get_extension_oid scans
+    // pg_extension, so it comes last.
+    unsafe {
+        crate::citus::loaded()
+            && !pg_sys::InitializingParallelWorker
+            && crate::citus::active()
+            && pg_sys::get_extension_oid(c"colcrypt".as_ptr(), true) != pg_sys::InvalidOid
+    }
+}
+
+/// The role the `role` setting goes back to on RESET (the session's default, from its startup
+/// options or `ALTER ROLE/DATABASE … SET role`): a RESET takes it without the setting's check,
+/// also in the middle of a statement, so it counts as a role the session may act as.
+fn reset_role() -> pg_sys::Oid {
+    // SAFETY: PostgreSQL's record of the setting (found at load), whose reset value's extra is
+    // NULL or the malloc'd struct check_role made, starting with the role's oid.
+    unsafe {
+        let setting = ROLE_SETTING;
+        if setting.is_null() || (*setting).reset_extra.is_null() {
+            return pg_sys::InvalidOid;
+        }
+        *(*setting).reset_extra.cast::<pg_sys::Oid>()
+    }
+}
+
+/// The roles other nodes could see this session as, besides its own: the current role and the
+/// `role` setting's reset value, when either differs from the session role.
+fn other_roles() -> impl Iterator<Item = pg_sys::Oid> {
+    // SAFETY: reads of backend state.
+    let (user, session) = unsafe { (pg_sys::GetUserId(), pg_sys::GetSessionUserId()) };
+    let reset = reset_role();
+    [user, reset].into_iter().enumerate().filter(move |&(i, r)| r != session && r != pg_sys::InvalidOid && !(i == 1 && r == user)).map(|(_, r)| r)
+}
+
 /// `role`'s name, for a message.
 fn role_name(role: pg_sys::Oid) -> String {
     // SAFETY: a catalog lookup by oid; the name is palloc'd, or NULL for a dropped role.
@@ -85,16 +114,22 @@ fn role_name(role: pg_sys::Oid) -> String {
         .unwrap_or_else(|| role.to_u32().to_string())
 }
 
-/// Refuses, when the current role has a denial the other nodes would not see and `runs_elsewhere`
-/// says the statement may run on them.
+/// Refuses, when a role the session acts as (or may RESET to) has a denial the other nodes
+/// would not see and `runs_elsewhere` says the work may run on them.
 fn refuse_if_hidden_denial(runs_elsewhere: impl FnOnce() -> bool) {
-    // SAFETY: a read of backend state.
-    let user = unsafe { pg_sys::GetUserId() };
-    if let Some(key) = hidden_denial(user).or_raise().filter(|_| runs_elsewhere()) {
-        ColcryptError::CitusRoleSwitch(key, role_name(user)).raise();
+    let roles: Vec<pg_sys::Oid> = other_roles().collect();
+    if roles.is_empty() || EXEMPT.with(Cell::get) || !in_citus_database() || !runs_elsewhere() {
+        return;
+    }
+    for role in roles {
+        if let Some(key) = hidden_denial(role).or_raise() {
+            ColcryptError::CitusRoleSwitch(key, role_name(role)).raise();
+        }
     }
 }
 
+/// The `role` setting's record, found at load.
+static mut ROLE_SETTING: *mut pg_sys::config_string = std::ptr::null_mut();
 /// PostgreSQL's check of the `role` setting, which the wrapper calls first.
 static mut CHECK_ROLE: pg_sys::GucStringCheckHook = None;
 
@@ -104,6 +139,7 @@ pub(crate) fn install() {
     // own for the life of the process, and its check hook a plain function pointer.
     unsafe {
         let Some(role) = crate::pg_compat::string_setting(c"role") else { return };
+        ROLE_SETTING = role;
         let check = (*role).check_hook;
         if check.is_some() {
             CHECK_ROLE = check;
@@ -142,17 +178,32 @@ unsafe extern "C-unwind" fn check_role(newval: *mut *mut c_char, extra: *mut *mu
 }
 
 /// From the ExecutorRun hook: refuses a plan that Citus runs on other nodes (see the module).
+/// Returns the current role, for [`check_execution_end`].
 ///
 /// # Safety
 /// `query` is the executor's valid QueryDesc.
 #[pgrx::pg_guard]
-pub(crate) unsafe extern "C-unwind" fn check_execution(query: *mut pg_sys::QueryDesc) {
-    // SAFETY: reads of backend state; the cheap test first, for every statement.
-    if unsafe { pg_sys::GetUserId() == pg_sys::GetSessionUserId() } {
-        return;
-    }
+pub(crate) unsafe extern "C-unwind" fn check_execution(query: *mut pg_sys::QueryDesc) -> pg_sys::Oid {
     // SAFETY: per the contract; the plan and its subplans are valid Plan nodes or NULL.
     refuse_if_hidden_denial(|| unsafe { runs_on_citus((*query).plannedstmt) });
+    // SAFETY: a read of backend state.
+    unsafe { pg_sys::GetUserId() }
+}
+
+/// From the ExecutorRun hook once the run returns: the role changed during it (a setting
+/// restored by a rollback inside a function, which skips the setting's check) to one with a
+/// hidden denial ends the statement before anything after it, such as Citus' main query once
+/// its subplans have run, can use it.
+#[pgrx::pg_guard]
+pub(crate) unsafe extern "C-unwind" fn check_execution_end(started_as: pg_sys::Oid) {
+    // SAFETY: a read of backend state.
+    let user = unsafe { pg_sys::GetUserId() };
+    if user == started_as || EXEMPT.with(Cell::get) {
+        return;
+    }
+    if let Some(key) = hidden_denial(user).or_raise() {
+        ColcryptError::CitusRoleSwitch(key, role_name(user)).raise();
+    }
 }
 
 /// Whether a plan, or one of its subplans, holds a Citus scan (Citus' own test, `IsCitusPlan`).
@@ -176,10 +227,6 @@ unsafe fn runs_on_citus(stmt: *mut pg_sys::PlannedStmt) -> bool {
 /// Citus (`is_citus` tells) while the current role has a hidden denial. The cheap test first, as
 /// the hook runs for every SECURITY DEFINER function.
 pub(crate) fn check_citus_function(is_citus: impl FnOnce() -> bool) {
-    // SAFETY: reads of backend state.
-    if unsafe { pg_sys::GetUserId() == pg_sys::GetSessionUserId() } {
-        return;
-    }
     refuse_if_hidden_denial(is_citus);
 }
 
@@ -190,10 +237,6 @@ pub(crate) fn check_citus_function(is_citus: impl FnOnce() -> bool) {
 /// `stmt` is the valid PlannedStmt of a utility statement.
 #[pgrx::pg_guard]
 pub(crate) unsafe extern "C-unwind" fn check_utility(stmt: *mut pg_sys::PlannedStmt) {
-    // SAFETY: reads of backend state; the cheap test first, for every statement.
-    if unsafe { pg_sys::GetUserId() == pg_sys::GetSessionUserId() } {
-        return;
-    }
     // SAFETY: per the contract.
     refuse_if_hidden_denial(|| unsafe { !stays_here((*stmt).utilityStmt) });
 }

@@ -400,6 +400,33 @@ const CITUS_LOCAL_FUNCTIONS: [&CStr; 14] = [
     c"citus_text_send_as_jsonb",
     c"citus_extradata_container",
 ];
+/// Citus' C functions that move, copy or split shards (and the rebalancer and node drains that
+/// call them): parts of them run on the target node as each table's *owner* (its post-load DDL,
+/// the logical-replication catch-up), whoever calls them, so code the owner's members planted
+/// there (an index expression) runs as the owner. Refused for a login denied any key
+/// (src/citus_role_switch.rs), switched or not.
+const OWNER_FUNCTIONS: [&CStr; 15] = [
+    c"citus_move_shard_placement",
+    c"master_move_shard_placement",
+    c"citus_copy_shard_placement",
+    c"master_copy_shard_placement",
+    c"citus_split_shard_by_split_points",
+    c"isolate_tenant_to_new_shard",
+    c"create_distributed_table_concurrently",
+    c"rebalance_table_shards",
+    c"citus_rebalance_start",
+    c"replicate_table_shards",
+    c"replicate_reference_tables",
+    c"citus_drain_node",
+    c"master_drain_node",
+    c"citus_schema_move",
+    c"citus_promote_clone_and_rebalance",
+];
+/// [`watched_function`]'s answer for one of [`OWNER_FUNCTIONS`].
+const CITUS_OWNER_FUNCTION: usize = CITUS_FUNCTION + 1;
+/// Their oids (overloads too), once fmgr has asked about them; never emptied, so that a call
+/// through an FmgrInfo made before a pg_proc change is still recognised.
+static OWNER_OIDS: BackendLocal<RefCell<Vec<pg_sys::Oid>>> = BackendLocal::new(RefCell::new(Vec::new()));
 /// The answer of [`watched_function`] for any other C function of citus.so: many of them open
 /// connections to other nodes as the current role (`master_run_on_worker` behind
 /// `run_command_on_*`, shard moves and splits, the rebalancer), which src/citus_role_switch.rs
@@ -485,11 +512,12 @@ fn watched_function(oid: pg_sys::Oid) -> Option<usize> {
     unsafe {
         if pg_sys::get_func_namespace(oid) == pg_sys::Oid::from(pg_sys::PG_CATALOG_NAMESPACE) {
             let known = with_palloc_name(pg_sys::get_func_name(oid), |name| {
-                (SHARD_COPY_FUNCTIONS.iter().position(|&f| name == f), CITUS_LOCAL_FUNCTIONS.contains(&name))
+                (SHARD_COPY_FUNCTIONS.iter().position(|&f| name == f), CITUS_LOCAL_FUNCTIONS.contains(&name), OWNER_FUNCTIONS.contains(&name))
             });
             match known {
-                Some((Some(i), _)) => return Some(i),
-                Some((None, true)) => return None,
+                Some((Some(i), _, _)) => return Some(i),
+                Some((None, true, _)) => return None,
+                Some((None, false, true)) if is_citus_function(oid) => return Some(CITUS_OWNER_FUNCTION),
                 _ => {}
             }
             // Citus' metadata-cache invalidation triggers, which it fires as its extension's
@@ -498,12 +526,21 @@ fn watched_function(oid: pg_sys::Oid) -> Option<usize> {
                 return None;
             }
         }
-        if !loaded() {
-            return None;
-        }
+        is_citus_function(oid).then_some(CITUS_FUNCTION)
+    }
+}
+
+/// Whether `oid` is a C function of citus.so (by its `probin`), once Citus is loaded.
+fn is_citus_function(oid: pg_sys::Oid) -> bool {
+    if !loaded() {
+        return false;
+    }
+    // SAFETY: a syscache lookup by oid; the entry is released, and `probin` copied out of it
+    // first.
+    unsafe {
         let tuple = pg_sys::SearchSysCache1(pg_sys::SysCacheIdentifier::PROCOID as i32, pg_sys::Datum::from(oid));
         if tuple.is_null() {
-            return None;
+            return false;
         }
         let mut is_null = false;
         let probin = pg_sys::SysCacheGetAttr(pg_sys::SysCacheIdentifier::PROCOID as i32, tuple, pg_sys::Anum_pg_proc_probin as i16, &mut is_null);
@@ -515,7 +552,7 @@ fn watched_function(oid: pg_sys::Oid) -> Option<usize> {
             })
             .unwrap_or(false);
         pg_sys::ReleaseSysCache(tuple);
-        citus.then_some(CITUS_FUNCTION)
+        citus
     }
 }
 
@@ -543,7 +580,15 @@ unsafe extern "C-unwind" fn needs_fmgr_hook(oid: pg_sys::Oid) -> bool {
         }
     }
     let Some(i) = watched_function_cached(oid) else { return false };
-    if i == CITUS_FUNCTION {
+    if i == CITUS_OWNER_FUNCTION {
+        OWNER_OIDS.with(|o| {
+            let mut o = o.borrow_mut();
+            if !o.contains(&oid) {
+                o.push(oid);
+            }
+        });
+    }
+    if i >= CITUS_FUNCTION {
         return true;
     }
     SHARD_COPY_OIDS.with(|c| {
@@ -566,6 +611,9 @@ unsafe extern "C-unwind" fn fmgr_hook(event: pg_sys::FmgrHookEventType::Type, fl
                 // Raised before the call, which then never starts (no END or ABORT follows), and
                 // before a shard copy is counted as running.
                 crate::citus_role_switch::check_citus_function(|| watched_function_cached(oid).is_some());
+                if OWNER_OIDS.with(|o| o.borrow().contains(&oid)) {
+                    crate::citus_role_switch::check_owner_function();
+                }
                 if SHARD_COPY_OIDS.with(Cell::get).contains(&oid) {
                     let envelopes = sends_envelopes();
                     SHARD_COPIES.with(|s| s.borrow_mut().push((oid, envelopes)));

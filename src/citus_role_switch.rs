@@ -20,7 +20,10 @@
 //!   citus.rs: `run_command_on_*`, shard moves and splits, the rebalancer), and utility
 //!   statements other than those that only set session state or run queries that are checked
 //!   themselves (DDL that Citus sends to the workers computes there, `COPY` of a Citus table runs
-//!   on the shards, `CALL` of a distributed procedure runs on a worker).
+//!   on the shards, `CALL` of a distributed procedure runs on a worker, and EXPLAIN is planned
+//!   there);
+//! - shard moves, copies and splits, which Citus runs partly as each table's owner on the target
+//!   node, are refused for a login denied any key, switched or not ([`check_owner_function`]).
 //!
 //! Whatever the statement touches: a worker's SQL can decrypt any column of the tables the role
 //! may read, and which ones a statement will is not known before it runs. Sessions without a
@@ -230,6 +233,22 @@ pub(crate) fn check_citus_function(is_citus: impl FnOnce() -> bool) {
     refuse_if_hidden_denial(is_citus);
 }
 
+/// From the fmgr hook, before a Citus function that runs parts of its work as each table's
+/// owner starts (citus.rs, `OWNER_FUNCTIONS`: shard moves, copies and splits): refused for a
+/// login denied any key, whatever its current role (an attacker review had an index expression
+/// its login planted run as the owner on a move's target, where it read every value).
+pub(crate) fn check_owner_function() {
+    if EXEMPT.with(Cell::get) || !in_citus_database() {
+        return;
+    }
+    // SAFETY: a read of backend state.
+    let session = unsafe { pg_sys::GetSessionUserId() };
+    let denials = exempt(crate::keyring::plaintext_denials).or_raise();
+    if let Some((key, _)) = denials.iter().find(|(_, roles)| crate::keyring::is_denied(roles, session)) {
+        ColcryptError::CitusOwnerWork(key.clone()).raise();
+    }
+}
+
 /// From the utility hook: refuses a utility statement that may run on other nodes (see the
 /// module).
 ///
@@ -242,7 +261,9 @@ pub(crate) unsafe extern "C-unwind" fn check_utility(stmt: *mut pg_sys::PlannedS
 }
 
 /// Whether a utility statement runs nothing on other nodes by itself: it sets session state, or
-/// the queries it runs are planned and checked when they run.
+/// the queries it runs are planned and checked when they run. Not EXPLAIN: Citus sends the
+/// workers an EXPLAIN of each task, which they plan as the current role, folding its immutable
+/// functions (a review read every value from the plan's output that way).
 unsafe fn stays_here(node: *mut pg_sys::Node) -> bool {
     use pg_sys::NodeTag as T;
     if node.is_null() {
@@ -253,7 +274,7 @@ unsafe fn stays_here(node: *mut pg_sys::Node) -> bool {
         match (*node).type_ {
             T::T_TransactionStmt | T::T_VariableSetStmt | T::T_VariableShowStmt | T::T_DiscardStmt | T::T_PrepareStmt
             | T::T_ExecuteStmt | T::T_DeallocateStmt | T::T_DeclareCursorStmt | T::T_FetchStmt | T::T_ClosePortalStmt
-            | T::T_ExplainStmt | T::T_DoStmt | T::T_ListenStmt | T::T_NotifyStmt | T::T_UnlistenStmt
+            | T::T_DoStmt | T::T_ListenStmt | T::T_NotifyStmt | T::T_UnlistenStmt
             | T::T_CreateTableAsStmt | T::T_RefreshMatViewStmt | T::T_ConstraintsSetStmt | T::T_CheckPointStmt => true,
             T::T_CopyStmt => {
                 let copy = node.cast::<pg_sys::CopyStmt>();

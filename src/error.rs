@@ -80,6 +80,9 @@ pub(crate) enum ColcryptError {
     /// On Citus, work that other nodes would run as the current role (key, role), which is not
     /// denied a key the session's login is denied (src/citus_role_switch.rs).
     CitusRoleSwitch(String, String),
+    /// On Citus, a shard move, copy or split (which runs partly as each table's owner) by a
+    /// login denied a key (src/citus_role_switch.rs).
+    CitusOwnerWork(String),
     /// Failure of colcrypt's own catalog queries.
     Internal(String),
 }
@@ -145,6 +148,7 @@ impl ColcryptError {
             ColcryptError::CitusKeysRevive(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
             ColcryptError::CitusSnapshotTooOld => ERRCODE_FEATURE_NOT_SUPPORTED, // 0A000
             ColcryptError::CitusRoleSwitch(..) => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
+            ColcryptError::CitusOwnerWork(_) => ERRCODE_INSUFFICIENT_PRIVILEGE,   // 42501
             ColcryptError::CitusMissing(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
             ColcryptError::Internal(_) => ERRCODE_INTERNAL_ERROR,             // XX000
         }
@@ -275,6 +279,11 @@ impl ColcryptError {
                  role \"{role}\" is not, which is all that the other Citus nodes would see; deny that role too \
                  (colcrypt.deny_plaintext('{key}', '{role}')), or work without switching to it (SET ROLE, \
                  set_config, SECURITY DEFINER functions)"
+            ),
+            ColcryptError::CitusOwnerWork(key) => format!(
+                "permission denied: this session's login is denied the plaintext of colcrypt data key \"{key}\", and \
+                 Citus runs shard moves, copies and splits partly as each table's owner on the other nodes; run them \
+                 from a login that is not denied"
             ),
             ColcryptError::Internal(msg) => msg.clone(),
         }

@@ -461,9 +461,22 @@ for stmt in "SELECT note::text FROM people WHERE id = 42" \
             "EXPLAIN ANALYZE SELECT note::text FROM people WHERE id = 42" \
             "SET application_name = 'citus_internal gpid=10000000001'; SELECT note::text FROM people WHERE id = 42" \
             "ALTER TABLE people ADD COLUMN leaked text GENERATED ALWAYS AS (note::text) STORED" \
-            "CALL snoop_call(42)"; do
+            "CALL snoop_call(42)" \
+            "EXPLAIN (VERBOSE) SELECT id FROM people WHERE id = 2"; do
   expect_error "$C" "$starts_as" 42501 "$switched" "$stmt"
 done
+# Shard moves, copies and splits run partly as each table's owner on the target (its post-load
+# DDL): a review had an index expression the login planted read every value there as the
+# owner, without any switch. Refused for a denied login, switched or not; EXPLAIN without a
+# switch still works.
+owner_work="Citus runs shard moves, copies and splits partly as each table's owner"
+for stmt in "SELECT citus_move_shard_placement(0, '127.0.0.1', 1, '127.0.0.1', 2)" \
+            "SELECT citus_copy_shard_placement(0, '127.0.0.1', 1, '127.0.0.1', 2)" \
+            "SELECT citus_rebalance_start()" \
+            "SELECT rebalance_table_shards()"; do
+  expect_error "$C" postgres 42501 "$owner_work" "$(as_snoop "$stmt")"
+done
+assert_eq "EXPLAIN without a switch" "1" "$(q "$(as_snoop "EXPLAIN SELECT id FROM people WHERE id = 2")" | grep -c 'Task Count: 1')"
 expect_error "$C" postgres 42501 "$switched" "$(as_snoop "SELECT snoop_read(42)")"
 # Such a session may RESET to the role at any point, also in the middle of a statement (a RESET
 # skips the setting's check; a second review read every value so): its Citus work is refused

@@ -427,6 +427,10 @@ const CITUS_OWNER_FUNCTION: usize = CITUS_FUNCTION + 1;
 /// Their oids (overloads too), once fmgr has asked about them; never emptied, so that a call
 /// through an FmgrInfo made before a pg_proc change is still recognised.
 static OWNER_OIDS: BackendLocal<RefCell<Vec<pg_sys::Oid>>> = BackendLocal::new(RefCell::new(Vec::new()));
+/// The oids of every C function of citus.so fmgr has asked about (but the local ones), kept the
+/// same way: a login denied any key calls none of them while a node lacks a reference table
+/// (src/citus_role_switch.rs, `check_reference_tables`).
+static CITUS_OIDS: BackendLocal<RefCell<Vec<pg_sys::Oid>>> = BackendLocal::new(RefCell::new(Vec::new()));
 /// The answer of [`watched_function`] for any other C function of citus.so: many of them open
 /// connections to other nodes as the current role (`master_run_on_worker` behind
 /// `run_command_on_*`, shard moves and splits, the rebalancer), which src/citus_role_switch.rs
@@ -580,13 +584,19 @@ unsafe extern "C-unwind" fn needs_fmgr_hook(oid: pg_sys::Oid) -> bool {
         }
     }
     let Some(i) = watched_function_cached(oid) else { return false };
-    if i == CITUS_OWNER_FUNCTION {
-        OWNER_OIDS.with(|o| {
+    let remember = |set: &'static BackendLocal<RefCell<Vec<pg_sys::Oid>>>| {
+        set.with(|o| {
             let mut o = o.borrow_mut();
             if !o.contains(&oid) {
                 o.push(oid);
             }
-        });
+        })
+    };
+    if i == CITUS_OWNER_FUNCTION {
+        remember(&OWNER_OIDS);
+    }
+    if i >= CITUS_FUNCTION {
+        remember(&CITUS_OIDS);
     }
     if i >= CITUS_FUNCTION {
         return true;
@@ -613,6 +623,9 @@ unsafe extern "C-unwind" fn fmgr_hook(event: pg_sys::FmgrHookEventType::Type, fl
                 crate::citus_role_switch::check_citus_function(|| watched_function_cached(oid).is_some());
                 if OWNER_OIDS.with(|o| o.borrow().contains(&oid)) {
                     crate::citus_role_switch::check_owner_function();
+                }
+                if CITUS_OIDS.with(|o| o.borrow().contains(&oid)) {
+                    crate::citus_role_switch::check_reference_tables();
                 }
                 if SHARD_COPY_OIDS.with(Cell::get).contains(&oid) {
                     let envelopes = sends_envelopes();

@@ -23,7 +23,9 @@
 //!   on the shards, `CALL` of a distributed procedure runs on a worker, and EXPLAIN is planned
 //!   there);
 //! - shard moves, copies and splits, which Citus runs partly as each table's owner on the target
-//!   node, are refused for a login denied any key, switched or not ([`check_owner_function`]).
+//!   node, are refused for a login denied any key, switched or not ([`check_owner_function`]);
+//!   so is anything that would make Citus copy a reference table to a node that lacks it
+//!   ([`check_reference_tables`]).
 //!
 //! Whatever the statement touches: a worker's SQL can decrypt any column of the tables the role
 //! may read, and which ones a statement will is not known before it runs. Sessions without a
@@ -74,13 +76,15 @@ fn hidden_denial(user: pg_sys::Oid) -> Result<Option<String>> {
 }
 
 /// Whether this database runs Citus and has colcrypt. Not while a parallel worker starts and
-/// takes its leader's settings (no statement runs yet).
+/// takes its leader's settings (no statement runs yet), nor while an extension's script runs
+/// (colcrypt's own may not have made its tables yet).
 fn in_citus_database() -> bool {
     // SAFETY: reads of backend globals; Citus' answer is cached; get_extension_oid scans
     // pg_extension, so it comes last.
     unsafe {
         crate::citus::loaded()
             && !pg_sys::InitializingParallelWorker
+            && !pg_sys::creating_extension
             && crate::citus::active()
             && pg_sys::get_extension_oid(c"colcrypt".as_ptr(), true) != pg_sys::InvalidOid
     }
@@ -104,8 +108,7 @@ fn reset_role() -> pg_sys::Oid {
 /// The roles other nodes could see this session as, besides its own: the current role and the
 /// `role` setting's reset value, when either differs from the session role.
 fn other_roles() -> impl Iterator<Item = pg_sys::Oid> {
-    // SAFETY: reads of backend state.
-    let (user, session) = unsafe { (pg_sys::GetUserId(), pg_sys::GetSessionUserId()) };
+    let (user, session) = crate::unguarded::user_and_session();
     let reset = reset_role();
     [user, reset].into_iter().enumerate().filter(move |&(i, r)| r != session && r != pg_sys::InvalidOid && !(i == 1 && r == user)).map(|(_, r)| r)
 }
@@ -180,28 +183,31 @@ unsafe extern "C-unwind" fn check_role(newval: *mut *mut c_char, extra: *mut *mu
     }
 }
 
-/// From the ExecutorRun hook: refuses a plan that Citus runs on other nodes (see the module).
-/// Returns the current role, for [`check_execution_end`].
+/// Whether the session acts as (or may RESET to) a role other than its own: the only case the
+/// checks here have anything to do. Asked for every statement's run, so without a call through
+/// pgrx's guard.
+pub(crate) fn acts_as_another_role() -> bool {
+    other_roles().next().is_some()
+}
+
+/// From the ExecutorRun hook, when [`acts_as_another_role`]: refuses a plan that Citus runs on
+/// other nodes (see the module).
 ///
 /// # Safety
 /// `query` is the executor's valid QueryDesc.
 #[pgrx::pg_guard]
-pub(crate) unsafe extern "C-unwind" fn check_execution(query: *mut pg_sys::QueryDesc) -> pg_sys::Oid {
+pub(crate) unsafe extern "C-unwind" fn check_execution(query: *mut pg_sys::QueryDesc) {
     // SAFETY: per the contract; the plan and its subplans are valid Plan nodes or NULL.
     refuse_if_hidden_denial(|| unsafe { runs_on_citus((*query).plannedstmt) });
-    // SAFETY: a read of backend state.
-    unsafe { pg_sys::GetUserId() }
 }
 
-/// From the ExecutorRun hook once the run returns: the role changed during it (a setting
-/// restored by a rollback inside a function, which skips the setting's check) to one with a
-/// hidden denial ends the statement before anything after it, such as Citus' main query once
-/// its subplans have run, can use it.
+/// From the ExecutorRun hook once a run returns, when the current role changed during it (a
+/// setting restored by a rollback inside a function, which skips the setting's check): a change
+/// to `user`, a role with a hidden denial, ends the statement before anything after the run,
+/// such as Citus' main query once its subplans have run, can use it.
 #[pgrx::pg_guard]
-pub(crate) unsafe extern "C-unwind" fn check_execution_end(started_as: pg_sys::Oid) {
-    // SAFETY: a read of backend state.
-    let user = unsafe { pg_sys::GetUserId() };
-    if user == started_as || EXEMPT.with(Cell::get) {
+pub(crate) unsafe extern "C-unwind" fn check_execution_end(user: pg_sys::Oid) {
+    if EXEMPT.with(Cell::get) {
         return;
     }
     if let Some(key) = hidden_denial(user).or_raise() {
@@ -233,19 +239,47 @@ pub(crate) fn check_citus_function(is_citus: impl FnOnce() -> bool) {
     refuse_if_hidden_denial(is_citus);
 }
 
+/// The key the session's login is denied, if any (in a database with Citus and colcrypt, outside
+/// colcrypt's own work).
+fn login_denial() -> Option<String> {
+    if EXEMPT.with(Cell::get) || !in_citus_database() {
+        return None;
+    }
+    let session = crate::unguarded::user_and_session().1;
+    let denials = exempt(crate::keyring::plaintext_denials).or_raise();
+    denials.iter().find(|(_, roles)| crate::keyring::is_denied(roles, session)).map(|(key, _)| key.clone())
+}
+
 /// From the fmgr hook, before a Citus function that runs parts of its work as each table's
 /// owner starts (citus.rs, `OWNER_FUNCTIONS`: shard moves, copies and splits): refused for a
 /// login denied any key, whatever its current role (an attacker review had an index expression
 /// its login planted run as the owner on a move's target, where it read every value).
 pub(crate) fn check_owner_function() {
-    if EXEMPT.with(Cell::get) || !in_citus_database() {
-        return;
+    if let Some(key) = login_denial() {
+        ColcryptError::CitusOwnerWork(key).raise();
     }
-    // SAFETY: a read of backend state.
-    let session = unsafe { pg_sys::GetSessionUserId() };
-    let denials = exempt(crate::keyring::plaintext_denials).or_raise();
-    if let Some((key, _)) = denials.iter().find(|(_, roles)| crate::keyring::is_denied(roles, session)) {
-        ColcryptError::CitusOwnerWork(key.clone()).raise();
+}
+
+/// Before a Citus function or a utility statement of a login denied any key: Citus copies a
+/// reference table to a node that lacks it (added since) when a table is distributed or added
+/// to its metadata, also implicitly (a foreign key to a reference table, a table in a
+/// distributed schema), as a shard copy whose target builds the table's indexes as its owner.
+/// An attacker review had such a login set that off on demand and read every value through an
+/// index expression it had planted. Refused while any node lacks a reference table (Citus'
+/// `HasNodesWithMissingReferenceTables`); `SELECT replicate_reference_tables()` by an
+/// administrator after adding a node ends it.
+pub(crate) fn check_reference_tables() {
+    let Some(key) = login_denial() else { return };
+    let Some(p) = crate::citus::citus_symbol(c"HasNodesWithMissingReferenceTables") else { return };
+    // SAFETY: Citus' `bool HasNodesWithMissingReferenceTables(List **)`, with no list wanted;
+    // it reads Citus' metadata and takes a share lock on the reference tables' co-location
+    // group; errors are raised again by the boundary.
+    let missing = unsafe {
+        let f: unsafe extern "C-unwind" fn(*mut *mut pg_sys::List) -> bool = std::mem::transmute(p);
+        pg_sys::ffi::pg_guard_ffi_boundary(|| f(std::ptr::null_mut()))
+    };
+    if missing {
+        ColcryptError::CitusReferenceTablesMissing(key).raise();
     }
 }
 
@@ -257,7 +291,11 @@ pub(crate) fn check_owner_function() {
 #[pgrx::pg_guard]
 pub(crate) unsafe extern "C-unwind" fn check_utility(stmt: *mut pg_sys::PlannedStmt) {
     // SAFETY: per the contract.
-    refuse_if_hidden_denial(|| unsafe { !stays_here((*stmt).utilityStmt) });
+    let stays = unsafe { stays_here((*stmt).utilityStmt) };
+    refuse_if_hidden_denial(|| !stays);
+    if !stays {
+        check_reference_tables();
+    }
 }
 
 /// Whether a utility statement runs nothing on other nodes by itself: it sets session state, or

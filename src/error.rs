@@ -83,6 +83,9 @@ pub(crate) enum ColcryptError {
     /// On Citus, a shard move, copy or split (which runs partly as each table's owner) by a
     /// login denied a key (src/citus_role_switch.rs).
     CitusOwnerWork(String),
+    /// On Citus, work that would copy a reference table to a node that lacks it, by a login
+    /// denied a key (src/citus_role_switch.rs).
+    CitusReferenceTablesMissing(String),
     /// Failure of colcrypt's own catalog queries.
     Internal(String),
 }
@@ -149,6 +152,7 @@ impl ColcryptError {
             ColcryptError::CitusSnapshotTooOld => ERRCODE_FEATURE_NOT_SUPPORTED, // 0A000
             ColcryptError::CitusRoleSwitch(..) => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
             ColcryptError::CitusOwnerWork(_) => ERRCODE_INSUFFICIENT_PRIVILEGE,   // 42501
+            ColcryptError::CitusReferenceTablesMissing(_) => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
             ColcryptError::CitusMissing(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
             ColcryptError::Internal(_) => ERRCODE_INTERNAL_ERROR,             // XX000
         }
@@ -284,6 +288,11 @@ impl ColcryptError {
                 "permission denied: this session's login is denied the plaintext of colcrypt data key \"{key}\", and \
                  Citus runs shard moves, copies and splits partly as each table's owner on the other nodes; run them \
                  from a login that is not denied"
+            ),
+            ColcryptError::CitusReferenceTablesMissing(key) => format!(
+                "permission denied: this session's login is denied the plaintext of colcrypt data key \"{key}\", and a \
+                 Citus node lacks a reference table, which this statement could make Citus copy there (partly as the \
+                 table's owner); an administrator runs SELECT replicate_reference_tables() first"
             ),
             ColcryptError::Internal(msg) => msg.clone(),
         }

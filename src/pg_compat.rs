@@ -70,12 +70,18 @@ mod executor_ffi {
 unsafe extern "C-unwind" fn executor_run(q: *mut pg_sys::QueryDesc, d: pg_sys::ScanDirection::Type, count: u64, once: bool) {
     // SAFETY: PostgreSQL's arguments, passed on.
     unsafe {
-        let started_as = crate::citus_role_switch::check_execution(q);
+        let started_as = crate::unguarded::user_and_session().0;
+        if crate::citus_role_switch::acts_as_another_role() {
+            crate::citus_role_switch::check_execution(q);
+        }
         crate::citus_intermediate::run(q, || match NEXT_EXECUTOR_RUN {
             Some(next) => next(q, d, count, once),
             None => executor_ffi::standard_ExecutorRun(q, d, count, once),
         });
-        crate::citus_role_switch::check_execution_end(started_as);
+        let user = crate::unguarded::user_and_session().0;
+        if user != started_as {
+            crate::citus_role_switch::check_execution_end(user);
+        }
     }
 }
 
@@ -83,12 +89,18 @@ unsafe extern "C-unwind" fn executor_run(q: *mut pg_sys::QueryDesc, d: pg_sys::S
 unsafe extern "C-unwind" fn executor_run(q: *mut pg_sys::QueryDesc, d: pg_sys::ScanDirection::Type, count: u64) {
     // SAFETY: PostgreSQL's arguments, passed on.
     unsafe {
-        let started_as = crate::citus_role_switch::check_execution(q);
+        let started_as = crate::unguarded::user_and_session().0;
+        if crate::citus_role_switch::acts_as_another_role() {
+            crate::citus_role_switch::check_execution(q);
+        }
         crate::citus_intermediate::run(q, || match NEXT_EXECUTOR_RUN {
             Some(next) => next(q, d, count),
             None => executor_ffi::standard_ExecutorRun(q, d, count),
         });
-        crate::citus_role_switch::check_execution_end(started_as);
+        let user = crate::unguarded::user_and_session().0;
+        if user != started_as {
+            crate::citus_role_switch::check_execution_end(user);
+        }
     }
 }
 

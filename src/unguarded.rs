@@ -9,7 +9,17 @@ mod ffi {
         pub(super) fn GetCurrentStatementStartTimestamp() -> i64;
         pub(super) fn palloc_extended(size: usize, flags: std::ffi::c_int) -> *mut std::ffi::c_void;
         pub(super) fn IsLogicalWorker() -> bool;
+        pub(super) fn GetUserId() -> pgrx::pg_sys::Oid;
+        pub(super) fn GetSessionUserId() -> pgrx::pg_sys::Oid;
     }
+}
+
+/// The current role and the session's login role, asked before and after every statement's
+/// run (src/citus_role_switch.rs).
+pub(crate) fn user_and_session() -> (pg_sys::Oid, pg_sys::Oid) {
+    // SAFETY: plain reads of backend globals (PostgreSQL asserts they are set, which they are
+    // once a session runs statements); neither raises.
+    unsafe { (ffi::GetUserId(), ffi::GetSessionUserId()) }
 }
 
 /// When the current statement started: what per-statement caches key on.

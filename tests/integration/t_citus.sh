@@ -595,12 +595,32 @@ assert_eq "ids of the first keys unchanged on every node" "$ids_before,$ids_befo
 sed -i '/^colcrypt\.\(previous_\)\?master_key_file/d' "$N3/data/postgresql.conf"
 echo "colcrypt.master_key_file = '$K/new.key'" >>"$N3/data/postgresql.conf"
 sql "$N3" postgres "SELECT pg_reload_conf()" >/dev/null
+# A reference table that the new node will lack until something copies it there (below).
+q "CREATE TABLE lazy_ref (id int PRIMARY KEY)" >/dev/null
+q "SELECT create_reference_table('lazy_ref')" >/dev/null
 q "SELECT citus_add_node('127.0.0.1', 55514)" >/dev/null
 assert_eq "colcrypt on the new node" 1 "$(sql "$N3" postgres "SELECT count(*) FROM pg_extension WHERE extname = 'colcrypt'")"
 assert_eq "the new node is reported" "55512=yes,55513=yes,55514=no" "$(in_sync)"
 assert_eq "citus_sync_keys" 3 "$(q "SELECT colcrypt.citus_sync_keys()")"
 assert_eq "all in sync" "55512=yes,55513=yes,55514=yes" "$(in_sync)"
 same_keys_everywhere "$N3"
+# A login denied a key sets off no copy of a reference table to a node that lacks one: Citus
+# copies them when a table is distributed (or added to its metadata, also implicitly), as a
+# shard copy whose target builds the table's indexes as its owner, and a review read every
+# value so through an index expression it had planted. Refused until an administrator
+# replicates them.
+for stmt in "CREATE ROLE lazyx LOGIN" "GRANT CREATE ON SCHEMA public TO lazyx"; do q "$stmt" >/dev/null; done
+q "SELECT colcrypt.deny_plaintext('pii', 'lazyx')" >/dev/null
+q "CREATE TABLE lazy_owned (id int); ALTER TABLE lazy_owned OWNER TO lazyx" >/dev/null
+lazy="a Citus node lacks a reference table"
+expect_error "$C" "dbname=postgres user=lazyx" 42501 "$lazy" "SELECT create_distributed_table('lazy_owned', 'id')"
+expect_error "$C" "dbname=postgres user=lazyx" 42501 "$lazy" "CREATE TABLE lazy_mine (id int REFERENCES lazy_ref (id))"
+q "SELECT replicate_reference_tables()" >/dev/null
+assert_eq "once replicated, the denied login distributes its table" "" \
+  "$(cluster_psql "$C" -d "dbname=postgres user=lazyx" -At -c "SELECT create_distributed_table('lazy_owned', 'id')")"
+q "DROP TABLE lazy_owned, lazy_ref" >/dev/null
+q "SELECT colcrypt.allow_plaintext('pii', 'lazyx')" >/dev/null
+for stmt in "REVOKE CREATE ON SCHEMA public FROM lazyx" "DROP ROLE lazyx"; do q "$stmt" >/dev/null; done
 # Shard moves carry the stored envelopes (issue 14 item 3): the co-located shard of gone holds
 # values of the destroyed key, which cannot be decrypted to be sent. Every moved value must arrive
 # byte-identical (nothing decrypted and sealed again), live values read back, destroyed ones

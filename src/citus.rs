@@ -424,6 +424,12 @@ const OWNER_FUNCTIONS: [&CStr; 15] = [
 ];
 /// [`watched_function`]'s answer for one of [`OWNER_FUNCTIONS`].
 const CITUS_OWNER_FUNCTION: usize = CITUS_FUNCTION + 1;
+/// Citus' C functions that distribute a table by a column, or change its distribution column.
+const DISTRIBUTE_FUNCTIONS: [&CStr; 3] = [c"create_distributed_table", c"create_distributed_table_concurrently", c"alter_distributed_table"];
+/// [`watched_function`]'s answer for one of [`DISTRIBUTE_FUNCTIONS`].
+const CITUS_DISTRIBUTE_FUNCTION: usize = CITUS_FUNCTION + 2;
+/// Their oids, kept as [`OWNER_OIDS`] are.
+static DISTRIBUTE_OIDS: BackendLocal<RefCell<Vec<pg_sys::Oid>>> = BackendLocal::new(RefCell::new(Vec::new()));
 /// Their oids (overloads too), once fmgr has asked about them; never emptied, so that a call
 /// through an FmgrInfo made before a pg_proc change is still recognised.
 static OWNER_OIDS: BackendLocal<RefCell<Vec<pg_sys::Oid>>> = BackendLocal::new(RefCell::new(Vec::new()));
@@ -516,12 +522,19 @@ fn watched_function(oid: pg_sys::Oid) -> Option<usize> {
     unsafe {
         if pg_sys::get_func_namespace(oid) == pg_sys::Oid::from(pg_sys::PG_CATALOG_NAMESPACE) {
             let known = with_palloc_name(pg_sys::get_func_name(oid), |name| {
-                (SHARD_COPY_FUNCTIONS.iter().position(|&f| name == f), CITUS_LOCAL_FUNCTIONS.contains(&name), OWNER_FUNCTIONS.contains(&name))
+                let class = if OWNER_FUNCTIONS.contains(&name) {
+                    Some(CITUS_OWNER_FUNCTION)
+                } else if DISTRIBUTE_FUNCTIONS.contains(&name) {
+                    Some(CITUS_DISTRIBUTE_FUNCTION)
+                } else {
+                    None
+                };
+                (SHARD_COPY_FUNCTIONS.iter().position(|&f| name == f), CITUS_LOCAL_FUNCTIONS.contains(&name), class)
             });
             match known {
                 Some((Some(i), _, _)) => return Some(i),
                 Some((None, true, _)) => return None,
-                Some((None, false, true)) if is_citus_function(oid) => return Some(CITUS_OWNER_FUNCTION),
+                Some((None, false, Some(class))) if is_citus_function(oid) => return Some(class),
                 _ => {}
             }
             // Citus' metadata-cache invalidation triggers, which it fires as its extension's
@@ -595,6 +608,9 @@ unsafe extern "C-unwind" fn needs_fmgr_hook(oid: pg_sys::Oid) -> bool {
     if i == CITUS_OWNER_FUNCTION {
         remember(&OWNER_OIDS);
     }
+    if i == CITUS_DISTRIBUTE_FUNCTION {
+        remember(&DISTRIBUTE_OIDS);
+    }
     if i >= CITUS_FUNCTION {
         remember(&CITUS_OIDS);
     }
@@ -632,17 +648,52 @@ unsafe extern "C-unwind" fn fmgr_hook(event: pg_sys::FmgrHookEventType::Type, fl
                     SHARD_COPIES.with(|s| s.borrow_mut().push((oid, envelopes)));
                 }
             }
-            _ => SHARD_COPIES.with(|s| {
-                let mut s = s.borrow_mut();
-                if s.last().is_some_and(|&(o, _)| o == oid) {
-                    s.pop();
+            _ => {
+                SHARD_COPIES.with(|s| {
+                    let mut s = s.borrow_mut();
+                    if s.last().is_some_and(|&(o, _)| o == oid) {
+                        s.pop();
+                    }
+                });
+                // Once a distribution function has returned (END, not ABORT): raised here, the
+                // error undoes the distribution with the transaction.
+                if event == pg_sys::FmgrHookEventType::FHET_END && DISTRIBUTE_OIDS.with(|o| o.borrow().contains(&oid)) {
+                    refuse_unsearchable_distribution().or_raise();
                 }
-            }),
+            }
         }
     }
     // SAFETY: as above.
     if let Some(previous) = unsafe { PREVIOUS_FMGR_HOOK } {
         unsafe { previous(event, flinfo, arg) }
+    }
+}
+
+/// Refuses a table distributed by hash of an encrypted column that is not searchable, as the
+/// event trigger `colcrypt_refuse_unsearchable_hash` refuses hash partitioning and hash indexes
+/// on one: Citus places each row by the hash of its value, which for colcrypt's types is a hash
+/// of the plaintext's blind index, so the shards group equal plaintexts, and
+/// `get_shard_id_for_distribution_column` (or a pruned EXPLAIN) tells any role which shard a
+/// guess would be in (an attacker review used that as an equality oracle against a role denied
+/// the plaintext). Distribution functions are calls, not DDL, so the trigger never saw them.
+fn refuse_unsearchable_distribution() -> Result<()> {
+    // colcrypt's own query (its column_to_column_name is a function of Citus').
+    let offending = crate::citus_role_switch::exempt(|| privileged::select_first(
+        "SELECT pg_catalog.string_agg(p.logicalrelid::pg_catalog.regclass::pg_catalog.text, ', ') \
+         FROM pg_catalog.pg_dist_partition p \
+         JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) p.logicalrelid \
+           AND a.attname OPERATOR(pg_catalog.=) pg_catalog.column_to_column_name(p.logicalrelid, p.partkey) \
+         JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid \
+         WHERE p.partmethod OPERATOR(pg_catalog.=) 'h' \
+           AND colcrypt.encrypted_type_name(CASE WHEN t.typtype OPERATOR(pg_catalog.=) 'd' THEN t.typbasetype ELSE a.atttypid END) IS NOT NULL \
+           AND ((CASE WHEN t.typtype OPERATOR(pg_catalog.=) 'd' THEN t.typtypmod ELSE a.atttypmod END) OPERATOR(pg_catalog.&) 1) OPERATOR(pg_catalog.=) 0",
+        &[],
+        |t| t.get::<String>(1),
+    ))?
+    .flatten();
+    match offending {
+        Some(tables) => Err(ColcryptError::CitusUnsearchableDistribution(tables)),
+        None => Ok(()),
     }
 }
 

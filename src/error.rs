@@ -86,6 +86,8 @@ pub(crate) enum ColcryptError {
     /// On Citus, work that would copy a reference table to a node that lacks it, by a login
     /// denied a key (src/citus_role_switch.rs).
     CitusReferenceTablesMissing(String),
+    /// A Citus table distributed by hash of an encrypted column that is not searchable (tables).
+    CitusUnsearchableDistribution(String),
     /// Failure of colcrypt's own catalog queries.
     Internal(String),
 }
@@ -153,6 +155,7 @@ impl ColcryptError {
             ColcryptError::CitusRoleSwitch(..) => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
             ColcryptError::CitusOwnerWork(_) => ERRCODE_INSUFFICIENT_PRIVILEGE,   // 42501
             ColcryptError::CitusReferenceTablesMissing(_) => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
+            ColcryptError::CitusUnsearchableDistribution(_) => ERRCODE_FEATURE_NOT_SUPPORTED, // 0A000
             ColcryptError::CitusMissing(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
             ColcryptError::Internal(_) => ERRCODE_INTERNAL_ERROR,             // XX000
         }
@@ -293,6 +296,11 @@ impl ColcryptError {
                 "permission denied: this session's login is denied the plaintext of colcrypt data key \"{key}\", and a \
                  Citus node lacks a reference table, which this statement could make Citus copy there (partly as the \
                  table's owner); an administrator runs SELECT replicate_reference_tables() first"
+            ),
+            ColcryptError::CitusUnsearchableDistribution(tables) => format!(
+                "colcrypt: {tables} would be distributed by hash of an encrypted column that is not searchable, which \
+                 places equal plaintexts in one shard for anyone to see; distribute by a searchable column \
+                 (encrypted_text(key, searchable)) or by another column"
             ),
             ColcryptError::Internal(msg) => msg.clone(),
         }

@@ -355,6 +355,17 @@ assert_eq "an int2 parameter, and int8 and int2 literals" "PREPARE|v3|v4|v5" "$(
   -c "PREPARE narrow(int2) AS SELECT v FROM by_num WHERE n = \$1" -c "EXECUTE narrow(3)" \
   -c "SELECT v FROM by_num WHERE n = 4::int8" -c "SELECT v FROM by_num WHERE n = 5::int2" | paste -sd '|')"
 q "DROP TABLE by_num" >/dev/null
+# Distribution by hash of an encrypted column that is not searchable is refused, as hash
+# partitioning is: the shards would group equal plaintexts, and get_shard_id_for_distribution_column
+# told a role denied the plaintext which shard its guess was in (an attacker review).
+q "CREATE TABLE by_secret (note colcrypt.encrypted_text(pii), id int)" >/dev/null
+expect_error "$C" postgres 0A000 "by_secret would be distributed by hash of an encrypted column that is not searchable" \
+  "SELECT create_distributed_table('by_secret', 'note')"
+q "SELECT create_distributed_table('by_secret', 'id')" >/dev/null
+expect_error "$C" postgres 0A000 "by_secret would be distributed by hash of an encrypted column that is not searchable" \
+  "SELECT alter_distributed_table('by_secret', distribution_column := 'note')"
+assert_eq "still distributed by id" "id" "$(q "SELECT column_to_column_name(logicalrelid, partkey) FROM pg_dist_partition WHERE logicalrelid = 'by_secret'::regclass")"
+q "DROP TABLE by_secret" >/dev/null
 
 # UPDATE/DELETE/upsert: by the distribution column (or any plain column) with new values; an
 # encrypted column in WHERE or on the right of SET is refused by Citus (README: the rewrite).

@@ -430,13 +430,17 @@ const DISTRIBUTE_FUNCTIONS: [&CStr; 3] = [c"create_distributed_table", c"create_
 const CITUS_DISTRIBUTE_FUNCTION: usize = CITUS_FUNCTION + 2;
 /// Their oids, kept as [`OWNER_OIDS`] are.
 static DISTRIBUTE_OIDS: BackendLocal<RefCell<Vec<pg_sys::Oid>>> = BackendLocal::new(RefCell::new(Vec::new()));
+/// Citus' other C functions that add a table or a shard and so first copy any reference table
+/// a node lacks (Citus' EnsureReferenceTablesExistOnAllNodes); the distribution functions do too.
+const REPLICATING_FUNCTIONS: [&CStr; 4] =
+    [c"create_reference_table", c"citus_add_local_table_to_metadata", c"master_create_empty_shard", c"citus_schema_distribute"];
+/// [`watched_function`]'s answer for one of [`REPLICATING_FUNCTIONS`].
+const CITUS_REPLICATING_FUNCTION: usize = CITUS_FUNCTION + 3;
+/// Their oids, kept as [`OWNER_OIDS`] are.
+static REPLICATING_OIDS: BackendLocal<RefCell<Vec<pg_sys::Oid>>> = BackendLocal::new(RefCell::new(Vec::new()));
 /// Their oids (overloads too), once fmgr has asked about them; never emptied, so that a call
 /// through an FmgrInfo made before a pg_proc change is still recognised.
 static OWNER_OIDS: BackendLocal<RefCell<Vec<pg_sys::Oid>>> = BackendLocal::new(RefCell::new(Vec::new()));
-/// The oids of every C function of citus.so fmgr has asked about (but the local ones), kept the
-/// same way: a login denied any key calls none of them while a node lacks a reference table
-/// (src/citus_role_switch.rs, `check_reference_tables`).
-static CITUS_OIDS: BackendLocal<RefCell<Vec<pg_sys::Oid>>> = BackendLocal::new(RefCell::new(Vec::new()));
 /// The answer of [`watched_function`] for any other C function of citus.so: many of them open
 /// connections to other nodes as the current role (`master_run_on_worker` behind
 /// `run_command_on_*`, shard moves and splits, the rebalancer), which src/citus_role_switch.rs
@@ -526,6 +530,8 @@ fn watched_function(oid: pg_sys::Oid) -> Option<usize> {
                     Some(CITUS_OWNER_FUNCTION)
                 } else if DISTRIBUTE_FUNCTIONS.contains(&name) {
                     Some(CITUS_DISTRIBUTE_FUNCTION)
+                } else if REPLICATING_FUNCTIONS.contains(&name) {
+                    Some(CITUS_REPLICATING_FUNCTION)
                 } else {
                     None
                 };
@@ -611,8 +617,8 @@ unsafe extern "C-unwind" fn needs_fmgr_hook(oid: pg_sys::Oid) -> bool {
     if i == CITUS_DISTRIBUTE_FUNCTION {
         remember(&DISTRIBUTE_OIDS);
     }
-    if i >= CITUS_FUNCTION {
-        remember(&CITUS_OIDS);
+    if i == CITUS_REPLICATING_FUNCTION {
+        remember(&REPLICATING_OIDS);
     }
     if i >= CITUS_FUNCTION {
         return true;
@@ -640,7 +646,9 @@ unsafe extern "C-unwind" fn fmgr_hook(event: pg_sys::FmgrHookEventType::Type, fl
                 if OWNER_OIDS.with(|o| o.borrow().contains(&oid)) {
                     crate::citus_role_switch::check_owner_function();
                 }
-                if CITUS_OIDS.with(|o| o.borrow().contains(&oid)) {
+                // Only these: midway through a DROP of a reference table, Citus' drop trigger
+                // functions see a node lacking it (a review found such DROPs refused).
+                if DISTRIBUTE_OIDS.with(|o| o.borrow().contains(&oid)) || REPLICATING_OIDS.with(|o| o.borrow().contains(&oid)) {
                     crate::citus_role_switch::check_reference_tables();
                 }
                 if SHARD_COPY_OIDS.with(Cell::get).contains(&oid) {

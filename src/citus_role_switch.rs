@@ -260,7 +260,8 @@ pub(crate) fn check_owner_function() {
     }
 }
 
-/// Before a Citus function or a utility statement of a login denied any key: Citus copies a
+/// Before a Citus function that adds a table or a shard (citus.rs: the distribution and
+/// replicating functions), or a utility statement, of a login denied any key: Citus copies a
 /// reference table to a node that lacks it (added since) when a table is distributed or added
 /// to its metadata, also implicitly (a foreign key to a reference table, a table in a
 /// distributed schema), as a shard copy whose target builds the table's indexes as its owner.
@@ -316,8 +317,14 @@ unsafe fn stays_here(node: *mut pg_sys::Node) -> bool {
             | T::T_CreateTableAsStmt | T::T_RefreshMatViewStmt | T::T_ConstraintsSetStmt | T::T_CheckPointStmt => true,
             T::T_CopyStmt => {
                 let copy = node.cast::<pg_sys::CopyStmt>();
-                // COPY (query) runs its query through the executor.
-                (*copy).relation.is_null() || !is_citus_table(pg_sys::RangeVarGetRelidExtended((*copy).relation, pg_sys::NoLock as i32, pg_sys::RVROption::RVR_MISSING_OK, None, std::ptr::null_mut()))
+                // COPY (query) runs its query through the executor. A name that is no relation
+                // may be an intermediate result of Citus' (`WITH (format result)`), which Citus
+                // serves from its files.
+                if (*copy).relation.is_null() {
+                    return true;
+                }
+                let relid = pg_sys::RangeVarGetRelidExtended((*copy).relation, pg_sys::NoLock as i32, pg_sys::RVROption::RVR_MISSING_OK, None, std::ptr::null_mut());
+                relid != pg_sys::InvalidOid && !is_citus_table(relid)
             }
             T::T_CallStmt => {
                 let call = node.cast::<pg_sys::CallStmt>();

@@ -242,11 +242,20 @@ unsafe fn cast_to_column_type(c: Candidate, bound: pg_sys::ParamListInfo) {
                 None => false,
             },
         };
-        let value = (*cell).ptr_value.cast::<pg_sys::Node>();
+        install_cast(&c, cell, (*cell).ptr_value.cast(), known);
+    }
+}
+
+/// Puts `operand` cast to the column's type (evaluated now when its value is `known`) in the
+/// place `cell` holds, and makes the operator colcrypt's `=` between two values of that type.
+unsafe fn install_cast(c: &Candidate, cell: *mut pg_sys::ListCell, operand: *mut pg_sys::Node, known: bool) {
+    // SAFETY: as in cast_to_column_type.
+    unsafe {
+        let ty = (*c.var).vartype;
         let mut cast = pg_sys::coerce_to_target_type(
             std::ptr::null_mut(),
-            value,
-            pg_sys::exprType(value),
+            operand,
+            pg_sys::exprType(operand),
             ty,
             -1,
             pg_sys::CoercionContext::COERCION_ASSIGNMENT,
@@ -282,7 +291,6 @@ unsafe fn kind_plain(ty: pg_sys::Oid) -> pg_sys::Oid {
 unsafe fn convert_and_cast(c: Candidate, cell: *mut pg_sys::ListCell, value: *mut pg_sys::Node, bound: pg_sys::ParamListInfo, plain: pg_sys::Oid, value_type: pg_sys::Oid) {
     // SAFETY: as in cast_to_column_type.
     unsafe {
-        let ty = (*c.var).vartype;
         let known = match (*value).type_ {
             pg_sys::NodeTag::T_Const => Some(value.cast::<pg_sys::Const>()),
             pg_sys::NodeTag::T_Param => bound_value(value.cast(), bound),
@@ -297,26 +305,7 @@ unsafe fn convert_and_cast(c: Candidate, cell: *mut pg_sys::ListCell, value: *mu
             }
             None => value,
         };
-        let mut cast = pg_sys::coerce_to_target_type(
-            std::ptr::null_mut(),
-            operand,
-            pg_sys::exprType(operand),
-            ty,
-            -1,
-            pg_sys::CoercionContext::COERCION_ASSIGNMENT,
-            pg_sys::CoercionForm::COERCE_EXPLICIT_CAST,
-            -1,
-        );
-        if cast.is_null() {
-            return;
-        }
-        if known.is_some() {
-            cast = pg_sys::evaluate_expr(cast.cast(), ty, -1, pg_sys::exprCollation(c.var.cast())).cast();
-        }
-        (*cell).ptr_value = cast.cast();
-        (*c.op).opno = c.same_type_eq;
-        (*c.op).opfuncid = pg_sys::get_opcode(c.same_type_eq);
-        (*c.op).inputcollid = pg_sys::exprCollation(c.var.cast());
+        install_cast(&c, cell, operand, known.is_some());
     }
 }
 

@@ -428,19 +428,21 @@ const CITUS_OWNER_FUNCTION: usize = CITUS_FUNCTION + 1;
 const DISTRIBUTE_FUNCTIONS: [&CStr; 3] = [c"create_distributed_table", c"create_distributed_table_concurrently", c"alter_distributed_table"];
 /// [`watched_function`]'s answer for one of [`DISTRIBUTE_FUNCTIONS`].
 const CITUS_DISTRIBUTE_FUNCTION: usize = CITUS_FUNCTION + 2;
-/// Their oids, kept as [`OWNER_OIDS`] are.
-static DISTRIBUTE_OIDS: BackendLocal<RefCell<Vec<pg_sys::Oid>>> = BackendLocal::new(RefCell::new(Vec::new()));
 /// Citus' other C functions that add a table or a shard and so first copy any reference table
 /// a node lacks (Citus' EnsureReferenceTablesExistOnAllNodes); the distribution functions do too.
 const REPLICATING_FUNCTIONS: [&CStr; 4] =
     [c"create_reference_table", c"citus_add_local_table_to_metadata", c"master_create_empty_shard", c"citus_schema_distribute"];
 /// [`watched_function`]'s answer for one of [`REPLICATING_FUNCTIONS`].
 const CITUS_REPLICATING_FUNCTION: usize = CITUS_FUNCTION + 3;
-/// Their oids, kept as [`OWNER_OIDS`] are.
-static REPLICATING_OIDS: BackendLocal<RefCell<Vec<pg_sys::Oid>>> = BackendLocal::new(RefCell::new(Vec::new()));
-/// Their oids (overloads too), once fmgr has asked about them; never emptied, so that a call
-/// through an FmgrInfo made before a pg_proc change is still recognised.
-static OWNER_OIDS: BackendLocal<RefCell<Vec<pg_sys::Oid>>> = BackendLocal::new(RefCell::new(Vec::new()));
+/// The oids (overloads too) of the owner, distribution and replicating functions, with their
+/// answer, once fmgr has asked about them; never emptied, so that a call through an FmgrInfo
+/// made before a pg_proc change is still recognised.
+static CLASSED_OIDS: BackendLocal<RefCell<Vec<(pg_sys::Oid, usize)>>> = BackendLocal::new(RefCell::new(Vec::new()));
+
+/// The answer kept in [`CLASSED_OIDS`] for `oid`.
+fn classed(oid: pg_sys::Oid) -> Option<usize> {
+    CLASSED_OIDS.with(|c| c.borrow().iter().find(|&&(o, _)| o == oid).map(|&(_, class)| class))
+}
 /// The answer of [`watched_function`] for any other C function of citus.so: many of them open
 /// connections to other nodes as the current role (`master_run_on_worker` behind
 /// `run_command_on_*`, shard moves and splits, the rebalancer), which src/citus_role_switch.rs
@@ -603,22 +605,8 @@ unsafe extern "C-unwind" fn needs_fmgr_hook(oid: pg_sys::Oid) -> bool {
         }
     }
     let Some(i) = watched_function_cached(oid) else { return false };
-    let remember = |set: &'static BackendLocal<RefCell<Vec<pg_sys::Oid>>>| {
-        set.with(|o| {
-            let mut o = o.borrow_mut();
-            if !o.contains(&oid) {
-                o.push(oid);
-            }
-        })
-    };
-    if i == CITUS_OWNER_FUNCTION {
-        remember(&OWNER_OIDS);
-    }
-    if i == CITUS_DISTRIBUTE_FUNCTION {
-        remember(&DISTRIBUTE_OIDS);
-    }
-    if i == CITUS_REPLICATING_FUNCTION {
-        remember(&REPLICATING_OIDS);
+    if i > CITUS_FUNCTION && classed(oid).is_none() {
+        CLASSED_OIDS.with(|c| c.borrow_mut().push((oid, i)));
     }
     if i >= CITUS_FUNCTION {
         return true;
@@ -643,13 +631,12 @@ unsafe extern "C-unwind" fn fmgr_hook(event: pg_sys::FmgrHookEventType::Type, fl
                 // Raised before the call, which then never starts (no END or ABORT follows), and
                 // before a shard copy is counted as running.
                 crate::citus_role_switch::check_citus_function(|| watched_function_cached(oid).is_some());
-                if OWNER_OIDS.with(|o| o.borrow().contains(&oid)) {
-                    crate::citus_role_switch::check_owner_function();
-                }
-                // Only these: midway through a DROP of a reference table, Citus' drop trigger
-                // functions see a node lacking it (a review found such DROPs refused).
-                if DISTRIBUTE_OIDS.with(|o| o.borrow().contains(&oid)) || REPLICATING_OIDS.with(|o| o.borrow().contains(&oid)) {
-                    crate::citus_role_switch::check_reference_tables();
+                match classed(oid) {
+                    Some(CITUS_OWNER_FUNCTION) => crate::citus_role_switch::check_owner_function(),
+                    // Only these: midway through a DROP of a reference table, Citus' drop trigger
+                    // functions see a node lacking it (a review found such DROPs refused).
+                    Some(CITUS_DISTRIBUTE_FUNCTION | CITUS_REPLICATING_FUNCTION) => crate::citus_role_switch::check_reference_tables(),
+                    _ => {}
                 }
                 if SHARD_COPY_OIDS.with(Cell::get).contains(&oid) {
                     let envelopes = sends_envelopes();
@@ -665,7 +652,7 @@ unsafe extern "C-unwind" fn fmgr_hook(event: pg_sys::FmgrHookEventType::Type, fl
                 });
                 // Once a distribution function has returned (END, not ABORT): raised here, the
                 // error undoes the distribution with the transaction.
-                if event == pg_sys::FmgrHookEventType::FHET_END && DISTRIBUTE_OIDS.with(|o| o.borrow().contains(&oid)) {
+                if event == pg_sys::FmgrHookEventType::FHET_END && classed(oid) == Some(CITUS_DISTRIBUTE_FUNCTION) {
                     refuse_unsearchable_distribution().or_raise();
                 }
             }

@@ -63,11 +63,15 @@ pub(crate) fn exempt<R>(f: impl FnOnce() -> R) -> R {
 /// plaintext is denied to the session's login role and not to `user`. `None` for the session
 /// role itself, under [`exempt`], or without Citus and colcrypt in this database.
 fn hidden_denial(user: pg_sys::Oid) -> Result<Option<String>> {
-    // SAFETY: reads of backend state.
-    let session = unsafe { pg_sys::GetSessionUserId() };
+    let session = crate::unguarded::user_and_session().1;
     if user == session || user == pg_sys::InvalidOid || EXEMPT.with(Cell::get) || !in_citus_database() {
         return Ok(None);
     }
+    denial_hidden_by(user, session)
+}
+
+/// [`hidden_denial`] once its conditions are known to hold.
+fn denial_hidden_by(user: pg_sys::Oid, session: pg_sys::Oid) -> Result<Option<String>> {
     let denials = exempt(crate::keyring::plaintext_denials)?;
     Ok(denials
         .iter()
@@ -127,8 +131,9 @@ fn refuse_if_hidden_denial(runs_elsewhere: impl FnOnce() -> bool) {
     if roles.is_empty() || EXEMPT.with(Cell::get) || !in_citus_database() || !runs_elsewhere() {
         return;
     }
+    let session = crate::unguarded::user_and_session().1;
     for role in roles {
-        if let Some(key) = hidden_denial(role).or_raise() {
+        if let Some(key) = denial_hidden_by(role, session).or_raise() {
             ColcryptError::CitusRoleSwitch(key, role_name(role)).raise();
         }
     }

@@ -158,6 +158,8 @@ struct Candidate {
     value_at: i32,
     /// colcrypt's `=` between two values of the column's type.
     same_type_eq: pg_sys::Oid,
+    /// The column's plaintext type.
+    plain: pg_sys::Oid,
 }
 
 /// Calls `f` on each operator among the AND-ed conditions of `quals`.
@@ -214,7 +216,7 @@ unsafe fn candidate(query: *mut pg_sys::Query, op: *mut pg_sys::OpExpr, kinds: &
         }
         // The operator is an `=` of a btree family whose `=` for the column's type is colcrypt's.
         let same_type_eq = family_equality((*op).opno, ty, ty).filter(|&eq| kind.is_equality(eq))?;
-        Some(Candidate { op, var, value_at, same_type_eq })
+        Some(Candidate { op, var, value_at, same_type_eq, plain: kind.plain })
     }
 }
 
@@ -224,14 +226,12 @@ unsafe fn cast_to_column_type(c: Candidate, bound: pg_sys::ParamListInfo) {
     // SAFETY: as in cast_distribution_lookups; coerce_to_target_type and evaluate_expr build new
     // nodes in the current memory context, the planner's.
     unsafe {
-        let ty = (*c.var).vartype;
         let cell = pg_sys::list_nth_cell((*c.op).args, c.value_at);
         let value = (*cell).ptr_value.cast::<pg_sys::Node>();
         let bare = pg_sys::strip_implicit_coercions(value);
-        let plain = kind_plain(ty);
         let value_type = pg_sys::exprType(value);
-        if plain != pg_sys::InvalidOid && !pg_sys::IsBinaryCoercible(value_type, plain) {
-            return convert_and_cast(c, cell, value, bound, plain, value_type);
+        if !pg_sys::IsBinaryCoercible(value_type, c.plain) {
+            return convert_and_cast(c, cell, value, bound, value_type);
         }
         let known = match (*bare).type_ {
             pg_sys::NodeTag::T_Const => true,
@@ -277,18 +277,12 @@ unsafe fn install_cast(c: &Candidate, cell: *mut pg_sys::ListCell, operand: *mut
     }
 }
 
-/// The plaintext type of colcrypt's encrypted type `ty` (InvalidOid for another type).
-unsafe fn kind_plain(ty: pg_sys::Oid) -> pg_sys::Oid {
-    // SAFETY: catalog lookups by oid.
-    unsafe { kind_of(ty, &kinds()) }.map_or(pg_sys::InvalidOid, |k| k.plain)
-}
-
 /// [`cast_to_column_type`] for a value of a type a cross-type operator converts (see
 /// [`candidate`]). A known value is converted as the operator would; one out of the column's
 /// range equals nothing, and is left as it is (Citus then finds no shard, the right answer). A
 /// parameter of a generic plan is cast under the assignment cast, which Citus cannot route, as
 /// a same-type parameter is.
-unsafe fn convert_and_cast(c: Candidate, cell: *mut pg_sys::ListCell, value: *mut pg_sys::Node, bound: pg_sys::ParamListInfo, plain: pg_sys::Oid, value_type: pg_sys::Oid) {
+unsafe fn convert_and_cast(c: Candidate, cell: *mut pg_sys::ListCell, value: *mut pg_sys::Node, bound: pg_sys::ParamListInfo, value_type: pg_sys::Oid) {
     // SAFETY: as in cast_to_column_type.
     unsafe {
         let known = match (*value).type_ {
@@ -298,10 +292,10 @@ unsafe fn convert_and_cast(c: Candidate, cell: *mut pg_sys::ListCell, value: *mu
         };
         let operand: *mut pg_sys::Node = match known {
             Some(k) => {
-                let Some(Some(d)) = crate::cross_type::converted(value_type, plain, (*k).constvalue) else { return };
+                let Some(Some(d)) = crate::cross_type::converted(value_type, c.plain, (*k).constvalue) else { return };
                 let (mut len, mut byval) = (0i16, false);
-                pg_sys::get_typlenbyval(plain, &mut len, &mut byval);
-                pg_sys::makeConst(plain, -1, pg_sys::InvalidOid, len.into(), d, false, byval).cast()
+                pg_sys::get_typlenbyval(c.plain, &mut len, &mut byval);
+                pg_sys::makeConst(c.plain, -1, pg_sys::InvalidOid, len.into(), d, false, byval).cast()
             }
             None => value,
         };

@@ -11,6 +11,7 @@ mod client_key_fns;
 mod cross_type;
 mod distribution_lookups;
 mod error;
+mod index_cache;
 mod key_audit;
 mod key_cache;
 mod keyring;

@@ -590,12 +590,6 @@ fn searchable(typmod: i32) -> bool {
     typmod >= 0 && typmod & keyring::SEARCHABLE != 0
 }
 
-thread_local! {
-    /// The last envelope whose blind index was computed, so comparing a column with one literal
-    /// decrypts the literal once, not once per row.
-    static LAST_INDEXED: std::cell::RefCell<Option<(Vec<u8>, [u8; BLIND_INDEX_LEN])>> = const { std::cell::RefCell::new(None) };
-}
-
 /// The blind index of any value: stored in searchable columns, computed (by decrypting)
 /// for others, so equality is the same relation whichever way a value was stored.
 pub(crate) fn index_of(spec: &TypeSpec, datum: &[u8]) -> [u8; BLIND_INDEX_LEN] {
@@ -607,13 +601,13 @@ pub(crate) fn index_of(spec: &TypeSpec, datum: &[u8]) -> [u8; BLIND_INDEX_LEN] {
     // statements and role changes, and an answer from it is as good as the plaintext's.
     let key = keyring::readable_key(envelope).or_raise();
     let cipher = key.cipher().or_raise();
-    if let Some(idx) = LAST_INDEXED.with(|c| c.borrow().as_ref().filter(|(e, _)| e == envelope).map(|(_, i)| *i)) {
+    if let Some(idx) = crate::index_cache::get(envelope) {
         return idx;
     }
     // The key is checked and unwrapped above; open with it rather than looking it up again.
     let plaintext = zeroize::Zeroizing::new(cipher.open(envelope, &context_for(spec, index)).or_raise());
     let idx = blind_index(spec, &plaintext).or_raise();
-    LAST_INDEXED.with(|c| *c.borrow_mut() = Some((envelope.to_vec(), idx)));
+    crate::index_cache::put(envelope, idx);
     idx
 }
 

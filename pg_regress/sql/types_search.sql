@@ -74,6 +74,19 @@ SELECT count(*) AS found FROM ids WHERE n = 42::bigint::colcrypt.encrypted_int8;
 SELECT count(DISTINCT d) AS days FROM ids;
 INSERT INTO ids VALUES (42, '2024-01-01');
 
+-- Lists and ORs of literals: each literal's blind index is computed once and kept while each
+-- row's value passes through (src/index_cache.rs, 16 entries). More distinct values than that,
+-- on a searchable column and on one that is not, give the plaintext's answers (10 rows each).
+CREATE TABLE lists (i int, s colcrypt.encrypted_text(people, searchable), n colcrypt.encrypted_text(people));
+INSERT INTO lists SELECT i, 'v' || (i % 40), 'v' || (i % 40) FROM generate_series(1, 400) i;
+SELECT (SELECT count(*) FROM lists WHERE s IN ('v1', 'v2', 'v39')) AS s_in,
+       (SELECT count(*) FROM lists WHERE n IN ('v1', 'v2', 'v39', 'nothing')) AS n_in,
+       (SELECT count(*) FROM lists WHERE n = 'v3' OR n = 'v4' OR s = 'v5') AS ors,
+       (SELECT count(*) FROM lists WHERE n NOT IN ('v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8')) AS not_in,
+       (SELECT count(*) FROM lists WHERE n IN ('v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11')) AS hashed_in,
+       (SELECT count(*) FROM lists l JOIN lists m ON l.n = m.n WHERE l.i <= 20) AS self_join;
+DROP TABLE lists;
+
 -- Bad modifiers.
 CREATE TABLE bad (v colcrypt.encrypted_text(people, fast));
 CREATE TABLE bad (v colcrypt.encrypted_text(searchable, people));

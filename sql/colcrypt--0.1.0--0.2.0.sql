@@ -921,7 +921,7 @@ COMMENT ON FUNCTION @extschema@.connection_transport() IS
   'connection_transport(): the transport part of connection_info().';
 COMMENT ON FUNCTION @extschema@.connection_info() IS
   'connection_info(): how this session''s client is connected (tls, tls from loopback, unix socket, tcp without tls), whether colcrypt accepts client-supplied keys on it, the TLS protocol version, cipher and whether the client presented a certificate, and what colcrypt cannot know about the connection (caveat).';
-CREATE FUNCTION @extschema@.refuse_unsearchable_hash() RETURNS event_trigger
+CREATE FUNCTION @extschema@.refuse_unsearchable_index() RETURNS event_trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
   -- A session's planner switches (enable_seqscan = off …) would make these catalog queries take
   -- seconds per DDL command.
@@ -930,35 +930,64 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 DECLARE
   offending text;
 BEGIN
-  WITH cmd AS (SELECT objid FROM pg_catalog.pg_event_trigger_ddl_commands()),
-  hash_opclass AS (
-    SELECT oc.oid FROM pg_catalog.pg_opclass oc JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) oc.opcmethod
-    WHERE oc.opcnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace AND am.amname OPERATOR(pg_catalog.=) 'hash'),
+  WITH RECURSIVE cmd AS (
+    SELECT objid FROM pg_catalog.pg_event_trigger_ddl_commands()
+    WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass),
+  ix AS (
+    SELECT i.* FROM pg_catalog.pg_index i
+    WHERE i.indrelid IN (SELECT objid FROM cmd) OR i.indexrelid IN (SELECT objid FROM cmd)),
+  -- The keys of the indexes made or of the tables changed (not INCLUDE columns): a column's type
+  -- and modifier; an expression's as the index stores it and its operator class's input type (a
+  -- hash index stores a hash, array_ops takes anyarray); partition key columns; and the columns
+  -- a partition expression reads (its type is not stored).
   keys AS (
-    SELECT i.indexrelid AS rel, i.indrelid AS tbl, i.indclass[k] AS opclass, i.indkey[k] AS attnum
-    FROM pg_catalog.pg_index i, pg_catalog.generate_subscripts(i.indclass, 1) k
-    WHERE i.indrelid IN (SELECT objid FROM cmd) OR i.indexrelid IN (SELECT objid FROM cmd)
+    SELECT ix.indexrelid AS rel, t.typ, t.typmod
+    FROM ix CROSS JOIN LATERAL pg_catalog.generate_series(0, ix.indnkeyatts OPERATOR(pg_catalog.-) 1) k
+    JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) ix.indexrelid AND a.attnum OPERATOR(pg_catalog.=) (k OPERATOR(pg_catalog.+) 1)
+    JOIN pg_catalog.pg_opclass oc ON oc.oid OPERATOR(pg_catalog.=) ix.indclass[k]
+    LEFT JOIN pg_catalog.pg_attribute c ON c.attrelid OPERATOR(pg_catalog.=) ix.indrelid AND c.attnum OPERATOR(pg_catalog.=) ix.indkey[k]
+    CROSS JOIN LATERAL (SELECT c.atttypid, c.atttypmod WHERE ix.indkey[k] OPERATOR(pg_catalog.<>) 0
+                        UNION ALL SELECT a.atttypid, a.atttypmod WHERE ix.indkey[k] OPERATOR(pg_catalog.=) 0
+                        UNION ALL SELECT oc.opcintype, -1 WHERE ix.indkey[k] OPERATOR(pg_catalog.=) 0) t(typ, typmod)
     UNION ALL
-    SELECT p.partrelid, p.partrelid, p.partclass[k], p.partattrs[k]
-    FROM pg_catalog.pg_partitioned_table p, pg_catalog.generate_subscripts(p.partclass, 1) k
-    WHERE p.partstrat OPERATOR(pg_catalog.=) 'h' AND p.partrelid IN (SELECT objid FROM cmd))
-  SELECT pg_catalog.string_agg(DISTINCT keys.rel::pg_catalog.regclass::pg_catalog.text, ', ') INTO offending
-  FROM keys LEFT JOIN pg_catalog.pg_attribute a
-    ON a.attrelid OPERATOR(pg_catalog.=) keys.tbl AND a.attnum OPERATOR(pg_catalog.=) keys.attnum
-  WHERE keys.opclass IN (SELECT oid FROM hash_opclass)
-    AND (keys.attnum OPERATOR(pg_catalog.=) 0 OR a.atttypmod OPERATOR(pg_catalog.<) 0
-         OR (a.atttypmod OPERATOR(pg_catalog.&) 1) OPERATOR(pg_catalog.=) 0);
+    SELECT p.partrelid, a.atttypid, a.atttypmod
+    FROM pg_catalog.pg_partitioned_table p JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) p.partrelid
+      AND a.attnum OPERATOR(pg_catalog.=) ANY (p.partattrs::pg_catalog.int2[])
+    WHERE p.partrelid IN (SELECT objid FROM cmd)
+    UNION ALL
+    SELECT p.partrelid, v[1]::pg_catalog.oid, v[2]::pg_catalog.int4
+    FROM pg_catalog.pg_partitioned_table p, pg_catalog.regexp_matches(p.partexprs::pg_catalog.text, ':vartype (\d+) :vartypmod (-?\d+)', 'g') v
+    WHERE p.partrelid IN (SELECT objid FROM cmd)),
+  -- What each key holds: itself, a domain's base type, an array's elements, a composite's fields.
+  held(rel, typ, typmod) AS (
+    SELECT rel, typ, typmod FROM keys
+    UNION
+    SELECT h.rel, n.typ, n.typmod
+    FROM held h JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) h.typ,
+    LATERAL (SELECT t.typbasetype, t.typtypmod WHERE t.typtype OPERATOR(pg_catalog.=) 'd'
+             UNION ALL
+             SELECT t.typelem, h.typmod WHERE t.typtype OPERATOR(pg_catalog.<>) 'd' AND t.typelem OPERATOR(pg_catalog.<>) 0
+               AND t.typlen OPERATOR(pg_catalog.=) -1
+             UNION ALL
+             SELECT a.atttypid, a.atttypmod FROM pg_catalog.pg_attribute a
+             WHERE t.typrelid OPERATOR(pg_catalog.<>) 0 AND a.attrelid OPERATOR(pg_catalog.=) t.typrelid
+               AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped) n(typ, typmod))
+  SELECT pg_catalog.string_agg(DISTINCT held.rel::pg_catalog.regclass::pg_catalog.text, ', ') INTO offending
+  FROM held JOIN pg_catalog.pg_type et ON et.oid OPERATOR(pg_catalog.=) held.typ
+  WHERE et.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+    AND et.typinput::pg_catalog.text OPERATOR(pg_catalog.~~) '%.encrypted\_%\_in'
+    AND (held.typmod OPERATOR(pg_catalog.<) 0 OR (held.typmod OPERATOR(pg_catalog.&) 1) OPERATOR(pg_catalog.=) 0);
   IF offending IS NOT NULL THEN
-    RAISE EXCEPTION 'colcrypt: % would store hashes of encrypted values that are not searchable', offending
+    RAISE EXCEPTION 'colcrypt: % would order or group encrypted values that are not searchable', offending
       USING ERRCODE = '0A000',
-            HINT = 'Make the column searchable (encrypted_text(key, searchable)), or use a btree index.';
+            HINT = 'An index or partition key shows which values are equal, as a searchable column does: make the column searchable (encrypted_text(key, searchable)), or leave it without one.';
   END IF;
 END $$;
-CREATE EVENT TRIGGER colcrypt_refuse_unsearchable_hash ON ddl_command_end
-  WHEN TAG IN ('CREATE INDEX', 'CREATE TABLE', 'ALTER TABLE', 'ALTER INDEX')
-  EXECUTE FUNCTION @extschema@.refuse_unsearchable_hash();
-COMMENT ON FUNCTION @extschema@.refuse_unsearchable_hash() IS
-  'Event trigger: refuses hash indexes, hash partitioning and hash exclusion constraints on encrypted columns that are not searchable (they would persist hashes computed from plaintext).';
+CREATE EVENT TRIGGER colcrypt_refuse_unsearchable_index ON ddl_command_end
+  WHEN TAG IN ('CREATE INDEX', 'CREATE TABLE', 'ALTER TABLE', 'ALTER INDEX', 'CREATE SCHEMA')
+  EXECUTE FUNCTION @extschema@.refuse_unsearchable_index();
+COMMENT ON FUNCTION @extschema@.refuse_unsearchable_index() IS
+  'Event trigger: refuses indexes, partition keys and exclusion constraints over encrypted values that are not searchable (their order or hash would show which values are equal to roles denied the plaintext and to readers of the files).';
 -- The encrypted type a column or bound is of, or NULL: its own type, or the element type of an
 -- array of one. The event triggers below share it; plain SQL so the planner inlines it.
 CREATE FUNCTION @extschema@.encrypted_type_name(t pg_catalog.oid) RETURNS pg_catalog.name
@@ -1042,7 +1071,8 @@ BEGIN
 END $$;
 CREATE EVENT TRIGGER colcrypt_name_default_key ON ddl_command_end
   WHEN TAG IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE', 'CREATE MATERIALIZED VIEW',
-               'CREATE TYPE', 'ALTER TYPE', 'CREATE DOMAIN', 'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE')
+               'CREATE TYPE', 'ALTER TYPE', 'CREATE DOMAIN', 'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE',
+               'CREATE SCHEMA', 'IMPORT FOREIGN SCHEMA')
   EXECUTE FUNCTION @extschema@.name_default_key();
 COMMENT ON FUNCTION @extschema@.name_default_key() IS
   'Event trigger: gives an encrypted column declared without a key name the key default (encrypted_text becomes encrypted_text(default)); refuses such materialized view columns and domains, and range types over encrypted types.';

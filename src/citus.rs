@@ -665,7 +665,7 @@ unsafe extern "C-unwind" fn fmgr_hook(event: pg_sys::FmgrHookEventType::Type, fl
 }
 
 /// Refuses a table distributed by hash of an encrypted column that is not searchable, as the
-/// event trigger `colcrypt_refuse_unsearchable_hash` refuses hash partitioning and hash indexes
+/// event trigger `colcrypt_refuse_unsearchable_index` refuses partitioning and indexes
 /// on one: Citus places each row by the hash of its value, which for colcrypt's types is a hash
 /// of the plaintext's blind index, so the shards group equal plaintexts, and
 /// `get_shard_id_for_distribution_column` (or a pruned EXPLAIN) tells any role which shard a

@@ -306,16 +306,43 @@ DROP TABLE owned;
 DROP FUNCTION owned_trg();
 REVOKE CREATE ON SCHEMA public FROM sec_owner;
 DROP ROLE sec_owner;
--- Hash structures on values that are not searchable would answer equality guesses: refused.
+-- Indexes, partition keys and exclusion constraints over values that are not searchable would
+-- show which values are equal (an index scan returns equal values side by side without comparing
+-- them: an attacker review read the groups of a btree index as a denied role; a probe that finds
+-- nothing never decrypts; a row's partition shows in tableoid): refused, also inside arrays,
+-- composites, domains and index expressions, and when a column stops being searchable.
 CREATE TABLE sec_h (n colcrypt.encrypted_text(sec_a), s colcrypt.encrypted_text(sec_a, searchable));
 CREATE INDEX ON sec_h USING hash (n);
 CREATE INDEX ON sec_h USING hash (s);
-ALTER TABLE sec_h ADD EXCLUDE USING hash (n WITH OPERATOR(pg_catalog.=));
-ALTER TABLE sec_h ALTER COLUMN s TYPE colcrypt.encrypted_text(sec_a);
-CREATE TABLE sec_hp (n colcrypt.encrypted_text(sec_a)) PARTITION BY HASH (n);
-CREATE TABLE sec_hp (n colcrypt.encrypted_text(sec_a, searchable)) PARTITION BY HASH (n);
 CREATE INDEX ON sec_h (n);
-DROP TABLE sec_h, sec_hp;
+CREATE INDEX ON sec_h (s) INCLUDE (n);                -- an INCLUDE column is not ordered: allowed
+CREATE INDEX ON sec_h ((colcrypt.envelope(n)));       -- envelopes are random: allowed
+CREATE INDEX ON sec_h ((ARRAY[n]));
+CREATE INDEX ON sec_h USING hash ((coalesce(n, n)));
+ALTER TABLE sec_h ADD EXCLUDE USING hash (n WITH OPERATOR(pg_catalog.=));
+ALTER TABLE sec_h ADD UNIQUE (n);
+ALTER TABLE sec_h ALTER COLUMN s TYPE colcrypt.encrypted_text(sec_a);
+SELECT count(*) AS indexes_kept FROM pg_index WHERE indrelid = 'sec_h'::regclass;
+CREATE TABLE sec_hp (n colcrypt.encrypted_text(sec_a)) PARTITION BY HASH (n);
+CREATE TABLE sec_hp (n colcrypt.encrypted_text(sec_a)) PARTITION BY LIST (n);
+CREATE TABLE sec_hp (n colcrypt.encrypted_text(sec_a)) PARTITION BY RANGE ((coalesce(n, n)));
+CREATE TABLE sec_hp (n colcrypt.encrypted_text(sec_a, searchable)) PARTITION BY HASH (n);
+CREATE TABLE sec_pk (n colcrypt.encrypted_int4(sec_a) PRIMARY KEY);
+CREATE TYPE sec_comp AS (x int, y colcrypt.encrypted_text(sec_a));
+CREATE DOMAIN sec_dom AS colcrypt.encrypted_text(sec_a);
+CREATE TABLE sec_hc (c sec_comp, d sec_dom, a colcrypt.encrypted_text(sec_a)[]);
+CREATE INDEX ON sec_hc (c);
+CREATE INDEX ON sec_hc (d);
+CREATE INDEX ON sec_hc (a);
+CREATE INDEX ON sec_hc (((c).x));                      -- the int field alone: allowed
+-- Schema elements are checked as the commands they are (they skipped both triggers before).
+CREATE SCHEMA sec_sch CREATE TABLE x (n colcrypt.encrypted_text(sec_a)) CREATE INDEX x_n ON x (n);
+CREATE SCHEMA sec_sch CREATE TABLE x (v colcrypt.encrypted_text, w colcrypt.encrypted_int4[]);
+SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'sec_sch.x'::regclass AND attnum > 0 ORDER BY attnum;
+DROP SCHEMA sec_sch CASCADE;
+DROP TABLE sec_h, sec_hp, sec_hc;
+DROP TYPE sec_comp;
+DROP DOMAIN sec_dom;
 -- ANALYZE keeps no statistics computed from plaintext.
 CREATE TABLE sec_st (d colcrypt.encrypted_text(sec_a), s colcrypt.encrypted_text(sec_a, searchable), p int);
 INSERT INTO sec_st SELECT 'diag-' || (i % 3), 'diag-' || (i % 3), i FROM generate_series(1, 300) i;

@@ -1458,7 +1458,7 @@ class Fuzzer:
                 f"SELECT colcrypt.grant_key_use('fzr', current_user::regrole)", f"SELECT colcrypt.unrestrict_key_use('fzr')",
                 f"SELECT colcrypt.server_encrypt({lit(name)}, '\\x00'::bytea)", "SELECT colcrypt.server_decrypt('\\x00'::bytea)",
                 f"SELECT colcrypt.server_encrypt_text({lit(name)}, 'x')", "SELECT * FROM colcrypt.connection_info()",
-                "SELECT colcrypt.connection_transport()", "SELECT colcrypt.refuse_unsearchable_hash()", "SELECT * FROM colcrypt.keys",
+                "SELECT colcrypt.connection_transport()", "SELECT colcrypt.refuse_unsearchable_index()", "SELECT * FROM colcrypt.keys",
                 "SELECT * FROM colcrypt.data_keys", "SELECT * FROM colcrypt.key_names", "SET colcrypt.master_key_file = '/tmp/x'",
                 "SHOW colcrypt.master_key_file", "SHOW colcrypt.session_key",
             ])

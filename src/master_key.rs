@@ -57,16 +57,29 @@ struct State {
     current: Option<Loaded>,
     /// `None` when no previous key is configured (the normal case outside a rotation).
     previous: Option<Loaded>,
+    /// The settings (file, command) each key was loaded from.
+    current_source: Source,
+    previous_source: Source,
+    /// Why loading a key again failed while the one loaded before stays (`load_and_store`).
+    current_kept_because: Option<String>,
+    previous_kept_because: Option<String>,
     /// In a backend: a reload changed (or may have changed) the key; load it at next use.
     stale_current: bool,
     stale_previous: bool,
 }
+
+/// A key's (file, command) settings.
+type Source = (Option<String>, Option<String>);
 
 // PostgreSQL processes are single-threaded; the lock only satisfies `static`.
 static STATE: Mutex<State> = Mutex::new(State {
     initialised: false,
     current: None,
     previous: None,
+    current_source: (None, None),
+    previous_source: (None, None),
+    current_kept_because: None,
+    previous_kept_because: None,
     stale_current: false,
     stale_previous: false,
 });
@@ -183,11 +196,7 @@ fn on_assign(which: Which, is_file: bool, newval: *const std::ffi::c_char) {
     // The postmaster, inside its reload: load now, so that every backend forked from here on
     // starts with the key.
     let (f, c) = if is_file { (new, other) } else { (other, new) };
-    let loaded = load_pair(which, f, c);
-    if let Some(l) = &loaded {
-        report(which, l, PgLogLevel::WARNING);
-    }
-    store(&mut state(), which, loaded);
+    load_and_store(which, (f, c), PgLogLevel::WARNING);
 }
 
 fn pair(which: Which) -> (&'static GucSetting<Option<CString>>, &'static GucSetting<Option<CString>>) {
@@ -202,6 +211,53 @@ fn names(which: Which) -> (&'static str, &'static str) {
         Which::Current => ("colcrypt.master_key_file", "colcrypt.master_key_command"),
         Which::Previous => ("colcrypt.previous_master_key_file", "colcrypt.previous_master_key_command"),
     }
+}
+
+/// Loads the key `source` names and keeps it, reporting at `level` what went wrong.
+///
+/// A key that was loaded from the same settings stays when loading it again fails: every reload
+/// re-reads the file or re-runs the command, also a reload for an unrelated setting, and a DBA
+/// review found that a reload during a key service's outage (or after a `chmod` of the key file)
+/// took the key from every new session. The key in memory is no less safe for that; the failure
+/// is reported, and `master_key_info()` still shows the key in use. Settings that name another
+/// source, or none, take effect as they are (emptying both is how a key is unloaded).
+fn load_and_store(which: Which, source: Source, level: PgLogLevel) {
+    let loaded = load_pair(which, source.0.clone(), source.1.clone());
+    let mut st = state();
+    let (slot, loaded_from) = match which {
+        Which::Current => (&st.current, &st.current_source),
+        Which::Previous => (&st.previous, &st.previous_source),
+    };
+    if let (Some(Err(why)), Some(Ok(kept))) = (&loaded, slot) {
+        if *loaded_from == source {
+            let what = match which {
+                Which::Current => "master key",
+                Which::Previous => "previous master key",
+            };
+            let message = format!(
+                "colcrypt: loading the {what} again failed: {why}; the one loaded before from the same setting (key id {}) stays in use until a reload loads it",
+                kept.key_id()
+            );
+            let because = Some(format!("loading it again failed: {why}; the key loaded before stays in use"));
+            match which {
+                Which::Current => (st.stale_current, st.current_kept_because) = (false, because),
+                Which::Previous => (st.stale_previous, st.previous_kept_because) = (false, because),
+            }
+            drop(st);
+            ereport!(level, PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, message);
+            return;
+        }
+    }
+    drop(st);
+    if let Some(l) = &loaded {
+        report(which, l, level);
+    }
+    let mut st = state();
+    match which {
+        Which::Current => (st.current_source, st.current_kept_because) = (source, None),
+        Which::Previous => (st.previous_source, st.previous_kept_because) = (source, None),
+    }
+    store(&mut st, which, loaded);
 }
 
 fn store(st: &mut State, which: Which, loaded: Option<Fresh>) {
@@ -234,11 +290,7 @@ pub(crate) fn load_at_startup() {
     }
     for which in [Which::Current, Which::Previous] {
         let (file, cmd) = pair(which);
-        let loaded = load_pair(which, setting(file), setting(cmd));
-        if let Some(l) = &loaded {
-            report(which, l, PgLogLevel::WARNING);
-        }
-        store(&mut state(), which, loaded);
+        load_and_store(which, (setting(file), setting(cmd)), PgLogLevel::WARNING);
     }
     state().initialised = true;
 }
@@ -254,13 +306,9 @@ fn refresh(which: Which) {
     };
     if stale {
         let (file, cmd) = pair(which);
-        let loaded = load_pair(which, setting(file), setting(cmd));
         // LOG, not WARNING: a backend's warning would reach its client, whose statement gets
         // the reason as its error anyway.
-        if let Some(l) = &loaded {
-            report(which, l, PgLogLevel::LOG);
-        }
-        store(&mut state(), which, loaded);
+        load_and_store(which, (setting(file), setting(cmd)), PgLogLevel::LOG);
     }
 }
 
@@ -489,14 +537,14 @@ pub(crate) fn describe() -> Vec<(String, Option<String>, bool, Option<String>, O
             (None, None) => None,
         }
     };
-    let row = |which: &str, src: Option<String>, loaded: Option<&Loaded>| match loaded {
-        Some(Ok(c)) => (which.to_owned(), src, true, Some(c.key_id()), None),
+    let row = |which: &str, src: Option<String>, loaded: Option<&Loaded>, kept_because: &Option<String>| match loaded {
+        Some(Ok(c)) => (which.to_owned(), src, true, Some(c.key_id()), kept_because.clone()),
         Some(Err(why)) => (which.to_owned(), src, false, None, Some(why.clone())),
         None => (which.to_owned(), src, false, None, None),
     };
     let st = state();
     vec![
-        row("current", source(Which::Current), st.current.as_ref()),
-        row("previous", source(Which::Previous), st.previous.as_ref()),
+        row("current", source(Which::Current), st.current.as_ref(), &st.current_kept_because),
+        row("previous", source(Which::Previous), st.previous.as_ref(), &st.previous_kept_because),
     ]
 }

@@ -5,11 +5,13 @@
 //! activity; a DBA's log pipeline (or pgaudit's readers) gets it without a table to protect.
 //!
 //! The line is written once the transaction's commit record is (XACT_EVENT_COMMIT, or
-//! XACT_EVENT_PREPARE for a prepared transaction, which says so), so a call whose transaction
-//! or savepoint rolls back, or whose commit fails, leaves no line (an attacker review made a
-//! line appear for a change that never committed while lines were written before the commit
-//! record). Each line names the transaction id, which `pg_xact_status` answers for a prepared
-//! transaction later committed or rolled back. The lines name keys, versions and roles, never
+//! XACT_EVENT_PREPARE for a prepared transaction, which says so): an attacker review made a line
+//! appear for a change that never committed while lines were written before the commit record.
+//! A call whose transaction or savepoint rolls back is logged as it rolls back, saying so: the
+//! change was in effect inside the transaction, and another review had a key admin denied a key
+//! lift its own denial, read, and roll back without a trace. Each line names the transaction
+//! id, which `pg_xact_status` answers for a prepared transaction later committed or rolled
+//! back. A backend that dies in the middle of a transaction leaves no line. The lines name keys, versions and roles, never
 //! key material: key names and roles are catalog data.
 
 use std::cell::RefCell;
@@ -123,8 +125,33 @@ unsafe extern "C-unwind" fn on_xact(event: pg_sys::XactEvent::Type, _arg: *mut s
                 log_without_statement(&format!("colcrypt key management: and up to {unlisted} more such calls, not listed one by one ({when})"));
             }
         }
-        XACT_EVENT_ABORT | XACT_EVENT_PARALLEL_ABORT => clear(),
+        XACT_EVENT_ABORT => {
+            // SAFETY: a read of this backend's transaction state, still set while it aborts.
+            let xid = unsafe { pg_sys::GetTopTransactionIdIfAny() }.into_inner();
+            let lines = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
+            log_rolled_back(lines.into_iter().map(|(_, l)| l), UNLISTED.with(|u| u.replace(0)), xid, false);
+        }
+        XACT_EVENT_PARALLEL_ABORT => clear(),
         _ => {}
+    }
+}
+
+/// Logs calls whose transaction (`savepoint` false) or savepoint rolled back: they were in
+/// effect inside it until then.
+fn log_rolled_back(lines: impl Iterator<Item = String>, unlisted: u64, xid: u32, savepoint: bool) {
+    let txn = if xid == 0 { "its transaction".to_owned() } else { format!("transaction {xid}") };
+    let when = if savepoint {
+        format!("rolled back to a savepoint in {txn}; in effect until then")
+    } else {
+        format!("rolled back with {txn}; in effect inside it until then")
+    };
+    let mut any = false;
+    for line in lines {
+        any = true;
+        log_without_statement(&format!("colcrypt key management: {line} ({when})"));
+    }
+    if unlisted > 0 && any {
+        log_without_statement(&format!("colcrypt key management: and up to {unlisted} more such calls, not listed one by one ({when})"));
     }
 }
 
@@ -167,7 +194,17 @@ unsafe extern "C-unwind" fn on_subxact(
     // subtransaction's level.
     let level = unsafe { pg_sys::GetCurrentTransactionNestLevel() };
     match event {
-        pg_sys::SubXactEvent::SUBXACT_EVENT_ABORT_SUB => PENDING.with(|p| p.borrow_mut().retain(|&(l, _)| l < level)),
+        pg_sys::SubXactEvent::SUBXACT_EVENT_ABORT_SUB => {
+            let undone: Vec<String> = PENDING.with(|p| {
+                let mut p = p.borrow_mut();
+                let (undone, kept) = std::mem::take(&mut *p).into_iter().partition(|&(l, _)| l >= level);
+                *p = kept;
+                undone.into_iter().map(|(_, line)| line).collect()
+            });
+            // SAFETY: a read of this backend's transaction state.
+            let xid = unsafe { pg_sys::GetTopTransactionIdIfAny() }.into_inner();
+            log_rolled_back(undone.into_iter(), 0, xid, true);
+        }
         // What a released savepoint did now belongs to its parent, whose rollback drops it.
         pg_sys::SubXactEvent::SUBXACT_EVENT_COMMIT_SUB => PENDING.with(|p| {
             for (l, _) in p.borrow_mut().iter_mut().filter(|(l, _)| *l >= level) {

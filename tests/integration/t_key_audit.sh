@@ -1,9 +1,10 @@
 # Key management leaves an audit trail in the server log: each call that changes a key or who
 # may use it logs one LOG line as its transaction commits, naming the call, the key and the role
-# (and the session role under SET ROLE). A call whose transaction or savepoint rolls back logs
-# nothing, also when a released savepoint's parent rolls back; a prepared transaction's line says
-# so. A role name cannot forge a line. No line carries key material (the master key, a wrapped
-# data key).
+# (and the session role under SET ROLE). A call whose transaction or savepoint rolls back is
+# logged as it rolls back, saying so (it was in effect until then: a key admin denied a key can
+# lift its own denial, read and roll back), also when a released savepoint's parent rolls back; a
+# prepared transaction's line says so. A role name cannot forge a line. No line carries key
+# material (the master key, a wrapped data key).
 D="$RUN/audit"
 keyed_cluster "$D" 55465 "max_prepared_transactions = 2"
 q() { cluster_psql "$D" -d postgres -q -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
@@ -21,7 +22,7 @@ LOG:  colcrypt key management: z\"; SELECT colcrypt.deny_plaintext('aud', (SELEC
 q "SELECT colcrypt.allow_plaintext('aud', 'audit_reader')"
 # More than 1,000 calls in one transaction: 1,000 lines, then one that counts the rest.
 q "SELECT count(colcrypt.create_key('bulk_' || i)) FROM generate_series(1, 1002) i"
-# Rolled back: nothing may be logged for these.
+# Rolled back: logged as such, never as done.
 q "BEGIN; SELECT colcrypt.destroy_key('aud'); ROLLBACK"
 q "BEGIN; SAVEPOINT s; SELECT colcrypt.create_key('sp_rolled'); ROLLBACK TO s; SELECT colcrypt.create_key('sp_kept'); COMMIT"
 q "BEGIN; SAVEPOINT a; SELECT colcrypt.create_key('released_then_rolled'); RELEASE a; ROLLBACK"
@@ -32,12 +33,28 @@ if cluster_psql "$D" -d postgres -q -c "BEGIN; SELECT colcrypt.create_key('faile
   echo "PREPARE with a GID in use succeeded"; exit 1
 fi
 q "COMMIT PREPARED 'audit'"
+# A key admin denied a key lifts its own denial, reads, and rolls back.
+q "CREATE TABLE aud_t (v colcrypt.encrypted_text(aud)); INSERT INTO aud_t VALUES ('audit-secret');
+   GRANT SELECT ON aud_t TO audit_admin; SELECT colcrypt.deny_plaintext('aud', 'audit_admin')"
+read=$(cluster_psql "$D" -d postgres -Atq -v ON_ERROR_STOP=1 <<'SQL'
+SET ROLE audit_admin;
+BEGIN;
+\o /dev/null
+SELECT colcrypt.allow_plaintext('aud', 'audit_admin');
+\o
+SELECT v FROM aud_t;
+ROLLBACK;
+SQL
+)
+assert_eq "the admin's own read inside a rolled-back allow" audit-secret "$read"
 wrapped=$(sql "$D" postgres "SELECT pg_catalog.string_agg(encode(wrapped, 'hex'), ' ') FROM colcrypt.data_keys WHERE wrapped IS NOT NULL")
 q "SELECT colcrypt.destroy_key('aud')"
 cluster_stop "$D"
 
 # The server's own lines (with the log_line_prefix), not a statement text that imitates one.
 full=$(grep -E '^[0-9-]+ [0-9:.]+ [A-Z]+ \[[0-9]+\] LOG:  colcrypt key management: ' "$D/server.log" | sed -E 's/^[^]]*\] LOG:  colcrypt key management: //')
+rolled_lines=$(grep -E ' \(rolled back (with|to a savepoint in) (its transaction|transaction [0-9]+); in effect (inside it )?until then\)$' <<<"$full")
+full=$(grep -Ev ' \(rolled back ' <<<"$full")
 # Every line ends with its transaction; the rest is compared below.
 if grep -Ev ' \(((prepared )?transaction [0-9]+(: in effect only if COMMIT PREPARED follows)?|changed no row)\)$' <<<"$full"; then
   echo "an audit line without its transaction (above)"; exit 1
@@ -68,15 +85,23 @@ cluster_stop "$D"
 # destroy_key was called twice, once rolled back: one line, for both versions.
 assert_eq "destroy lines" "destroy_key('aud') destroyed 2 version(s) by role \"postgres\"" "$(grep "^destroy_key" <<<"$log")"
 for rolled in sp_rolled released_then_rolled nested_rolled failed_prepare; do
-  if grep -q "$rolled" <<<"$log"; then echo "a rolled-back call was logged: $rolled"; exit 1; fi
+  if grep -q "$rolled" <<<"$log"; then echo "a rolled-back call was logged as done: $rolled"; exit 1; fi
 done
+expect_rolled() { grep -Eq -- "$1" <<<"$rolled_lines" || { echo "missing rolled-back line: $1"; echo "$rolled_lines"; exit 1; }; }
+expect_rolled "^destroy_key\('aud'\) destroyed 2 version\(s\) by role \"postgres\" \(rolled back with transaction [0-9]+; "
+expect_rolled "^create_key\('sp_rolled'\) .* \(rolled back to a savepoint in transaction [0-9]+; in effect until then\)$"
+expect_rolled "^create_key\('released_then_rolled'\) .* \(rolled back with transaction [0-9]+; "
+expect_rolled "^create_key\('nested_rolled'\) .* \(rolled back to a savepoint in "
+expect_rolled "^create_key\('failed_prepare'\) .* \(rolled back with "
+expect_rolled "^allow_plaintext\('aud', role \"audit_admin\"\) by role \"audit_admin\" \(session role \"postgres\"\) \(rolled back with transaction [0-9]+; in effect inside it until then\)$"
+assert_eq "rolled-back lines" 6 "$(grep -c . <<<"$rolled_lines")"
 expect_line "deny_plaintext('aud', role \"forger\"\" x\\x0aLOG:  colcrypt key management: z\") by role \"postgres\""
 assert_eq "bulk lines" 1000 "$(grep -c "^create_key('bulk_" <<<"$log")"
 grep -Fxq "and up to 2 more such calls, not listed one by one" <<<"$log" || { echo "missing the line that counts the rest"; exit 1; }
-assert_eq "audit lines" 1016 "$(grep -c . <<<"$log")"
+assert_eq "audit lines" 1017 "$(grep -c . <<<"$log")"
 # No key material in the log at all.
 master=$(cat "$D-keys/master.key")
 for secret in "$master" $wrapped; do
   if grep -qi -- "$secret" "$D/server.log"; then echo "the server log holds key material"; exit 1; fi
 done
-echo "1016 audit lines, none for rolled-back calls or forged, no key material"
+echo "1017 audit lines, 6 for rolled-back calls saying so, none forged, no key material"

@@ -194,7 +194,7 @@ unsafe extern "C-unwind" fn after_parse_analysis(pstate: *mut pg_sys::ParseState
         if let Some(prev) = PREVIOUS_HOOK {
             prev(pstate, query, jstate);
         }
-        type_params_as_plain(pstate, query);
+        type_params_as_plain(pstate, explained(query));
         crate::literals::type_literals_as_plain(pstate, query);
         // A PREPARE naming the session key: its EXECUTEs carry the key as an argument in a text
         // that does not name the setting (log_redaction.rs).
@@ -207,6 +207,24 @@ unsafe extern "C-unwind" fn after_parse_analysis(pstate: *mut pg_sys::ParseState
         {
             crate::log_redaction::note_session_key_prepared();
         }
+    }
+}
+
+/// The query an `EXPLAIN` shows, analysed with the EXPLAIN's own parameters, so that its
+/// parameters are typed (and the plan made) as they are for the statement itself: drivers EXPLAIN
+/// with the parameters they send (a review found asyncpg's EXPLAIN asking for an `encrypted_int4`
+/// where the statement takes an `int4`); any other query as it is.
+unsafe fn explained(query: *mut pg_sys::Query) -> *mut pg_sys::Query {
+    // SAFETY: a valid Query from the hook; an analysed EXPLAIN holds its analysed query.
+    unsafe {
+        let q = &*query;
+        if q.commandType == pg_sys::CmdType::CMD_UTILITY && !q.utilityStmt.is_null() && (*q.utilityStmt).type_ == pg_sys::NodeTag::T_ExplainStmt {
+            let inner = (*q.utilityStmt.cast::<pg_sys::ExplainStmt>()).query;
+            if !inner.is_null() && (*inner).type_ == pg_sys::NodeTag::T_Query {
+                return inner.cast();
+            }
+        }
+        query
     }
 }
 

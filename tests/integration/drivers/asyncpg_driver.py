@@ -29,7 +29,12 @@ async def main():
     eq = "ssn = $1"
     assert [tuple(r) for r in await conn.fetch(f"SELECT id, t FROM {T} WHERE {eq}", "ssn-2")] == [(2, "")]
     await conn.execute("SET enable_seqscan = off")
-    uses_index([r[0] for r in await conn.fetch(f"EXPLAIN SELECT id FROM {T} WHERE {eq}", "ssn-2")], f"{T}_ssn_key")
+    plan = [r[0] for r in await conn.fetch(f"EXPLAIN SELECT id FROM {T} WHERE {eq}", "ssn-2")]
+    uses_index(plan, f"{T}_ssn_key")
+    # EXPLAIN types its parameters as the statement does, so it shows the plan that runs.
+    types = [[t.name for t in (await conn.prepare(f"{x}SELECT id FROM {T} WHERE {eq}")).get_parameters()] for x in ("", "EXPLAIN ")]
+    assert types == [["text"], ["text"]], types
+    assert "'ssn-2'::text" in "\n".join(plan), plan
     await conn.execute("RESET enable_seqscan")
 
     await conn.execute(f"UPDATE {T} SET t = $1, i8 = $2, j = $3 WHERE id = $4", "updated ✓", -7, {"u": 1}, 2)

@@ -163,6 +163,16 @@ impl ColcryptError {
 
     pub(crate) fn message(&self) -> String {
         match self {
+            // A standby cannot re-wrap: it follows the primary's keys through the WAL (a DBA review
+            // followed the other advice on one).
+            // SAFETY: reads shared recovery state.
+            ColcryptError::Core(CoreError::WrongMasterKey) if unsafe { pgrx::pg_sys::RecoveryInProgress() } => {
+                format!(
+                    "colcrypt: {}; this server is a standby: give it the master key the primary wraps its data keys with \
+                     (during a rotation, the new key as colcrypt.master_key_file and the old one as colcrypt.previous_master_key_file) and reload",
+                    CoreError::WrongMasterKey
+                )
+            }
             ColcryptError::Core(CoreError::WrongMasterKey) => {
                 format!(
                     "colcrypt: {}; point colcrypt.master_key_file or colcrypt.master_key_command at the key they were wrapped with and reload, \

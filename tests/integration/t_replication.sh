@@ -63,6 +63,37 @@ expect_error "$N" postgres 55000 "master_key" "SELECT colcrypt.server_decrypt_te
 assert_eq "it still serves plain columns" 1001 "$(sql "$N" postgres "SELECT count(id) FROM patients")"
 cluster_stop "$N"
 
+# A master key rotation as the README says for standbys: the standby gets the new key as current
+# and the old one as previous first (it follows the primary's re-wrap through the WAL, and a
+# standby with the old key alone stops reading at that commit), then the primary; after
+# rotate_master_key() the previous key goes from both.
+OLD="$P-keys/master.key"; NEW="$RUN/repl-keys2/master.key"; make_master_key "$NEW"
+keys_to() { # DIR CURRENT [PREVIOUS]: sets the key settings and reloads
+  sed -i '/^colcrypt.master_key_file/d; /^colcrypt.previous_master_key_file/d' "$1/data/postgresql.conf"
+  echo "colcrypt.master_key_file = '$2'" >>"$1/data/postgresql.conf"
+  [ -z "${3:-}" ] || echo "colcrypt.previous_master_key_file = '$3'" >>"$1/data/postgresql.conf"
+  sql "$1" postgres "SELECT pg_reload_conf()" >/dev/null
+  wait_for "$1" postgres "SELECT count(*) FILTER (WHERE loaded) = $([ -z "${3:-}" ] && echo 1 || echo 2) FROM colcrypt.master_key_info()"
+}
+keys_to "$S" "$NEW" "$OLD"
+keys_to "$P" "$NEW" "$OLD"
+assert_eq "the primary re-wraps" t "$(p "SELECT colcrypt.rotate_master_key() > 0")"
+replayed "$S"
+assert_eq "the standby reads after the re-wrap" 1001 "$(s "SELECT count(*) FROM patients WHERE name::text IS NOT NULL")"
+keys_to "$P" "$NEW"
+keys_to "$S" "$NEW"
+assert_eq "the standby reads with the new key alone" 1001 "$(s "SELECT count(*) FROM patients WHERE name::text IS NOT NULL")"
+# The other order: a standby that still has only the old key stops reading at the re-wrap, and
+# says what to do there (it cannot re-wrap itself); given the keys, it reads again.
+THIRD="$RUN/repl-keys2/third.key"; make_master_key "$THIRD"
+keys_to "$P" "$THIRD" "$NEW"
+p "SELECT colcrypt.rotate_master_key()" >/dev/null
+replayed "$S"
+expect_error "$S" postgres 55000 "this server is a standby: give it the master key the primary wraps" "SELECT name::text FROM patients WHERE id = 1"
+keys_to "$S" "$THIRD" "$NEW"
+assert_eq "the standby reads once it has the keys" 1001 "$(s "SELECT count(*) FROM patients WHERE name::text IS NOT NULL")"
+keys_to "$P" "$THIRD"; keys_to "$S" "$THIRD"; NEW="$THIRD"
+
 # Promotion: the standby becomes a primary and writes under its keys.
 as_postgres "$PG_BINDIR/pg_ctl" -D "$S/data" -w promote >/dev/null
 wait_for "$S" postgres "SELECT NOT pg_is_in_recovery()"
@@ -74,7 +105,7 @@ cluster_stop "$S"
 # Logical replication to a subscriber with its own cluster: it needs the publisher's data keys
 # (here: the same master key and the rows of colcrypt.data_keys and key_names copied over).
 L="$RUN/repl-sub"
-mkdir -p "$L-keys"; cp "$P-keys/master.key" "$L-keys/master.key"; chown -R postgres:postgres "$L-keys"; chmod 600 "$L-keys/master.key"
+mkdir -p "$L-keys"; cp "$NEW" "$L-keys/master.key"; chown -R postgres:postgres "$L-keys"; chmod 600 "$L-keys/master.key"
 cluster_init "$L" 55457 "colcrypt.master_key_file = '$L-keys/master.key'"
 cluster_start "$L"
 l() { sql "$L" postgres "$1"; }
@@ -92,6 +123,15 @@ wait_for "$L" postgres "SELECT count(*) = 1002 FROM patients"
 wait_for "$L" postgres "SELECT name::text = 'renamed' FROM patients WHERE id = 5"
 assert_eq "subscriber reads every replicated value" 1002 "$(l "SELECT count(*) FROM patients WHERE name::text IS NOT NULL AND born::date IS NOT NULL")"
 assert_eq "replicated change" "replicated change|2021-06-01" "$(l "SELECT name, born FROM patients WHERE id = 3000")"
+# A key change on the publisher (here a rotation) is not replicated: a value sealed under the new
+# version arrives but cannot be read until the subscriber's data keys are copied again (README).
+p "SELECT colcrypt.rotate_key('pii')" >/dev/null
+p "INSERT INTO patients VALUES (3001, 'after rotation', date '2022-01-01')"
+wait_for "$L" postgres "SELECT count(*) = 1003 FROM patients"
+expect_error "$L" postgres 22000 "no colcrypt data key in this database matches" "SELECT name::text FROM patients WHERE id = 3001"
+cluster_psql "$P" -d postgres -Atq -c "COPY colcrypt.data_keys TO STDOUT" \
+  | cluster_psql "$L" -d postgres -q -v ON_ERROR_STOP=1 -c "BEGIN" -c "DELETE FROM colcrypt.data_keys" -c "COPY colcrypt.data_keys FROM STDIN" -c "COMMIT"
+assert_eq "readable after the keys are copied again" "after rotation" "$(l "SELECT name FROM patients WHERE id = 3001")"
 l "DROP SUBSCRIPTION sub" >/dev/null 2>&1
 cluster_stop "$L"
 cluster_stop "$P"

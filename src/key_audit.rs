@@ -24,11 +24,13 @@ use crate::backend_local::BackendLocal;
 /// Changes made in the current transaction, not yet logged, each with the subtransaction
 /// nesting level it was made at (a savepoint's rollback drops its own).
 static PENDING: BackendLocal<RefCell<Vec<(i32, String)>>> = BackendLocal::new(RefCell::new(Vec::new()));
-/// Calls past this many in one transaction are counted, not queued one by one.
+/// Calls past this many in one transaction are counted, not queued one by one, except those that
+/// lift a denial or a restriction: an attacker review hid a key admin's lift of its own denial
+/// behind 1,000 other calls.
 const MAX_PENDING: usize = 1000;
-/// How many calls past [`MAX_PENDING`] the transaction made (rolled-back savepoints included:
-/// the count is an upper bound).
-static UNLISTED: BackendLocal<std::cell::Cell<u64>> = BackendLocal::new(std::cell::Cell::new(0));
+/// How many calls past [`MAX_PENDING`] the transaction made, per subtransaction level, so that a
+/// savepoint's rollback logs its own count as rolled back.
+static UNLISTED: BackendLocal<RefCell<Vec<(i32, u64)>>> = BackendLocal::new(RefCell::new(Vec::new()));
 /// The transaction id, read before commit; 0 when the calls wrote no row.
 static XID: BackendLocal<std::cell::Cell<u32>> = BackendLocal::new(std::cell::Cell::new(0));
 
@@ -68,8 +70,18 @@ pub(crate) fn escape(name: &[u8]) -> String {
 }
 
 /// Notes a key-management change made by the current role (`what`, as in
-/// `rotate_key('pii') made version 3`); logged when the transaction commits.
+/// `rotate_key('pii') made version 3`); logged when the transaction commits. `lifts`: the change
+/// lifts a denial or a restriction, and is listed however many calls came before it.
 pub(crate) fn record(what: String) {
+    record_change(what, false);
+}
+
+/// [`record`] for a change that lifts a denial or a restriction.
+pub(crate) fn record_lift(what: String) {
+    record_change(what, true);
+}
+
+fn record_change(what: String, lifts: bool) {
     // SAFETY: reads of the backend's current and session roles and transaction state.
     let (user, session, level) = unsafe { (pg_sys::GetUserId(), pg_sys::GetSessionUserId(), pg_sys::GetCurrentTransactionNestLevel()) };
     let by = if user == session {
@@ -79,17 +91,33 @@ pub(crate) fn record(what: String) {
     };
     PENDING.with(|p| {
         let mut p = p.borrow_mut();
-        if p.len() < MAX_PENDING {
+        if p.len() < MAX_PENDING || lifts {
             p.push((level, format!("{what} by {by}")));
         } else {
-            UNLISTED.with(|u| u.set(u.get() + 1));
+            UNLISTED.with(|u| {
+                let mut u = u.borrow_mut();
+                match u.last_mut() {
+                    Some((l, n)) if *l == level => *n += 1,
+                    _ => u.push((level, 1)),
+                }
+            });
         }
     });
 }
 
 fn clear() {
     PENDING.with(|p| p.borrow_mut().clear());
-    UNLISTED.with(|u| u.set(0));
+    UNLISTED.with(|u| u.borrow_mut().clear());
+}
+
+/// The calls counted (not listed) at `level` and deeper, taken out of the count.
+fn take_unlisted(level: i32) -> u64 {
+    UNLISTED.with(|u| {
+        let mut u = u.borrow_mut();
+        let (taken, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut *u).into_iter().partition(|&(l, _)| l >= level);
+        *u = kept;
+        taken.into_iter().map(|(_, n)| n).sum()
+    })
 }
 
 #[pg_guard]
@@ -104,7 +132,7 @@ unsafe extern "C-unwind" fn on_xact(event: pg_sys::XactEvent::Type, _arg: *mut s
         // After the commit (or prepare) record, with interrupts held: the change is durable.
         XACT_EVENT_COMMIT | XACT_EVENT_PREPARE => {
             let lines = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
-            let unlisted = UNLISTED.with(|u| u.replace(0));
+            let unlisted = take_unlisted(0);
             if lines.is_empty() {
                 return;
             }
@@ -129,7 +157,7 @@ unsafe extern "C-unwind" fn on_xact(event: pg_sys::XactEvent::Type, _arg: *mut s
             // SAFETY: a read of this backend's transaction state, still set while it aborts.
             let xid = unsafe { pg_sys::GetTopTransactionIdIfAny() }.into_inner();
             let lines = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
-            log_rolled_back(lines.into_iter().map(|(_, l)| l), UNLISTED.with(|u| u.replace(0)), xid, false);
+            log_rolled_back(lines.into_iter().map(|(_, l)| l), take_unlisted(0), xid, false);
         }
         XACT_EVENT_PARALLEL_ABORT => clear(),
         _ => {}
@@ -145,12 +173,10 @@ fn log_rolled_back(lines: impl Iterator<Item = String>, unlisted: u64, xid: u32,
     } else {
         format!("rolled back with {txn}; in effect inside it until then")
     };
-    let mut any = false;
     for line in lines {
-        any = true;
         log_without_statement(&format!("colcrypt key management: {line} ({when})"));
     }
-    if unlisted > 0 && any {
+    if unlisted > 0 {
         log_without_statement(&format!("colcrypt key management: and up to {unlisted} more such calls, not listed one by one ({when})"));
     }
 }
@@ -203,14 +229,20 @@ unsafe extern "C-unwind" fn on_subxact(
             });
             // SAFETY: a read of this backend's transaction state.
             let xid = unsafe { pg_sys::GetTopTransactionIdIfAny() }.into_inner();
-            log_rolled_back(undone.into_iter(), 0, xid, true);
+            log_rolled_back(undone.into_iter(), take_unlisted(level), xid, true);
         }
         // What a released savepoint did now belongs to its parent, whose rollback drops it.
-        pg_sys::SubXactEvent::SUBXACT_EVENT_COMMIT_SUB => PENDING.with(|p| {
-            for (l, _) in p.borrow_mut().iter_mut().filter(|(l, _)| *l >= level) {
-                *l = level - 1;
+        pg_sys::SubXactEvent::SUBXACT_EVENT_COMMIT_SUB => {
+            PENDING.with(|p| {
+                for (l, _) in p.borrow_mut().iter_mut().filter(|(l, _)| *l >= level) {
+                    *l = level - 1;
+                }
+            });
+            let n = take_unlisted(level);
+            if n > 0 {
+                UNLISTED.with(|u| u.borrow_mut().push((level - 1, n)));
             }
-        }),
+        }
         _ => {}
     }
 }

@@ -27,6 +27,7 @@ mod session_key;
 mod transport;
 mod types;
 mod unguarded;
+mod unsearchable_indexes;
 
 ::pgrx::pg_module_magic!(name, version);
 
@@ -43,6 +44,7 @@ pub extern "C-unwind" fn _PG_init() {
     log_redaction::install();
     param_types::install();
     distribution_lookups::install();
+    unsearchable_indexes::install();
     literals::install();
     citus::install_hooks();
     pg_compat::install_executor_run_hook();

@@ -290,7 +290,12 @@ fn change_key_access(call: &str, key_name: &str, sql: &str, role: Option<pg_sys:
     })?;
     keyring::invalidate_all()?;
     let role = role.map(|r| format!(", {}", crate::key_audit::role_label(r))).unwrap_or_default();
-    crate::key_audit::record(format!("{call}({}{role})", quote_literal(key_name)));
+    let line = format!("{call}({}{role})", quote_literal(key_name));
+    if matches!(call, "allow_plaintext" | "grant_key_use" | "unrestrict_key_use") {
+        crate::key_audit::record_lift(line);
+    } else {
+        crate::key_audit::record(line);
+    }
     Ok(())
 }
 

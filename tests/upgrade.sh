@@ -127,6 +127,7 @@ CREATE TABLE t (
   amount colcrypt.encrypted_numeric(fin)
 );
 CREATE INDEX t_ssn ON t (ssn);
+CREATE INDEX t_tx ON t (tx);                -- 0.1.0 allowed it; 0.2.0 warns and never plans it
 -- A searchable document column: 0.1.0 sealed jsonb_out's text, 0.2.0 seals the binary container.
 CREATE TABLE docs (id int PRIMARY KEY, j colcrypt.encrypted_jsonb(pii, searchable));
 INSERT INTO docs VALUES (1, '{"g": 1, "x": 1.50, "s": "é"}'), (2, '[1, 2]');
@@ -203,8 +204,14 @@ if grep -E "terminated by signal|PANIC" "$C/server.log"; then fail "a backend cr
 
 # --- ALTER EXTENSION UPDATE ----------------------------------------------------------------------
 step "ALTER EXTENSION colcrypt UPDATE"
-q "ALTER EXTENSION colcrypt UPDATE" >/dev/null
+out=$(cluster_psql "$C" -d app -q -v ON_ERROR_STOP=1 -c "ALTER EXTENSION colcrypt UPDATE" 2>&1)
+grep -q "WARNING:  colcrypt: indexes over encrypted columns that are not searchable: public.t_tx" <<<"$out" \
+  || fail "the UPDATE did not name 0.1.0's index over a column that is not searchable: $out"
 sql "$C" bare "ALTER EXTENSION colcrypt UPDATE" >/dev/null
+plan=$(q "SET enable_seqscan = off; SET enable_sort = off; EXPLAIN (COSTS OFF) SELECT id FROM t ORDER BY tx")
+if grep -q t_tx <<<"$plan"; then fail "0.1.0's index over a column that is not searchable is planned: $plan"; fi
+# A change that leaves that index as it is goes through.
+q "ALTER TABLE t ADD COLUMN upgraded int" >/dev/null; q "ALTER TABLE t DROP COLUMN upgraded" >/dev/null
 assert_eq "version after UPDATE" "$NEW_VERSION" "$(q "SELECT extversion FROM pg_extension WHERE extname = 'colcrypt'")"
 check_reads "after UPDATE" 301
 # The column that named no key names default now.

@@ -1,0 +1,119 @@
+//! Indexes over encrypted values that are not searchable are left out of every plan.
+//!
+//! colcrypt's event trigger refuses such indexes (sql/finalize.sql, `refuse_unsearchable_index`):
+//! their order or hash is computed from the plaintext, and an index scan returns equal values side
+//! by side without a comparison that would check the reader's right to them. Some still exist: an
+//! attacker review made one with `CREATE INDEX CONCURRENTLY` (PostgreSQL leaves the index of a
+//! refused concurrent build in place, invalid) and `REINDEX` (which fires no event trigger on
+//! PostgreSQL 15), 0.1.0 allowed them, and a restore or an owner with the trigger disabled can
+//! make one. So the planner is not shown them: queries scan the table and compare through
+//! colcrypt's operators, which check the reader's rights. Constraints they enforce still hold.
+
+use pgrx::pg_sys;
+
+static mut PREVIOUS: pg_sys::get_relation_info_hook_type = None;
+
+/// Installs the hook; called once per process from `_PG_init`.
+pub(crate) fn install() {
+    // SAFETY: hooks are installed from _PG_init, before any statement is planned.
+    unsafe {
+        PREVIOUS = pg_sys::get_relation_info_hook;
+        pg_sys::get_relation_info_hook = Some(relation_info);
+    }
+}
+
+#[pgrx::pg_guard]
+unsafe extern "C-unwind" fn relation_info(root: *mut pg_sys::PlannerInfo, relid: pg_sys::Oid, inhparent: bool, rel: *mut pg_sys::RelOptInfo) {
+    // SAFETY: the planner's arguments; its index list holds IndexOptInfo nodes it palloc'd.
+    unsafe {
+        if let Some(previous) = PREVIOUS {
+            previous(root, relid, inhparent, rel);
+        }
+        let indexes = (*rel).indexlist;
+        if indexes.is_null() || !(0..pg_sys::list_length(indexes)).any(|i| may_hold_encrypted(pg_sys::list_nth(indexes, i).cast())) {
+            return;
+        }
+        let mut kept: *mut pg_sys::List = std::ptr::null_mut();
+        for i in 0..pg_sys::list_length(indexes) {
+            let index: *mut pg_sys::IndexOptInfo = pg_sys::list_nth(indexes, i).cast();
+            if !orders_unsearchable(relid, index) {
+                kept = pg_sys::lappend(kept, index.cast());
+            }
+        }
+        (*rel).indexlist = kept;
+    }
+}
+
+/// Whether any key column's operator class takes a type that is or may hold an encrypted one: a
+/// type of an extension, an array or a record. Built-in scalar classes (`int4_ops`, …) are
+/// passed over without a catalog lookup: this runs for every relation a query plans.
+unsafe fn may_hold_encrypted(index: *const pg_sys::IndexOptInfo) -> bool {
+    // SAFETY: opcintype has nkeycolumns entries.
+    unsafe {
+        let ix = &*index;
+        (0..ix.nkeycolumns as usize).any(|c| {
+            let t = *ix.opcintype.add(c);
+            u32::from(t) >= pg_sys::FirstNormalObjectId || t == pg_sys::ANYARRAYOID || t == pg_sys::RECORDOID
+        })
+    }
+}
+
+/// Whether a key column of the index holds an encrypted value that is not searchable.
+unsafe fn orders_unsearchable(relid: pg_sys::Oid, index: *const pg_sys::IndexOptInfo) -> bool {
+    // SAFETY: the IndexOptInfo's arrays have ncolumns (opcintype: nkeycolumns) entries, and its
+    // indexprs one expression per key or included column whose indexkeys entry is 0, in order.
+    unsafe {
+        let ix = &*index;
+        let kinds = crate::param_types::kinds();
+        let mut expressions = 0;
+        for c in 0..ix.nkeycolumns as usize {
+            let attnum = *ix.indexkeys.add(c);
+            let (ty, typmod) = if attnum != 0 {
+                let (mut ty, mut typmod, mut collation) = (pg_sys::InvalidOid, -1, pg_sys::InvalidOid);
+                pg_sys::get_atttypetypmodcoll(relid, attnum as pg_sys::AttrNumber, &mut ty, &mut typmod, &mut collation);
+                (ty, typmod)
+            } else {
+                let expr: *mut pg_sys::Node = pg_sys::list_nth(ix.indexprs, expressions).cast();
+                expressions += 1;
+                (pg_sys::exprType(expr), pg_sys::exprTypmod(expr))
+            };
+            if holds_unsearchable(ty, typmod, &kinds, 0) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Whether a value of type `ty` (modifier `typmod`) is, or holds in an array, a composite or a
+/// domain, an encrypted value that is not searchable (no modifier, or one without bit 0).
+unsafe fn holds_unsearchable(ty: pg_sys::Oid, typmod: i32, kinds: &[crate::param_types::Kind], depth: u32) -> bool {
+    if depth > 16 || ty == pg_sys::InvalidOid {
+        return false;
+    }
+    // SAFETY: catalog lookups of existing types; a composite's descriptor is released after use.
+    unsafe {
+        if crate::param_types::kind_of(ty, kinds).is_some() {
+            return typmod < 0 || typmod & crate::keyring::SEARCHABLE == 0;
+        }
+        let mut base_typmod = typmod;
+        let base = pg_sys::getBaseTypeAndTypmod(ty, &mut base_typmod);
+        if base != ty {
+            return holds_unsearchable(base, base_typmod, kinds, depth + 1);
+        }
+        let element = pg_sys::get_element_type(ty);
+        if element != pg_sys::InvalidOid {
+            return holds_unsearchable(element, typmod, kinds, depth + 1);
+        }
+        if pg_sys::get_typ_typrelid(ty) == pg_sys::InvalidOid {
+            return false;
+        }
+        let desc = pg_sys::lookup_rowtype_tupdesc(ty, -1);
+        let attrs = (*desc).attrs.as_slice((*desc).natts as usize);
+        let found = attrs.iter().any(|a| !a.attisdropped && holds_unsearchable(a.atttypid, a.atttypmod, kinds, depth + 1));
+        if (*desc).tdrefcount >= 0 {
+            pg_sys::DecrTupleDescRefCount(desc);
+        }
+        found
+    }
+}

@@ -105,15 +105,25 @@ unsafe fn holds_unsearchable(ty: pg_sys::Oid, typmod: i32, kinds: &[crate::param
         if element != pg_sys::InvalidOid {
             return holds_unsearchable(element, typmod, kinds, depth + 1);
         }
-        if pg_sys::get_typ_typrelid(ty) == pg_sys::InvalidOid {
+        let relid = pg_sys::get_typ_typrelid(ty);
+        if relid == pg_sys::InvalidOid {
             return false;
         }
-        let desc = pg_sys::lookup_rowtype_tupdesc(ty, -1);
-        let attrs = (*desc).attrs.as_slice((*desc).natts as usize);
-        let found = attrs.iter().any(|a| !a.attisdropped && holds_unsearchable(a.atttypid, a.atttypmod, kinds, depth + 1));
-        if (*desc).tdrefcount >= 0 {
-            pg_sys::DecrTupleDescRefCount(desc);
+        // A composite's fields, by attribute number (a dropped one has no type): no tuple
+        // descriptor, whose layout PostgreSQL 18 changed.
+        let class = pg_sys::SysCacheIdentifier::RELOID as i32;
+        let tuple = pg_sys::SearchSysCache1(class, pg_sys::Datum::from(relid));
+        if tuple.is_null() {
+            return false;
         }
-        found
+        let mut is_null = false;
+        let natts = pg_sys::SysCacheGetAttr(class, tuple, pg_sys::Anum_pg_class_relnatts as i16, &mut is_null);
+        pg_sys::ReleaseSysCache(tuple);
+        let natts = if is_null { 0 } else { natts.value() as i16 };
+        (1..=natts).any(|attnum| {
+            let (mut field, mut field_typmod, mut collation) = (pg_sys::InvalidOid, -1, pg_sys::InvalidOid);
+            pg_sys::get_atttypetypmodcoll(relid, attnum, &mut field, &mut field_typmod, &mut collation);
+            holds_unsearchable(field, field_typmod, kinds, depth + 1)
+        })
     }
 }

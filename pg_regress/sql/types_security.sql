@@ -377,10 +377,19 @@ REINDEX INDEX sec_left_cic;
 CREATE ROLE sec_idx_denied;
 SELECT colcrypt.deny_plaintext('sec_a', 'sec_idx_denied');
 GRANT SELECT ON sec_left TO sec_idx_denied;
+CREATE FUNCTION pg_temp.plan_names(q text, name text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE l text;
+BEGIN
+  FOR l IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+    IF l LIKE '%' || name || '%' THEN RETURN true; END IF;
+  END LOOP;
+  RETURN false;
+END $$;
 SET ROLE sec_idx_denied;
 SET enable_seqscan = off;
 SET enable_sort = off;
-EXPLAIN (COSTS OFF) SELECT id FROM sec_left ORDER BY v;
+SELECT pg_temp.plan_names('SELECT id FROM sec_left ORDER BY v', 'sec_left_') AS index_planned,
+       pg_temp.plan_names('SELECT id FROM sec_left ORDER BY v', 'Sort') AS sorts;
 SELECT id FROM sec_left ORDER BY v;
 RESET enable_seqscan;
 RESET enable_sort;

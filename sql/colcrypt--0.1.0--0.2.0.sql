@@ -935,18 +935,36 @@ BEGIN
   -- rows, whatever the command named: a column type change also rebuilds the indexes of the
   -- table's children and of a composite type's typed tables (an attacker review kept such indexes
   -- through ALTER TABLE on a parent and ALTER TYPE … CASCADE), and an unrelated change to a table
-  -- is not refused for an index it left as it was.
-  WITH RECURSIVE ix AS (
+  -- is not refused for an index it left as it was. Also every index and partition key over a
+  -- row type, an array or a domain, whose fields a command can change without writing the key's
+  -- rows (ALTER TYPE … ADD ATTRIBUTE, a column added to a table whose row type it is, CREATE OR
+  -- REPLACE VIEW).
+  WITH RECURSIVE nonscalar AS (
+    SELECT t.oid FROM pg_catalog.pg_type t
+    WHERE t.typtype OPERATOR(pg_catalog.=) ANY (ARRAY['c', 'd']::pg_catalog.char[])
+       OR (t.typelem OPERATOR(pg_catalog.<>) 0 AND t.typlen OPERATOR(pg_catalog.=) -1)),
+  ix AS (
     SELECT i.* FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid
-    WHERE pg_catalog.age(i.xmin) OPERATOR(pg_catalog.<=) 0 OR pg_catalog.age(c.xmin) OPERATOR(pg_catalog.<=) 0),
+    WHERE pg_catalog.age(i.xmin) OPERATOR(pg_catalog.<=) 0 OR pg_catalog.age(c.xmin) OPERATOR(pg_catalog.<=) 0
+       OR EXISTS (SELECT FROM pg_catalog.pg_attribute a
+                  WHERE (a.attrelid OPERATOR(pg_catalog.=) i.indexrelid
+                         OR (a.attrelid OPERATOR(pg_catalog.=) i.indrelid AND a.attnum OPERATOR(pg_catalog.=) ANY (i.indkey::pg_catalog.int2[])))
+                    AND a.atttypid IN (SELECT oid FROM nonscalar))),
   pt AS (
-    SELECT p.* FROM pg_catalog.pg_partitioned_table p WHERE pg_catalog.age(p.xmin) OPERATOR(pg_catalog.<=) 0),
-  -- The keys of the indexes made or of the tables changed (not INCLUDE columns): a column's type
-  -- and modifier; an expression's as the index stores it and its operator class's input type (a
-  -- hash index stores a hash, array_ops takes anyarray); partition key columns; and the columns
-  -- a partition expression reads (its type is not stored).
+    SELECT p.* FROM pg_catalog.pg_partitioned_table p
+    WHERE pg_catalog.age(p.xmin) OPERATOR(pg_catalog.<=) 0
+       OR EXISTS (SELECT FROM pg_catalog.pg_attribute a
+                  WHERE a.attrelid OPERATOR(pg_catalog.=) p.partrelid AND a.attnum OPERATOR(pg_catalog.=) ANY (p.partattrs::pg_catalog.int2[])
+                    AND a.atttypid IN (SELECT oid FROM nonscalar))),
+  -- The keys of those indexes (not INCLUDE columns): a column's type and modifier; an
+  -- expression's as the index stores it and its operator class's input type (a hash index stores
+  -- a hash, array_ops takes anyarray); partition key columns; the columns a partition expression
+  -- reads (its type is not stored); and, as if no encrypted value in them were searchable, the
+  -- columns an expression of extended statistics reads, which ANALYZE (and autovacuum, as the
+  -- table's owner) would keep the plaintext of in pg_statistic_ext_data (another review read
+  -- every value from pg_stats_ext_exprs).
   keys AS (
-    SELECT ix.indexrelid AS rel, t.typ, t.typmod
+    SELECT ix.indexrelid::pg_catalog.regclass::pg_catalog.text AS rel, t.typ, t.typmod
     FROM ix CROSS JOIN LATERAL pg_catalog.generate_series(0, ix.indnkeyatts OPERATOR(pg_catalog.-) 1) k
     JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) ix.indexrelid AND a.attnum OPERATOR(pg_catalog.=) (k OPERATOR(pg_catalog.+) 1)
     JOIN pg_catalog.pg_opclass oc ON oc.oid OPERATOR(pg_catalog.=) ix.indclass[k]
@@ -955,17 +973,21 @@ BEGIN
                         UNION ALL SELECT a.atttypid, a.atttypmod WHERE ix.indkey[k] OPERATOR(pg_catalog.=) 0
                         UNION ALL SELECT oc.opcintype, -1 WHERE ix.indkey[k] OPERATOR(pg_catalog.=) 0) t(typ, typmod)
     UNION ALL
-    SELECT pt.partrelid, a.atttypid, a.atttypmod
+    SELECT pt.partrelid::pg_catalog.regclass::pg_catalog.text, a.atttypid, a.atttypmod
     FROM pt JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) pt.partrelid
       AND a.attnum OPERATOR(pg_catalog.=) ANY (pt.partattrs::pg_catalog.int2[])
     UNION ALL
-    SELECT pt.partrelid, v[1]::pg_catalog.oid, v[2]::pg_catalog.int4
-    FROM pt, pg_catalog.regexp_matches(pt.partexprs::pg_catalog.text, ':vartype (\d+) :vartypmod (-?\d+)', 'g') v),
+    SELECT pt.partrelid::pg_catalog.regclass::pg_catalog.text, v[1]::pg_catalog.oid, v[2]::pg_catalog.int4
+    FROM pt, pg_catalog.regexp_matches(pt.partexprs::pg_catalog.text, ':vartype (\d+) :vartypmod (-?\d+)', 'g') v
+    UNION ALL
+    SELECT 'statistics ' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(s.stxname), v[1]::pg_catalog.oid, -1
+    FROM pg_catalog.pg_statistic_ext s, pg_catalog.regexp_matches(s.stxexprs::pg_catalog.text, ':vartype (\d+) :vartypmod (-?\d+)', 'g') v
+    WHERE pg_catalog.age(s.xmin) OPERATOR(pg_catalog.<=) 0),
   -- What each key holds: itself, a domain's base type, an array's elements, a composite's fields.
   held(rel, typ, typmod) AS (
     SELECT rel, typ, typmod FROM keys
     UNION
-    SELECT h.rel, n.typ, n.typmod
+    SELECT h.rel, n.typ, CASE WHEN h.rel OPERATOR(pg_catalog.~~) 'statistics %' THEN -1 ELSE n.typmod END
     FROM held h JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) h.typ,
     LATERAL (SELECT t.typbasetype, t.typtypmod WHERE t.typtype OPERATOR(pg_catalog.=) 'd'
              UNION ALL
@@ -975,22 +997,23 @@ BEGIN
              SELECT a.atttypid, a.atttypmod FROM pg_catalog.pg_attribute a
              WHERE t.typrelid OPERATOR(pg_catalog.<>) 0 AND a.attrelid OPERATOR(pg_catalog.=) t.typrelid
                AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped) n(typ, typmod))
-  SELECT pg_catalog.string_agg(DISTINCT held.rel::pg_catalog.regclass::pg_catalog.text, ', ') INTO offending
+  SELECT pg_catalog.string_agg(DISTINCT held.rel, ', ') INTO offending
   FROM held JOIN pg_catalog.pg_type et ON et.oid OPERATOR(pg_catalog.=) held.typ
   WHERE et.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
     AND et.typinput::pg_catalog.text OPERATOR(pg_catalog.~~) '%.encrypted\_%\_in'
     AND (held.typmod OPERATOR(pg_catalog.<) 0 OR (held.typmod OPERATOR(pg_catalog.&) 1) OPERATOR(pg_catalog.=) 0);
   IF offending IS NOT NULL THEN
-    RAISE EXCEPTION 'colcrypt: % would order or group encrypted values that are not searchable', offending
+    RAISE EXCEPTION 'colcrypt: % would order or group encrypted values that are not searchable, or keep statistics computed from encrypted values', offending
       USING ERRCODE = '0A000',
-            HINT = 'An index or partition key shows which values are equal, as a searchable column does: make the column searchable (encrypted_text(key, searchable)), or leave it without one. A refused CREATE INDEX CONCURRENTLY leaves an invalid index behind, as any failed one does: DROP INDEX it.';
+            HINT = 'An index or partition key shows which values are equal, as a searchable column does: make the column searchable (encrypted_text(key, searchable)), or leave it without one; statistics over an expression of encrypted values would keep their plaintext. A refused CREATE INDEX CONCURRENTLY leaves an invalid index behind, as any failed one does: DROP INDEX it.';
   END IF;
 END $$;
 CREATE EVENT TRIGGER colcrypt_refuse_unsearchable_index ON ddl_command_end
-  WHEN TAG IN ('CREATE INDEX', 'CREATE TABLE', 'ALTER TABLE', 'ALTER INDEX', 'CREATE SCHEMA', 'ALTER TYPE')
+  WHEN TAG IN ('CREATE INDEX', 'CREATE TABLE', 'ALTER TABLE', 'ALTER INDEX', 'CREATE SCHEMA', 'ALTER TYPE',
+               'CREATE VIEW', 'CREATE STATISTICS', 'ALTER STATISTICS')
   EXECUTE FUNCTION @extschema@.refuse_unsearchable_index();
 COMMENT ON FUNCTION @extschema@.refuse_unsearchable_index() IS
-  'Event trigger: refuses indexes, partition keys and exclusion constraints over encrypted values that are not searchable (their order or hash would show which values are equal to roles denied the plaintext and to readers of the files).';
+  'Event trigger: refuses indexes, partition keys and exclusion constraints over encrypted values that are not searchable (their order or hash would show which values are equal to roles denied the plaintext and to readers of the files), and extended statistics over expressions of encrypted values (they would keep plaintext).';
 -- The encrypted type a column or bound is of, or NULL: its own type, or the element type of an
 -- array of one. The event triggers below share it; plain SQL so the planner inlines it.
 CREATE FUNCTION @extschema@.encrypted_type_name(t pg_catalog.oid) RETURNS pg_catalog.name
@@ -1093,6 +1116,26 @@ BEGIN
       USING ERRCODE = '42P16',
             HINT = 'Name the key where the row type is defined (a view''s query: ::@extschema@.encrypted_text(default)), or use a composite type (CREATE TYPE), whose fields are given the default key.';
   END LOOP;
+  -- A view whose column names no key, once its row type is a column's type (CREATE OR REPLACE
+  -- VIEW can add such a column to a view already used so: another review stored values under
+  -- __transient that way).
+  FOR r IN
+    SELECT cl.oid::pg_catalog.regclass AS v, a.attname
+    FROM pg_catalog.pg_event_trigger_ddl_commands() c
+    JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) c.objid AND cl.relkind OPERATOR(pg_catalog.=) 'v'
+    JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) cl.oid
+    WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+      AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped AND a.atttypmod OPERATOR(pg_catalog.<) 0
+      AND @extschema@.encrypted_type_name(a.atttypid) IS NOT NULL
+      AND EXISTS (SELECT FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_type vt ON vt.oid OPERATOR(pg_catalog.=) cl.reltype
+                  WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                    AND d.objsubid OPERATOR(pg_catalog.>) 0
+                    AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
+                    AND d.refobjid OPERATOR(pg_catalog.=) ANY (ARRAY[vt.oid, vt.typarray]))
+  LOOP
+    RAISE EXCEPTION 'colcrypt: column % of view % names no key, and the view''s row type is a column''s type', r.attname, r.v
+      USING ERRCODE = '42P16', HINT = 'Name the key in the view''s query, as in ::@extschema@.encrypted_text(default).';
+  END LOOP;
   FOR r IN
     SELECT d.oid::pg_catalog.regtype AS dom FROM pg_catalog.pg_event_trigger_ddl_commands() c
     JOIN pg_catalog.pg_type d ON d.oid OPERATOR(pg_catalog.=) c.objid
@@ -1118,7 +1161,7 @@ END $$;
 CREATE EVENT TRIGGER colcrypt_name_default_key ON ddl_command_end
   WHEN TAG IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE', 'CREATE MATERIALIZED VIEW',
                'CREATE TYPE', 'ALTER TYPE', 'CREATE DOMAIN', 'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE',
-               'CREATE SCHEMA', 'IMPORT FOREIGN SCHEMA')
+               'CREATE SCHEMA', 'IMPORT FOREIGN SCHEMA', 'CREATE VIEW')
   EXECUTE FUNCTION @extschema@.name_default_key();
 COMMENT ON FUNCTION @extschema@.name_default_key() IS
   'Event trigger: gives an encrypted column declared without a key name the key default (encrypted_text becomes encrypted_text(default)); refuses such materialized view columns and domains, and range types over encrypted types.';

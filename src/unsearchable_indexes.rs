@@ -77,7 +77,7 @@ unsafe fn orders_unsearchable(relid: pg_sys::Oid, index: *const pg_sys::IndexOpt
                 expressions += 1;
                 (pg_sys::exprType(expr), pg_sys::exprTypmod(expr))
             };
-            if holds_unsearchable(ty, typmod, &kinds, 0) {
+            if holds_unsearchable(ty, typmod, &kinds, &mut Vec::new()) {
                 return true;
             }
         }
@@ -85,12 +85,23 @@ unsafe fn orders_unsearchable(relid: pg_sys::Oid, index: *const pg_sys::IndexOpt
     }
 }
 
+/// A key that reaches more distinct types than this counts as holding such a value (an attacker
+/// review hid one 20 composites down when a depth limit counted as not).
+const MAX_TYPES: usize = 2048;
+
 /// Whether a value of type `ty` (modifier `typmod`) is, or holds in an array, a composite or a
 /// domain, an encrypted value that is not searchable (no modifier, or one without bit 0).
-unsafe fn holds_unsearchable(ty: pg_sys::Oid, typmod: i32, kinds: &[crate::param_types::Kind], depth: u32) -> bool {
-    if depth > 16 || ty == pg_sys::InvalidOid {
+/// `seen`: the types on the way here and those already found not to: each is looked at once (a
+/// review made planning take hours with composites of 40 composites of 40 …).
+unsafe fn holds_unsearchable(ty: pg_sys::Oid, typmod: i32, kinds: &[crate::param_types::Kind], seen: &mut Vec<(pg_sys::Oid, i32)>) -> bool {
+    if ty == pg_sys::InvalidOid || seen.contains(&(ty, typmod)) {
         return false;
     }
+    if seen.len() >= MAX_TYPES {
+        return true;
+    }
+    seen.push((ty, typmod));
+    pgrx::check_for_interrupts!();
     // SAFETY: catalog lookups of existing types; a composite's descriptor is released after use.
     unsafe {
         if crate::param_types::kind_of(ty, kinds).is_some() {
@@ -99,11 +110,11 @@ unsafe fn holds_unsearchable(ty: pg_sys::Oid, typmod: i32, kinds: &[crate::param
         let mut base_typmod = typmod;
         let base = pg_sys::getBaseTypeAndTypmod(ty, &mut base_typmod);
         if base != ty {
-            return holds_unsearchable(base, base_typmod, kinds, depth + 1);
+            return holds_unsearchable(base, base_typmod, kinds, seen);
         }
         let element = pg_sys::get_element_type(ty);
         if element != pg_sys::InvalidOid {
-            return holds_unsearchable(element, typmod, kinds, depth + 1);
+            return holds_unsearchable(element, typmod, kinds, seen);
         }
         let relid = pg_sys::get_typ_typrelid(ty);
         if relid == pg_sys::InvalidOid {
@@ -123,7 +134,7 @@ unsafe fn holds_unsearchable(ty: pg_sys::Oid, typmod: i32, kinds: &[crate::param
         (1..=natts).any(|attnum| {
             let (mut field, mut field_typmod, mut collation) = (pg_sys::InvalidOid, -1, pg_sys::InvalidOid);
             pg_sys::get_atttypetypmodcoll(relid, attnum, &mut field, &mut field_typmod, &mut collation);
-            holds_unsearchable(field, field_typmod, kinds, depth + 1)
+            holds_unsearchable(field, field_typmod, kinds, seen)
         })
     }
 }

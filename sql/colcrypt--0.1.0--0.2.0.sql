@@ -935,10 +935,11 @@ BEGIN
   -- rows, whatever the command named: a column type change also rebuilds the indexes of the
   -- table's children and of a composite type's typed tables (an attacker review kept such indexes
   -- through ALTER TABLE on a parent and ALTER TYPE … CASCADE), and an unrelated change to a table
-  -- is not refused for an index it left as it was. Also every index and partition key over a
-  -- row type, an array or a domain, whose fields a command can change without writing the key's
-  -- rows (ALTER TYPE … ADD ATTRIBUTE, a column added to a table whose row type it is, CREATE OR
-  -- REPLACE VIEW).
+  -- is not refused for an index it left as it was. Also every valid index, partition key and
+  -- extended statistics over a row type, an array or a domain, whose fields a command can change
+  -- without writing their rows (ALTER TYPE … ADD ATTRIBUTE, a column added to a table whose row
+  -- type it is, CREATE OR REPLACE VIEW); not an invalid index, which a refused CREATE INDEX
+  -- CONCURRENTLY leaves and which would otherwise block every later command.
   WITH RECURSIVE nonscalar AS (
     SELECT t.oid FROM pg_catalog.pg_type t
     WHERE t.typtype OPERATOR(pg_catalog.=) ANY (ARRAY['c', 'd']::pg_catalog.char[])
@@ -946,7 +947,7 @@ BEGIN
   ix AS (
     SELECT i.* FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid
     WHERE pg_catalog.age(i.xmin) OPERATOR(pg_catalog.<=) 0 OR pg_catalog.age(c.xmin) OPERATOR(pg_catalog.<=) 0
-       OR EXISTS (SELECT FROM pg_catalog.pg_attribute a
+       OR i.indisvalid AND EXISTS (SELECT FROM pg_catalog.pg_attribute a
                   WHERE (a.attrelid OPERATOR(pg_catalog.=) i.indexrelid
                          OR (a.attrelid OPERATOR(pg_catalog.=) i.indrelid AND a.attnum OPERATOR(pg_catalog.=) ANY (i.indkey::pg_catalog.int2[])))
                     AND a.atttypid IN (SELECT oid FROM nonscalar))),
@@ -956,15 +957,24 @@ BEGIN
        OR EXISTS (SELECT FROM pg_catalog.pg_attribute a
                   WHERE a.attrelid OPERATOR(pg_catalog.=) p.partrelid AND a.attnum OPERATOR(pg_catalog.=) ANY (p.partattrs::pg_catalog.int2[])
                     AND a.atttypid IN (SELECT oid FROM nonscalar))),
+  st AS (
+    SELECT s.* FROM pg_catalog.pg_statistic_ext s
+    WHERE pg_catalog.age(s.xmin) OPERATOR(pg_catalog.<=) 0
+       OR EXISTS (SELECT FROM pg_catalog.pg_attribute a
+                  WHERE a.attrelid OPERATOR(pg_catalog.=) s.stxrelid AND a.atttypid IN (SELECT oid FROM nonscalar))),
   -- The keys of those indexes (not INCLUDE columns): a column's type and modifier; an
   -- expression's as the index stores it and its operator class's input type (a hash index stores
   -- a hash, array_ops takes anyarray); partition key columns; the columns a partition expression
-  -- reads (its type is not stored); and, as if no encrypted value in them were searchable, the
-  -- columns an expression of extended statistics reads, which ANALYZE (and autovacuum, as the
-  -- table's owner) would keep the plaintext of in pg_statistic_ext_data (another review read
-  -- every value from pg_stats_ext_exprs).
+  -- reads (its type is not stored). And, as if no encrypted value in them were searchable
+  -- (`anyenc`): the columns an index expression or a partial index's predicate reads (other than
+  -- to test for NULL), whose index would hold or select by values computed from the plaintext
+  -- (an IMMUTABLE wrapper of the cast to text put every plaintext in an index, returned by
+  -- index-only scans to a role denied it); and the columns and expressions of extended
+  -- statistics, which ANALYZE (and autovacuum, as the table's owner) would summarise, keeping
+  -- plaintext in pg_statistic_ext_data (another review read every value from
+  -- pg_stats_ext_exprs).
   keys AS (
-    SELECT ix.indexrelid::pg_catalog.regclass::pg_catalog.text AS rel, t.typ, t.typmod
+    SELECT ix.indexrelid::pg_catalog.regclass::pg_catalog.text AS rel, t.typ, t.typmod, false AS anyenc
     FROM ix CROSS JOIN LATERAL pg_catalog.generate_series(0, ix.indnkeyatts OPERATOR(pg_catalog.-) 1) k
     JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) ix.indexrelid AND a.attnum OPERATOR(pg_catalog.=) (k OPERATOR(pg_catalog.+) 1)
     JOIN pg_catalog.pg_opclass oc ON oc.oid OPERATOR(pg_catalog.=) ix.indclass[k]
@@ -973,21 +983,32 @@ BEGIN
                         UNION ALL SELECT a.atttypid, a.atttypmod WHERE ix.indkey[k] OPERATOR(pg_catalog.=) 0
                         UNION ALL SELECT oc.opcintype, -1 WHERE ix.indkey[k] OPERATOR(pg_catalog.=) 0) t(typ, typmod)
     UNION ALL
-    SELECT pt.partrelid::pg_catalog.regclass::pg_catalog.text, a.atttypid, a.atttypmod
+    SELECT ix.indexrelid::pg_catalog.regclass::pg_catalog.text, v[1]::pg_catalog.oid, -1, true
+    FROM ix, pg_catalog.regexp_matches(ix.indexprs::pg_catalog.text, ':vartype (\d+) :vartypmod (-?\d+)', 'g') v
+    UNION ALL
+    SELECT ix.indexrelid::pg_catalog.regclass::pg_catalog.text, v[1]::pg_catalog.oid, -1, true
+    FROM ix, pg_catalog.regexp_matches(
+      pg_catalog.regexp_replace(ix.indpred::pg_catalog.text, '\{NULLTEST :arg \{VAR [^{}]*\}', '', 'g'),
+      ':vartype (\d+) :vartypmod (-?\d+)', 'g') v
+    UNION ALL
+    SELECT pt.partrelid::pg_catalog.regclass::pg_catalog.text, a.atttypid, a.atttypmod, false
     FROM pt JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) pt.partrelid
       AND a.attnum OPERATOR(pg_catalog.=) ANY (pt.partattrs::pg_catalog.int2[])
     UNION ALL
-    SELECT pt.partrelid::pg_catalog.regclass::pg_catalog.text, v[1]::pg_catalog.oid, v[2]::pg_catalog.int4
+    SELECT pt.partrelid::pg_catalog.regclass::pg_catalog.text, v[1]::pg_catalog.oid, v[2]::pg_catalog.int4, false
     FROM pt, pg_catalog.regexp_matches(pt.partexprs::pg_catalog.text, ':vartype (\d+) :vartypmod (-?\d+)', 'g') v
     UNION ALL
-    SELECT 'statistics ' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(s.stxname), v[1]::pg_catalog.oid, -1
-    FROM pg_catalog.pg_statistic_ext s, pg_catalog.regexp_matches(s.stxexprs::pg_catalog.text, ':vartype (\d+) :vartypmod (-?\d+)', 'g') v
-    WHERE pg_catalog.age(s.xmin) OPERATOR(pg_catalog.<=) 0),
+    SELECT 'statistics ' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(st.stxname), v[1]::pg_catalog.oid, -1, true
+    FROM st, pg_catalog.regexp_matches(st.stxexprs::pg_catalog.text, ':vartype (\d+) :vartypmod (-?\d+)', 'g') v
+    UNION ALL
+    SELECT 'statistics ' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(st.stxname), a.atttypid, -1, true
+    FROM st JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) st.stxrelid
+      AND a.attnum OPERATOR(pg_catalog.=) ANY (st.stxkeys::pg_catalog.int2[])),
   -- What each key holds: itself, a domain's base type, an array's elements, a composite's fields.
-  held(rel, typ, typmod) AS (
-    SELECT rel, typ, typmod FROM keys
+  held(rel, typ, typmod, anyenc) AS (
+    SELECT rel, typ, typmod, anyenc FROM keys
     UNION
-    SELECT h.rel, n.typ, CASE WHEN h.rel OPERATOR(pg_catalog.~~) 'statistics %' THEN -1 ELSE n.typmod END
+    SELECT h.rel, n.typ, n.typmod, h.anyenc
     FROM held h JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) h.typ,
     LATERAL (SELECT t.typbasetype, t.typtypmod WHERE t.typtype OPERATOR(pg_catalog.=) 'd'
              UNION ALL
@@ -1001,19 +1022,19 @@ BEGIN
   FROM held JOIN pg_catalog.pg_type et ON et.oid OPERATOR(pg_catalog.=) held.typ
   WHERE et.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
     AND et.typinput::pg_catalog.text OPERATOR(pg_catalog.~~) '%.encrypted\_%\_in'
-    AND (held.typmod OPERATOR(pg_catalog.<) 0 OR (held.typmod OPERATOR(pg_catalog.&) 1) OPERATOR(pg_catalog.=) 0);
+    AND (held.anyenc OR held.typmod OPERATOR(pg_catalog.<) 0 OR (held.typmod OPERATOR(pg_catalog.&) 1) OPERATOR(pg_catalog.=) 0);
   IF offending IS NOT NULL THEN
-    RAISE EXCEPTION 'colcrypt: % would order or group encrypted values that are not searchable, or keep statistics computed from encrypted values', offending
+    RAISE EXCEPTION 'colcrypt: % would order or group encrypted values that are not searchable, or hold values computed from encrypted ones', offending
       USING ERRCODE = '0A000',
-            HINT = 'An index or partition key shows which values are equal, as a searchable column does: make the column searchable (encrypted_text(key, searchable)), or leave it without one; statistics over an expression of encrypted values would keep their plaintext. A refused CREATE INDEX CONCURRENTLY leaves an invalid index behind, as any failed one does: DROP INDEX it.';
+            HINT = 'An index or partition key shows which values are equal, as a searchable column does: make the column searchable (encrypted_text(key, searchable)), or leave it without one. An index expression, a partial index''s condition or extended statistics over encrypted values would keep values computed from their plaintext. A refused CREATE INDEX CONCURRENTLY leaves an invalid index behind, as any failed one does: DROP INDEX it.';
   END IF;
 END $$;
 CREATE EVENT TRIGGER colcrypt_refuse_unsearchable_index ON ddl_command_end
   WHEN TAG IN ('CREATE INDEX', 'CREATE TABLE', 'ALTER TABLE', 'ALTER INDEX', 'CREATE SCHEMA', 'ALTER TYPE',
-               'CREATE VIEW', 'CREATE STATISTICS', 'ALTER STATISTICS')
+               'CREATE VIEW', 'CREATE STATISTICS', 'ALTER STATISTICS', 'ALTER FOREIGN TABLE')
   EXECUTE FUNCTION @extschema@.refuse_unsearchable_index();
 COMMENT ON FUNCTION @extschema@.refuse_unsearchable_index() IS
-  'Event trigger: refuses indexes, partition keys and exclusion constraints over encrypted values that are not searchable (their order or hash would show which values are equal to roles denied the plaintext and to readers of the files), and extended statistics over expressions of encrypted values (they would keep plaintext).';
+  'Event trigger: refuses indexes, partition keys and exclusion constraints over encrypted values that are not searchable (their order or hash would show which values are equal to roles denied the plaintext and to readers of the files), and index expressions, partial index conditions and extended statistics over any encrypted values (they would keep values computed from the plaintext).';
 -- The encrypted type a column or bound is of, or NULL: its own type, or the element type of an
 -- array of one. The event triggers below share it; plain SQL so the planner inlines it.
 CREATE FUNCTION @extschema@.encrypted_type_name(t pg_catalog.oid) RETURNS pg_catalog.name
@@ -1072,6 +1093,55 @@ BEGIN
       r.attname, r.typname, CASE WHEN r.is_array THEN '[]' ELSE '' END)
       -- A composite type may already have typed tables (ALTER TYPE … ADD ATTRIBUTE … CASCADE).
       OPERATOR(pg_catalog.||) CASE r.relkind WHEN 'c' THEN ' CASCADE' ELSE '' END;
+  END LOOP;
+  -- ANALYZE computes the statistics of a column of a row type or an array that holds an encrypted
+  -- value with that type's equality, which decrypts (as the table's owner, in autovacuum): how
+  -- many distinct values there are and how often each comes (an attacker review read them from
+  -- pg_stats as a role denied the plaintext). Such columns are given a statistics target of 0,
+  -- which ANALYZE skips; encrypted columns themselves keep none (encrypted_typanalyze). For the
+  -- relations the command made or changed, and those with a column of a row type it changed.
+  FOR r IN
+    WITH RECURSIVE target(rel) AS (
+      SELECT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c
+      WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+      UNION
+      SELECT t.typrelid FROM pg_catalog.pg_event_trigger_ddl_commands() c
+      JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.objid
+      WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass AND t.typrelid OPERATOR(pg_catalog.<>) 0
+      UNION
+      SELECT d.objid FROM target g
+      JOIN pg_catalog.pg_class gc ON gc.oid OPERATOR(pg_catalog.=) g.rel
+      JOIN pg_catalog.pg_type gt ON gt.oid OPERATOR(pg_catalog.=) gc.reltype
+      JOIN pg_catalog.pg_depend d ON d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
+        AND d.refobjid OPERATOR(pg_catalog.=) ANY (ARRAY[gt.oid, gt.typarray])
+        AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid OPERATOR(pg_catalog.>) 0),
+    cols AS (
+      SELECT cl.oid AS rel, cl.relkind, a.attname, a.atttypid AS typ
+      FROM target JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) target.rel
+      JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) cl.oid
+      JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
+      WHERE cl.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'm', 'f']::pg_catalog.char[])
+        AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+        AND COALESCE(a.attstattarget::pg_catalog.int4, -1) OPERATOR(pg_catalog.<>) 0
+        AND (t.typtype OPERATOR(pg_catalog.=) ANY (ARRAY['c', 'd']::pg_catalog.char[]) OR t.typelem OPERATOR(pg_catalog.<>) 0)),
+    reach(rel, relkind, attname, typ) AS (
+      SELECT rel, relkind, attname, typ FROM cols
+      UNION
+      SELECT h.rel, h.relkind, h.attname, n.typ
+      FROM reach h JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) h.typ,
+      LATERAL (SELECT t.typbasetype WHERE t.typtype OPERATOR(pg_catalog.=) 'd'
+               UNION ALL
+               SELECT t.typelem WHERE t.typtype OPERATOR(pg_catalog.<>) 'd' AND t.typelem OPERATOR(pg_catalog.<>) 0
+                 AND t.typlen OPERATOR(pg_catalog.=) -1
+               UNION ALL
+               SELECT a.atttypid FROM pg_catalog.pg_attribute a
+               WHERE t.typrelid OPERATOR(pg_catalog.<>) 0 AND a.attrelid OPERATOR(pg_catalog.=) t.typrelid
+                 AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped) n(typ))
+    SELECT DISTINCT reach.rel::pg_catalog.regclass AS rel, reach.relkind, reach.attname FROM reach
+    WHERE @extschema@.encrypted_type_name(reach.typ) IS NOT NULL
+  LOOP
+    EXECUTE pg_catalog.format('ALTER %s %s ALTER COLUMN %I SET STATISTICS 0',
+      CASE r.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, r.rel, r.attname);
   END LOOP;
   -- A column (or a composite's field) of a row type that holds an encrypted field without a key
   -- name, at any depth: a view's row type can (an attacker review stored values under
@@ -1382,6 +1452,7 @@ CREATE OR REPLACE FUNCTION @extschema@.encrypted_timestamptz(timestamp with time
 DO $$
 DECLARE
   found text;
+  r record;
 BEGIN
   SELECT pg_catalog.string_agg(DISTINCT i.indexrelid::pg_catalog.regclass::pg_catalog.text, ', ') INTO found
   FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a
@@ -1394,6 +1465,25 @@ BEGIN
   WHERE et.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
     AND et.typname OPERATOR(pg_catalog.~~) 'encrypted\_%'
     AND (a.atttypmod OPERATOR(pg_catalog.<) 0 OR (a.atttypmod OPERATOR(pg_catalog.&) 1) OPERATOR(pg_catalog.=) 0);
+  -- Columns of arrays and row types that hold encrypted values: ANALYZE would summarise them
+  -- with a decrypting equality (0.2.0 gives new ones a statistics target of 0 too).
+  FOR r IN
+    SELECT a.attrelid::pg_catalog.regclass AS rel, cl.relkind, a.attname
+    FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) a.attrelid
+    JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
+    WHERE cl.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'm', 'f']::pg_catalog.char[])
+      AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped AND a.attstattarget OPERATOR(pg_catalog.<>) 0
+      AND EXISTS (SELECT FROM pg_catalog.pg_type e
+                  WHERE e.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+                    AND e.typname OPERATOR(pg_catalog.~~) 'encrypted\_%'
+                    AND (e.oid OPERATOR(pg_catalog.=) t.typelem
+                         OR e.oid IN (SELECT f.atttypid FROM pg_catalog.pg_attribute f
+                                      WHERE f.attrelid OPERATOR(pg_catalog.=) t.typrelid AND t.typrelid OPERATOR(pg_catalog.<>) 0
+                                        AND f.attnum OPERATOR(pg_catalog.>) 0 AND NOT f.attisdropped)))
+  LOOP
+    EXECUTE pg_catalog.format('ALTER %s %s ALTER COLUMN %I SET STATISTICS 0',
+      CASE r.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, r.rel, r.attname);
+  END LOOP;
   IF found IS NOT NULL THEN
     RAISE WARNING 'colcrypt: indexes over encrypted columns that are not searchable: %', found
       USING HINT = 'They are no longer used by queries and a dump will not restore them: drop each, or make its column searchable (ALTER TABLE t ALTER c TYPE colcrypt.encrypted_text(key, searchable)).';

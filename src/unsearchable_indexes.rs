@@ -54,11 +54,12 @@ unsafe fn may_hold_encrypted(index: *const pg_sys::IndexOptInfo) -> bool {
         (0..ix.nkeycolumns as usize).any(|c| {
             let t = *ix.opcintype.add(c);
             u32::from(t) >= pg_sys::FirstNormalObjectId || t == pg_sys::ANYARRAYOID || t == pg_sys::RECORDOID
-        })
+        }) || !ix.indexprs.is_null()
     }
 }
 
-/// Whether a key column of the index holds an encrypted value that is not searchable.
+/// Whether a key column of the index holds an encrypted value that is not searchable, or an
+/// expression of it reads any encrypted value.
 unsafe fn orders_unsearchable(relid: pg_sys::Oid, index: *const pg_sys::IndexOptInfo) -> bool {
     // SAFETY: the IndexOptInfo's arrays have ncolumns (opcintype: nkeycolumns) entries, and its
     // indexprs one expression per key or included column whose indexkeys entry is 0, in order.
@@ -77,8 +78,20 @@ unsafe fn orders_unsearchable(relid: pg_sys::Oid, index: *const pg_sys::IndexOpt
                 expressions += 1;
                 (pg_sys::exprType(expr), pg_sys::exprTypmod(expr))
             };
-            if holds_unsearchable(ty, typmod, &kinds, &mut Vec::new()) {
+            if holds_unsearchable(ty, typmod, false, &kinds, &mut Vec::new()) {
                 return true;
+            }
+        }
+        // An expression that reads an encrypted value, searchable or not, holds values computed
+        // from its plaintext (an IMMUTABLE wrapper of the cast to text put every plaintext in an
+        // index, which index-only scans returned to a role denied it).
+        if !ix.indexprs.is_null() {
+            let vars = pg_sys::pull_var_clause(ix.indexprs.cast(), 0);
+            for i in 0..pg_sys::list_length(vars) {
+                let var: *mut pg_sys::Var = pg_sys::list_nth(vars, i).cast();
+                if holds_unsearchable((*var).vartype, (*var).vartypmod, true, &kinds, &mut Vec::new()) {
+                    return true;
+                }
             }
         }
         false
@@ -90,10 +103,11 @@ unsafe fn orders_unsearchable(relid: pg_sys::Oid, index: *const pg_sys::IndexOpt
 const MAX_TYPES: usize = 2048;
 
 /// Whether a value of type `ty` (modifier `typmod`) is, or holds in an array, a composite or a
-/// domain, an encrypted value that is not searchable (no modifier, or one without bit 0).
+/// domain, an encrypted value that is not searchable (no modifier, or one without bit 0), or with
+/// `any`, any encrypted value.
 /// `seen`: the types on the way here and those already found not to: each is looked at once (a
 /// review made planning take hours with composites of 40 composites of 40 …).
-unsafe fn holds_unsearchable(ty: pg_sys::Oid, typmod: i32, kinds: &[crate::param_types::Kind], seen: &mut Vec<(pg_sys::Oid, i32)>) -> bool {
+unsafe fn holds_unsearchable(ty: pg_sys::Oid, typmod: i32, any: bool, kinds: &[crate::param_types::Kind], seen: &mut Vec<(pg_sys::Oid, i32)>) -> bool {
     if ty == pg_sys::InvalidOid || seen.contains(&(ty, typmod)) {
         return false;
     }
@@ -105,16 +119,16 @@ unsafe fn holds_unsearchable(ty: pg_sys::Oid, typmod: i32, kinds: &[crate::param
     // SAFETY: catalog lookups of existing types; a composite's descriptor is released after use.
     unsafe {
         if crate::param_types::kind_of(ty, kinds).is_some() {
-            return typmod < 0 || typmod & crate::keyring::SEARCHABLE == 0;
+            return any || typmod < 0 || typmod & crate::keyring::SEARCHABLE == 0;
         }
         let mut base_typmod = typmod;
         let base = pg_sys::getBaseTypeAndTypmod(ty, &mut base_typmod);
         if base != ty {
-            return holds_unsearchable(base, base_typmod, kinds, seen);
+            return holds_unsearchable(base, base_typmod, any, kinds, seen);
         }
         let element = pg_sys::get_element_type(ty);
         if element != pg_sys::InvalidOid {
-            return holds_unsearchable(element, typmod, kinds, seen);
+            return holds_unsearchable(element, typmod, any, kinds, seen);
         }
         let relid = pg_sys::get_typ_typrelid(ty);
         if relid == pg_sys::InvalidOid {
@@ -134,7 +148,7 @@ unsafe fn holds_unsearchable(ty: pg_sys::Oid, typmod: i32, kinds: &[crate::param
         (1..=natts).any(|attnum| {
             let (mut field, mut field_typmod, mut collation) = (pg_sys::InvalidOid, -1, pg_sys::InvalidOid);
             pg_sys::get_atttypetypmodcoll(relid, attnum, &mut field, &mut field_typmod, &mut collation);
-            holds_unsearchable(field, field_typmod, kinds, seen)
+            holds_unsearchable(field, field_typmod, any, kinds, seen)
         })
     }
 }

@@ -316,7 +316,7 @@ CREATE INDEX ON sec_h USING hash (n);
 CREATE INDEX ON sec_h USING hash (s);
 CREATE INDEX ON sec_h (n);
 CREATE INDEX ON sec_h (s) INCLUDE (n);                -- an INCLUDE column is not ordered: allowed
-CREATE INDEX ON sec_h ((colcrypt.envelope(n)));       -- envelopes are random: allowed
+CREATE INDEX ON sec_h ((colcrypt.envelope(n)));       -- reads the value: refused (and useless)
 CREATE INDEX ON sec_h ((ARRAY[n]));
 CREATE INDEX ON sec_h USING hash ((coalesce(n, n)));
 ALTER TABLE sec_h ADD EXCLUDE USING hash (n WITH OPERATOR(pg_catalog.=));
@@ -343,6 +343,46 @@ DROP SCHEMA sec_sch CASCADE;
 DROP TABLE sec_h, sec_hp, sec_hc;
 DROP TYPE sec_comp;
 DROP DOMAIN sec_dom;
+-- Index expressions and partial index conditions that read an encrypted value (other than to test
+-- it for NULL) would hold or select by values computed from its plaintext, searchable or not: an
+-- attacker review put every plaintext in an index through an IMMUTABLE wrapper of the cast, and
+-- read it back through index-only scans as a role denied it.
+CREATE TABLE sec_wr (id int, v colcrypt.encrypted_text(sec_a), s colcrypt.encrypted_text(sec_a, searchable));
+CREATE FUNCTION sec_plain(colcrypt.encrypted_text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT $1::text';
+CREATE INDEX ON sec_wr (sec_plain(v));
+CREATE INDEX ON sec_wr (sec_plain(s));
+CREATE INDEX ON sec_wr (id) WHERE sec_plain(v) = 'x';
+CREATE INDEX ON sec_wr (s) WHERE s IS NOT NULL;               -- a NULL test reads nothing: allowed
+CREATE INDEX ON sec_wr ((colcrypt.envelope(v)));
+SELECT count(*) AS indexes_kept FROM pg_index WHERE indrelid = 'sec_wr'::regclass;
+DROP TABLE sec_wr;
+DROP FUNCTION sec_plain(colcrypt.encrypted_text);
+-- ANALYZE would summarise a column of a row type or an array that holds an encrypted value with
+-- its type's decrypting equality (distinct values, their frequencies): such columns get a
+-- statistics target of 0, also when a row type they use gains an encrypted field.
+CREATE TYPE sec_mixed AS (x int, v colcrypt.encrypted_text(sec_a));
+CREATE TYPE sec_grow AS (x int);
+CREATE TABLE sec_an (id int, c sec_mixed, a colcrypt.encrypted_text(sec_a)[], g sec_grow);
+ALTER TYPE sec_grow ADD ATTRIBUTE v colcrypt.encrypted_text(sec_a, searchable) CASCADE;
+SELECT attname, COALESCE(attstattarget::int, -1) = 0 AS skipped FROM pg_attribute WHERE attrelid = 'sec_an'::regclass AND attnum > 0 ORDER BY attnum;
+INSERT INTO sec_an SELECT i, ROW(1, 'v' || (i % 2))::sec_mixed, ARRAY['v' || (i % 2)], ROW(1, 'g' || (i % 2))::sec_grow FROM generate_series(1, 50) i;
+ANALYZE sec_an;
+SELECT attname FROM pg_stats WHERE tablename = 'sec_an' ORDER BY 1;
+DROP TABLE sec_an;
+DROP TYPE sec_mixed, sec_grow;
+-- A refused CREATE INDEX CONCURRENTLY leaves its invalid index, which does not block later
+-- commands (another review blocked every DDL command of the database that way).
+CREATE TABLE sec_dos (a colcrypt.encrypted_text(sec_a)[]);
+CREATE INDEX CONCURRENTLY sec_dos_a ON sec_dos (a);
+CREATE TABLE sec_after_dos (i int);
+DROP TABLE sec_dos, sec_after_dos;
+-- Extended statistics over a row type that later gains an encrypted field are judged again.
+CREATE TYPE sec_grow2 AS (x int);
+CREATE TABLE sec_sg (id int, c sec_grow2);
+CREATE STATISTICS sec_sg_x ON ((c)::text), id FROM sec_sg;
+ALTER TYPE sec_grow2 ADD ATTRIBUTE v colcrypt.encrypted_text(sec_a) CASCADE;
+DROP TABLE sec_sg;
+DROP TYPE sec_grow2;
 -- Indexes rebuilt by a change the command does not name: a parent's column type change rebuilds
 -- its children's indexes, ALTER TYPE … CASCADE its typed tables' (an attacker review kept both).
 CREATE TABLE sec_par (id int, s colcrypt.encrypted_text(sec_a, searchable));
@@ -377,7 +417,7 @@ ALTER TYPE sec_c4 ADD ATTRIBUTE y colcrypt.encrypted_text(sec_a);
 DROP TABLE sec_pl, sec_ti;
 DROP TYPE sec_c4;
 -- Extended statistics on an expression of an encrypted value would keep its plaintext
--- (most_common_vals): refused, searchable or not; on the column itself none are computed.
+-- (most_common_vals): refused, searchable or not, and on the columns themselves too.
 CREATE TABLE sec_stx (id int, v colcrypt.encrypted_text(sec_a), s colcrypt.encrypted_text(sec_a, searchable));
 CREATE STATISTICS sec_stx_v ON (v::text), id FROM sec_stx;
 CREATE STATISTICS sec_stx_s ON (id::text || s::text), id FROM sec_stx;

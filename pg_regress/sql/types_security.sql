@@ -383,6 +383,21 @@ CREATE STATISTICS sec_sg_x ON ((c)::text), id FROM sec_sg;
 ALTER TYPE sec_grow2 ADD ATTRIBUTE v colcrypt.encrypted_text(sec_a) CASCADE;
 DROP TABLE sec_sg;
 DROP TYPE sec_grow2;
+-- A stored generated column computed from an encrypted value, a partition expression over one
+-- (searchable or not), and an index expression over a table's whole row that gains an encrypted
+-- column are refused too (a fifth review stored or ordered plaintext each way).
+CREATE TABLE sec_gen (id int, v colcrypt.encrypted_text(sec_a), s colcrypt.encrypted_text(sec_a, searchable));
+CREATE FUNCTION sec_plain2(colcrypt.encrypted_text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT $1::text';
+ALTER TABLE sec_gen ADD COLUMN g text GENERATED ALWAYS AS (sec_plain2(v)) STORED;
+ALTER TABLE sec_gen ADD COLUMN g2 int GENERATED ALWAYS AS (id * 2) STORED;
+CREATE TABLE sec_pe (id int, s colcrypt.encrypted_text(sec_a, searchable)) PARTITION BY RANGE (sec_plain2(s));
+CREATE TABLE sec_whole (id int, note text);
+CREATE FUNCTION sec_rowtext(sec_whole) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT $1::text';
+CREATE INDEX ON sec_whole (sec_rowtext(sec_whole));
+ALTER TABLE sec_whole ADD COLUMN e colcrypt.encrypted_text(sec_a);
+DROP FUNCTION sec_rowtext(sec_whole) CASCADE;
+DROP TABLE sec_gen, sec_whole;
+DROP FUNCTION sec_plain2(colcrypt.encrypted_text);
 -- Indexes rebuilt by a change the command does not name: a parent's column type change rebuilds
 -- its children's indexes, ALTER TYPE … CASCADE its typed tables' (an attacker review kept both).
 CREATE TABLE sec_par (id int, s colcrypt.encrypted_text(sec_a, searchable));

@@ -53,7 +53,8 @@ unsafe fn may_hold_encrypted(index: *const pg_sys::IndexOptInfo) -> bool {
         let ix = &*index;
         (0..ix.nkeycolumns as usize).any(|c| {
             let t = *ix.opcintype.add(c);
-            u32::from(t) >= pg_sys::FirstNormalObjectId || t == pg_sys::ANYARRAYOID || t == pg_sys::RECORDOID
+            u32::from(t) >= pg_sys::FirstNormalObjectId
+                || [pg_sys::ANYARRAYOID, pg_sys::RECORDOID, pg_sys::ANYRANGEOID, pg_sys::ANYMULTIRANGEOID].contains(&t)
         }) || !ix.indexprs.is_null()
     }
 }
@@ -129,6 +130,16 @@ unsafe fn holds_unsearchable(ty: pg_sys::Oid, typmod: i32, any: bool, kinds: &[c
         let element = pg_sys::get_element_type(ty);
         if element != pg_sys::InvalidOid {
             return holds_unsearchable(element, typmod, any, kinds, seen);
+        }
+        // A range's bounds, and a multirange's ranges (a review indexed a range over a row type
+        // holding an encrypted value).
+        let subtype = pg_sys::get_range_subtype(ty);
+        if subtype != pg_sys::InvalidOid {
+            return holds_unsearchable(subtype, -1, any, kinds, seen);
+        }
+        let range = pg_sys::get_multirange_range(ty);
+        if range != pg_sys::InvalidOid {
+            return holds_unsearchable(range, -1, any, kinds, seen);
         }
         let relid = pg_sys::get_typ_typrelid(ty);
         if relid == pg_sys::InvalidOid {

@@ -398,6 +398,28 @@ ALTER TABLE sec_whole ADD COLUMN e colcrypt.encrypted_text(sec_a);
 DROP FUNCTION sec_rowtext(sec_whole) CASCADE;
 DROP TABLE sec_gen, sec_whole;
 DROP FUNCTION sec_plain2(colcrypt.encrypted_text);
+-- Through a domain over a domain over a row type, and a range over a row type holding an
+-- encrypted value; and with session_replication_role = replica, in which event triggers fire only
+-- when enabled ALWAYS (a sixth review got past each).
+CREATE TABLE sec_in1 (x int);
+CREATE DOMAIN sec_d1 AS sec_in1;
+CREATE DOMAIN sec_d2 AS sec_d1;
+CREATE TABLE sec_o (id int, c sec_d2);
+CREATE INDEX ON sec_o (c);
+ALTER TABLE sec_in1 ADD COLUMN v colcrypt.encrypted_text(sec_a);
+CREATE TYPE sec_ic AS (v colcrypt.encrypted_text(sec_a));
+CREATE TYPE sec_icr AS RANGE (subtype = sec_ic);
+CREATE TABLE sec_rt (id int, r sec_icr);
+CREATE INDEX ON sec_rt (r);
+SET session_replication_role = replica;
+CREATE TABLE sec_rr (v colcrypt.encrypted_text(sec_a));
+CREATE INDEX ON sec_rr (v);
+RESET session_replication_role;
+SELECT evtname, evtenabled FROM pg_event_trigger WHERE evtname LIKE 'colcrypt%' ORDER BY 1;
+DROP TABLE sec_o, sec_rt, sec_rr;
+DROP DOMAIN sec_d2, sec_d1;
+DROP TABLE sec_in1;
+DROP TYPE sec_icr, sec_ic;
 -- Indexes rebuilt by a change the command does not name: a parent's column type change rebuilds
 -- its children's indexes, ALTER TYPE … CASCADE its typed tables' (an attacker review kept both).
 CREATE TABLE sec_par (id int, s colcrypt.encrypted_text(sec_a, searchable));

@@ -921,6 +921,62 @@ COMMENT ON FUNCTION @extschema@.connection_transport() IS
   'connection_transport(): the transport part of connection_info().';
 COMMENT ON FUNCTION @extschema@.connection_info() IS
   'connection_info(): how this session''s client is connected (tls, tls from loopback, unix socket, tcp without tls), whether colcrypt accepts client-supplied keys on it, the TLS protocol version, cipher and whether the client presented a certificate, and what colcrypt cannot know about the connection (caveat).';
+-- The types a value of type t (modifier m) is or holds, with their modifiers: a domain's base, an
+-- array's elements, a row type's fields, a range's bounds (modifier unknown: -1), at any depth.
+-- Shared by the event triggers below.
+CREATE FUNCTION @extschema@.held_types(t pg_catalog.oid, m pg_catalog.int4) RETURNS TABLE (typ pg_catalog.oid, typmod pg_catalog.int4)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+  WITH RECURSIVE held(typ, typmod) AS (
+    SELECT t, m
+    UNION
+    SELECT n.typ, n.typmod
+    FROM held h JOIN pg_catalog.pg_type ty ON ty.oid OPERATOR(pg_catalog.=) h.typ,
+    LATERAL (SELECT ty.typbasetype, ty.typtypmod WHERE ty.typtype OPERATOR(pg_catalog.=) 'd'
+             UNION ALL
+             SELECT ty.typelem, h.typmod WHERE ty.typtype OPERATOR(pg_catalog.<>) 'd' AND ty.typelem OPERATOR(pg_catalog.<>) 0
+               AND ty.typlen OPERATOR(pg_catalog.=) -1
+             UNION ALL
+             SELECT a.atttypid, a.atttypmod FROM pg_catalog.pg_attribute a
+             WHERE ty.typrelid OPERATOR(pg_catalog.<>) 0 AND a.attrelid OPERATOR(pg_catalog.=) ty.typrelid
+               AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+             UNION ALL
+             SELECT rg.rngsubtype, -1 FROM pg_catalog.pg_range rg WHERE rg.rngtypid OPERATOR(pg_catalog.=) ty.oid
+             UNION ALL
+             SELECT rg.rngsubtype, -1 FROM pg_catalog.pg_range rg WHERE rg.rngmultitypid OPERATOR(pg_catalog.=) ty.oid) n(typ, typmod))
+  SELECT held.typ, held.typmod FROM held
+$$;
+COMMENT ON FUNCTION @extschema@.held_types(pg_catalog.oid, pg_catalog.int4) IS
+  'Event trigger helper: the types a value of a type is or holds (domain bases, array elements, row type fields, range bounds), with their type modifiers.';
+-- The row types the running DDL command changed (made or altered, or a relation's whose columns it
+-- changed), and every type that holds one: its array, a domain or range over it (types that
+-- depend on it), a row type with a field of it; found through pg_depend, so a command costs what
+-- it changed. Both event triggers below use it to find what a row type gaining a field changes
+-- without writing its rows. Callable only from an event trigger.
+CREATE FUNCTION @extschema@.changed_row_types() RETURNS SETOF pg_catalog.oid
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+  WITH RECURSIVE cmd AS (
+    SELECT c.classid, c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c),
+  changed(typ) AS (
+    SELECT objid FROM cmd WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
+    UNION
+    SELECT cl.reltype FROM cmd JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) cmd.objid
+    WHERE cmd.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND cl.reltype OPERATOR(pg_catalog.<>) 0
+    UNION
+    SELECT n.typ FROM changed h, LATERAL (
+      SELECT t.typarray FROM pg_catalog.pg_type t WHERE t.oid OPERATOR(pg_catalog.=) h.typ AND t.typarray OPERATOR(pg_catalog.<>) 0
+      UNION ALL
+      SELECT d.objid FROM pg_catalog.pg_depend d
+      WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass AND d.refobjid OPERATOR(pg_catalog.=) h.typ
+        AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
+      UNION ALL
+      SELECT cl.reltype FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) d.objid
+      WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass AND d.refobjid OPERATOR(pg_catalog.=) h.typ
+        AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid OPERATOR(pg_catalog.>) 0
+        AND cl.reltype OPERATOR(pg_catalog.<>) 0) n(typ))
+  SELECT typ FROM changed
+$$;
+COMMENT ON FUNCTION @extschema@.changed_row_types() IS
+  'Event trigger helper: the row types the running DDL command changed, and every type holding one (arrays, domains, ranges, row types with such a field).';
 CREATE FUNCTION @extschema@.refuse_unsearchable_index() RETURNS event_trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
   -- A session's planner switches (enable_seqscan = off …) would make these catalog queries take
@@ -946,27 +1002,10 @@ BEGIN
   -- leaves and which would otherwise block every later command.
   WITH RECURSIVE cmd AS (
     SELECT c.classid, c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c),
-  changed(typ) AS (
-    SELECT objid FROM cmd WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
-    UNION
-    SELECT cl.reltype FROM cmd JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) cmd.objid
-    WHERE cmd.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND cl.reltype OPERATOR(pg_catalog.<>) 0
-    UNION
-    -- its array, a domain or range over it (types that depend on it), a row type with a field of it
-    SELECT n.typ FROM changed h, LATERAL (
-      SELECT t.typarray FROM pg_catalog.pg_type t WHERE t.oid OPERATOR(pg_catalog.=) h.typ AND t.typarray OPERATOR(pg_catalog.<>) 0
-      UNION ALL
-      SELECT d.objid FROM pg_catalog.pg_depend d
-      WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass AND d.refobjid OPERATOR(pg_catalog.=) h.typ
-        AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
-      UNION ALL
-      SELECT cl.reltype FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) d.objid
-      WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass AND d.refobjid OPERATOR(pg_catalog.=) h.typ
-        AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid OPERATOR(pg_catalog.>) 0
-        AND cl.reltype OPERATOR(pg_catalog.<>) 0) n(typ)),
   uses AS (
     SELECT d.objid AS rel FROM pg_catalog.pg_depend d
-    WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass AND d.refobjid IN (SELECT typ FROM changed)
+    WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
+      AND d.refobjid IN (SELECT @extschema@.changed_row_types())
       AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid OPERATOR(pg_catalog.>) 0),
   ix AS (
     SELECT i.* FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid
@@ -1032,31 +1071,14 @@ BEGIN
     UNION ALL
     SELECT 'statistics ' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(st.stxname), a.atttypid, -1, true
     FROM st JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) st.stxrelid
-      AND a.attnum OPERATOR(pg_catalog.=) ANY (st.stxkeys::pg_catalog.int2[])),
-  -- What each key holds: itself, a domain's base type, an array's elements, a composite's fields.
-  held(rel, typ, typmod, anyenc) AS (
-    SELECT rel, typ, typmod, anyenc FROM keys
-    UNION
-    SELECT h.rel, n.typ, n.typmod, h.anyenc
-    FROM held h JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) h.typ,
-    LATERAL (SELECT t.typbasetype, t.typtypmod WHERE t.typtype OPERATOR(pg_catalog.=) 'd'
-             UNION ALL
-             SELECT t.typelem, h.typmod WHERE t.typtype OPERATOR(pg_catalog.<>) 'd' AND t.typelem OPERATOR(pg_catalog.<>) 0
-               AND t.typlen OPERATOR(pg_catalog.=) -1
-             UNION ALL
-             SELECT a.atttypid, a.atttypmod FROM pg_catalog.pg_attribute a
-             WHERE t.typrelid OPERATOR(pg_catalog.<>) 0 AND a.attrelid OPERATOR(pg_catalog.=) t.typrelid
-               AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
-             UNION ALL
-             -- a range's bounds (a review indexed a range over a row type holding one)
-             SELECT rg.rngsubtype, -1 FROM pg_catalog.pg_range rg WHERE rg.rngtypid OPERATOR(pg_catalog.=) t.oid
-             UNION ALL
-             SELECT rg.rngsubtype, -1 FROM pg_catalog.pg_range rg WHERE rg.rngmultitypid OPERATOR(pg_catalog.=) t.oid) n(typ, typmod))
-  SELECT pg_catalog.string_agg(DISTINCT held.rel, ', ') INTO offending
-  FROM held JOIN pg_catalog.pg_type et ON et.oid OPERATOR(pg_catalog.=) held.typ
+      AND a.attnum OPERATOR(pg_catalog.=) ANY (st.stxkeys::pg_catalog.int2[]))
+  -- What each key holds (held_types), judged.
+  SELECT pg_catalog.string_agg(DISTINCT keys.rel, ', ') INTO offending
+  FROM keys CROSS JOIN LATERAL @extschema@.held_types(keys.typ, keys.typmod) held
+  JOIN pg_catalog.pg_type et ON et.oid OPERATOR(pg_catalog.=) held.typ
   WHERE et.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
     AND et.typinput::pg_catalog.text OPERATOR(pg_catalog.~~) '%.encrypted\_%\_in'
-    AND (held.anyenc OR held.typmod OPERATOR(pg_catalog.<) 0 OR (held.typmod OPERATOR(pg_catalog.&) 1) OPERATOR(pg_catalog.=) 0);
+    AND (keys.anyenc OR held.typmod OPERATOR(pg_catalog.<) 0 OR (held.typmod OPERATOR(pg_catalog.&) 1) OPERATOR(pg_catalog.=) 0);
   IF offending IS NOT NULL THEN
     RAISE EXCEPTION 'colcrypt: % would order or group encrypted values that are not searchable, or hold values computed from encrypted ones', offending
       USING ERRCODE = '0A000',
@@ -1140,29 +1162,12 @@ BEGIN
   FOR r IN
     WITH RECURSIVE cmd AS (
       SELECT c.classid, c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c),
-    -- the row types changed, and every type holding one (as in refuse_unsearchable_index)
-    changed(typ) AS (
-      SELECT objid FROM cmd WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
-      UNION
-      SELECT cl.reltype FROM cmd JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) cmd.objid
-      WHERE cmd.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND cl.reltype OPERATOR(pg_catalog.<>) 0
-      UNION
-      SELECT n.typ FROM changed h, LATERAL (
-        SELECT t.typarray FROM pg_catalog.pg_type t WHERE t.oid OPERATOR(pg_catalog.=) h.typ AND t.typarray OPERATOR(pg_catalog.<>) 0
-        UNION ALL
-        SELECT d.objid FROM pg_catalog.pg_depend d
-        WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass AND d.refobjid OPERATOR(pg_catalog.=) h.typ
-          AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
-        UNION ALL
-        SELECT cl.reltype FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) d.objid
-        WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass AND d.refobjid OPERATOR(pg_catalog.=) h.typ
-          AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid OPERATOR(pg_catalog.>) 0
-          AND cl.reltype OPERATOR(pg_catalog.<>) 0) n(typ)),
     target(rel) AS (
       SELECT objid FROM cmd WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
       UNION
       SELECT d.objid FROM pg_catalog.pg_depend d
-      WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass AND d.refobjid IN (SELECT typ FROM changed)
+      WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
+        AND d.refobjid IN (SELECT @extschema@.changed_row_types())
         AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid OPERATOR(pg_catalog.>) 0),
     cols AS (
       SELECT cl.oid AS rel, cl.relkind, a.attname, a.atttypid AS typ
@@ -1172,22 +1177,10 @@ BEGIN
       WHERE cl.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'm', 'f']::pg_catalog.char[])
         AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
         AND COALESCE(a.attstattarget::pg_catalog.int4, -1) OPERATOR(pg_catalog.<>) 0
-        AND (t.typtype OPERATOR(pg_catalog.=) ANY (ARRAY['c', 'd']::pg_catalog.char[]) OR t.typelem OPERATOR(pg_catalog.<>) 0)),
-    reach(rel, relkind, attname, typ) AS (
-      SELECT rel, relkind, attname, typ FROM cols
-      UNION
-      SELECT h.rel, h.relkind, h.attname, n.typ
-      FROM reach h JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) h.typ,
-      LATERAL (SELECT t.typbasetype WHERE t.typtype OPERATOR(pg_catalog.=) 'd'
-               UNION ALL
-               SELECT t.typelem WHERE t.typtype OPERATOR(pg_catalog.<>) 'd' AND t.typelem OPERATOR(pg_catalog.<>) 0
-                 AND t.typlen OPERATOR(pg_catalog.=) -1
-               UNION ALL
-               SELECT a.atttypid FROM pg_catalog.pg_attribute a
-               WHERE t.typrelid OPERATOR(pg_catalog.<>) 0 AND a.attrelid OPERATOR(pg_catalog.=) t.typrelid
-                 AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped) n(typ))
-    SELECT DISTINCT reach.rel::pg_catalog.regclass AS rel, reach.relkind, reach.attname FROM reach
-    WHERE @extschema@.encrypted_type_name(reach.typ) IS NOT NULL
+        AND (t.typtype OPERATOR(pg_catalog.=) ANY (ARRAY['c', 'd']::pg_catalog.char[]) OR t.typelem OPERATOR(pg_catalog.<>) 0))
+    SELECT DISTINCT cols.rel::pg_catalog.regclass AS rel, cols.relkind, cols.attname
+    FROM cols CROSS JOIN LATERAL @extschema@.held_types(cols.typ, -1) held
+    WHERE @extschema@.encrypted_type_name(held.typ) IS NOT NULL
   LOOP
     EXECUTE pg_catalog.format('ALTER %s %s ALTER COLUMN %I SET STATISTICS 0',
       CASE r.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, r.rel, r.attname);
@@ -1209,24 +1202,10 @@ BEGIN
       FROM cmd JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) cmd.rel
       JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
       WHERE a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
-        AND (t.typtype OPERATOR(pg_catalog.=) ANY (ARRAY['c', 'd']::pg_catalog.char[]) OR t.typelem OPERATOR(pg_catalog.<>) 0)),
-    -- Row types reachable from each column: its type, an array's element, a domain's base, a
-    -- composite's fields.
-    reach(rel, attname, typ) AS (
-      SELECT rel, attname, typ FROM cols
-      UNION
-      SELECT h.rel, h.attname, n.typ
-      FROM reach h JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) h.typ,
-      LATERAL (SELECT t.typbasetype WHERE t.typtype OPERATOR(pg_catalog.=) 'd'
-               UNION ALL
-               SELECT t.typelem WHERE t.typtype OPERATOR(pg_catalog.<>) 'd' AND t.typelem OPERATOR(pg_catalog.<>) 0
-                 AND t.typlen OPERATOR(pg_catalog.=) -1
-               UNION ALL
-               SELECT a.atttypid FROM pg_catalog.pg_attribute a
-               WHERE t.typrelid OPERATOR(pg_catalog.<>) 0 AND a.attrelid OPERATOR(pg_catalog.=) t.typrelid
-                 AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped) n(typ))
-    SELECT DISTINCT reach.rel, reach.attname, ft.oid::pg_catalog.regtype AS rowtype, fa.attname AS field
-    FROM reach JOIN pg_catalog.pg_type ft ON ft.oid OPERATOR(pg_catalog.=) reach.typ AND ft.typrelid OPERATOR(pg_catalog.<>) 0
+        AND (t.typtype OPERATOR(pg_catalog.=) ANY (ARRAY['c', 'd']::pg_catalog.char[]) OR t.typelem OPERATOR(pg_catalog.<>) 0))
+    SELECT DISTINCT cols.rel, cols.attname, ft.oid::pg_catalog.regtype AS rowtype, fa.attname AS field
+    FROM cols CROSS JOIN LATERAL @extschema@.held_types(cols.typ, -1) held
+    JOIN pg_catalog.pg_type ft ON ft.oid OPERATOR(pg_catalog.=) held.typ AND ft.typrelid OPERATOR(pg_catalog.<>) 0
     JOIN pg_catalog.pg_attribute fa ON fa.attrelid OPERATOR(pg_catalog.=) ft.typrelid
     WHERE fa.attnum OPERATOR(pg_catalog.>) 0 AND NOT fa.attisdropped AND fa.atttypmod OPERATOR(pg_catalog.<) 0
       AND @extschema@.encrypted_type_name(fa.atttypid) IS NOT NULL

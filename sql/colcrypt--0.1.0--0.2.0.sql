@@ -1116,16 +1116,19 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
   SET enable_mergejoin = on SET enable_indexscan = on SET enable_bitmapscan = on SET enable_sort = on AS $$
 DECLARE
   r record;
+  -- The relations the command made or changed, and those of the composite types it did; the
+  -- checks below look at them.
+  rels pg_catalog.oid[] := ARRAY(
+    SELECT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c
+    WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+    UNION
+    SELECT t.typrelid FROM pg_catalog.pg_event_trigger_ddl_commands() c
+    JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.objid
+    WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
+      AND t.typrelid OPERATOR(pg_catalog.<>) 0);
 BEGIN
   FOR r IN
-    WITH cmd AS (
-      SELECT c.objid AS rel FROM pg_catalog.pg_event_trigger_ddl_commands() c
-      WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
-      UNION
-      SELECT t.typrelid FROM pg_catalog.pg_event_trigger_ddl_commands() c
-      JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.objid
-      WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
-        AND t.typrelid OPERATOR(pg_catalog.<>) 0)
+    WITH cmd AS (SELECT pg_catalog.unnest(rels) AS rel)
     SELECT * FROM (
       SELECT cl.oid::pg_catalog.regclass AS rel, cl.relkind, a.attname, @extschema@.encrypted_type_name(at.oid) AS typname,
              at.typelem OPERATOR(pg_catalog.<>) 0 AND at.typlen OPERATOR(pg_catalog.=) -1 AS is_array
@@ -1160,10 +1163,8 @@ BEGIN
   -- which ANALYZE skips; encrypted columns themselves keep none (encrypted_typanalyze). For the
   -- relations the command made or changed, and those with a column of a row type it changed.
   FOR r IN
-    WITH RECURSIVE cmd AS (
-      SELECT c.classid, c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c),
-    target(rel) AS (
-      SELECT objid FROM cmd WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+    WITH target(rel) AS (
+      SELECT pg_catalog.unnest(rels)
       UNION
       SELECT d.objid FROM pg_catalog.pg_depend d
       WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
@@ -1189,14 +1190,7 @@ BEGIN
   -- name, at any depth: a view's row type can (an attacker review stored values under
   -- __transient in a column of one), and its field cannot be given a key.
   FOR r IN
-    WITH RECURSIVE cmd AS (
-      SELECT c.objid AS rel FROM pg_catalog.pg_event_trigger_ddl_commands() c
-      WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
-      UNION
-      SELECT t.typrelid FROM pg_catalog.pg_event_trigger_ddl_commands() c
-      JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.objid
-      WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
-        AND t.typrelid OPERATOR(pg_catalog.<>) 0),
+    WITH cmd AS (SELECT pg_catalog.unnest(rels) AS rel),
     cols AS (
       SELECT a.attrelid::pg_catalog.regclass AS rel, a.attname, a.atttypid AS typ
       FROM cmd JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) cmd.rel

@@ -70,13 +70,13 @@ pub(crate) fn escape(name: &[u8]) -> String {
 }
 
 /// Notes a key-management change made by the current role (`what`, as in
-/// `rotate_key('pii') made version 3`); logged when the transaction commits. `lifts`: the change
-/// lifts a denial or a restriction, and is listed however many calls came before it.
+/// `rotate_key('pii') made version 3`); logged when the transaction commits.
 pub(crate) fn record(what: String) {
     record_change(what, false);
 }
 
-/// [`record`] for a change that lifts a denial or a restriction.
+/// [`record`] for a change that lifts a denial or a restriction: listed however many calls came
+/// before it.
 pub(crate) fn record_lift(what: String) {
     record_change(what, true);
 }
@@ -110,14 +110,16 @@ fn clear() {
     UNLISTED.with(|u| u.borrow_mut().clear());
 }
 
+/// The entries made at subtransaction `level` and deeper, taken out of `entries`.
+fn take_level<T>(entries: &mut Vec<(i32, T)>, level: i32) -> Vec<T> {
+    let (taken, kept): (Vec<_>, Vec<_>) = std::mem::take(entries).into_iter().partition(|&(l, _)| l >= level);
+    *entries = kept;
+    taken.into_iter().map(|(_, t)| t).collect()
+}
+
 /// The calls counted (not listed) at `level` and deeper, taken out of the count.
 fn take_unlisted(level: i32) -> u64 {
-    UNLISTED.with(|u| {
-        let mut u = u.borrow_mut();
-        let (taken, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut *u).into_iter().partition(|&(l, _)| l >= level);
-        *u = kept;
-        taken.into_iter().map(|(_, n)| n).sum()
-    })
+    UNLISTED.with(|u| take_level(&mut u.borrow_mut(), level).into_iter().sum())
 }
 
 #[pg_guard]
@@ -221,12 +223,7 @@ unsafe extern "C-unwind" fn on_subxact(
     let level = unsafe { pg_sys::GetCurrentTransactionNestLevel() };
     match event {
         pg_sys::SubXactEvent::SUBXACT_EVENT_ABORT_SUB => {
-            let undone: Vec<String> = PENDING.with(|p| {
-                let mut p = p.borrow_mut();
-                let (undone, kept) = std::mem::take(&mut *p).into_iter().partition(|&(l, _)| l >= level);
-                *p = kept;
-                undone.into_iter().map(|(_, line)| line).collect()
-            });
+            let undone = PENDING.with(|p| take_level(&mut p.borrow_mut(), level));
             // SAFETY: a read of this backend's transaction state.
             let xid = unsafe { pg_sys::GetTopTransactionIdIfAny() }.into_inner();
             log_rolled_back(undone.into_iter(), take_unlisted(level), xid, true);

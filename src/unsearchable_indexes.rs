@@ -103,8 +103,8 @@ unsafe fn orders_unsearchable(relid: pg_sys::Oid, index: *const pg_sys::IndexOpt
 /// review hid one 20 composites down when a depth limit counted as not).
 const MAX_TYPES: usize = 2048;
 
-/// Whether a value of type `ty` (modifier `typmod`) is, or holds in an array, a composite or a
-/// domain, an encrypted value that is not searchable (no modifier, or one without bit 0), or with
+/// Whether a value of type `ty` (modifier `typmod`) is, or holds in an array, a composite, a
+/// domain or a range, an encrypted value that is not searchable (no modifier, or one without bit 0), or with
 /// `any`, any encrypted value.
 /// `seen`: the types on the way here and those already found not to: each is looked at once (a
 /// review made planning take hours with composites of 40 composites of 40 …).
@@ -117,7 +117,7 @@ unsafe fn holds_unsearchable(ty: pg_sys::Oid, typmod: i32, any: bool, kinds: &[c
     }
     seen.push((ty, typmod));
     pgrx::check_for_interrupts!();
-    // SAFETY: catalog lookups of existing types; a composite's descriptor is released after use.
+    // SAFETY: catalog lookups of existing types; the syscache entry is released after use.
     unsafe {
         if crate::param_types::kind_of(ty, kinds).is_some() {
             return any || typmod < 0 || typmod & crate::keyring::SEARCHABLE == 0;

@@ -772,6 +772,160 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_timestamptz_blind_hash_ops USING has
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_timestamptz, timestamp with time zone), OPERATOR 1 pg_catalog.= (timestamp with time zone, @extschema@.encrypted_timestamptz),
   FUNCTION 1 (timestamp with time zone) @extschema@.encrypted_timestamptz_blind_hash_timestamptz(timestamp with time zone);
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_timestamptz_blind_cmp_timestamptz(timestamp with time zone, timestamp with time zone), @extschema@.encrypted_timestamptz_blind_hash_timestamptz(timestamp with time zone) FROM PUBLIC;
+-- Equality with the parameter types pgJDBC's setBigDecimal, Python floats and timestamps send
+-- (new in 0.2.0 after the driver review, as the pairs above).
+CREATE FUNCTION @extschema@.encrypted_int4_eq_numeric(@extschema@.encrypted_int4, numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_eq_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_ne_numeric(@extschema@.encrypted_int4, numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_ne_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_eq_numeric(numeric, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_eq_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_ne_numeric(numeric, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_ne_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_cmp_numeric(@extschema@.encrypted_int4, numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_cmp_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_cmp_numeric(numeric, @extschema@.encrypted_int4) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_cmp_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_blind_cmp_numeric(numeric, numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_blind_cmp_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_blind_hash_numeric(numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_blind_hash_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = numeric, FUNCTION = @extschema@.encrypted_int4_eq_numeric,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = numeric, FUNCTION = @extschema@.encrypted_int4_ne_numeric,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = numeric, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_rev_eq_numeric,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = numeric, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_rev_ne_numeric,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (numeric, numeric) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_int4, numeric), OPERATOR 3 pg_catalog.= (numeric, @extschema@.encrypted_int4),
+  FUNCTION 1 (@extschema@.encrypted_int4, numeric) @extschema@.encrypted_int4_cmp_numeric(@extschema@.encrypted_int4, numeric),
+  FUNCTION 1 (numeric, @extschema@.encrypted_int4) @extschema@.encrypted_int4_rev_cmp_numeric(numeric, @extschema@.encrypted_int4),
+  FUNCTION 1 (numeric, numeric) @extschema@.encrypted_int4_blind_cmp_numeric(numeric, numeric);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int4, numeric), OPERATOR 1 pg_catalog.= (numeric, @extschema@.encrypted_int4),
+  FUNCTION 1 (numeric) @extschema@.encrypted_int4_blind_hash_numeric(numeric);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_blind_cmp_numeric(numeric, numeric), @extschema@.encrypted_int4_blind_hash_numeric(numeric) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_int8_eq_numeric(@extschema@.encrypted_int8, numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_eq_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_ne_numeric(@extschema@.encrypted_int8, numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_ne_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_eq_numeric(numeric, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_eq_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_ne_numeric(numeric, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_ne_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_cmp_numeric(@extschema@.encrypted_int8, numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_cmp_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_cmp_numeric(numeric, @extschema@.encrypted_int8) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_cmp_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_blind_cmp_numeric(numeric, numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_blind_cmp_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_blind_hash_numeric(numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_blind_hash_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = numeric, FUNCTION = @extschema@.encrypted_int8_eq_numeric,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = numeric, FUNCTION = @extschema@.encrypted_int8_ne_numeric,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = numeric, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_rev_eq_numeric,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = numeric, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_rev_ne_numeric,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (numeric, numeric) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_int8, numeric), OPERATOR 3 pg_catalog.= (numeric, @extschema@.encrypted_int8),
+  FUNCTION 1 (@extschema@.encrypted_int8, numeric) @extschema@.encrypted_int8_cmp_numeric(@extschema@.encrypted_int8, numeric),
+  FUNCTION 1 (numeric, @extschema@.encrypted_int8) @extschema@.encrypted_int8_rev_cmp_numeric(numeric, @extschema@.encrypted_int8),
+  FUNCTION 1 (numeric, numeric) @extschema@.encrypted_int8_blind_cmp_numeric(numeric, numeric);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int8, numeric), OPERATOR 1 pg_catalog.= (numeric, @extschema@.encrypted_int8),
+  FUNCTION 1 (numeric) @extschema@.encrypted_int8_blind_hash_numeric(numeric);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_blind_cmp_numeric(numeric, numeric), @extschema@.encrypted_int8_blind_hash_numeric(numeric) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_numeric_eq_float8(@extschema@.encrypted_numeric, double precision) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_ne_float8(@extschema@.encrypted_numeric, double precision) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_ne_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_eq_float8(double precision, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_eq_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_ne_float8(double precision, @extschema@.encrypted_numeric) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_ne_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_cmp_float8(@extschema@.encrypted_numeric, double precision) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_cmp_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_rev_cmp_float8(double precision, @extschema@.encrypted_numeric) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_rev_cmp_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_cmp_float8(double precision, double precision) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_cmp_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_numeric_blind_hash_float8(double precision) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_numeric_blind_hash_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = double precision, FUNCTION = @extschema@.encrypted_numeric_eq_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_numeric, RIGHTARG = double precision, FUNCTION = @extschema@.encrypted_numeric_ne_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = double precision, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_eq_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = double precision, RIGHTARG = @extschema@.encrypted_numeric, FUNCTION = @extschema@.encrypted_numeric_rev_ne_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (double precision, double precision) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_numeric, double precision), OPERATOR 3 pg_catalog.= (double precision, @extschema@.encrypted_numeric),
+  FUNCTION 1 (@extschema@.encrypted_numeric, double precision) @extschema@.encrypted_numeric_cmp_float8(@extschema@.encrypted_numeric, double precision),
+  FUNCTION 1 (double precision, @extschema@.encrypted_numeric) @extschema@.encrypted_numeric_rev_cmp_float8(double precision, @extschema@.encrypted_numeric),
+  FUNCTION 1 (double precision, double precision) @extschema@.encrypted_numeric_blind_cmp_float8(double precision, double precision);
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, double precision), OPERATOR 1 pg_catalog.= (double precision, @extschema@.encrypted_numeric),
+  FUNCTION 1 (double precision) @extschema@.encrypted_numeric_blind_hash_float8(double precision);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_blind_cmp_float8(double precision, double precision), @extschema@.encrypted_numeric_blind_hash_float8(double precision) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_date_eq_timestamptz(@extschema@.encrypted_date, timestamp with time zone) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_eq_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_ne_timestamptz(@extschema@.encrypted_date, timestamp with time zone) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_ne_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_rev_eq_timestamptz(timestamp with time zone, @extschema@.encrypted_date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_rev_eq_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_rev_ne_timestamptz(timestamp with time zone, @extschema@.encrypted_date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_date_rev_ne_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_cmp_timestamptz(@extschema@.encrypted_date, timestamp with time zone) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_date_cmp_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_rev_cmp_timestamptz(timestamp with time zone, @extschema@.encrypted_date) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_date_rev_cmp_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_blind_cmp_timestamptz(timestamp with time zone, timestamp with time zone) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_date_blind_cmp_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_date_blind_hash_timestamptz(timestamp with time zone) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_date_blind_hash_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_date, RIGHTARG = timestamp with time zone, FUNCTION = @extschema@.encrypted_date_eq_timestamptz,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_date, RIGHTARG = timestamp with time zone, FUNCTION = @extschema@.encrypted_date_ne_timestamptz,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = timestamp with time zone, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_rev_eq_timestamptz,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = timestamp with time zone, RIGHTARG = @extschema@.encrypted_date, FUNCTION = @extschema@.encrypted_date_rev_ne_timestamptz,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (timestamp with time zone, timestamp with time zone) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_date, timestamp with time zone), OPERATOR 3 pg_catalog.= (timestamp with time zone, @extschema@.encrypted_date),
+  FUNCTION 1 (@extschema@.encrypted_date, timestamp with time zone) @extschema@.encrypted_date_cmp_timestamptz(@extschema@.encrypted_date, timestamp with time zone),
+  FUNCTION 1 (timestamp with time zone, @extschema@.encrypted_date) @extschema@.encrypted_date_rev_cmp_timestamptz(timestamp with time zone, @extschema@.encrypted_date),
+  FUNCTION 1 (timestamp with time zone, timestamp with time zone) @extschema@.encrypted_date_blind_cmp_timestamptz(timestamp with time zone, timestamp with time zone);
+ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_date, timestamp with time zone), OPERATOR 1 pg_catalog.= (timestamp with time zone, @extschema@.encrypted_date),
+  FUNCTION 1 (timestamp with time zone) @extschema@.encrypted_date_blind_hash_timestamptz(timestamp with time zone);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_date_blind_cmp_timestamptz(timestamp with time zone, timestamp with time zone), @extschema@.encrypted_date_blind_hash_timestamptz(timestamp with time zone) FROM PUBLIC;
 -- reencrypt runs as the table owner, only for the owner (shared-server review).
 CREATE OR REPLACE PROCEDURE @extschema@.reencrypt(tbl regclass, col name, blocks_per_batch integer DEFAULT 64)
 LANGUAGE plpgsql AS $$

@@ -137,19 +137,23 @@ CREATE CAST ({src} AS @extschema@.{t}) WITH FUNCTION @extschema@.{t}({src}, inte
 # of these through an implicit cast need no operator of their own, and get the plaintext type's
 # semantics that way: varchar and character reach text (character drops its trailing spaces, as
 # text = character does), timestamp and date reach timestamptz (in the session's TimeZone, as
-# timestamptz = timestamp does), integers reach float8. json has no implicit cast to jsonb,
-# and jsonb = json does not exist in PostgreSQL either.
+# timestamptz = timestamp does; timestamp reaches encrypted_date's timestamptz operator the same
+# way), integers and numeric reach float8, float4 reaches encrypted_numeric's float8 operator.
+# json has no implicit cast to jsonb, and jsonb = json does not exist in PostgreSQL either.
 CROSS_TYPES = [
     ("encrypted_text", "text", "text"),
     ("encrypted_bytea", "bytea", "bytea"),
     ("encrypted_jsonb", "jsonb", "jsonb"),
     ("encrypted_int4", "smallint", "int2"), ("encrypted_int4", "integer", "int4"), ("encrypted_int4", "bigint", "int8"),
+    ("encrypted_int4", "numeric", "numeric"),
     ("encrypted_int8", "smallint", "int2"), ("encrypted_int8", "integer", "int4"), ("encrypted_int8", "bigint", "int8"),
+    ("encrypted_int8", "numeric", "numeric"),
     ("encrypted_numeric", "smallint", "int2"), ("encrypted_numeric", "integer", "int4"),
     ("encrypted_numeric", "bigint", "int8"), ("encrypted_numeric", "numeric", "numeric"),
+    ("encrypted_numeric", "double precision", "float8"),
     ("encrypted_float8", "real", "float4"), ("encrypted_float8", "double precision", "float8"),
     ("encrypted_bool", "boolean", "bool"),
-    ("encrypted_date", "date", "date"),
+    ("encrypted_date", "date", "date"), ("encrypted_date", "timestamp with time zone", "timestamptz"),
     ("encrypted_timestamptz", "timestamp with time zone", "timestamptz"),
 ]
 

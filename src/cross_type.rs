@@ -23,6 +23,7 @@
 use std::cmp::Ordering;
 
 use colcrypt_core::BLIND_INDEX_LEN;
+use pgrx::fcinfo::direct_function_call_as_datum;
 use pgrx::pg_sys;
 use pgrx::prelude::*;
 use pgrx::Internal;
@@ -46,6 +47,52 @@ enum Conv {
     Int8ToNumeric,
     /// float4 widens exactly to float8, as PostgreSQL's float48eq compares.
     Float4ToFloat8,
+    /// A numeric equals an integer only when it is one (`5.0` does, `5.5` and NaN do not), as
+    /// PostgreSQL's `int4 = numeric` compares after widening the integer (pgJDBC's
+    /// `setBigDecimal`).
+    NumericToInt4,
+    NumericToInt8,
+    /// The numeric PostgreSQL's own cast gives (`$1::numeric`: the float's 15 significant
+    /// digits, so `0.1` is 0.1): a plaintext `numeric = float8` instead rounds the column to a
+    /// float, which a blind index cannot do; the two differ only for numerics with more digits
+    /// than a float holds (README).
+    Float8ToNumeric,
+    /// A timestamp equals a date when it is that date's midnight in the session's TimeZone, as
+    /// PostgreSQL's `date = timestamptz` compares (a `timestamp` parameter reaches this through
+    /// its implicit cast to timestamptz, which gives the same answer).
+    TimestamptzToDate,
+}
+
+/// The integer a numeric's text holds (`-12`, `12.000`), or `None` for any other numeric (a
+/// fraction, NaN, ±Infinity, or one past 64 bits). numeric_out never writes an exponent.
+fn integral(text: &str) -> Option<i64> {
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    if !frac.bytes().all(|b| b == b'0') || !int.bytes().enumerate().all(|(i, b)| b.is_ascii_digit() || (i == 0 && b == b'-')) {
+        return None;
+    }
+    int.parse().ok()
+}
+
+/// The integer a numeric datum is exactly, through its text (numeric_int8 would round `5.5`).
+fn numeric_integral(d: pg_sys::Datum) -> Option<i64> {
+    // SAFETY: `d` is a numeric datum (numeric_out detoasts it); the text is palloc'd.
+    let text = unsafe {
+        let out = direct_function_call_as_datum(pg_sys::numeric_out, &[Some(d)]).expect("numeric_out returns text");
+        std::ffi::CStr::from_ptr(out.cast_mut_ptr::<std::ffi::c_char>())
+    };
+    integral(text.to_str().ok()?)
+}
+
+/// The date a timestamptz is the midnight of, in the session's TimeZone.
+fn midnight_date(d: pg_sys::Datum) -> Option<pg_sys::Datum> {
+    // SAFETY: `d` is a timestamptz; timestamptz_date raises nothing for one (every timestamptz
+    // falls within date's range); date2timestamptz_opt_overflow reports overflow instead.
+    unsafe {
+        let date = direct_function_call_as_datum(pg_sys::timestamptz_date, &[Some(d)])?;
+        let mut overflow: std::ffi::c_int = 0;
+        let back = pg_sys::date2timestamptz_opt_overflow(date.value() as pg_sys::DateADT, &mut overflow);
+        (overflow == 0 && back == d.value() as pg_sys::TimestampTz).then_some(date)
+    }
 }
 
 fn convert(conv: Conv, d: pg_sys::Datum) -> Option<pg_sys::Datum> {
@@ -68,6 +115,11 @@ fn convert(conv: Conv, d: pg_sys::Datum) -> Option<pg_sys::Datum> {
             let f = f32::from_bits(d.value() as u32);
             pg_sys::Datum::from(f64::from(f).to_bits() as usize)
         }
+        Conv::NumericToInt4 => pg_sys::Datum::from(i32::try_from(numeric_integral(d)?).ok()?),
+        Conv::NumericToInt8 => pg_sys::Datum::from(numeric_integral(d)?),
+        // SAFETY: `d` is a float8; float8_numeric takes every float, NaN and infinities included.
+        Conv::Float8ToNumeric => unsafe { direct_function_call_as_datum(pg_sys::float8_numeric, &[Some(d)])? },
+        Conv::TimestamptzToDate => midnight_date(d)?,
     })
 }
 
@@ -77,7 +129,7 @@ fn convert(conv: Conv, d: pg_sys::Datum) -> Option<pg_sys::Datum> {
 /// value of the column). For src/distribution_lookups.rs, which routes such lookups on Citus.
 pub(crate) fn converted(from: pg_sys::Oid, to: pg_sys::Oid, d: pg_sys::Datum) -> Option<Option<pg_sys::Datum>> {
     use pg_sys::BuiltinOid as B;
-    const PAIRS: [(B, B, Conv); 8] = [
+    const PAIRS: [(B, B, Conv); 12] = [
         (B::INT2OID, B::INT4OID, Conv::Int2ToInt4),
         (B::INT8OID, B::INT4OID, Conv::Int8ToInt4),
         (B::INT2OID, B::INT8OID, Conv::Int2ToInt8),
@@ -86,6 +138,10 @@ pub(crate) fn converted(from: pg_sys::Oid, to: pg_sys::Oid, d: pg_sys::Datum) ->
         (B::INT4OID, B::NUMERICOID, Conv::Int4ToNumeric),
         (B::INT8OID, B::NUMERICOID, Conv::Int8ToNumeric),
         (B::FLOAT4OID, B::FLOAT8OID, Conv::Float4ToFloat8),
+        (B::NUMERICOID, B::INT4OID, Conv::NumericToInt4),
+        (B::NUMERICOID, B::INT8OID, Conv::NumericToInt8),
+        (B::FLOAT8OID, B::NUMERICOID, Conv::Float8ToNumeric),
+        (B::TIMESTAMPTZOID, B::DATEOID, Conv::TimestamptzToDate),
     ];
     let &(_, _, conv) = PAIRS.iter().find(|(f, t, _)| f.value() == from && t.value() == to)?;
     Some(convert(conv, d))
@@ -290,12 +346,16 @@ cross_type!(types::INT4, Conv::Same, false,
     [encrypted_int4_eq_int4, encrypted_int4_ne_int4, encrypted_int4_rev_eq_int4, encrypted_int4_rev_ne_int4, encrypted_int4_cmp_int4, encrypted_int4_rev_cmp_int4, encrypted_int4_blind_cmp_int4, encrypted_int4_blind_hash_int4]);
 cross_type!(types::INT4, Conv::Int8ToInt4, false,
     [encrypted_int4_eq_int8, encrypted_int4_ne_int8, encrypted_int4_rev_eq_int8, encrypted_int4_rev_ne_int8, encrypted_int4_cmp_int8, encrypted_int4_rev_cmp_int8, encrypted_int4_blind_cmp_int8, encrypted_int4_blind_hash_int8]);
+cross_type!(types::INT4, Conv::NumericToInt4, true,
+    [encrypted_int4_eq_numeric, encrypted_int4_ne_numeric, encrypted_int4_rev_eq_numeric, encrypted_int4_rev_ne_numeric, encrypted_int4_cmp_numeric, encrypted_int4_rev_cmp_numeric, encrypted_int4_blind_cmp_numeric, encrypted_int4_blind_hash_numeric]);
 cross_type!(types::INT8, Conv::Int2ToInt8, false,
     [encrypted_int8_eq_int2, encrypted_int8_ne_int2, encrypted_int8_rev_eq_int2, encrypted_int8_rev_ne_int2, encrypted_int8_cmp_int2, encrypted_int8_rev_cmp_int2, encrypted_int8_blind_cmp_int2, encrypted_int8_blind_hash_int2]);
 cross_type!(types::INT8, Conv::Int4ToInt8, false,
     [encrypted_int8_eq_int4, encrypted_int8_ne_int4, encrypted_int8_rev_eq_int4, encrypted_int8_rev_ne_int4, encrypted_int8_cmp_int4, encrypted_int8_rev_cmp_int4, encrypted_int8_blind_cmp_int4, encrypted_int8_blind_hash_int4]);
 cross_type!(types::INT8, Conv::Same, false,
     [encrypted_int8_eq_int8, encrypted_int8_ne_int8, encrypted_int8_rev_eq_int8, encrypted_int8_rev_ne_int8, encrypted_int8_cmp_int8, encrypted_int8_rev_cmp_int8, encrypted_int8_blind_cmp_int8, encrypted_int8_blind_hash_int8]);
+cross_type!(types::INT8, Conv::NumericToInt8, true,
+    [encrypted_int8_eq_numeric, encrypted_int8_ne_numeric, encrypted_int8_rev_eq_numeric, encrypted_int8_rev_ne_numeric, encrypted_int8_cmp_numeric, encrypted_int8_rev_cmp_numeric, encrypted_int8_blind_cmp_numeric, encrypted_int8_blind_hash_numeric]);
 cross_type!(types::NUMERIC, Conv::Int2ToNumeric, false,
     [encrypted_numeric_eq_int2, encrypted_numeric_ne_int2, encrypted_numeric_rev_eq_int2, encrypted_numeric_rev_ne_int2, encrypted_numeric_cmp_int2, encrypted_numeric_rev_cmp_int2, encrypted_numeric_blind_cmp_int2, encrypted_numeric_blind_hash_int2]);
 cross_type!(types::NUMERIC, Conv::Int4ToNumeric, false,
@@ -304,6 +364,8 @@ cross_type!(types::NUMERIC, Conv::Int8ToNumeric, false,
     [encrypted_numeric_eq_int8, encrypted_numeric_ne_int8, encrypted_numeric_rev_eq_int8, encrypted_numeric_rev_ne_int8, encrypted_numeric_cmp_int8, encrypted_numeric_rev_cmp_int8, encrypted_numeric_blind_cmp_int8, encrypted_numeric_blind_hash_int8]);
 cross_type!(types::NUMERIC, Conv::Same, true,
     [encrypted_numeric_eq_numeric, encrypted_numeric_ne_numeric, encrypted_numeric_rev_eq_numeric, encrypted_numeric_rev_ne_numeric, encrypted_numeric_cmp_numeric, encrypted_numeric_rev_cmp_numeric, encrypted_numeric_blind_cmp_numeric, encrypted_numeric_blind_hash_numeric]);
+cross_type!(types::NUMERIC, Conv::Float8ToNumeric, false,
+    [encrypted_numeric_eq_float8, encrypted_numeric_ne_float8, encrypted_numeric_rev_eq_float8, encrypted_numeric_rev_ne_float8, encrypted_numeric_cmp_float8, encrypted_numeric_rev_cmp_float8, encrypted_numeric_blind_cmp_float8, encrypted_numeric_blind_hash_float8]);
 cross_type!(types::FLOAT8, Conv::Float4ToFloat8, false,
     [encrypted_float8_eq_float4, encrypted_float8_ne_float4, encrypted_float8_rev_eq_float4, encrypted_float8_rev_ne_float4, encrypted_float8_cmp_float4, encrypted_float8_rev_cmp_float4, encrypted_float8_blind_cmp_float4, encrypted_float8_blind_hash_float4]);
 cross_type!(types::FLOAT8, Conv::Same, false,
@@ -312,5 +374,7 @@ cross_type!(types::BOOL, Conv::Same, false,
     [encrypted_bool_eq_bool, encrypted_bool_ne_bool, encrypted_bool_rev_eq_bool, encrypted_bool_rev_ne_bool, encrypted_bool_cmp_bool, encrypted_bool_rev_cmp_bool, encrypted_bool_blind_cmp_bool, encrypted_bool_blind_hash_bool]);
 cross_type!(types::DATE, Conv::Same, false,
     [encrypted_date_eq_date, encrypted_date_ne_date, encrypted_date_rev_eq_date, encrypted_date_rev_ne_date, encrypted_date_cmp_date, encrypted_date_rev_cmp_date, encrypted_date_blind_cmp_date, encrypted_date_blind_hash_date]);
+cross_type!(types::DATE, Conv::TimestamptzToDate, false,
+    [encrypted_date_eq_timestamptz, encrypted_date_ne_timestamptz, encrypted_date_rev_eq_timestamptz, encrypted_date_rev_ne_timestamptz, encrypted_date_cmp_timestamptz, encrypted_date_rev_cmp_timestamptz, encrypted_date_blind_cmp_timestamptz, encrypted_date_blind_hash_timestamptz]);
 cross_type!(types::TIMESTAMPTZ, Conv::Same, false,
     [encrypted_timestamptz_eq_timestamptz, encrypted_timestamptz_ne_timestamptz, encrypted_timestamptz_rev_eq_timestamptz, encrypted_timestamptz_rev_ne_timestamptz, encrypted_timestamptz_cmp_timestamptz, encrypted_timestamptz_rev_cmp_timestamptz, encrypted_timestamptz_blind_cmp_timestamptz, encrypted_timestamptz_blind_hash_timestamptz]);

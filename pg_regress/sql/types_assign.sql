@@ -90,7 +90,7 @@ WHERE a.id = 50 GROUP BY 1;
 DELETE FROM asg WHERE id = 50;
 
 -- 6. Assignment only: these casts take no part in choosing an operator, so comparing with a
--- numeric still has no operator, as before.
-SELECT count(*) FROM asg WHERE i4 = 2.5::numeric;
+-- float still has no operator (a numeric has its own, src/cross_type.rs).
+SELECT count(*) FROM asg WHERE i4 = 2.5::float8;
 
 DROP TABLE asg;

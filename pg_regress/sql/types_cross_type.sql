@@ -78,7 +78,8 @@ SELECT (ARRAY['alpha', 'beta', '', 'ab  ', 'ab', 'Ærø', 'ALPHA', 'alpha ', NUL
   (ARRAY[0, '-0', 'NaN', '-Infinity', 1.5, 0.1, 16777217, 3.4028234663852886e38, 0.1::float4, NULL])[i],
   (ARRAY[true, false, NULL])[i],
   (ARRAY['2024-01-01'::date, 'infinity', '-infinity', '2000-01-01', NULL])[i],
-  (ARRAY['2024-01-01 02:00+02'::timestamptz, '2024-06-30 21:59:59.999999+00', 'infinity', '-infinity', NULL])[i],
+  (ARRAY['2024-01-01 02:00+02'::timestamptz, '2024-06-30 21:59:59.999999+00', 'infinity', '-infinity', NULL,
+         '2024-01-01 00:00+01', '1999-12-31 00:00:00.000001+01'])[i],
   (ARRAY['2024-01-01 01:00'::timestamp, '2024-07-01 00:59:59.999999', '2024-01-01 00:00', NULL])[i]
 FROM generate_series(1, 13) i;
 -- For each pair: how many (row, parameter) combinations are equal in plaintext, and how many
@@ -107,19 +108,25 @@ SELECT pair, (xt_agree(c, e, p)).* FROM (VALUES
   ('encrypted_int4 = int2', 'i4', 'i4', 'p_int2'),
   ('encrypted_int4 = int4', 'i4', 'i4', 'p_int4'),
   ('encrypted_int4 = int8', 'i4', 'i4', 'p_int8'),
+  ('encrypted_int4 = numeric', 'i4', 'i4', 'p_numeric'),
   ('encrypted_int8 = int2', 'i8', 'i8', 'p_int2'),
   ('encrypted_int8 = int4', 'i8', 'i8', 'p_int4'),
   ('encrypted_int8 = int8', 'i8', 'i8', 'p_int8'),
+  ('encrypted_int8 = numeric', 'i8', 'i8', 'p_numeric'),
   ('encrypted_numeric = int2', 'n', 'n', 'p_int2'),
   ('encrypted_numeric = int4', 'n', 'n', 'p_int4'),
   ('encrypted_numeric = int8', 'n', 'n', 'p_int8'),
   ('encrypted_numeric = numeric', 'n', 'n', 'p_numeric'),
+  ('encrypted_numeric = float8', 'n', 'n', 'p_float8'),
+  ('encrypted_numeric = float4', 'n', 'n', 'p_float4'),
   ('encrypted_float8 = float4', 'f', 'f', 'p_float4'),
   ('encrypted_float8 = float8', 'f', 'f', 'p_float8'),
   ('encrypted_float8 = int8', 'f', 'f', 'p_int8'),
   ('encrypted_float8 = numeric', 'f', 'f', 'p_numeric'),
   ('encrypted_bool = bool', 'bo', 'bo', 'p_bool'),
   ('encrypted_date = date', 'd', 'd', 'p_date'),
+  ('encrypted_date = timestamptz', 'd', 'd', 'p_timestamptz'),
+  ('encrypted_date = timestamp', 'd', 'd', 'p_timestamp'),
   ('encrypted_timestamptz = timestamptz', 'ts', 'ts', 'p_timestamptz'),
   ('encrypted_timestamptz = timestamp', 'ts', 'ts', 'p_timestamp'),
   ('encrypted_timestamptz = date', 'ts', 'ts', 'p_date')
@@ -136,6 +143,23 @@ SELECT (SELECT count(*) FROM xv WHERE s_n = 1.00::numeric) AS n_one_scales,
        (SELECT count(*) FROM xv WHERE s_i4 = 2147483648::int8) AS i4_out_of_range,
        (SELECT count(*) FROM xv WHERE s_i4 <> 2147483648::int8) AS i4_out_of_range_ne,
        (SELECT count(*) FROM xv WHERE s_t = 'ab  '::char(4)) AS t_char_trims;
+-- A numeric is an integer column's value only when it is an integer; a timestamp is a date's
+-- only at its midnight in the session's TimeZone (another zone's midnight is not).
+SELECT (SELECT count(*) FROM xv WHERE s_i4 = 5.000::numeric) AS i4_numeric_scale,
+       (SELECT count(*) FROM xv WHERE s_i4 = 5.5::numeric) AS i4_numeric_fraction,
+       (SELECT count(*) FROM xv WHERE s_i8 = 9223372036854775808::numeric) AS i8_numeric_out_of_range,
+       (SELECT count(*) FROM xv WHERE u_i8 = -9223372036854775808.0::numeric) AS i8_numeric_min,
+       (SELECT count(*) FROM xv WHERE s_d = '2024-01-01 00:00+01'::timestamptz) AS d_oslo_midnight,
+       (SELECT count(*) FROM xv WHERE s_d = '2024-01-01 00:00+00'::timestamptz) AS d_utc_midnight,
+       (SELECT count(*) FROM xv WHERE u_d = 'infinity'::timestamp) AS d_infinity;
+-- float8 against encrypted_numeric compares with the numeric the float casts to (15 significant
+-- digits), where PostgreSQL rounds the plaintext column to a float: a numeric with more digits
+-- than a float holds differs (README).
+SELECT 0.10000000000000001::numeric = 0.1::float8 AS plaintext,
+       0.10000000000000001::colcrypt.encrypted_numeric(xt) = 0.1::float8 AS encrypted,
+       0.1::colcrypt.encrypted_numeric(xt) = 0.1::float8 AS encrypted_short,
+       (SELECT count(*) FROM xv WHERE s_n = 1::float8) AS enc_one,
+       (SELECT count(*) FROM xv WHERE s_n = 'Infinity'::float8) AS enc_infinity;
 -- NULL on either side is NULL, as for the plaintext types.
 SELECT (s_t = NULL::text) IS NULL AS enc_null, (NULL::int8 = s_i4) IS NULL AS null_enc,
        (u_t <> NULL::varchar) IS NULL AS ne_null
@@ -174,6 +198,12 @@ EXECUTE q_int8(4294967342);
 EXECUTE q_int8(-4294967296);
 PREPARE q_int2(int2) AS SELECT id FROM xi WHERE n4 = $1;
 EXECUTE q_int2(47);
+-- pgJDBC's setBigDecimal binds numeric.
+PREPARE q_numeric(numeric) AS SELECT id FROM xi WHERE n4 = $1;
+EXPLAIN (COSTS OFF) EXECUTE q_numeric(48);
+EXECUTE q_numeric(48.00);
+EXECUTE q_numeric(48.5);
+EXECUTE q_numeric('NaN');
 PREPARE q_hash(text) AS SELECT count(*) FROM xi WHERE h = $1;
 EXPLAIN (COSTS OFF) EXECUTE q_hash('h3');
 EXECUTE q_hash('h3');

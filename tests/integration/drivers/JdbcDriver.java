@@ -115,6 +115,22 @@ public class JdbcDriver {
             ResultSet r = p.executeQuery();
             check(r.next(), "lookup found"); eq(r.getInt(1), 2, "lookup id"); eq(r.getString(2), "", "lookup t"); check(!r.next(), "one row");
         }
+        // setBigDecimal on an integer column, setDouble on a numeric one, an OffsetDateTime on a
+        // date: each has its own equality (src/cross_type.rs); they were 42883.
+        try (PreparedStatement p = c.prepareStatement("SELECT id FROM jdbc WHERE i4 = ? AND n = ?")) {
+            p.setBigDecimal(1, new BigDecimal("2147483647.00")); p.setDouble(2, 12345.6789);
+            ResultSet r = p.executeQuery();
+            check(r.next(), "numeric and float8 lookup found"); eq(r.getInt(1), 2, "numeric lookup id"); check(!r.next(), "one row");
+            p.setBigDecimal(1, new BigDecimal("2147483646.5"));
+            check(!p.executeQuery().next(), "a fraction equals no integer");
+        }
+        try (PreparedStatement p = c.prepareStatement("SELECT id FROM jdbc WHERE d = ?")) {
+            p.setObject(1, OffsetDateTime.of(2024, 2, 29, 0, 0, 0, 0, ZoneOffset.UTC));
+            ResultSet r = p.executeQuery();
+            check(r.next(), "timestamptz lookup on a date found"); eq(r.getInt(1), 1, "date lookup id"); check(!r.next(), "one date row");
+            p.setObject(1, OffsetDateTime.of(2024, 2, 29, 0, 0, 1, 0, ZoneOffset.UTC));
+            check(!p.executeQuery().next(), "not midnight: no date");
+        }
         try (Statement s = c.createStatement()) { s.execute("SET enable_seqscan = off"); }
         try (PreparedStatement p = c.prepareStatement("EXPLAIN SELECT id FROM jdbc WHERE " + eqSql)) {
             p.setString(1, "ssn-2");

@@ -1,6 +1,7 @@
 """psycopg 3 through colcrypt_drivers.psycopg, in text or binary format (argv[1]), over TLS
 (verify-full, from the PG* environment)."""
 import datetime
+import decimal
 import struct
 import sys
 
@@ -10,7 +11,7 @@ from psycopg.types.datetime import (DatetimeBinaryDumper, DatetimeDumper, Timest
 from psycopg.types.json import Jsonb
 
 import colcrypt_drivers.psycopg
-from common import BIG, INF, NINF, check_rows, ddl, rows, uses_index
+from common import BIG, INF, NINF, UTC, check_rows, ddl, rows, uses_index
 
 mode = sys.argv[1]
 binary = mode == "binary"
@@ -74,6 +75,13 @@ assert cur.fetchall() == [(2, "")]
 cur.execute(f"SELECT id FROM {T} WHERE i8 = {ph} OR i4 = {ph} OR n = {ph} OR d = {ph} ORDER BY id",
             (-2**63, 2**31 - 1, want[1][7], want[0][10]))
 assert [r[0] for r in cur.fetchall()] == [1, 2]
+# A float against the numeric column, a Decimal against an integer one, a datetime against the
+# date column (its midnight in the session's TimeZone: UTC here).
+cur.execute(f"SELECT id FROM {T} WHERE n = {ph} AND i4 = {ph} ORDER BY id", (12345.6789, decimal.Decimal("2147483647.0")))
+assert [r[0] for r in cur.fetchall()] == [2]
+cur.execute("SET TimeZone = 'UTC'")
+cur.execute(f"SELECT id FROM {T} WHERE d = {ph}", (datetime.datetime(2024, 2, 29, tzinfo=UTC),))
+assert [r[0] for r in cur.fetchall()] == [1]
 cur.execute("SET enable_seqscan = off")
 cur.execute(f"EXPLAIN SELECT id FROM {T} WHERE {eq}", ("ssn-2",))
 uses_index([r[0] for r in cur.fetchall()], f"{T}_ssn_key")

@@ -1325,7 +1325,8 @@ BEGIN
         AND d.refobjid IN (SELECT @extschema@.changed_row_types())
         AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid OPERATOR(pg_catalog.>) 0),
     cols AS (
-      SELECT cl.oid AS rel, cl.relkind, a.attname, a.atttypid AS typ
+      SELECT cl.oid AS rel, cl.relkind, a.attname, a.atttypid AS typ,
+             COALESCE(a.attstattarget::pg_catalog.int4, -1) OPERATOR(pg_catalog.>) 0 AS was_set
       FROM target JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) target.rel
       JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) cl.oid
       JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
@@ -1333,12 +1334,17 @@ BEGIN
         AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
         AND COALESCE(a.attstattarget::pg_catalog.int4, -1) OPERATOR(pg_catalog.<>) 0
         AND (t.typtype OPERATOR(pg_catalog.=) ANY (ARRAY['c', 'd']::pg_catalog.char[]) OR t.typelem OPERATOR(pg_catalog.<>) 0))
-    SELECT DISTINCT cols.rel::pg_catalog.regclass AS rel, cols.relkind, cols.attname
+    SELECT DISTINCT cols.rel::pg_catalog.regclass AS rel, cols.relkind, cols.attname, cols.was_set
     FROM cols CROSS JOIN LATERAL @extschema@.held_types(cols.typ, -1) held
     WHERE @extschema@.encrypted_type_name(held.typ) IS NOT NULL
   LOOP
     EXECUTE pg_catalog.format('ALTER %s %s ALTER COLUMN %I SET STATISTICS 0',
       CASE r.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, r.rel, r.attname);
+    -- A target someone set (ALTER … SET STATISTICS 500) is not overridden in silence.
+    IF r.was_set THEN
+      RAISE WARNING 'colcrypt: statistics target of column % of % set back to 0', r.attname, r.rel
+        USING DETAIL = 'Its values hold encrypted values: ANALYZE would compare them decrypted and publish how often each comes in pg_stats.';
+    END IF;
   END LOOP;
   -- A column (or a composite's field) of a row type that holds an encrypted field without a key
   -- name, at any depth: a view's row type can (an attacker review stored values under

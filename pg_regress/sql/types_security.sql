@@ -368,6 +368,11 @@ SELECT attname, COALESCE(attstattarget::int, -1) = 0 AS skipped FROM pg_attribut
 INSERT INTO sec_an SELECT i, ROW(1, 'v' || (i % 2))::sec_mixed, ARRAY['v' || (i % 2)], ROW(1, 'g' || (i % 2))::sec_grow FROM generate_series(1, 50) i;
 ANALYZE sec_an;
 SELECT attname FROM pg_stats WHERE tablename = 'sec_an' ORDER BY 1;
+-- A target set by hand is set back, with a warning rather than in silence.
+\set VERBOSITY default
+ALTER TABLE sec_an ALTER COLUMN a SET STATISTICS 500;
+\set VERBOSITY sqlstate
+SELECT attstattarget AS a_target FROM pg_attribute WHERE attrelid = 'sec_an'::regclass AND attname = 'a';
 DROP TABLE sec_an;
 DROP TYPE sec_mixed, sec_grow;
 -- A refused CREATE INDEX CONCURRENTLY leaves its invalid index, which does not block later

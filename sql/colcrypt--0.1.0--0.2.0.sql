@@ -1156,11 +1156,24 @@ BEGIN
   -- leaves and which would otherwise block every later command.
   WITH RECURSIVE cmd AS (
     SELECT c.classid, c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c),
+  -- Only relations owned by an owner of what the command changed: another role's table with a
+  -- column of a changed row type is for its owner to change (a review blocked an owner's every
+  -- ALTER TABLE, a superuser's too, with an indexed table of its row type made for the purpose),
+  -- and the planner never uses its indexes over values that are not searchable
+  -- (src/unsearchable_indexes.rs).
+  owners AS (
+    SELECT cl.relowner AS owner FROM cmd JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) cmd.objid
+    WHERE cmd.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+    UNION
+    SELECT t.typowner FROM cmd JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) cmd.objid
+    WHERE cmd.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass),
   uses AS (
     SELECT d.objid AS rel FROM pg_catalog.pg_depend d
+    JOIN pg_catalog.pg_class ucl ON ucl.oid OPERATOR(pg_catalog.=) d.objid
     WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
       AND d.refobjid IN (SELECT @extschema@.changed_row_types())
-      AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid OPERATOR(pg_catalog.>) 0),
+      AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid OPERATOR(pg_catalog.>) 0
+      AND ucl.relowner IN (SELECT owner FROM owners)),
   ix AS (
     SELECT i.* FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid
     WHERE pg_catalog.age(i.xmin) OPERATOR(pg_catalog.<=) 0 OR pg_catalog.age(c.xmin) OPERATOR(pg_catalog.<=) 0
@@ -1324,20 +1337,33 @@ BEGIN
       WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
         AND d.refobjid IN (SELECT @extschema@.changed_row_types())
         AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid OPERATOR(pg_catalog.>) 0),
+    -- Ranges and multiranges too: ANALYZE sorts their bounds (a review found a range over a row
+    -- type that holds an encrypted field skipped).
     cols AS (
       SELECT cl.oid AS rel, cl.relkind, a.attname, a.atttypid AS typ,
-             COALESCE(a.attstattarget::pg_catalog.int4, -1) OPERATOR(pg_catalog.>) 0 AS was_set
+             COALESCE(a.attstattarget::pg_catalog.int4, -1) OPERATOR(pg_catalog.>) 0 AS was_set,
+             -- Another role's relation (with a column of a row type this command changed) is for
+             -- its owner to change: altering it failed the command, so any role could block an
+             -- owner's DDL with a table of its row type (a review); so is another session's
+             -- temporary table.
+             pg_catalog.pg_has_role(cl.relowner, 'USAGE')
+               AND (cl.relpersistence OPERATOR(pg_catalog.<>) 't' OR cl.relnamespace OPERATOR(pg_catalog.=) pg_catalog.pg_my_temp_schema()) AS may_alter
       FROM target JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) target.rel
       JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) cl.oid
       JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
       WHERE cl.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'm', 'f']::pg_catalog.char[])
         AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
         AND COALESCE(a.attstattarget::pg_catalog.int4, -1) OPERATOR(pg_catalog.<>) 0
-        AND (t.typtype OPERATOR(pg_catalog.=) ANY (ARRAY['c', 'd']::pg_catalog.char[]) OR t.typelem OPERATOR(pg_catalog.<>) 0))
-    SELECT DISTINCT cols.rel::pg_catalog.regclass AS rel, cols.relkind, cols.attname, cols.was_set
+        AND (t.typtype OPERATOR(pg_catalog.=) ANY (ARRAY['c', 'd', 'r', 'm']::pg_catalog.char[]) OR t.typelem OPERATOR(pg_catalog.<>) 0))
+    SELECT DISTINCT cols.rel::pg_catalog.regclass AS rel, cols.relkind, cols.attname, cols.was_set, cols.may_alter
     FROM cols CROSS JOIN LATERAL @extschema@.held_types(cols.typ, -1) held
     WHERE @extschema@.encrypted_type_name(held.typ) IS NOT NULL
   LOOP
+    IF NOT r.may_alter THEN
+      RAISE WARNING 'colcrypt: column % of % now holds encrypted values, and its statistics target is not 0', r.attname, r.rel
+        USING HINT = 'Its owner should run ALTER TABLE … ALTER COLUMN … SET STATISTICS 0: ANALYZE would compare its values decrypted and publish how often each comes in pg_stats.';
+      CONTINUE;
+    END IF;
     EXECUTE pg_catalog.format('ALTER %s %s ALTER COLUMN %I SET STATISTICS 0',
       CASE r.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, r.rel, r.attname);
     -- A target someone set (ALTER … SET STATISTICS 500) is not overridden in silence.
@@ -1411,7 +1437,7 @@ BEGIN
   END LOOP;
 END $$;
 CREATE EVENT TRIGGER colcrypt_name_default_key ON ddl_command_end
-  WHEN TAG IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE', 'CREATE MATERIALIZED VIEW',
+  WHEN TAG IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE', 'CREATE MATERIALIZED VIEW', 'ALTER MATERIALIZED VIEW',
                'CREATE TYPE', 'ALTER TYPE', 'CREATE DOMAIN', 'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE',
                'CREATE SCHEMA', 'IMPORT FOREIGN SCHEMA', 'CREATE VIEW')
   EXECUTE FUNCTION @extschema@.name_default_key();

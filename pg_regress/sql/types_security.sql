@@ -373,8 +373,41 @@ SELECT attname FROM pg_stats WHERE tablename = 'sec_an' ORDER BY 1;
 ALTER TABLE sec_an ALTER COLUMN a SET STATISTICS 500;
 \set VERBOSITY sqlstate
 SELECT attstattarget AS a_target FROM pg_attribute WHERE attrelid = 'sec_an'::regclass AND attname = 'a';
+-- Also a materialized view's, and a range's over such a row type (a review raised the first and
+-- read the frequencies from pg_stats as a denied role).
+CREATE MATERIALIZED VIEW sec_anmv AS SELECT id, c FROM sec_an;
+\set VERBOSITY default
+ALTER MATERIALIZED VIEW sec_anmv ALTER COLUMN c SET STATISTICS 100;
+\set VERBOSITY sqlstate
+CREATE TYPE sec_mixed_range AS RANGE (subtype = sec_mixed);
+CREATE TABLE sec_anr (r sec_mixed_range, m sec_mixed_multirange);
+SELECT attrelid::regclass, attname, attstattarget FROM pg_attribute
+WHERE attrelid IN ('sec_anmv'::regclass, 'sec_anr'::regclass) AND attnum > 0 ORDER BY 1, 2;
+DROP TABLE sec_anr;
+DROP TYPE sec_mixed_range;
+DROP MATERIALIZED VIEW sec_anmv;
 DROP TABLE sec_an;
 DROP TYPE sec_mixed, sec_grow;
+-- A role with no grants cannot block an owner's DDL with a table of the owner's row type, indexed
+-- or made a temporary table: the owner's command goes through, with a warning for each of the
+-- other role's columns, and the other role's index is never planned (a review blocked every
+-- ALTER TABLE that way, a superuser's too).
+GRANT CREATE ON SCHEMA public TO sec_nobody, sec_user;
+SET ROLE sec_user;
+CREATE TABLE sec_own (id int);
+SET ROLE sec_nobody;
+CREATE TABLE sec_squat (c sec_own);
+CREATE INDEX sec_squat_c ON sec_squat (c);
+CREATE TEMP TABLE sec_squat_tmp (c sec_own);
+SET ROLE sec_user;
+\set VERBOSITY default
+ALTER TABLE sec_own ADD COLUMN v colcrypt.encrypted_text(sec_a);
+RESET ROLE;
+ALTER TABLE sec_own ADD COLUMN w colcrypt.encrypted_int4(sec_a);
+\set VERBOSITY sqlstate
+SELECT attname FROM pg_attribute WHERE attrelid = 'sec_own'::regclass AND attnum > 0 ORDER BY attnum;
+DROP TABLE sec_squat, sec_squat_tmp, sec_own;
+REVOKE CREATE ON SCHEMA public FROM sec_nobody, sec_user;
 -- A refused CREATE INDEX CONCURRENTLY leaves its invalid index, which does not block later
 -- commands (another review blocked every DDL command of the database that way).
 CREATE TABLE sec_dos (a colcrypt.encrypted_text(sec_a)[]);

@@ -381,7 +381,7 @@ ALTER MATERIALIZED VIEW sec_anmv ALTER COLUMN c SET STATISTICS 100;
 \set VERBOSITY sqlstate
 CREATE TYPE sec_mixed_range AS RANGE (subtype = sec_mixed);
 CREATE TABLE sec_anr (r sec_mixed_range, m sec_mixed_multirange);
-SELECT attrelid::regclass, attname, attstattarget FROM pg_attribute
+SELECT attrelid::regclass, attname, COALESCE(attstattarget::int, -1) AS attstattarget FROM pg_attribute
 WHERE attrelid IN ('sec_anmv'::regclass, 'sec_anr'::regclass) AND attnum > 0 ORDER BY 1, 2;
 DROP TABLE sec_anr;
 DROP TYPE sec_mixed_range;

@@ -178,6 +178,79 @@ DROP CAST (@extschema@.encrypted_timestamptz AS timestamp with time zone);
 CREATE CAST (@extschema@.encrypted_timestamptz AS timestamp with time zone) WITH FUNCTION @extschema@.encrypted_timestamptz_to_plain(@extschema@.encrypted_timestamptz);
 ALTER OPERATOR @extschema@.= (@extschema@.encrypted_timestamptz, @extschema@.encrypted_timestamptz) SET SCHEMA pg_catalog;
 ALTER OPERATOR @extschema@.<> (@extschema@.encrypted_timestamptz, @extschema@.encrypted_timestamptz) SET SCHEMA pg_catalog;
+-- (plain, plain) equality of the hash families (sql/generate_types.py, PLAIN_EQ).
+CREATE FUNCTION @extschema@.blind_family_eq(text, text) RETURNS boolean
+  AS 'byteaeq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = text, RIGHTARG = text, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(text, text) IS
+  'Equality of two text values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(bytea, bytea) RETURNS boolean
+  AS 'byteaeq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = bytea, RIGHTARG = bytea, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(bytea, bytea) IS
+  'Equality of two bytea values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(jsonb, jsonb) RETURNS boolean
+  AS 'jsonb_eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = jsonb, RIGHTARG = jsonb, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(jsonb, jsonb) IS
+  'Equality of two jsonb values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(smallint, smallint) RETURNS boolean
+  AS 'int2eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = smallint, RIGHTARG = smallint, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(smallint, smallint) IS
+  'Equality of two smallint values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(integer, integer) RETURNS boolean
+  AS 'int4eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = integer, RIGHTARG = integer, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(integer, integer) IS
+  'Equality of two integer values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(bigint, bigint) RETURNS boolean
+  AS 'int8eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(bigint, bigint) IS
+  'Equality of two bigint values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(numeric, numeric) RETURNS boolean
+  AS 'numeric_eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = numeric, RIGHTARG = numeric, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(numeric, numeric) IS
+  'Equality of two numeric values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(real, real) RETURNS boolean
+  AS 'float4eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = real, RIGHTARG = real, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(real, real) IS
+  'Equality of two real values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(double precision, double precision) RETURNS boolean
+  AS 'float8eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = double precision, RIGHTARG = double precision, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(double precision, double precision) IS
+  'Equality of two double precision values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(boolean, boolean) RETURNS boolean
+  AS 'booleq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = boolean, RIGHTARG = boolean, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(boolean, boolean) IS
+  'Equality of two boolean values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(date, date) RETURNS boolean
+  AS 'date_eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = date, RIGHTARG = date, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(date, date) IS
+  'Equality of two date values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(timestamp with time zone, timestamp with time zone) RETURNS boolean
+  AS 'timestamp_eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = timestamp with time zone, RIGHTARG = timestamp with time zone, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(timestamp with time zone, timestamp with time zone) IS
+  'Equality of two timestamp with time zone values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
 CREATE FUNCTION @extschema@.encrypted_text_eq_text(@extschema@.encrypted_text, text) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_text_eq_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_text_ne_text(@extschema@.encrypted_text, text) RETURNS boolean
@@ -807,6 +880,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_ops USING btree ADD
   FUNCTION 1 (numeric, numeric) @extschema@.encrypted_int4_blind_cmp_numeric(numeric, numeric);
 ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int4, numeric), OPERATOR 1 pg_catalog.= (numeric, @extschema@.encrypted_int4),
+  OPERATOR 1 @extschema@.=#= (numeric, numeric),
   FUNCTION 1 (numeric) @extschema@.encrypted_int4_blind_hash_numeric(numeric);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -845,6 +919,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_ops USING btree ADD
   FUNCTION 1 (numeric, numeric) @extschema@.encrypted_int8_blind_cmp_numeric(numeric, numeric);
 ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int8, numeric), OPERATOR 1 pg_catalog.= (numeric, @extschema@.encrypted_int8),
+  OPERATOR 1 @extschema@.=#= (numeric, numeric),
   FUNCTION 1 (numeric) @extschema@.encrypted_int8_blind_hash_numeric(numeric);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -883,6 +958,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
   FUNCTION 1 (double precision, double precision) @extschema@.encrypted_numeric_blind_cmp_float8(double precision, double precision);
 ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, double precision), OPERATOR 1 pg_catalog.= (double precision, @extschema@.encrypted_numeric),
+  OPERATOR 1 @extschema@.=#= (double precision, double precision),
   FUNCTION 1 (double precision) @extschema@.encrypted_numeric_blind_hash_float8(double precision);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -921,11 +997,31 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_ops USING btree ADD
   FUNCTION 1 (timestamp with time zone, timestamp with time zone) @extschema@.encrypted_date_blind_cmp_timestamptz(timestamp with time zone, timestamp with time zone);
 ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_date, timestamp with time zone), OPERATOR 1 pg_catalog.= (timestamp with time zone, @extschema@.encrypted_date),
+  OPERATOR 1 @extschema@.=#= (timestamp with time zone, timestamp with time zone),
   FUNCTION 1 (timestamp with time zone) @extschema@.encrypted_date_blind_hash_timestamptz(timestamp with time zone);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_date_blind_cmp_timestamptz(timestamp with time zone, timestamp with time zone), @extschema@.encrypted_date_blind_hash_timestamptz(timestamp with time zone) FROM PUBLIC;
+-- The pairs above, as 0.1.0 made them, gain the (plain, plain) operator of their hash family.
+ALTER OPERATOR FAMILY @extschema@.encrypted_text_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (text, text);
+ALTER OPERATOR FAMILY @extschema@.encrypted_bytea_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (bytea, bytea);
+ALTER OPERATOR FAMILY @extschema@.encrypted_jsonb_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (jsonb, jsonb);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (smallint, smallint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (integer, integer);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (bigint, bigint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (smallint, smallint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (integer, integer);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (bigint, bigint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (smallint, smallint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (integer, integer);
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (bigint, bigint);
+ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (numeric, numeric);
+ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (real, real);
+ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (double precision, double precision);
+ALTER OPERATOR FAMILY @extschema@.encrypted_bool_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (boolean, boolean);
+ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (date, date);
+ALTER OPERATOR FAMILY @extschema@.encrypted_timestamptz_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (timestamp with time zone, timestamp with time zone);
 -- reencrypt runs as the table owner, only for the owner (shared-server review).
 CREATE OR REPLACE PROCEDURE @extschema@.reencrypt(tbl regclass, col name, blocks_per_batch integer DEFAULT 64)
 LANGUAGE plpgsql AS $$
@@ -1075,6 +1171,13 @@ COMMENT ON FUNCTION @extschema@.connection_transport() IS
   'connection_transport(): the transport part of connection_info().';
 COMMENT ON FUNCTION @extschema@.connection_info() IS
   'connection_info(): how this session''s client is connected (tls, tls from loopback, unix socket, tcp without tls), whether colcrypt accepts client-supplied keys on it, the TLS protocol version, cipher and whether the client presented a certificate, and what colcrypt cannot know about the connection (caveat).';
+-- Whether a catalog row (its xmin) was written by the running transaction or one of its
+-- subtransactions, for the event triggers below (age(xmin) <= 0 also took a concurrent, later
+-- transaction's rows).
+CREATE FUNCTION @extschema@.made_in_this_transaction(pg_catalog.xid) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'made_in_this_transaction_wrapper' LANGUAGE C STRICT STABLE;
+COMMENT ON FUNCTION @extschema@.made_in_this_transaction(pg_catalog.xid) IS
+  'Event trigger helper: whether a row with this xmin was written by the running transaction (or a subtransaction of it).';
 -- The types a value of type t (modifier m) is or holds, with their modifiers: a domain's base, an
 -- array's elements, a row type's fields, a range's bounds (modifier unknown: -1), at any depth.
 -- Shared by the event triggers below.
@@ -1176,16 +1279,16 @@ BEGIN
       AND ucl.relowner IN (SELECT owner FROM owners)),
   ix AS (
     SELECT i.* FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid
-    WHERE pg_catalog.age(i.xmin) OPERATOR(pg_catalog.<=) 0 OR pg_catalog.age(c.xmin) OPERATOR(pg_catalog.<=) 0
+    WHERE @extschema@.made_in_this_transaction(i.xmin) OR @extschema@.made_in_this_transaction(c.xmin)
        OR i.indisvalid AND i.indrelid IN (SELECT rel FROM uses)
        OR i.indisvalid AND i.indrelid IN (SELECT objid FROM cmd WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass)
           AND (i.indexprs::pg_catalog.text OPERATOR(pg_catalog.~) ':varattno 0 ' OR i.indpred::pg_catalog.text OPERATOR(pg_catalog.~) ':varattno 0 ')),
   pt AS (
     SELECT p.* FROM pg_catalog.pg_partitioned_table p
-    WHERE pg_catalog.age(p.xmin) OPERATOR(pg_catalog.<=) 0 OR p.partrelid IN (SELECT rel FROM uses)),
+    WHERE @extschema@.made_in_this_transaction(p.xmin) OR p.partrelid IN (SELECT rel FROM uses)),
   st AS (
     SELECT s.* FROM pg_catalog.pg_statistic_ext s
-    WHERE pg_catalog.age(s.xmin) OPERATOR(pg_catalog.<=) 0 OR s.stxrelid IN (SELECT rel FROM uses)),
+    WHERE @extschema@.made_in_this_transaction(s.xmin) OR s.stxrelid IN (SELECT rel FROM uses)),
   -- The keys of those indexes (not INCLUDE columns): a column's type and modifier; an
   -- expression's as the index stores it and its operator class's input type (a hash index stores
   -- a hash, array_ops takes anyarray); partition key columns. And, as if no encrypted value in
@@ -1231,7 +1334,7 @@ BEGIN
     FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) d.adrelid AND a.attnum OPERATOR(pg_catalog.=) d.adnum,
       pg_catalog.regexp_matches(d.adbin::pg_catalog.text, ':vartype (\d+) :vartypmod (-?\d+)', 'g') v
     WHERE a.attgenerated OPERATOR(pg_catalog.=) 's'
-      AND (pg_catalog.age(d.xmin) OPERATOR(pg_catalog.<=) 0 OR d.adbin::pg_catalog.text OPERATOR(pg_catalog.~) ':varattno 0 ')
+      AND (@extschema@.made_in_this_transaction(d.xmin) OR d.adbin::pg_catalog.text OPERATOR(pg_catalog.~) ':varattno 0 ')
     UNION ALL
     SELECT 'statistics ' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(st.stxname), v[1]::pg_catalog.oid, -1, true
     FROM st, pg_catalog.regexp_matches(st.stxexprs::pg_catalog.text, ':vartype (\d+) :vartypmod (-?\d+)', 'g') v
@@ -1342,11 +1445,12 @@ BEGIN
     cols AS (
       SELECT cl.oid AS rel, cl.relkind, a.attname, a.atttypid AS typ,
              COALESCE(a.attstattarget::pg_catalog.int4, -1) OPERATOR(pg_catalog.>) 0 AS was_set,
-             -- Another role's relation (with a column of a row type this command changed) is for
-             -- its owner to change: altering it failed the command, so any role could block an
-             -- owner's DDL with a table of its row type (a review); so is another session's
-             -- temporary table.
-             pg_catalog.pg_has_role(cl.relowner, 'USAGE')
+             -- A relation owned by none of the owners of what the command changed (another role's
+             -- table with a column of a row type it changed) is for its owner to change, as in
+             -- refuse_unsearchable_index: altering it failed the command, or waited for a lock
+             -- its owner held, so any role could block an owner's DDL, a superuser's too, with a
+             -- table of its row type (two reviews); so is another session's temporary table.
+             cl.relowner IN (SELECT o.relowner FROM pg_catalog.pg_class o WHERE o.oid OPERATOR(pg_catalog.=) ANY (rels))
                AND (cl.relpersistence OPERATOR(pg_catalog.<>) 't' OR cl.relnamespace OPERATOR(pg_catalog.=) pg_catalog.pg_my_temp_schema()) AS may_alter
       FROM target JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) target.rel
       JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) cl.oid

@@ -120,6 +120,13 @@ COMMENT ON FUNCTION @extschema@.connection_transport() IS
 COMMENT ON FUNCTION @extschema@.connection_info() IS
   'connection_info(): how this session''s client is connected (tls, tls from loopback, unix socket, tcp without tls), whether colcrypt accepts client-supplied keys on it, the TLS protocol version, cipher and whether the client presented a certificate, and what colcrypt cannot know about the connection (caveat).';
 
+-- Whether a catalog row (its xmin) was written by the running transaction or one of its
+-- subtransactions, for the event triggers below (age(xmin) <= 0 also took a concurrent, later
+-- transaction's rows).
+CREATE FUNCTION @extschema@.made_in_this_transaction(pg_catalog.xid) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'made_in_this_transaction_wrapper' LANGUAGE C STRICT STABLE;
+COMMENT ON FUNCTION @extschema@.made_in_this_transaction(pg_catalog.xid) IS
+  'Event trigger helper: whether a row with this xmin was written by the running transaction (or a subtransaction of it).';
 -- The types a value of type t (modifier m) is or holds, with their modifiers: a domain's base, an
 -- array's elements, a row type's fields, a range's bounds (modifier unknown: -1), at any depth.
 -- Shared by the event triggers below.
@@ -229,16 +236,16 @@ BEGIN
       AND ucl.relowner IN (SELECT owner FROM owners)),
   ix AS (
     SELECT i.* FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid
-    WHERE pg_catalog.age(i.xmin) OPERATOR(pg_catalog.<=) 0 OR pg_catalog.age(c.xmin) OPERATOR(pg_catalog.<=) 0
+    WHERE @extschema@.made_in_this_transaction(i.xmin) OR @extschema@.made_in_this_transaction(c.xmin)
        OR i.indisvalid AND i.indrelid IN (SELECT rel FROM uses)
        OR i.indisvalid AND i.indrelid IN (SELECT objid FROM cmd WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass)
           AND (i.indexprs::pg_catalog.text OPERATOR(pg_catalog.~) ':varattno 0 ' OR i.indpred::pg_catalog.text OPERATOR(pg_catalog.~) ':varattno 0 ')),
   pt AS (
     SELECT p.* FROM pg_catalog.pg_partitioned_table p
-    WHERE pg_catalog.age(p.xmin) OPERATOR(pg_catalog.<=) 0 OR p.partrelid IN (SELECT rel FROM uses)),
+    WHERE @extschema@.made_in_this_transaction(p.xmin) OR p.partrelid IN (SELECT rel FROM uses)),
   st AS (
     SELECT s.* FROM pg_catalog.pg_statistic_ext s
-    WHERE pg_catalog.age(s.xmin) OPERATOR(pg_catalog.<=) 0 OR s.stxrelid IN (SELECT rel FROM uses)),
+    WHERE @extschema@.made_in_this_transaction(s.xmin) OR s.stxrelid IN (SELECT rel FROM uses)),
   -- The keys of those indexes (not INCLUDE columns): a column's type and modifier; an
   -- expression's as the index stores it and its operator class's input type (a hash index stores
   -- a hash, array_ops takes anyarray); partition key columns. And, as if no encrypted value in
@@ -284,7 +291,7 @@ BEGIN
     FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) d.adrelid AND a.attnum OPERATOR(pg_catalog.=) d.adnum,
       pg_catalog.regexp_matches(d.adbin::pg_catalog.text, ':vartype (\d+) :vartypmod (-?\d+)', 'g') v
     WHERE a.attgenerated OPERATOR(pg_catalog.=) 's'
-      AND (pg_catalog.age(d.xmin) OPERATOR(pg_catalog.<=) 0 OR d.adbin::pg_catalog.text OPERATOR(pg_catalog.~) ':varattno 0 ')
+      AND (@extschema@.made_in_this_transaction(d.xmin) OR d.adbin::pg_catalog.text OPERATOR(pg_catalog.~) ':varattno 0 ')
     UNION ALL
     SELECT 'statistics ' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(st.stxname), v[1]::pg_catalog.oid, -1, true
     FROM st, pg_catalog.regexp_matches(st.stxexprs::pg_catalog.text, ':vartype (\d+) :vartypmod (-?\d+)', 'g') v
@@ -404,11 +411,12 @@ BEGIN
     cols AS (
       SELECT cl.oid AS rel, cl.relkind, a.attname, a.atttypid AS typ,
              COALESCE(a.attstattarget::pg_catalog.int4, -1) OPERATOR(pg_catalog.>) 0 AS was_set,
-             -- Another role's relation (with a column of a row type this command changed) is for
-             -- its owner to change: altering it failed the command, so any role could block an
-             -- owner's DDL with a table of its row type (a review); so is another session's
-             -- temporary table.
-             pg_catalog.pg_has_role(cl.relowner, 'USAGE')
+             -- A relation owned by none of the owners of what the command changed (another role's
+             -- table with a column of a row type it changed) is for its owner to change, as in
+             -- refuse_unsearchable_index: altering it failed the command, or waited for a lock
+             -- its owner held, so any role could block an owner's DDL, a superuser's too, with a
+             -- table of its row type (two reviews); so is another session's temporary table.
+             cl.relowner IN (SELECT o.relowner FROM pg_catalog.pg_class o WHERE o.oid OPERATOR(pg_catalog.=) ANY (rels))
                AND (cl.relpersistence OPERATOR(pg_catalog.<>) 't' OR cl.relnamespace OPERATOR(pg_catalog.=) pg_catalog.pg_my_temp_schema()) AS may_alter
       FROM target JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) target.rel
       JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) cl.oid

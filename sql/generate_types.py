@@ -165,6 +165,25 @@ CROSS_HEAD = """
 -- everything (they equal nothing).
 """
 
+# Equality of two values of a parameter type, as the hash families above hash them (their blind
+# indexes are equal exactly when these say so): `ssn IN (SELECT text_col …)` makes the
+# subquery's values distinct with the family's own (plain, plain) operator, and without one the
+# planner failed with "could not find compatible hash operator" (an attacker review). Not the
+# plaintext type's `=`, which would then hash with the family's function wherever that type is
+# hashed. text compares its bytes (byteaeq reads the same varlena), as a blind index does, where
+# texteq would follow a nondeterministic collation.
+PLAIN_EQ = [("text", "byteaeq"), ("bytea", "byteaeq"), ("jsonb", "jsonb_eq"), ("smallint", "int2eq"),
+            ("integer", "int4eq"), ("bigint", "int8eq"), ("numeric", "numeric_eq"), ("real", "float4eq"),
+            ("double precision", "float8eq"), ("boolean", "booleq"), ("date", "date_eq"),
+            ("timestamp with time zone", "timestamp_eq")]
+PLAIN_EQ_TEMPLATE = """CREATE FUNCTION @extschema@.blind_family_eq({plain}, {plain}) RETURNS boolean
+  AS '{fn}' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = {plain}, RIGHTARG = {plain}, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq({plain}, {plain}) IS
+  'Equality of two {plain} values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+"""
+
 # {t}_rev_*: the parameter on the left ($1 = ssn).
 CROSS_TEMPLATE = """CREATE FUNCTION @extschema@.{t}_eq_{p}(@extschema@.{t}, {plain}) RETURNS boolean
   AS 'MODULE_PATHNAME', '{t}_eq_{p}_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -199,6 +218,7 @@ ALTER OPERATOR FAMILY @extschema@.{t}_blind_ops USING btree ADD
   FUNCTION 1 ({plain}, {plain}) @extschema@.{t}_blind_cmp_{p}({plain}, {plain});
 ALTER OPERATOR FAMILY @extschema@.{t}_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.{t}, {plain}), OPERATOR 1 pg_catalog.= ({plain}, @extschema@.{t}),
+  OPERATOR 1 @extschema@.=#= ({plain}, {plain}),
   FUNCTION 1 ({plain}) @extschema@.{t}_blind_hash_{p}({plain});
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -318,6 +338,7 @@ def render():
             out += EXTRA_HEAD.format(plain=p)
         out += "".join(EXTRA_CAST.format(src=src, t=t) for src in extra)
     out += CROSS_HEAD
+    out += "".join(PLAIN_EQ_TEMPLATE.format(plain=plain, fn=fn) for plain, fn in PLAIN_EQ)
     out += "".join(CROSS_TEMPLATE.format(t=t, plain=plain, p=p) for t, plain, p in CROSS_TYPES)
     return out + TAIL
 

@@ -1027,6 +1027,78 @@ CREATE CAST (date AS @extschema@.encrypted_timestamptz) WITH FUNCTION @extschema
 -- families, so an index on the column serves it and hash joins with a plaintext column work;
 -- the order is the blind-index order, with values outside the encrypted type's range above
 -- everything (they equal nothing).
+CREATE FUNCTION @extschema@.blind_family_eq(text, text) RETURNS boolean
+  AS 'byteaeq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = text, RIGHTARG = text, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(text, text) IS
+  'Equality of two text values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(bytea, bytea) RETURNS boolean
+  AS 'byteaeq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = bytea, RIGHTARG = bytea, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(bytea, bytea) IS
+  'Equality of two bytea values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(jsonb, jsonb) RETURNS boolean
+  AS 'jsonb_eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = jsonb, RIGHTARG = jsonb, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(jsonb, jsonb) IS
+  'Equality of two jsonb values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(smallint, smallint) RETURNS boolean
+  AS 'int2eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = smallint, RIGHTARG = smallint, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(smallint, smallint) IS
+  'Equality of two smallint values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(integer, integer) RETURNS boolean
+  AS 'int4eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = integer, RIGHTARG = integer, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(integer, integer) IS
+  'Equality of two integer values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(bigint, bigint) RETURNS boolean
+  AS 'int8eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(bigint, bigint) IS
+  'Equality of two bigint values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(numeric, numeric) RETURNS boolean
+  AS 'numeric_eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = numeric, RIGHTARG = numeric, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(numeric, numeric) IS
+  'Equality of two numeric values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(real, real) RETURNS boolean
+  AS 'float4eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = real, RIGHTARG = real, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(real, real) IS
+  'Equality of two real values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(double precision, double precision) RETURNS boolean
+  AS 'float8eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = double precision, RIGHTARG = double precision, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(double precision, double precision) IS
+  'Equality of two double precision values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(boolean, boolean) RETURNS boolean
+  AS 'booleq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = boolean, RIGHTARG = boolean, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(boolean, boolean) IS
+  'Equality of two boolean values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(date, date) RETURNS boolean
+  AS 'date_eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = date, RIGHTARG = date, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(date, date) IS
+  'Equality of two date values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq(timestamp with time zone, timestamp with time zone) RETURNS boolean
+  AS 'timestamp_eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=#= (LEFTARG = timestamp with time zone, RIGHTARG = timestamp with time zone, FUNCTION = @extschema@.blind_family_eq,
+  COMMUTATOR = OPERATOR(@extschema@.=#=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq(timestamp with time zone, timestamp with time zone) IS
+  'Equality of two timestamp with time zone values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
 CREATE FUNCTION @extschema@.encrypted_text_eq_text(@extschema@.encrypted_text, text) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_text_eq_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_text_ne_text(@extschema@.encrypted_text, text) RETURNS boolean
@@ -1060,6 +1132,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_text_blind_ops USING btree ADD
   FUNCTION 1 (text, text) @extschema@.encrypted_text_blind_cmp_text(text, text);
 ALTER OPERATOR FAMILY @extschema@.encrypted_text_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_text, text), OPERATOR 1 pg_catalog.= (text, @extschema@.encrypted_text),
+  OPERATOR 1 @extschema@.=#= (text, text),
   FUNCTION 1 (text) @extschema@.encrypted_text_blind_hash_text(text);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1098,6 +1171,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_bytea_blind_ops USING btree ADD
   FUNCTION 1 (bytea, bytea) @extschema@.encrypted_bytea_blind_cmp_bytea(bytea, bytea);
 ALTER OPERATOR FAMILY @extschema@.encrypted_bytea_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_bytea, bytea), OPERATOR 1 pg_catalog.= (bytea, @extschema@.encrypted_bytea),
+  OPERATOR 1 @extschema@.=#= (bytea, bytea),
   FUNCTION 1 (bytea) @extschema@.encrypted_bytea_blind_hash_bytea(bytea);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1136,6 +1210,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_jsonb_blind_ops USING btree ADD
   FUNCTION 1 (jsonb, jsonb) @extschema@.encrypted_jsonb_blind_cmp_jsonb(jsonb, jsonb);
 ALTER OPERATOR FAMILY @extschema@.encrypted_jsonb_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_jsonb, jsonb), OPERATOR 1 pg_catalog.= (jsonb, @extschema@.encrypted_jsonb),
+  OPERATOR 1 @extschema@.=#= (jsonb, jsonb),
   FUNCTION 1 (jsonb) @extschema@.encrypted_jsonb_blind_hash_jsonb(jsonb);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1174,6 +1249,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_ops USING btree ADD
   FUNCTION 1 (smallint, smallint) @extschema@.encrypted_int4_blind_cmp_int2(smallint, smallint);
 ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int4, smallint), OPERATOR 1 pg_catalog.= (smallint, @extschema@.encrypted_int4),
+  OPERATOR 1 @extschema@.=#= (smallint, smallint),
   FUNCTION 1 (smallint) @extschema@.encrypted_int4_blind_hash_int2(smallint);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1212,6 +1288,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_ops USING btree ADD
   FUNCTION 1 (integer, integer) @extschema@.encrypted_int4_blind_cmp_int4(integer, integer);
 ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int4, integer), OPERATOR 1 pg_catalog.= (integer, @extschema@.encrypted_int4),
+  OPERATOR 1 @extschema@.=#= (integer, integer),
   FUNCTION 1 (integer) @extschema@.encrypted_int4_blind_hash_int4(integer);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1250,6 +1327,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_ops USING btree ADD
   FUNCTION 1 (bigint, bigint) @extschema@.encrypted_int4_blind_cmp_int8(bigint, bigint);
 ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int4, bigint), OPERATOR 1 pg_catalog.= (bigint, @extschema@.encrypted_int4),
+  OPERATOR 1 @extschema@.=#= (bigint, bigint),
   FUNCTION 1 (bigint) @extschema@.encrypted_int4_blind_hash_int8(bigint);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1288,6 +1366,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_ops USING btree ADD
   FUNCTION 1 (numeric, numeric) @extschema@.encrypted_int4_blind_cmp_numeric(numeric, numeric);
 ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int4, numeric), OPERATOR 1 pg_catalog.= (numeric, @extschema@.encrypted_int4),
+  OPERATOR 1 @extschema@.=#= (numeric, numeric),
   FUNCTION 1 (numeric) @extschema@.encrypted_int4_blind_hash_numeric(numeric);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1326,6 +1405,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_ops USING btree ADD
   FUNCTION 1 (smallint, smallint) @extschema@.encrypted_int8_blind_cmp_int2(smallint, smallint);
 ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int8, smallint), OPERATOR 1 pg_catalog.= (smallint, @extschema@.encrypted_int8),
+  OPERATOR 1 @extschema@.=#= (smallint, smallint),
   FUNCTION 1 (smallint) @extschema@.encrypted_int8_blind_hash_int2(smallint);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1364,6 +1444,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_ops USING btree ADD
   FUNCTION 1 (integer, integer) @extschema@.encrypted_int8_blind_cmp_int4(integer, integer);
 ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int8, integer), OPERATOR 1 pg_catalog.= (integer, @extschema@.encrypted_int8),
+  OPERATOR 1 @extschema@.=#= (integer, integer),
   FUNCTION 1 (integer) @extschema@.encrypted_int8_blind_hash_int4(integer);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1402,6 +1483,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_ops USING btree ADD
   FUNCTION 1 (bigint, bigint) @extschema@.encrypted_int8_blind_cmp_int8(bigint, bigint);
 ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int8, bigint), OPERATOR 1 pg_catalog.= (bigint, @extschema@.encrypted_int8),
+  OPERATOR 1 @extschema@.=#= (bigint, bigint),
   FUNCTION 1 (bigint) @extschema@.encrypted_int8_blind_hash_int8(bigint);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1440,6 +1522,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_ops USING btree ADD
   FUNCTION 1 (numeric, numeric) @extschema@.encrypted_int8_blind_cmp_numeric(numeric, numeric);
 ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int8, numeric), OPERATOR 1 pg_catalog.= (numeric, @extschema@.encrypted_int8),
+  OPERATOR 1 @extschema@.=#= (numeric, numeric),
   FUNCTION 1 (numeric) @extschema@.encrypted_int8_blind_hash_numeric(numeric);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1478,6 +1561,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
   FUNCTION 1 (smallint, smallint) @extschema@.encrypted_numeric_blind_cmp_int2(smallint, smallint);
 ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, smallint), OPERATOR 1 pg_catalog.= (smallint, @extschema@.encrypted_numeric),
+  OPERATOR 1 @extschema@.=#= (smallint, smallint),
   FUNCTION 1 (smallint) @extschema@.encrypted_numeric_blind_hash_int2(smallint);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1516,6 +1600,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
   FUNCTION 1 (integer, integer) @extschema@.encrypted_numeric_blind_cmp_int4(integer, integer);
 ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, integer), OPERATOR 1 pg_catalog.= (integer, @extschema@.encrypted_numeric),
+  OPERATOR 1 @extschema@.=#= (integer, integer),
   FUNCTION 1 (integer) @extschema@.encrypted_numeric_blind_hash_int4(integer);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1554,6 +1639,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
   FUNCTION 1 (bigint, bigint) @extschema@.encrypted_numeric_blind_cmp_int8(bigint, bigint);
 ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, bigint), OPERATOR 1 pg_catalog.= (bigint, @extschema@.encrypted_numeric),
+  OPERATOR 1 @extschema@.=#= (bigint, bigint),
   FUNCTION 1 (bigint) @extschema@.encrypted_numeric_blind_hash_int8(bigint);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1592,6 +1678,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
   FUNCTION 1 (numeric, numeric) @extschema@.encrypted_numeric_blind_cmp_numeric(numeric, numeric);
 ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, numeric), OPERATOR 1 pg_catalog.= (numeric, @extschema@.encrypted_numeric),
+  OPERATOR 1 @extschema@.=#= (numeric, numeric),
   FUNCTION 1 (numeric) @extschema@.encrypted_numeric_blind_hash_numeric(numeric);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1630,6 +1717,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
   FUNCTION 1 (double precision, double precision) @extschema@.encrypted_numeric_blind_cmp_float8(double precision, double precision);
 ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, double precision), OPERATOR 1 pg_catalog.= (double precision, @extschema@.encrypted_numeric),
+  OPERATOR 1 @extschema@.=#= (double precision, double precision),
   FUNCTION 1 (double precision) @extschema@.encrypted_numeric_blind_hash_float8(double precision);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1668,6 +1756,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_ops USING btree ADD
   FUNCTION 1 (real, real) @extschema@.encrypted_float8_blind_cmp_float4(real, real);
 ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_float8, real), OPERATOR 1 pg_catalog.= (real, @extschema@.encrypted_float8),
+  OPERATOR 1 @extschema@.=#= (real, real),
   FUNCTION 1 (real) @extschema@.encrypted_float8_blind_hash_float4(real);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1706,6 +1795,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_ops USING btree ADD
   FUNCTION 1 (double precision, double precision) @extschema@.encrypted_float8_blind_cmp_float8(double precision, double precision);
 ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_float8, double precision), OPERATOR 1 pg_catalog.= (double precision, @extschema@.encrypted_float8),
+  OPERATOR 1 @extschema@.=#= (double precision, double precision),
   FUNCTION 1 (double precision) @extschema@.encrypted_float8_blind_hash_float8(double precision);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1744,6 +1834,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_bool_blind_ops USING btree ADD
   FUNCTION 1 (boolean, boolean) @extschema@.encrypted_bool_blind_cmp_bool(boolean, boolean);
 ALTER OPERATOR FAMILY @extschema@.encrypted_bool_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_bool, boolean), OPERATOR 1 pg_catalog.= (boolean, @extschema@.encrypted_bool),
+  OPERATOR 1 @extschema@.=#= (boolean, boolean),
   FUNCTION 1 (boolean) @extschema@.encrypted_bool_blind_hash_bool(boolean);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1782,6 +1873,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_ops USING btree ADD
   FUNCTION 1 (date, date) @extschema@.encrypted_date_blind_cmp_date(date, date);
 ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_date, date), OPERATOR 1 pg_catalog.= (date, @extschema@.encrypted_date),
+  OPERATOR 1 @extschema@.=#= (date, date),
   FUNCTION 1 (date) @extschema@.encrypted_date_blind_hash_date(date);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1820,6 +1912,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_ops USING btree ADD
   FUNCTION 1 (timestamp with time zone, timestamp with time zone) @extschema@.encrypted_date_blind_cmp_timestamptz(timestamp with time zone, timestamp with time zone);
 ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_date, timestamp with time zone), OPERATOR 1 pg_catalog.= (timestamp with time zone, @extschema@.encrypted_date),
+  OPERATOR 1 @extschema@.=#= (timestamp with time zone, timestamp with time zone),
   FUNCTION 1 (timestamp with time zone) @extschema@.encrypted_date_blind_hash_timestamptz(timestamp with time zone);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -1858,6 +1951,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_timestamptz_blind_ops USING btree AD
   FUNCTION 1 (timestamp with time zone, timestamp with time zone) @extschema@.encrypted_timestamptz_blind_cmp_timestamptz(timestamp with time zone, timestamp with time zone);
 ALTER OPERATOR FAMILY @extschema@.encrypted_timestamptz_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_timestamptz, timestamp with time zone), OPERATOR 1 pg_catalog.= (timestamp with time zone, @extschema@.encrypted_timestamptz),
+  OPERATOR 1 @extschema@.=#= (timestamp with time zone, timestamp with time zone),
   FUNCTION 1 (timestamp with time zone) @extschema@.encrypted_timestamptz_blind_hash_timestamptz(timestamp with time zone);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call

@@ -128,6 +128,17 @@ fn convert(conv: Conv, d: pg_sys::Datum) -> Option<pg_sys::Datum> {
 /// converts between the two, `Some(None)` when the value is out of `to`'s range (it equals no
 /// value of the column). For src/distribution_lookups.rs, which routes such lookups on Citus.
 pub(crate) fn converted(from: pg_sys::Oid, to: pg_sys::Oid, d: pg_sys::Datum) -> Option<Option<pg_sys::Datum>> {
+    Some(convert(conversion(from, to)?, d))
+}
+
+/// Whether one of these operators converts a value of type `from` for a column of plaintext
+/// type `to` (asked before there is a value: a conversion reads its datum, a numeric's through
+/// a pointer).
+pub(crate) fn converts(from: pg_sys::Oid, to: pg_sys::Oid) -> bool {
+    conversion(from, to).is_some()
+}
+
+fn conversion(from: pg_sys::Oid, to: pg_sys::Oid) -> Option<Conv> {
     use pg_sys::BuiltinOid as B;
     const PAIRS: [(B, B, Conv); 12] = [
         (B::INT2OID, B::INT4OID, Conv::Int2ToInt4),
@@ -143,8 +154,7 @@ pub(crate) fn converted(from: pg_sys::Oid, to: pg_sys::Oid, d: pg_sys::Datum) ->
         (B::FLOAT8OID, B::NUMERICOID, Conv::Float8ToNumeric),
         (B::TIMESTAMPTZOID, B::DATEOID, Conv::TimestamptzToDate),
     ];
-    let &(_, _, conv) = PAIRS.iter().find(|(f, t, _)| f.value() == from && t.value() == to)?;
-    Some(convert(conv, d))
+    PAIRS.iter().find(|(f, t, _)| f.value() == from && t.value() == to).map(|&(_, _, conv)| conv)
 }
 
 /// `__blind_index`, which must already exist: this path only reads keys (no create-on-first-use,
@@ -164,6 +174,8 @@ fn existing_blind_index_key() -> Result<std::rc::Rc<keyring::DataKey>> {
 struct ParamIndex {
     spec: usize,
     conv: Conv,
+    /// The session's TimeZone where the conversion depends on it ([`zone_of`]), else 0.
+    zone: usize,
     bytes: zeroize::Zeroizing<Vec<u8>>,
     index: Option<[u8; BLIND_INDEX_LEN]>,
     /// Whether the value is an envelope's form ([`types::envelope_like`]): whether it must be
@@ -172,10 +184,10 @@ struct ParamIndex {
 }
 
 impl ParamIndex {
-    fn is(&self, spec: usize, conv: Conv, bytes: &[u8]) -> bool {
+    fn is(&self, spec: usize, conv: Conv, zone: usize, bytes: &[u8]) -> bool {
         // Constant time, as a parameter of another role's (a SECURITY DEFINER function's, in the
         // same statement) may be cached.
-        self.spec == spec && self.conv == conv && colcrypt_core::ct::ct_eq(&self.bytes, bytes)
+        self.spec == spec && self.conv == conv && self.zone == zone && colcrypt_core::ct::ct_eq(&self.bytes, bytes)
     }
 }
 
@@ -207,12 +219,12 @@ thread_local! {
 }
 
 impl ParamIndexes {
-    fn hash(&self, spec: usize, conv: Conv, bytes: &[u8]) -> u64 {
+    fn hash(&self, spec: usize, conv: Conv, zone: usize, bytes: &[u8]) -> u64 {
         use std::hash::BuildHasher;
-        self.hasher.hash_one((spec, conv as u8, bytes))
+        self.hasher.hash_one((spec, conv as u8, zone, bytes))
     }
 
-    fn get(&mut self, statement: i64, spec: usize, conv: Conv, bytes: &[u8]) -> Option<(Option<[u8; BLIND_INDEX_LEN]>, bool)> {
+    fn get(&mut self, statement: i64, spec: usize, conv: Conv, zone: usize, bytes: &[u8]) -> Option<(Option<[u8; BLIND_INDEX_LEN]>, bool)> {
         if self.statement != statement {
             self.last = None;
             self.by_hash = Default::default();
@@ -220,24 +232,33 @@ impl ParamIndexes {
             self.bytes = 0;
             self.statement = statement;
         }
-        if let Some(e) = self.last.as_ref().filter(|e| e.is(spec, conv, bytes)) {
+        if let Some(e) = self.last.as_ref().filter(|e| e.is(spec, conv, zone, bytes)) {
             return Some((e.index, e.envelope_like));
         }
-        let h = self.hash(spec, conv, bytes);
-        let found = self.by_hash.get(&h)?.iter().find(|e| e.is(spec, conv, bytes))?;
+        let h = self.hash(spec, conv, zone, bytes);
+        let found = self.by_hash.get(&h)?.iter().find(|e| e.is(spec, conv, zone, bytes))?;
         Some((found.index, found.envelope_like))
     }
 
-    fn put(&mut self, spec: usize, conv: Conv, bytes: &[u8], index: Option<[u8; BLIND_INDEX_LEN]>, envelope_like: bool) {
-        let entry = || ParamIndex { spec, conv, bytes: zeroize::Zeroizing::new(bytes.to_vec()), index, envelope_like };
+    fn put(&mut self, spec: usize, conv: Conv, zone: usize, bytes: &[u8], index: Option<[u8; BLIND_INDEX_LEN]>, envelope_like: bool) {
+        let entry = || ParamIndex { spec, conv, zone, bytes: zeroize::Zeroizing::new(bytes.to_vec()), index, envelope_like };
         self.last = Some(entry());
         if self.len < MAX_PARAM_INDEXES && self.bytes + bytes.len() <= MAX_PARAM_INDEX_BYTES {
-            let h = self.hash(spec, conv, bytes);
+            let h = self.hash(spec, conv, zone, bytes);
             self.by_hash.entry(h).or_default().push(entry());
             self.len += 1;
             self.bytes += bytes.len();
         }
     }
+}
+
+/// The session's TimeZone (PostgreSQL's pointer to it) for a conversion that depends on it, else
+/// 0: one statement start covers every statement of a simple-query message and everything a
+/// function runs, and `SET TimeZone` between two of them changes which timestamp is a date's
+/// midnight (an attacker review got the first zone's answer in the second).
+fn zone_of(conv: Conv) -> usize {
+    // SAFETY: a read of a backend-global pointer.
+    if conv == Conv::TimestamptzToDate { unsafe { pg_sys::session_timezone as usize } } else { 0 }
 }
 
 /// The blind index of a parameter as a value of the column's type would carry it; `None` when
@@ -251,7 +272,8 @@ fn plain_index(spec: &'static TypeSpec, conv: Conv, varlena: bool, datum: pg_sys
     let raw: &[u8] = if varlena { unsafe { crate::unguarded::varlena_bytes(datum) } } else { &[] };
     let byval = datum.value().to_ne_bytes();
     let bytes = if varlena { raw } else { &byval[..] };
-    if let Some((idx, envelope_like)) = PARAM_INDEXES.with(|c| c.borrow_mut().get(statement, spec_id, conv, bytes)) {
+    let zone = zone_of(conv);
+    if let Some((idx, envelope_like)) = PARAM_INDEXES.with(|c| c.borrow_mut().get(statement, spec_id, conv, zone, bytes)) {
         // The same bytes may have been compared first where they are data (a function with
         // ciphertext_io = off, run by this statement): the refusal is decided per use.
         types::refuse_envelope_parameter(spec, envelope_like);
@@ -269,7 +291,7 @@ fn plain_index(spec: &'static TypeSpec, conv: Conv, varlena: bool, datum: pg_sys
         })
         .or_raise()
     });
-    PARAM_INDEXES.with(|c| c.borrow_mut().put(spec_id, conv, bytes, idx, envelope_like));
+    PARAM_INDEXES.with(|c| c.borrow_mut().put(spec_id, conv, zone, bytes, idx, envelope_like));
     idx
 }
 

@@ -211,7 +211,7 @@ unsafe fn candidate(query: *mut pg_sys::Query, op: *mut pg_sys::OpExpr, kinds: &
         // is merely false. Left alone, Citus found no shard for a parameter of such a type and
         // the lookup returned no rows.
         let value_type = pg_sys::exprType(value);
-        if !pg_sys::IsBinaryCoercible(value_type, kind.plain) && crate::cross_type::converted(value_type, kind.plain, pg_sys::Datum::from(0)).is_none() {
+        if !pg_sys::IsBinaryCoercible(value_type, kind.plain) && !crate::cross_type::converts(value_type, kind.plain) {
             return None;
         }
         // The operator is an `=` of a btree family whose `=` for the column's type is colcrypt's.

@@ -9,6 +9,7 @@ mod citus_intermediate;
 mod citus_role_switch;
 mod client_key_fns;
 mod cross_type;
+mod ddl_helpers;
 mod distribution_lookups;
 mod error;
 mod index_cache;

@@ -152,6 +152,12 @@ SELECT (SELECT count(*) FROM xv WHERE s_i4 = 5.000::numeric) AS i4_numeric_scale
        (SELECT count(*) FROM xv WHERE s_d = '2024-01-01 00:00+01'::timestamptz) AS d_oslo_midnight,
        (SELECT count(*) FROM xv WHERE s_d = '2024-01-01 00:00+00'::timestamptz) AS d_utc_midnight,
        (SELECT count(*) FROM xv WHERE u_d = 'infinity'::timestamp) AS d_infinity;
+-- A TimeZone changed within one statement changes the answer there too (a parameter's index is
+-- kept per statement, and per zone for this conversion).
+SELECT (SELECT count(*) FROM xv WHERE s_d = '2024-01-01 00:00+01'::timestamptz) AS oslo,
+       set_config('TimeZone', 'Asia/Tokyo', true) IS NOT NULL AS switched,
+       (SELECT count(*) FROM xv WHERE s_d = '2024-01-01 00:00+01'::timestamptz) AS tokyo;
+SET TimeZone = 'Europe/Oslo';
 -- float8 against encrypted_numeric compares with the numeric the float casts to (15 significant
 -- digits), where PostgreSQL rounds the plaintext column to a float: a numeric with more digits
 -- than a float holds differs (README).
@@ -219,6 +225,14 @@ RESET plan_cache_mode;
 EXECUTE q_text('v42');
 RESET enable_bitmapscan;
 RESET enable_seqscan;
+-- IN (SELECT …) of plaintext values: the planner makes them distinct with the hash family's
+-- (plain, plain) operator, =#= (it failed with XX000 "could not find compatible hash operator").
+SET enable_hashagg = on;
+SELECT count(*) AS in_select_text FROM xi WHERE s IN (SELECT 'v' || i FROM generate_series(1, 5) i, generate_series(1, 3) dup);
+SELECT count(*) AS in_select_int8 FROM xi WHERE n4 IN (SELECT i::int8 FROM generate_series(1, 4) i UNION ALL SELECT 5000000000);
+SELECT count(*) AS in_select_numeric FROM xi WHERE n4 IN (VALUES (7.0::numeric), (7), (8.5));
+SELECT count(*) AS in_select_date FROM xv WHERE s_d IN (SELECT '2024-01-01 00:00+01'::timestamptz UNION ALL SELECT 'infinity');
+SELECT 'ab'::text OPERATOR(colcrypt.=#=) 'ab' AS same, 5.0::numeric OPERATOR(colcrypt.=#=) 5 AS numeric_scale;
 -- A read-only transaction: nothing is written by these operators.
 BEGIN READ ONLY;
 SELECT id FROM xi WHERE s = 'v50'::text;

@@ -354,6 +354,10 @@ assert_eq "int8 parameters against an encrypted_int4 distribution column" "v1 v2
 assert_eq "an int2 parameter, and int8 and int2 literals" "PREPARE|v3|v4|v5" "$(cluster_psql "$C" -d postgres -At \
   -c "PREPARE narrow(int2) AS SELECT v FROM by_num WHERE n = \$1" -c "EXECUTE narrow(3)" \
   -c "SELECT v FROM by_num WHERE n = 4::int8" -c "SELECT v FROM by_num WHERE n = 5::int2" | paste -sd '|')"
+# A numeric (pgJDBC setBigDecimal): an integral one routes to its shard, a fraction finds nothing.
+assert_eq "numeric parameters and literals" "PREPARE|v6|v7" "$(cluster_psql "$C" -d postgres -At \
+  -c "PREPARE dec(numeric) AS SELECT v FROM by_num WHERE n = \$1" -c "EXECUTE dec(6.00)" -c "EXECUTE dec(6.5)" \
+  -c "SELECT v FROM by_num WHERE n = 7.0::numeric" | paste -sd '|')"
 q "DROP TABLE by_num" >/dev/null
 # Distribution by hash of an encrypted column that is not searchable is refused, as hash
 # partitioning is: the shards would group equal plaintexts, and get_shard_id_for_distribution_column

@@ -58,6 +58,21 @@ assert sqlstate(ca, "SELECT colcrypt.server_encrypt_text('shared', 'x')") == "55
 
 # Cost of the first use in a fresh backend against later uses (medians of several backends).
 one(cb, "SELECT colcrypt.create_key('timing')")
+# Another session's refused CREATE INDEX CONCURRENTLY, committed while a DDL transaction runs,
+# does not fail that transaction: the event trigger took catalog rows with age(xmin) <= 0, which
+# includes a later transaction's, as its own (an attacker review failed any role's migration
+# this way, and a single long ALTER TABLE too).
+one(cb, "SELECT colcrypt.create_key('ddl') > 0")
+ca.execute("CREATE TABLE ddl_other (v colcrypt.encrypted_text(ddl))")
+a.autocommit = False
+ca.execute("CREATE TABLE ddl_mig1 (a int)")
+assert sqlstate(cb, "CREATE INDEX CONCURRENTLY ddl_other_ix ON ddl_other (v)") == "0A000"
+ca.execute("CREATE TABLE ddl_mig2 (a int)")
+a.commit()
+a.autocommit = True
+assert one(ca, "SELECT count(*) FROM pg_class WHERE relname IN ('ddl_mig1', 'ddl_mig2')") == 2
+assert one(ca, "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = 'ddl_other_ix'::regclass")
+
 ct = one(cb, "SELECT colcrypt.server_encrypt_text('timing', 'x')")
 first, later = [], []
 for _ in range(21):

@@ -408,6 +408,27 @@ ALTER TABLE sec_own ADD COLUMN w colcrypt.encrypted_int4(sec_a);
 SELECT attname FROM pg_attribute WHERE attrelid = 'sec_own'::regclass AND attnum > 0 ORDER BY attnum;
 DROP TABLE sec_squat, sec_squat_tmp, sec_own;
 REVOKE CREATE ON SCHEMA public FROM sec_nobody, sec_user;
+-- ANALYZE compares values that are not searchable by ciphertext, whatever the statistics target:
+-- a table of another role's row type that gained an encrypted field keeps its target (above),
+-- and its owner's ANALYZE published the frequencies of the plaintexts in pg_stats (a review).
+SELECT colcrypt.create_key('sec_stat') > 0 AS created;
+GRANT CREATE ON SCHEMA public TO sec_nobody, sec_user;
+SET ROLE sec_nobody;
+CREATE TYPE sec_addr AS (zip int);
+SET ROLE sec_user;
+CREATE TABLE sec_cust (id int, a sec_addr, b sec_addr);
+SET ROLE sec_nobody;
+ALTER TYPE sec_addr ADD ATTRIBUTE diag colcrypt.encrypted_text(sec_stat);
+SET ROLE sec_user;
+INSERT INTO sec_cust SELECT i, ROW(1, (ARRAY['hiv', 'flu', 'flu', 'cold'])[i % 4 + 1])::sec_addr,
+  ROW(1, (ARRAY['hiv', 'flu', 'flu', 'cold'])[i % 4 + 1])::sec_addr FROM generate_series(1, 200) i;
+UPDATE sec_cust SET b = ROW(1, NULL);
+ANALYZE sec_cust;
+RESET ROLE;
+SELECT attname, n_distinct, most_common_freqs AS frequencies FROM pg_stats WHERE tablename = 'sec_cust' ORDER BY attname;
+DROP TABLE sec_cust;
+DROP TYPE sec_addr;
+REVOKE CREATE ON SCHEMA public FROM sec_nobody, sec_user;
 -- A refused CREATE INDEX CONCURRENTLY leaves its invalid index, which does not block later
 -- commands (another review blocked every DDL command of the database that way).
 CREATE TABLE sec_dos (a colcrypt.encrypted_text(sec_a)[]);

@@ -240,9 +240,14 @@ BEGIN
        OR i.indisvalid AND i.indrelid IN (SELECT rel FROM uses)
        OR i.indisvalid AND i.indrelid IN (SELECT objid FROM cmd WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass)
           AND (i.indexprs::pg_catalog.text OPERATOR(pg_catalog.~) ':varattno 0 ' OR i.indpred::pg_catalog.text OPERATOR(pg_catalog.~) ':varattno 0 ')),
+  -- Also the key of a table gaining a partition: a row type may have gained a field in a
+  -- transaction whose snapshot did not see the table (REPEATABLE READ; an attacker review
+  -- partitioned values that are not searchable that way), and rows are placed only once
+  -- partitions exist.
   pt AS (
     SELECT p.* FROM pg_catalog.pg_partitioned_table p
-    WHERE @extschema@.made_in_this_transaction(p.xmin) OR p.partrelid IN (SELECT rel FROM uses)),
+    WHERE @extschema@.made_in_this_transaction(p.xmin) OR p.partrelid IN (SELECT rel FROM uses)
+       OR p.partrelid IN (SELECT inh.inhparent FROM pg_catalog.pg_inherits inh WHERE @extschema@.made_in_this_transaction(inh.xmin))),
   st AS (
     SELECT s.* FROM pg_catalog.pg_statistic_ext s
     WHERE @extschema@.made_in_this_transaction(s.xmin) OR s.stxrelid IN (SELECT rel FROM uses)),

@@ -614,8 +614,12 @@ pub(crate) fn index_of(spec: &TypeSpec, datum: &[u8]) -> [u8; BLIND_INDEX_LEN] {
     idx
 }
 
-/// Whether this backend is running ANALYZE (a statement's, or autovacuum's). Its comparisons
-/// only feed pg_statistic, and ANALYZE runs as the table's owner: comparing values that are not
+/// Whether this backend is running ANALYZE (a statement's, or autovacuum's) and comparing for
+/// it, not for a query that code it calls runs (src/running_queries.rs: an index expression's
+/// function may write, and the uniqueness trigger or foreign-key check of that write must
+/// compare plaintexts, with the rights checks: a review stored a duplicate and broke a foreign
+/// key through one). ANALYZE's comparisons only feed pg_statistic, and it runs as the table's
+/// owner: comparing values that are not
 /// searchable by their plaintext would publish, in pg_stats, how many distinct values a column
 /// of a row type or an array holds and how often each comes, to readers denied the plaintext.
 /// Statistics targets of 0 (sql/finalize.sql) keep ANALYZE off such columns, but not those of
@@ -626,7 +630,9 @@ fn analyzing() -> bool {
     // SAFETY: MyBEEntry is this backend's own status entry, or NULL before it has one.
     unsafe {
         let entry = pg_sys::MyBEEntry;
-        !entry.is_null() && (*entry).st_progress_command == pg_sys::ProgressCommandType::PROGRESS_COMMAND_ANALYZE
+        !entry.is_null()
+            && (*entry).st_progress_command == pg_sys::ProgressCommandType::PROGRESS_COMMAND_ANALYZE
+            && crate::running_queries::none_open()
     }
 }
 

@@ -73,6 +73,22 @@ a.autocommit = True
 assert one(ca, "SELECT count(*) FROM pg_class WHERE relname IN ('ddl_mig1', 'ddl_mig2')") == 2
 assert one(ca, "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = 'ddl_other_ix'::regclass")
 
+# A row type gains an encrypted field in a REPEATABLE READ transaction whose snapshot predates a
+# table partitioned by that type: the event trigger's catalog queries do not see the table, but
+# its first partition is refused (an attacker review placed values that are not searchable in
+# partitions by their plaintext this way, readable by a role denied them).
+a.autocommit = False
+ca.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+ca.execute("SELECT 1")
+cb.execute("CREATE TYPE ddl_ct AS (a int)")
+cb.execute("CREATE TABLE ddl_pp (id int, c ddl_ct) PARTITION BY LIST (c)")
+ca.execute("ALTER TYPE ddl_ct ADD ATTRIBUTE e colcrypt.encrypted_text(ddl)")
+a.commit()
+a.autocommit = True
+assert sqlstate(cb, "CREATE TABLE ddl_pp_flu PARTITION OF ddl_pp FOR VALUES IN (ROW(1, 'flu'))") == "0A000"
+cb.execute("CREATE TABLE ddl_pp_any (id int, c ddl_ct)")
+assert sqlstate(cb, "ALTER TABLE ddl_pp ATTACH PARTITION ddl_pp_any FOR VALUES IN (ROW(2, NULL))") == "0A000"
+
 ct = one(cb, "SELECT colcrypt.server_encrypt_text('timing', 'x')")
 first, later = [], []
 for _ in range(21):

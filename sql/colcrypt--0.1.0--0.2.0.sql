@@ -251,6 +251,12 @@ CREATE OPERATOR @extschema@.=#= (LEFTARG = timestamp with time zone, RIGHTARG = 
   COMMUTATOR = OPERATOR(@extschema@.=#=));
 COMMENT ON FUNCTION @extschema@.blind_family_eq(timestamp with time zone, timestamp with time zone) IS
   'Equality of two timestamp with time zone values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
+CREATE FUNCTION @extschema@.blind_family_eq_as_numeric(double precision, double precision) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'blind_family_eq_as_numeric_wrapper' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=##= (LEFTARG = double precision, RIGHTARG = double precision,
+  FUNCTION = @extschema@.blind_family_eq_as_numeric, COMMUTATOR = OPERATOR(@extschema@.=##=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq_as_numeric(double precision, double precision) IS
+  'Equality of two floats as the numerics their casts give (operator colcrypt.=##=), as encrypted_numeric''s hash operator family hashes them: what makes the values of IN (SELECT …) distinct when compared with an encrypted_numeric column.';
 CREATE FUNCTION @extschema@.encrypted_text_eq_text(@extschema@.encrypted_text, text) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_text_eq_text_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_text_ne_text(@extschema@.encrypted_text, text) RETURNS boolean
@@ -958,7 +964,7 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_ops USING btree ADD
   FUNCTION 1 (double precision, double precision) @extschema@.encrypted_numeric_blind_cmp_float8(double precision, double precision);
 ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.encrypted_numeric, double precision), OPERATOR 1 pg_catalog.= (double precision, @extschema@.encrypted_numeric),
-  OPERATOR 1 @extschema@.=#= (double precision, double precision),
+  OPERATOR 1 @extschema@.=##= (double precision, double precision),
   FUNCTION 1 (double precision) @extschema@.encrypted_numeric_blind_hash_float8(double precision);
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call

@@ -184,6 +184,24 @@ COMMENT ON FUNCTION @extschema@.blind_family_eq({plain}, {plain}) IS
   'Equality of two {plain} values as colcrypt''s hash operator families hash them (operator colcrypt.=#=): what makes the values of IN (SELECT …) distinct when compared with an encrypted column.';
 """
 
+# One pair converts where its plaintext type's own equality does not: a float8 against an
+# encrypted_numeric becomes the numeric its cast gives (15 significant digits), so two floats
+# that float8eq tells apart can be the same numeric (0.1 and 0.10000000000000002; with =#= an
+# attacker review got a row twice from IN (SELECT …)). Its family's (float8, float8) operator
+# compares them as those numerics.
+NUMERIC_FLOAT8_EQ = """CREATE FUNCTION @extschema@.blind_family_eq_as_numeric(double precision, double precision) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'blind_family_eq_as_numeric_wrapper' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.=##= (LEFTARG = double precision, RIGHTARG = double precision,
+  FUNCTION = @extschema@.blind_family_eq_as_numeric, COMMUTATOR = OPERATOR(@extschema@.=##=));
+COMMENT ON FUNCTION @extschema@.blind_family_eq_as_numeric(double precision, double precision) IS
+  'Equality of two floats as the numerics their casts give (operator colcrypt.=##=), as encrypted_numeric''s hash operator family hashes them: what makes the values of IN (SELECT …) distinct when compared with an encrypted_numeric column.';
+"""
+
+
+def family_eq(t, p):
+    return "=##=" if (t, p) == ("encrypted_numeric", "float8") else "=#="
+
+
 # {t}_rev_*: the parameter on the left ($1 = ssn).
 CROSS_TEMPLATE = """CREATE FUNCTION @extschema@.{t}_eq_{p}(@extschema@.{t}, {plain}) RETURNS boolean
   AS 'MODULE_PATHNAME', '{t}_eq_{p}_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -218,7 +236,7 @@ ALTER OPERATOR FAMILY @extschema@.{t}_blind_ops USING btree ADD
   FUNCTION 1 ({plain}, {plain}) @extschema@.{t}_blind_cmp_{p}({plain}, {plain});
 ALTER OPERATOR FAMILY @extschema@.{t}_blind_hash_ops USING hash ADD
   OPERATOR 1 pg_catalog.= (@extschema@.{t}, {plain}), OPERATOR 1 pg_catalog.= ({plain}, @extschema@.{t}),
-  OPERATOR 1 @extschema@.=#= ({plain}, {plain}),
+  OPERATOR 1 @extschema@.{family_eq} ({plain}, {plain}),
   FUNCTION 1 ({plain}) @extschema@.{t}_blind_hash_{p}({plain});
 -- Called directly, these two give a value's blind index (order and hash) with no right to any key:
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
@@ -338,8 +356,8 @@ def render():
             out += EXTRA_HEAD.format(plain=p)
         out += "".join(EXTRA_CAST.format(src=src, t=t) for src in extra)
     out += CROSS_HEAD
-    out += "".join(PLAIN_EQ_TEMPLATE.format(plain=plain, fn=fn) for plain, fn in PLAIN_EQ)
-    out += "".join(CROSS_TEMPLATE.format(t=t, plain=plain, p=p) for t, plain, p in CROSS_TYPES)
+    out += "".join(PLAIN_EQ_TEMPLATE.format(plain=plain, fn=fn) for plain, fn in PLAIN_EQ) + NUMERIC_FLOAT8_EQ
+    out += "".join(CROSS_TEMPLATE.format(t=t, plain=plain, p=p, family_eq=family_eq(t, p)) for t, plain, p in CROSS_TYPES)
     return out + TAIL
 
 

@@ -295,6 +295,17 @@ fn plain_index(spec: &'static TypeSpec, conv: Conv, varlena: bool, datum: pg_sys
     idx
 }
 
+/// `colcrypt.=##=`: two floats equal as the numerics their casts give, as encrypted_numeric's
+/// hash family hashes a float (Conv::Float8ToNumeric), where float8eq tells 0.1 from
+/// 0.10000000000000002 (sql/generate_types.py, NUMERIC_FLOAT8_EQ).
+#[pg_extern(sql = false)]
+fn blind_family_eq_as_numeric(a: Internal, b: Internal) -> bool {
+    let as_numeric = |v: Internal| convert(Conv::Float8ToNumeric, datum(v)).expect("every float casts to numeric");
+    let (a, b) = (as_numeric(a), as_numeric(b));
+    // SAFETY: two numeric datums; numeric_eq returns a bool datum.
+    unsafe { direct_function_call_as_datum(pg_sys::numeric_eq, &[Some(a), Some(b)]) }.is_some_and(|d| d.value() != 0)
+}
+
 fn datum(v: Internal) -> pg_sys::Datum {
     v.unwrap().expect("STRICT: not NULL")
 }

@@ -233,6 +233,25 @@ SELECT count(*) AS in_select_int8 FROM xi WHERE n4 IN (SELECT i::int8 FROM gener
 SELECT count(*) AS in_select_numeric FROM xi WHERE n4 IN (VALUES (7.0::numeric), (7), (8.5));
 SELECT count(*) AS in_select_date FROM xv WHERE s_d IN (SELECT '2024-01-01 00:00+01'::timestamptz UNION ALL SELECT 'infinity');
 SELECT 'ab'::text OPERATOR(colcrypt.=#=) 'ab' AS same, 5.0::numeric OPERATOR(colcrypt.=#=) 5 AS numeric_scale;
+-- Floats against encrypted_numeric are made distinct as the numerics they cast to, as that
+-- family hashes them: one row, not one per float (a review got a row three times).
+CREATE TABLE xfl (f float8);
+INSERT INTO xfl VALUES (1.5), (1.5000000000000002), (1.4999999999999998);
+SELECT count(*) AS in_select_float8 FROM xv WHERE s_f IN (SELECT f FROM xfl);
+CREATE TABLE xnum (id int, n colcrypt.encrypted_numeric(xt, searchable));
+INSERT INTO xnum SELECT i, i / 10.0 FROM generate_series(1, 2000) i;
+CREATE INDEX xnum_n ON xnum (n);
+ANALYZE xfl, xnum;
+SET enable_seqscan = off;
+SET enable_hashjoin = off;
+SET enable_mergejoin = off;
+SELECT id AS in_select_float8_numeric FROM xnum WHERE n IN (SELECT f FROM xfl);
+RESET enable_seqscan;
+RESET enable_hashjoin;
+RESET enable_mergejoin;
+DROP TABLE xnum;
+SELECT 0.1::float8 OPERATOR(colcrypt.=##=) 0.10000000000000002 AS as_numeric, 0.1::float8 OPERATOR(colcrypt.=#=) 0.10000000000000002 AS as_float;
+DROP TABLE xfl;
 -- A read-only transaction: nothing is written by these operators.
 BEGIN READ ONLY;
 SELECT id FROM xi WHERE s = 'v50'::text;

@@ -432,20 +432,21 @@ REVOKE CREATE ON SCHEMA public FROM sec_nobody, sec_user;
 -- Only ANALYZE's own comparisons: the queries a function in an index expression runs during
 -- ANALYZE, and the triggers and foreign-key checks of what they write, compare plaintexts (a
 -- review stored a duplicate past a uniqueness trigger, and broke a foreign key, that way).
+-- Names qualified: PostgreSQL 17 and later run ANALYZE with search_path = pg_catalog, pg_temp.
 CREATE TABLE sec_reg (diag colcrypt.encrypted_text(sec_stat));
 CREATE FUNCTION sec_reg_unique() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF EXISTS (SELECT 1 FROM sec_reg WHERE diag = NEW.diag) THEN RAISE EXCEPTION 'duplicate diag'; END IF;
+  IF EXISTS (SELECT 1 FROM public.sec_reg WHERE diag = NEW.diag) THEN RAISE EXCEPTION 'duplicate diag'; END IF;
   RETURN NEW;
 END $$;
 CREATE TRIGGER sec_reg_unique BEFORE INSERT ON sec_reg FOR EACH ROW EXECUTE FUNCTION sec_reg_unique();
 INSERT INTO sec_reg VALUES ('flu');
 CREATE FUNCTION sec_during_analyze(i int) RETURNS int LANGUAGE plpgsql AS $$
 BEGIN
-  IF current_setting('sec.go', true) = 'on' THEN INSERT INTO sec_reg VALUES ('flu'); END IF;
+  IF current_setting('sec.go', true) = 'on' THEN INSERT INTO public.sec_reg VALUES ('flu'); END IF;
   RETURN i;
 END $$;
-CREATE FUNCTION sec_during_analyze_imm(i int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN sec_during_analyze(i); END $$;
+CREATE FUNCTION sec_during_analyze_imm(i int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN public.sec_during_analyze(i); END $$;
 CREATE TABLE sec_trig (i int);
 INSERT INTO sec_trig VALUES (1);
 CREATE INDEX sec_trig_x ON sec_trig ((sec_during_analyze_imm(i)));

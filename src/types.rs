@@ -615,7 +615,7 @@ pub(crate) fn index_of(spec: &TypeSpec, datum: &[u8]) -> [u8; BLIND_INDEX_LEN] {
 }
 
 /// Whether this backend is running ANALYZE (a statement's, or autovacuum's) and comparing for
-/// it, not for a query that code it calls runs (src/running_queries.rs: an index expression's
+/// itself, not for a query that code it calls runs (src/running_queries.rs: an index expression's
 /// function may write, and the uniqueness trigger or foreign-key check of that write must
 /// compare plaintexts, with the rights checks: a review stored a duplicate and broke a foreign
 /// key through one). ANALYZE's comparisons only feed pg_statistic, and it runs as the table's
@@ -632,7 +632,7 @@ fn analyzing() -> bool {
         let entry = pg_sys::MyBEEntry;
         !entry.is_null()
             && (*entry).st_progress_command == pg_sys::ProgressCommandType::PROGRESS_COMMAND_ANALYZE
-            && crate::running_queries::none_open()
+            && crate::running_queries::analyze_itself()
     }
 }
 

@@ -426,6 +426,26 @@ UPDATE sec_cust SET b = ROW(1, NULL);
 ANALYZE sec_cust;
 RESET ROLE;
 SELECT attname, n_distinct, most_common_freqs AS frequencies FROM pg_stats WHERE tablename = 'sec_cust' ORDER BY attname;
+-- Also with executors open beneath ANALYZE, or left unended by an error a savepoint caught (a
+-- review got the frequencies back with each of these).
+SET ROLE sec_user;
+BEGIN;
+SAVEPOINT s;
+SELECT 1 / (random() * 0)::int;
+ROLLBACK TO s;
+ANALYZE sec_cust;
+COMMIT;
+SELECT n_distinct AS after_caught_error FROM pg_stats WHERE tablename = 'sec_cust' AND attname = 'a';
+BEGIN;
+DECLARE sec_cur CURSOR FOR SELECT 1;
+ANALYZE sec_cust;
+COMMIT;
+SELECT n_distinct AS with_open_cursor FROM pg_stats WHERE tablename = 'sec_cust' AND attname = 'a';
+CREATE FUNCTION sec_analyze_it() RETURNS void LANGUAGE plpgsql AS $$ BEGIN ANALYZE public.sec_cust; END $$;
+SELECT sec_analyze_it();
+SELECT n_distinct AS from_a_function FROM pg_stats WHERE tablename = 'sec_cust' AND attname = 'a';
+DROP FUNCTION sec_analyze_it();
+RESET ROLE;
 DROP TABLE sec_cust;
 DROP TYPE sec_addr;
 REVOKE CREATE ON SCHEMA public FROM sec_nobody, sec_user;

@@ -88,6 +88,9 @@ pub(crate) enum ColcryptError {
     CitusReferenceTablesMissing(String),
     /// A Citus table distributed by hash of an encrypted column that is not searchable (tables).
     CitusUnsearchableDistribution(String),
+    /// A comparison of encrypted values that are not searchable while ANALYZE runs (types.rs
+    /// index_of): ANALYZE would publish how often each plaintext comes.
+    ComparedInAnalyze,
     /// Failure of colcrypt's own catalog queries.
     Internal(String),
 }
@@ -157,6 +160,7 @@ impl ColcryptError {
             ColcryptError::CitusReferenceTablesMissing(_) => ERRCODE_INSUFFICIENT_PRIVILEGE, // 42501
             ColcryptError::CitusUnsearchableDistribution(_) => ERRCODE_FEATURE_NOT_SUPPORTED, // 0A000
             ColcryptError::CitusMissing(_) => ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, // 55000
+            ColcryptError::ComparedInAnalyze => ERRCODE_FEATURE_NOT_SUPPORTED, // 0A000
             ColcryptError::Internal(_) => ERRCODE_INTERNAL_ERROR,             // XX000
         }
     }
@@ -312,6 +316,10 @@ impl ColcryptError {
                  places equal plaintexts in one shard for anyone to see; distribute by a searchable column \
                  (encrypted_text(key, searchable)) or by another column"
             ),
+            ColcryptError::ComparedInAnalyze => "colcrypt: ANALYZE does not compare encrypted values that are not searchable \
+                 (the statistics would show how often each plaintext comes to anyone who may read them); set the \
+                 statistics target of the column holding them to 0: ALTER TABLE … ALTER COLUMN … SET STATISTICS 0"
+                .to_owned(),
             ColcryptError::Internal(msg) => msg.clone(),
         }
     }

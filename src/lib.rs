@@ -22,7 +22,6 @@ mod master_key;
 mod param_types;
 mod pg_compat;
 mod privileged;
-mod running_queries;
 mod server_keys;
 mod server_text;
 mod session_key;
@@ -50,7 +49,6 @@ pub extern "C-unwind" fn _PG_init() {
     literals::install();
     citus::install_hooks();
     pg_compat::install_executor_run_hook();
-    running_queries::install();
     citus_role_switch::install();
     key_audit::install();
     master_key::define_settings();

@@ -88,7 +88,6 @@ unsafe extern "C-unwind" fn process_utility(
 ) {
     // SAFETY: PostgreSQL's statement. Before the count: a refusal leaves it as it was.
     unsafe { crate::citus_role_switch::check_utility(pstmt) };
-    crate::running_queries::utility_starts(pstmt);
     // Saturating: errors caught in subtransactions leave their levels behind, and a count that
     // wrapped would read 0 inside a utility statement (an attacker review built one).
     UTILITY_DEPTH.with(|d| d.set(d.get().saturating_add(1)));

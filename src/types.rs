@@ -598,7 +598,7 @@ pub(crate) fn index_of(spec: &TypeSpec, datum: &[u8]) -> [u8; BLIND_INDEX_LEN] {
         return idx;
     }
     if analyzing() {
-        return ciphertext_order(envelope);
+        ColcryptError::ComparedInAnalyze.raise();
     }
     // The rights to the key are checked on every call, cached or not: the cache outlives
     // statements and role changes, and an answer from it is as good as the plaintext's.
@@ -614,35 +614,24 @@ pub(crate) fn index_of(spec: &TypeSpec, datum: &[u8]) -> [u8; BLIND_INDEX_LEN] {
     idx
 }
 
-/// Whether this backend is running ANALYZE (a statement's, or autovacuum's) and comparing for
-/// itself, not for a query that code it calls runs (src/running_queries.rs: an index expression's
-/// function may write, and the uniqueness trigger or foreign-key check of that write must
-/// compare plaintexts, with the rights checks: a review stored a duplicate and broke a foreign
-/// key through one). ANALYZE's comparisons only feed pg_statistic, and it runs as the table's
-/// owner: comparing values that are not
-/// searchable by their plaintext would publish, in pg_stats, how many distinct values a column
-/// of a row type or an array holds and how often each comes, to readers denied the plaintext.
-/// Statistics targets of 0 (sql/finalize.sql) keep ANALYZE off such columns, but not those of
-/// another role's table whose row type gained an encrypted field (an attacker review); this
-/// holds for every column. PostgreSQL reports the command while `track_activities` is on (the
-/// default; only a superuser can turn it off).
+/// Whether this backend is running ANALYZE (a statement's, or autovacuum's). ANALYZE runs as
+/// the table's owner and publishes what its comparisons find in pg_stats: comparing values that
+/// are not searchable would show, to readers denied the plaintext, how many distinct values a
+/// column of a row type or an array holds and how often each comes. Statistics targets of 0
+/// (sql/finalize.sql) keep ANALYZE off such columns, but not those of another role's table whose
+/// row type gained an encrypted field (an attacker review), so such a comparison is refused, with
+/// the command that fixes the column. Refused rather than answered some other way: three reviews
+/// showed that code ANALYZE calls (an index expression's function, the domain checks and
+/// triggers of what it writes) cannot be told apart from ANALYZE's own comparisons, and a wrong
+/// answer there persisted (a duplicate past a uniqueness trigger, a value past a domain check).
+/// PostgreSQL reports the command while `track_activities` is on (the default; only a
+/// superuser can turn it off).
 fn analyzing() -> bool {
     // SAFETY: MyBEEntry is this backend's own status entry, or NULL before it has one.
     unsafe {
         let entry = pg_sys::MyBEEntry;
-        !entry.is_null()
-            && (*entry).st_progress_command == pg_sys::ProgressCommandType::PROGRESS_COMMAND_ANALYZE
-            && crate::running_queries::analyze_itself()
+        !entry.is_null() && (*entry).st_progress_command == pg_sys::ProgressCommandType::PROGRESS_COMMAND_ANALYZE
     }
-}
-
-/// What ANALYZE compares values that are not searchable by: their GCM tags, a consistent order
-/// that tells nothing of the plaintext (every value is distinct, bar copies of one envelope).
-fn ciphertext_order(envelope: &[u8]) -> [u8; BLIND_INDEX_LEN] {
-    let mut order = [0u8; BLIND_INDEX_LEN];
-    let n = envelope.len().min(BLIND_INDEX_LEN);
-    order[BLIND_INDEX_LEN - n..].copy_from_slice(&envelope[envelope.len() - n..]);
-    order
 }
 
 /// `\x` + hex of the envelope: the text form under colcrypt.ciphertext_io. The value is

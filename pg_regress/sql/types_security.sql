@@ -408,9 +408,9 @@ ALTER TABLE sec_own ADD COLUMN w colcrypt.encrypted_int4(sec_a);
 SELECT attname FROM pg_attribute WHERE attrelid = 'sec_own'::regclass AND attnum > 0 ORDER BY attnum;
 DROP TABLE sec_squat, sec_squat_tmp, sec_own;
 REVOKE CREATE ON SCHEMA public FROM sec_nobody, sec_user;
--- ANALYZE compares values that are not searchable by ciphertext, whatever the statistics target:
--- a table of another role's row type that gained an encrypted field keeps its target (above),
--- and its owner's ANALYZE published the frequencies of the plaintexts in pg_stats (a review).
+-- ANALYZE refuses to compare values that are not searchable, whatever the statistics target: a
+-- table of another role's row type that gained an encrypted field keeps its target (above), and
+-- its owner's ANALYZE published the frequencies of the plaintexts in pg_stats (a review).
 SELECT colcrypt.create_key('sec_stat') > 0 AS created;
 GRANT CREATE ON SCHEMA public TO sec_nobody, sec_user;
 SET ROLE sec_nobody;
@@ -422,36 +422,25 @@ ALTER TYPE sec_addr ADD ATTRIBUTE diag colcrypt.encrypted_text(sec_stat);
 SET ROLE sec_user;
 INSERT INTO sec_cust SELECT i, ROW(1, (ARRAY['hiv', 'flu', 'flu', 'cold'])[i % 4 + 1])::sec_addr,
   ROW(1, (ARRAY['hiv', 'flu', 'flu', 'cold'])[i % 4 + 1])::sec_addr FROM generate_series(1, 200) i;
-UPDATE sec_cust SET b = ROW(1, NULL);
+\set VERBOSITY default
+ANALYZE sec_cust;
+\set VERBOSITY sqlstate
+-- Also from a function a query calls (an executor open beneath ANALYZE).
+CREATE FUNCTION sec_analyze_it() RETURNS void LANGUAGE plpgsql AS $$ BEGIN ANALYZE public.sec_cust; END $$;
+SELECT sec_analyze_it();
+DROP FUNCTION sec_analyze_it();
+-- The fix the error names.
+ALTER TABLE sec_cust ALTER COLUMN a SET STATISTICS 0, ALTER COLUMN b SET STATISTICS 0;
 ANALYZE sec_cust;
 RESET ROLE;
 SELECT attname, n_distinct, most_common_freqs AS frequencies FROM pg_stats WHERE tablename = 'sec_cust' ORDER BY attname;
--- Also with executors open beneath ANALYZE, or left unended by an error a savepoint caught (a
--- review got the frequencies back with each of these).
-SET ROLE sec_user;
-BEGIN;
-SAVEPOINT s;
-SELECT 1 / (random() * 0)::int;
-ROLLBACK TO s;
-ANALYZE sec_cust;
-COMMIT;
-SELECT n_distinct AS after_caught_error FROM pg_stats WHERE tablename = 'sec_cust' AND attname = 'a';
-BEGIN;
-DECLARE sec_cur CURSOR FOR SELECT 1;
-ANALYZE sec_cust;
-COMMIT;
-SELECT n_distinct AS with_open_cursor FROM pg_stats WHERE tablename = 'sec_cust' AND attname = 'a';
-CREATE FUNCTION sec_analyze_it() RETURNS void LANGUAGE plpgsql AS $$ BEGIN ANALYZE public.sec_cust; END $$;
-SELECT sec_analyze_it();
-SELECT n_distinct AS from_a_function FROM pg_stats WHERE tablename = 'sec_cust' AND attname = 'a';
-DROP FUNCTION sec_analyze_it();
-RESET ROLE;
 DROP TABLE sec_cust;
 DROP TYPE sec_addr;
 REVOKE CREATE ON SCHEMA public FROM sec_nobody, sec_user;
--- Only ANALYZE's own comparisons: the queries a function in an index expression runs during
--- ANALYZE, and the triggers and foreign-key checks of what they write, compare plaintexts (a
--- review stored a duplicate past a uniqueness trigger, and broke a foreign key, that way).
+-- Code ANALYZE calls gets no other answer: a function in an index expression that writes a row
+-- during ANALYZE, whose uniqueness trigger compares values that are not searchable, is refused
+-- (while comparisons by ciphertext answered there, a review stored a duplicate past the trigger
+-- and broke a foreign key).
 -- Names qualified: PostgreSQL 17 and later run ANALYZE with search_path = pg_catalog, pg_temp.
 CREATE TABLE sec_reg (diag colcrypt.encrypted_text(sec_stat));
 CREATE FUNCTION sec_reg_unique() RETURNS trigger LANGUAGE plpgsql AS $$

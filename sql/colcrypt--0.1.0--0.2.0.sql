@@ -1476,7 +1476,7 @@ BEGIN
   LOOP
     IF NOT r.may_alter THEN
       RAISE WARNING 'colcrypt: column % of % now holds encrypted values, and its statistics target is not 0', r.attname, r.rel
-        USING HINT = 'Its owner should run ALTER TABLE … ALTER COLUMN … SET STATISTICS 0: ANALYZE would compare its values decrypted and publish how often each comes in pg_stats.';
+        USING HINT = 'Its owner should run ALTER TABLE … ALTER COLUMN … SET STATISTICS 0: until then colcrypt refuses to ANALYZE the table, which would publish how often each value comes in pg_stats.';
       CONTINUE;
     END IF;
     EXECUTE pg_catalog.format('ALTER %s %s ALTER COLUMN %I SET STATISTICS 0',

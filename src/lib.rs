@@ -12,6 +12,7 @@ mod cross_type;
 mod ddl_helpers;
 mod distribution_lookups;
 mod error;
+mod in_analyze;
 mod index_cache;
 mod key_audit;
 mod key_cache;
@@ -49,6 +50,7 @@ pub extern "C-unwind" fn _PG_init() {
     literals::install();
     citus::install_hooks();
     pg_compat::install_executor_run_hook();
+    in_analyze::install();
     citus_role_switch::install();
     key_audit::install();
     master_key::define_settings();

@@ -91,6 +91,7 @@ unsafe extern "C-unwind" fn process_utility(
     // Saturating: errors caught in subtransactions leave their levels behind, and a count that
     // wrapped would read 0 inside a utility statement (an attacker review built one).
     UTILITY_DEPTH.with(|d| d.set(d.get().saturating_add(1)));
+    let analyses = crate::in_analyze::enter(pstmt);
     // SAFETY: PostgreSQL's arguments, passed on unchanged; the hook is installed only with a
     // next handler.
     unsafe {
@@ -98,6 +99,7 @@ unsafe extern "C-unwind" fn process_utility(
             next(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
         }
     }
+    crate::in_analyze::leave(analyses);
     UTILITY_DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
 }
 

@@ -614,24 +614,19 @@ pub(crate) fn index_of(spec: &TypeSpec, datum: &[u8]) -> [u8; BLIND_INDEX_LEN] {
     idx
 }
 
-/// Whether this backend is running ANALYZE (a statement's, or autovacuum's). ANALYZE runs as
-/// the table's owner and publishes what its comparisons find in pg_stats: comparing values that
-/// are not searchable would show, to readers denied the plaintext, how many distinct values a
-/// column of a row type or an array holds and how often each comes. Statistics targets of 0
-/// (sql/finalize.sql) keep ANALYZE off such columns, but not those of another role's table whose
-/// row type gained an encrypted field (an attacker review), so such a comparison is refused, with
-/// the command that fixes the column. Refused rather than answered some other way: three reviews
-/// showed that code ANALYZE calls (an index expression's function, the domain checks and
-/// triggers of what it writes) cannot be told apart from ANALYZE's own comparisons, and a wrong
-/// answer there persisted (a duplicate past a uniqueness trigger, a value past a domain check).
-/// PostgreSQL reports the command while `track_activities` is on (the default; only a
-/// superuser can turn it off).
+/// Whether this backend is running ANALYZE (a statement's, or autovacuum's: src/in_analyze.rs).
+/// ANALYZE runs as the table's owner and publishes what its comparisons find in pg_stats:
+/// comparing values that are not searchable would show, to readers denied the plaintext, how
+/// many distinct values a column of a row type or an array holds and how often each comes.
+/// Statistics targets of 0 (sql/finalize.sql) keep ANALYZE off such columns, but not those of
+/// another role's table whose row type gained an encrypted field (an attacker review), so such a
+/// comparison is refused, with the command that fixes the column. Refused rather than answered
+/// some other way: reviews showed that code ANALYZE calls (an index expression's function, the
+/// domain checks and triggers of what it writes) cannot be told apart from ANALYZE's own
+/// comparisons, and a wrong answer there persisted (a duplicate past a uniqueness trigger, a
+/// value past a domain check).
 fn analyzing() -> bool {
-    // SAFETY: MyBEEntry is this backend's own status entry, or NULL before it has one.
-    unsafe {
-        let entry = pg_sys::MyBEEntry;
-        !entry.is_null() && (*entry).st_progress_command == pg_sys::ProgressCommandType::PROGRESS_COMMAND_ANALYZE
-    }
+    crate::in_analyze::running()
 }
 
 /// `\x` + hex of the envelope: the text form under colcrypt.ciphertext_io. The value is

@@ -1240,6 +1240,29 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
 $$;
 COMMENT ON FUNCTION @extschema@.changed_row_types() IS
   'Event trigger helper: the row types the running DDL command changed, and every type holding one (arrays, domains, ranges, row types with such a field).';
+-- The relations with a column of a row type the running DDL command changed (changed_row_types),
+-- and whether an owner of what the command names (its relations and types) owns each: another
+-- role's relation is for that role to change, and both event triggers below leave it alone (two
+-- reviews blocked an owner's every ALTER TABLE, a superuser's too, with a table of its row type
+-- made for the purpose). Callable only from an event trigger.
+CREATE FUNCTION @extschema@.changed_row_type_users() RETURNS TABLE (rel pg_catalog.oid, commands_owner boolean)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+  WITH cmd AS (
+    SELECT c.classid, c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c),
+  owners(owner) AS (
+    SELECT cl.relowner FROM cmd JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) cmd.objid
+    WHERE cmd.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+    UNION
+    SELECT t.typowner FROM cmd JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) cmd.objid
+    WHERE cmd.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass)
+  SELECT DISTINCT d.objid, cl.relowner IN (SELECT owner FROM owners)
+  FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) d.objid
+  WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
+    AND d.refobjid IN (SELECT @extschema@.changed_row_types())
+    AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid OPERATOR(pg_catalog.>) 0
+$$;
+COMMENT ON FUNCTION @extschema@.changed_row_type_users() IS
+  'Event trigger helper: the relations with a column of a row type the running DDL command changed, and whether an owner of what the command names owns each.';
 CREATE FUNCTION @extschema@.refuse_unsearchable_index() RETURNS event_trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
   -- A session's planner switches (enable_seqscan = off …) would make these catalog queries take
@@ -1265,24 +1288,11 @@ BEGIN
   -- leaves and which would otherwise block every later command.
   WITH RECURSIVE cmd AS (
     SELECT c.classid, c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c),
-  -- Only relations owned by an owner of what the command changed: another role's table with a
-  -- column of a changed row type is for its owner to change (a review blocked an owner's every
-  -- ALTER TABLE, a superuser's too, with an indexed table of its row type made for the purpose),
-  -- and the planner never uses its indexes over values that are not searchable
+  -- Only relations an owner of what the command names owns (changed_row_type_users): the
+  -- planner never uses another role's indexes over values that are not searchable
   -- (src/unsearchable_indexes.rs).
-  owners AS (
-    SELECT cl.relowner AS owner FROM cmd JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) cmd.objid
-    WHERE cmd.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
-    UNION
-    SELECT t.typowner FROM cmd JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) cmd.objid
-    WHERE cmd.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass),
   uses AS (
-    SELECT d.objid AS rel FROM pg_catalog.pg_depend d
-    JOIN pg_catalog.pg_class ucl ON ucl.oid OPERATOR(pg_catalog.=) d.objid
-    WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
-      AND d.refobjid IN (SELECT @extschema@.changed_row_types())
-      AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid OPERATOR(pg_catalog.>) 0
-      AND ucl.relowner IN (SELECT owner FROM owners)),
+    SELECT u.rel FROM @extschema@.changed_row_type_users() u WHERE u.commands_owner),
   ix AS (
     SELECT i.* FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid
     WHERE @extschema@.made_in_this_transaction(i.xmin) OR @extschema@.made_in_this_transaction(c.xmin)
@@ -1444,24 +1454,19 @@ BEGIN
   -- which ANALYZE skips; encrypted columns themselves keep none (encrypted_typanalyze). For the
   -- relations the command made or changed, and those with a column of a row type it changed.
   FOR r IN
-    WITH target(rel) AS (
-      SELECT pg_catalog.unnest(rels)
+    WITH target(rel, commands_owner) AS (
+      SELECT pg_catalog.unnest(rels), true
       UNION
-      SELECT d.objid FROM pg_catalog.pg_depend d
-      WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
-        AND d.refobjid IN (SELECT @extschema@.changed_row_types())
-        AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid OPERATOR(pg_catalog.>) 0),
+      SELECT u.rel, u.commands_owner FROM @extschema@.changed_row_type_users() u),
     -- Ranges and multiranges too: ANALYZE sorts their bounds (a review found a range over a row
     -- type that holds an encrypted field skipped).
     cols AS (
       SELECT cl.oid AS rel, cl.relkind, a.attname, a.atttypid AS typ,
              COALESCE(a.attstattarget::pg_catalog.int4, -1) OPERATOR(pg_catalog.>) 0 AS was_set,
-             -- A relation owned by none of the owners of what the command changed (another role's
-             -- table with a column of a row type it changed) is for its owner to change, as in
-             -- refuse_unsearchable_index: altering it failed the command, or waited for a lock
-             -- its owner held, so any role could block an owner's DDL, a superuser's too, with a
-             -- table of its row type (two reviews); so is another session's temporary table.
-             cl.relowner IN (SELECT o.relowner FROM pg_catalog.pg_class o WHERE o.oid OPERATOR(pg_catalog.=) ANY (rels))
+             -- Another role's relation is for its owner to change (changed_row_type_users):
+             -- altering it failed the command, or waited for a lock its owner held; so is another
+             -- session's temporary table.
+             target.commands_owner
                AND (cl.relpersistence OPERATOR(pg_catalog.<>) 't' OR cl.relnamespace OPERATOR(pg_catalog.=) pg_catalog.pg_my_temp_schema()) AS may_alter
       FROM target JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) target.rel
       JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) cl.oid

@@ -1009,6 +1009,86 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_date_blind_cmp_timestamptz(timestamp with time zone, timestamp with time zone), @extschema@.encrypted_date_blind_hash_timestamptz(timestamp with time zone) FROM PUBLIC;
+-- Equality with the floats pgJDBC's setDouble and a Python float send, for integer columns (new
+-- in 0.2.0, as the pairs above).
+CREATE FUNCTION @extschema@.encrypted_int4_eq_float8(@extschema@.encrypted_int4, double precision) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_eq_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_ne_float8(@extschema@.encrypted_int4, double precision) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_ne_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_eq_float8(double precision, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_eq_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_ne_float8(double precision, @extschema@.encrypted_int4) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_ne_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_cmp_float8(@extschema@.encrypted_int4, double precision) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_cmp_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_rev_cmp_float8(double precision, @extschema@.encrypted_int4) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_rev_cmp_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_blind_cmp_float8(double precision, double precision) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_blind_cmp_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int4_blind_hash_float8(double precision) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int4_blind_hash_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = double precision, FUNCTION = @extschema@.encrypted_int4_eq_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int4, RIGHTARG = double precision, FUNCTION = @extschema@.encrypted_int4_ne_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = double precision, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_rev_eq_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = double precision, RIGHTARG = @extschema@.encrypted_int4, FUNCTION = @extschema@.encrypted_int4_rev_ne_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (double precision, double precision) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_int4, double precision), OPERATOR 3 pg_catalog.= (double precision, @extschema@.encrypted_int4),
+  FUNCTION 1 (@extschema@.encrypted_int4, double precision) @extschema@.encrypted_int4_cmp_float8(@extschema@.encrypted_int4, double precision),
+  FUNCTION 1 (double precision, @extschema@.encrypted_int4) @extschema@.encrypted_int4_rev_cmp_float8(double precision, @extschema@.encrypted_int4),
+  FUNCTION 1 (double precision, double precision) @extschema@.encrypted_int4_blind_cmp_float8(double precision, double precision);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int4, double precision), OPERATOR 1 pg_catalog.= (double precision, @extschema@.encrypted_int4),
+  OPERATOR 1 @extschema@.=#= (double precision, double precision),
+  FUNCTION 1 (double precision) @extschema@.encrypted_int4_blind_hash_float8(double precision);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_blind_cmp_float8(double precision, double precision), @extschema@.encrypted_int4_blind_hash_float8(double precision) FROM PUBLIC;
+CREATE FUNCTION @extschema@.encrypted_int8_eq_float8(@extschema@.encrypted_int8, double precision) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_eq_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_ne_float8(@extschema@.encrypted_int8, double precision) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_ne_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_eq_float8(double precision, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_eq_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_ne_float8(double precision, @extschema@.encrypted_int8) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_ne_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_cmp_float8(@extschema@.encrypted_int8, double precision) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_cmp_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_rev_cmp_float8(double precision, @extschema@.encrypted_int8) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_rev_cmp_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_blind_cmp_float8(double precision, double precision) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_blind_cmp_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION @extschema@.encrypted_int8_blind_hash_float8(double precision) RETURNS integer
+  AS 'MODULE_PATHNAME', 'encrypted_int8_blind_hash_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+CREATE OPERATOR pg_catalog.= (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = double precision, FUNCTION = @extschema@.encrypted_int8_eq_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = @extschema@.encrypted_int8, RIGHTARG = double precision, FUNCTION = @extschema@.encrypted_int8_ne_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.= (LEFTARG = double precision, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_rev_eq_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR pg_catalog.<> (LEFTARG = double precision, RIGHTARG = @extschema@.encrypted_int8, FUNCTION = @extschema@.encrypted_int8_rev_ne_float8,
+  COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+-- (double precision, double precision) has no operator here, only the comparison btree needs to sort the elements
+-- of = ANY(array) parameters.
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_ops USING btree ADD
+  OPERATOR 3 pg_catalog.= (@extschema@.encrypted_int8, double precision), OPERATOR 3 pg_catalog.= (double precision, @extschema@.encrypted_int8),
+  FUNCTION 1 (@extschema@.encrypted_int8, double precision) @extschema@.encrypted_int8_cmp_float8(@extschema@.encrypted_int8, double precision),
+  FUNCTION 1 (double precision, @extschema@.encrypted_int8) @extschema@.encrypted_int8_rev_cmp_float8(double precision, @extschema@.encrypted_int8),
+  FUNCTION 1 (double precision, double precision) @extschema@.encrypted_int8_blind_cmp_float8(double precision, double precision);
+ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
+  OPERATOR 1 pg_catalog.= (@extschema@.encrypted_int8, double precision), OPERATOR 1 pg_catalog.= (double precision, @extschema@.encrypted_int8),
+  OPERATOR 1 @extschema@.=#= (double precision, double precision),
+  FUNCTION 1 (double precision) @extschema@.encrypted_int8_blind_hash_float8(double precision);
+-- Called directly, these two give a value's blind index (order and hash) with no right to any key:
+-- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
+-- them without an EXECUTE check, so nobody else needs to.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_blind_cmp_float8(double precision, double precision), @extschema@.encrypted_int8_blind_hash_float8(double precision) FROM PUBLIC;
 -- The pairs above, as 0.1.0 made them, gain the (plain, plain) operator of their hash family.
 ALTER OPERATOR FAMILY @extschema@.encrypted_text_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (text, text);
 ALTER OPERATOR FAMILY @extschema@.encrypted_bytea_blind_hash_ops USING hash ADD OPERATOR 1 @extschema@.=#= (bytea, bytea);

@@ -61,6 +61,12 @@ enum Conv {
     /// PostgreSQL's `date = timestamptz` compares (a `timestamp` parameter reaches this through
     /// its implicit cast to timestamptz, which gives the same answer).
     TimestamptzToDate,
+    /// A float equals an integer only when it is one within the type's range (`48.0` does, `48.5`,
+    /// NaN and ±Infinity do not), as pgJDBC's `setDouble` and a Python float bind. PostgreSQL's
+    /// `int8 = float8` instead rounds the integer to a float, so the two differ for integers
+    /// past 2^53 (README).
+    Float8ToInt4,
+    Float8ToInt8,
 }
 
 /// The integer a numeric's text holds (`-12`, `12.000`), or `None` for any other numeric (a
@@ -95,6 +101,15 @@ fn midnight_date(d: pg_sys::Datum) -> Option<pg_sys::Datum> {
     }
 }
 
+/// The integer a float8 datum is exactly (`-0` is 0), or `None` for a fraction, NaN, ±Infinity,
+/// or a float outside int8's range. Every float in that range with no fraction is an integer
+/// the cast gives exactly.
+fn float_integral(d: pg_sys::Datum) -> Option<i64> {
+    let f = f64::from_bits(d.value() as u64);
+    // -2^63 is a float; 2^63 is the first one past int8's range.
+    (f.is_finite() && f.fract() == 0.0 && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f)).then_some(f as i64)
+}
+
 fn convert(conv: Conv, d: pg_sys::Datum) -> Option<pg_sys::Datum> {
     // Pass-by-value integers and floats sit in the low bits of the datum.
     let int2 = || d.value() as i16;
@@ -120,6 +135,8 @@ fn convert(conv: Conv, d: pg_sys::Datum) -> Option<pg_sys::Datum> {
         // SAFETY: `d` is a float8; float8_numeric takes every float, NaN and infinities included.
         Conv::Float8ToNumeric => unsafe { direct_function_call_as_datum(pg_sys::float8_numeric, &[Some(d)])? },
         Conv::TimestamptzToDate => midnight_date(d)?,
+        Conv::Float8ToInt4 => pg_sys::Datum::from(i32::try_from(float_integral(d)?).ok()?),
+        Conv::Float8ToInt8 => pg_sys::Datum::from(float_integral(d)?),
     })
 }
 
@@ -140,7 +157,7 @@ pub(crate) fn converts(from: pg_sys::Oid, to: pg_sys::Oid) -> bool {
 
 fn conversion(from: pg_sys::Oid, to: pg_sys::Oid) -> Option<Conv> {
     use pg_sys::BuiltinOid as B;
-    const PAIRS: [(B, B, Conv); 12] = [
+    const PAIRS: [(B, B, Conv); 14] = [
         (B::INT2OID, B::INT4OID, Conv::Int2ToInt4),
         (B::INT8OID, B::INT4OID, Conv::Int8ToInt4),
         (B::INT2OID, B::INT8OID, Conv::Int2ToInt8),
@@ -153,6 +170,8 @@ fn conversion(from: pg_sys::Oid, to: pg_sys::Oid) -> Option<Conv> {
         (B::NUMERICOID, B::INT8OID, Conv::NumericToInt8),
         (B::FLOAT8OID, B::NUMERICOID, Conv::Float8ToNumeric),
         (B::TIMESTAMPTZOID, B::DATEOID, Conv::TimestamptzToDate),
+        (B::FLOAT8OID, B::INT4OID, Conv::Float8ToInt4),
+        (B::FLOAT8OID, B::INT8OID, Conv::Float8ToInt8),
     ];
     PAIRS.iter().find(|(f, t, _)| f.value() == from && t.value() == to).map(|&(_, _, conv)| conv)
 }
@@ -381,6 +400,8 @@ cross_type!(types::INT4, Conv::Int8ToInt4, false,
     [encrypted_int4_eq_int8, encrypted_int4_ne_int8, encrypted_int4_rev_eq_int8, encrypted_int4_rev_ne_int8, encrypted_int4_cmp_int8, encrypted_int4_rev_cmp_int8, encrypted_int4_blind_cmp_int8, encrypted_int4_blind_hash_int8]);
 cross_type!(types::INT4, Conv::NumericToInt4, true,
     [encrypted_int4_eq_numeric, encrypted_int4_ne_numeric, encrypted_int4_rev_eq_numeric, encrypted_int4_rev_ne_numeric, encrypted_int4_cmp_numeric, encrypted_int4_rev_cmp_numeric, encrypted_int4_blind_cmp_numeric, encrypted_int4_blind_hash_numeric]);
+cross_type!(types::INT4, Conv::Float8ToInt4, false,
+    [encrypted_int4_eq_float8, encrypted_int4_ne_float8, encrypted_int4_rev_eq_float8, encrypted_int4_rev_ne_float8, encrypted_int4_cmp_float8, encrypted_int4_rev_cmp_float8, encrypted_int4_blind_cmp_float8, encrypted_int4_blind_hash_float8]);
 cross_type!(types::INT8, Conv::Int2ToInt8, false,
     [encrypted_int8_eq_int2, encrypted_int8_ne_int2, encrypted_int8_rev_eq_int2, encrypted_int8_rev_ne_int2, encrypted_int8_cmp_int2, encrypted_int8_rev_cmp_int2, encrypted_int8_blind_cmp_int2, encrypted_int8_blind_hash_int2]);
 cross_type!(types::INT8, Conv::Int4ToInt8, false,
@@ -389,6 +410,8 @@ cross_type!(types::INT8, Conv::Same, false,
     [encrypted_int8_eq_int8, encrypted_int8_ne_int8, encrypted_int8_rev_eq_int8, encrypted_int8_rev_ne_int8, encrypted_int8_cmp_int8, encrypted_int8_rev_cmp_int8, encrypted_int8_blind_cmp_int8, encrypted_int8_blind_hash_int8]);
 cross_type!(types::INT8, Conv::NumericToInt8, true,
     [encrypted_int8_eq_numeric, encrypted_int8_ne_numeric, encrypted_int8_rev_eq_numeric, encrypted_int8_rev_ne_numeric, encrypted_int8_cmp_numeric, encrypted_int8_rev_cmp_numeric, encrypted_int8_blind_cmp_numeric, encrypted_int8_blind_hash_numeric]);
+cross_type!(types::INT8, Conv::Float8ToInt8, false,
+    [encrypted_int8_eq_float8, encrypted_int8_ne_float8, encrypted_int8_rev_eq_float8, encrypted_int8_rev_ne_float8, encrypted_int8_cmp_float8, encrypted_int8_rev_cmp_float8, encrypted_int8_blind_cmp_float8, encrypted_int8_blind_hash_float8]);
 cross_type!(types::NUMERIC, Conv::Int2ToNumeric, false,
     [encrypted_numeric_eq_int2, encrypted_numeric_ne_int2, encrypted_numeric_rev_eq_int2, encrypted_numeric_rev_ne_int2, encrypted_numeric_cmp_int2, encrypted_numeric_rev_cmp_int2, encrypted_numeric_blind_cmp_int2, encrypted_numeric_blind_hash_int2]);
 cross_type!(types::NUMERIC, Conv::Int4ToNumeric, false,

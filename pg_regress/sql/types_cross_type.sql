@@ -109,10 +109,14 @@ SELECT pair, (xt_agree(c, e, p)).* FROM (VALUES
   ('encrypted_int4 = int4', 'i4', 'i4', 'p_int4'),
   ('encrypted_int4 = int8', 'i4', 'i4', 'p_int8'),
   ('encrypted_int4 = numeric', 'i4', 'i4', 'p_numeric'),
+  ('encrypted_int4 = float8', 'i4', 'i4', 'p_float8'),
+  ('encrypted_int4 = float4', 'i4', 'i4', 'p_float4'),
   ('encrypted_int8 = int2', 'i8', 'i8', 'p_int2'),
   ('encrypted_int8 = int4', 'i8', 'i8', 'p_int4'),
   ('encrypted_int8 = int8', 'i8', 'i8', 'p_int8'),
   ('encrypted_int8 = numeric', 'i8', 'i8', 'p_numeric'),
+  ('encrypted_int8 = float8', 'i8', 'i8', 'p_float8'),
+  ('encrypted_int8 = float4', 'i8', 'i8', 'p_float4'),
   ('encrypted_numeric = int2', 'n', 'n', 'p_int2'),
   ('encrypted_numeric = int4', 'n', 'n', 'p_int4'),
   ('encrypted_numeric = int8', 'n', 'n', 'p_int8'),
@@ -152,6 +156,21 @@ SELECT (SELECT count(*) FROM xv WHERE s_i4 = 5.000::numeric) AS i4_numeric_scale
        (SELECT count(*) FROM xv WHERE s_d = '2024-01-01 00:00+01'::timestamptz) AS d_oslo_midnight,
        (SELECT count(*) FROM xv WHERE s_d = '2024-01-01 00:00+00'::timestamptz) AS d_utc_midnight,
        (SELECT count(*) FROM xv WHERE u_d = 'infinity'::timestamp) AS d_infinity;
+-- A float is an integer column's value only when it is an integer within the column's range
+-- (pgJDBC's setDouble, a Python float). PostgreSQL's int8 = float8 rounds the integer to a float
+-- instead, so past 2^53 the two differ (README).
+SELECT (SELECT count(*) FROM xv WHERE s_i4 = 5.0::float8) AS i4_float_five,
+       (SELECT count(*) FROM xv WHERE u_i4 = '-0'::float8) AS i4_float_zero_sign,
+       (SELECT count(*) FROM xv WHERE s_i4 = 5.5::float8) AS i4_float_fraction,
+       (SELECT count(*) FROM xv WHERE s_i4 = 'NaN'::float8) AS i4_float_nan,
+       (SELECT count(*) FROM xv WHERE s_i4 = 2147483648::float8) AS i4_float_out_of_range,
+       (SELECT count(*) FROM xv WHERE s_i4 <> 2147483648::float8) AS i4_float_out_of_range_ne,
+       (SELECT count(*) FROM xv WHERE u_i8 = -9223372036854775808::float8) AS i8_float_min,
+       (SELECT count(*) FROM xv WHERE s_i8 = 9223372036854775807::float8) AS i8_float_past_max,
+       (SELECT count(*) FROM xv WHERE s_i8 = 'Infinity'::float8) AS i8_float_infinity;
+SELECT 9007199254740993::int8 = 9007199254740992::float8 AS plaintext_past_2_53,
+       9007199254740993::colcrypt.encrypted_int8(xt) = 9007199254740992::float8 AS encrypted_past_2_53,
+       9007199254740992::colcrypt.encrypted_int8(xt) = 9007199254740992::float8 AS encrypted_2_53;
 -- A TimeZone changed within one statement changes the answer there too (a parameter's index is
 -- kept per statement, and per zone for this conversion).
 SELECT (SELECT count(*) FROM xv WHERE s_d = '2024-01-01 00:00+01'::timestamptz) AS oslo,
@@ -210,6 +229,12 @@ EXPLAIN (COSTS OFF) EXECUTE q_numeric(48);
 EXECUTE q_numeric(48.00);
 EXECUTE q_numeric(48.5);
 EXECUTE q_numeric('NaN');
+-- pgJDBC's setDouble binds float8.
+PREPARE q_float8(float8) AS SELECT id FROM xi WHERE n4 = $1;
+EXPLAIN (COSTS OFF) EXECUTE q_float8(49);
+EXECUTE q_float8(49.0);
+EXECUTE q_float8(49.5);
+EXECUTE q_float8('-Infinity');
 PREPARE q_hash(text) AS SELECT count(*) FROM xi WHERE h = $1;
 EXPLAIN (COSTS OFF) EXECUTE q_hash('h3');
 EXECUTE q_hash('h3');
@@ -231,6 +256,7 @@ SET enable_hashagg = on;
 SELECT count(*) AS in_select_text FROM xi WHERE s IN (SELECT 'v' || i FROM generate_series(1, 5) i, generate_series(1, 3) dup);
 SELECT count(*) AS in_select_int8 FROM xi WHERE n4 IN (SELECT i::int8 FROM generate_series(1, 4) i UNION ALL SELECT 5000000000);
 SELECT count(*) AS in_select_numeric FROM xi WHERE n4 IN (VALUES (7.0::numeric), (7), (8.5));
+SELECT count(*) AS in_select_float8 FROM xi WHERE n4 IN (VALUES (7.0::float8), ('-0'), (0), (7), (8.5), ('NaN'), ('NaN'), (1e300));
 SELECT count(*) AS in_select_date FROM xv WHERE s_d IN (SELECT '2024-01-01 00:00+01'::timestamptz UNION ALL SELECT 'infinity');
 SELECT 'ab'::text OPERATOR(colcrypt.=#=) 'ab' AS same, 5.0::numeric OPERATOR(colcrypt.=#=) 5 AS numeric_scale;
 -- Floats against encrypted_numeric are made distinct as the numerics they cast to, as that

@@ -124,6 +124,14 @@ public class JdbcDriver {
             p.setBigDecimal(1, new BigDecimal("2147483646.5"));
             check(!p.executeQuery().next(), "a fraction equals no integer");
         }
+        // setDouble on the integer columns: a float equals the integer it is, and nothing else.
+        try (PreparedStatement p = c.prepareStatement("SELECT id FROM jdbc WHERE i4 = ? OR i8 = ? ORDER BY id")) {
+            p.setDouble(1, 2147483647.0); p.setDouble(2, -9.223372036854775808E18);
+            ResultSet r = p.executeQuery();
+            check(r.next(), "float8 lookups found"); eq(r.getInt(1), 1, "float8 on int8"); check(r.next(), "second float8 row"); eq(r.getInt(1), 2, "float8 on int4"); check(!r.next(), "two rows");
+            p.setDouble(1, 2147483646.5); p.setDouble(2, 0.5);
+            check(!p.executeQuery().next(), "a fractional float equals no integer");
+        }
         try (PreparedStatement p = c.prepareStatement("SELECT id FROM jdbc WHERE d = ?")) {
             p.setObject(1, OffsetDateTime.of(2024, 2, 29, 0, 0, 0, 0, ZoneOffset.UTC));
             ResultSet r = p.executeQuery();

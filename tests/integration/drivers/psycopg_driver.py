@@ -79,6 +79,11 @@ assert [r[0] for r in cur.fetchall()] == [1, 2]
 # date column (its midnight in the session's TimeZone: UTC here).
 cur.execute(f"SELECT id FROM {T} WHERE n = {ph} AND i4 = {ph} ORDER BY id", (12345.6789, decimal.Decimal("2147483647.0")))
 assert [r[0] for r in cur.fetchall()] == [2]
+# Floats against the integer columns: equal only to the integer they are.
+cur.execute(f"SELECT id FROM {T} WHERE i4 = {ph} OR i8 = {ph} ORDER BY id", (2147483647.0, float(-2**63)))
+assert [r[0] for r in cur.fetchall()] == [1, 2]
+cur.execute(f"SELECT id FROM {T} WHERE i4 = {ph}", (2147483646.5,))
+assert cur.fetchall() == []
 cur.execute("SET TimeZone = 'UTC'")
 cur.execute(f"SELECT id FROM {T} WHERE d = {ph}", (datetime.datetime(2024, 2, 29, tzinfo=UTC),))
 assert [r[0] for r in cur.fetchall()] == [1]

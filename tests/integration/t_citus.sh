@@ -358,6 +358,10 @@ assert_eq "an int2 parameter, and int8 and int2 literals" "PREPARE|v3|v4|v5" "$(
 assert_eq "numeric parameters and literals" "PREPARE|v6|v7" "$(cluster_psql "$C" -d postgres -At \
   -c "PREPARE dec(numeric) AS SELECT v FROM by_num WHERE n = \$1" -c "EXECUTE dec(6.00)" -c "EXECUTE dec(6.5)" \
   -c "SELECT v FROM by_num WHERE n = 7.0::numeric" | paste -sd '|')"
+# A float (pgJDBC setDouble, a Python float): the same.
+assert_eq "float8 parameters and literals" "PREPARE|v6|v7" "$(cluster_psql "$C" -d postgres -At \
+  -c "PREPARE dbl(float8) AS SELECT v FROM by_num WHERE n = \$1" -c "EXECUTE dbl(6.0)" -c "EXECUTE dbl(6.5)" \
+  -c "SELECT v FROM by_num WHERE n = 7.0::float8" | paste -sd '|')"
 q "DROP TABLE by_num" >/dev/null
 # Distribution by hash of an encrypted column that is not searchable is refused, as hash
 # partitioning is: the shards would group equal plaintexts, and get_shard_id_for_distribution_column

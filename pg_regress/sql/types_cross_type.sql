@@ -277,6 +277,22 @@ RESET enable_hashjoin;
 RESET enable_mergejoin;
 DROP TABLE xnum;
 SELECT 0.1::float8 OPERATOR(colcrypt.=##=) 0.10000000000000002 AS as_numeric, 0.1::float8 OPERATOR(colcrypt.=#=) 0.10000000000000002 AS as_float;
+-- Values that equal nothing in the column's type (a fraction, an int8 past int4's range, a
+-- timestamp that is no date's midnight) hash as their own type does, not to one constant: a
+-- hashed IN (SELECT …) or NOT IN of many of them was quadratic (an attacker review). A (plain,
+-- plain) operator in several families is hashed with the first family's function, so
+-- encrypted_float8's and encrypted_numeric's lookups use these too.
+SELECT count(DISTINCT colcrypt.encrypted_int4_blind_hash_float8(g + 0.5)) AS float8_fractions,
+       count(DISTINCT colcrypt.encrypted_int8_blind_hash_float8(g * 1e19)) AS float8_past_int8,
+       count(DISTINCT colcrypt.encrypted_int4_blind_hash_numeric(g + 0.5)) AS numeric_fractions,
+       count(DISTINCT colcrypt.encrypted_int4_blind_hash_int8(g + 2147483648)) AS int8_past_int4,
+       count(DISTINCT colcrypt.encrypted_date_blind_hash_timestamptz('2024-01-01 00:00:01+00'::timestamptz + g * interval '1 day')) AS not_midnight
+FROM generate_series(1, 100) g;
+-- Equal values still hash alike: -0 and 0, NaNs, numeric scales.
+SELECT colcrypt.encrypted_int4_blind_hash_float8('-0.5') = colcrypt.encrypted_int4_blind_hash_float8('-0.5'::float8 * 1) AS same_fraction,
+       colcrypt.encrypted_int4_blind_hash_float8('NaN') = colcrypt.encrypted_int4_blind_hash_float8('-NaN') AS nans,
+       colcrypt.encrypted_int4_blind_hash_numeric(2.50) = colcrypt.encrypted_int4_blind_hash_numeric(2.5) AS numeric_scales,
+       colcrypt.encrypted_int4_blind_hash_float8('-0') = colcrypt.encrypted_int4_blind_hash_float8(0) AS zero_signs;
 DROP TABLE xfl;
 -- A read-only transaction: nothing is written by these operators.
 BEGIN READ ONLY;

@@ -1898,3 +1898,41 @@ BEGIN
       USING HINT = 'They are no longer used by queries and a dump will not restore them: drop each, or make its column searchable (ALTER TABLE t ALTER c TYPE colcrypt.encrypted_text(key, searchable)).';
   END IF;
 END $$;
+
+-- Round 15 of the attacker reviews: applied to a literal, each type's own hash and btree comparison,
+-- and the cross-type comparisons, gave a guess's blind index (its first 32 bits, its order) with
+-- no right to any key. Index scans, sorts and joins call them without an EXECUTE check.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_text_hash(@extschema@.encrypted_text), @extschema@.encrypted_text_cmp(@extschema@.encrypted_text, @extschema@.encrypted_text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_bytea_hash(@extschema@.encrypted_bytea), @extschema@.encrypted_bytea_cmp(@extschema@.encrypted_bytea, @extschema@.encrypted_bytea) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_jsonb_hash(@extschema@.encrypted_jsonb), @extschema@.encrypted_jsonb_cmp(@extschema@.encrypted_jsonb, @extschema@.encrypted_jsonb) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_hash(@extschema@.encrypted_int4), @extschema@.encrypted_int4_cmp(@extschema@.encrypted_int4, @extschema@.encrypted_int4) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_hash(@extschema@.encrypted_int8), @extschema@.encrypted_int8_cmp(@extschema@.encrypted_int8, @extschema@.encrypted_int8) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_hash(@extschema@.encrypted_numeric), @extschema@.encrypted_numeric_cmp(@extschema@.encrypted_numeric, @extschema@.encrypted_numeric) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_float8_hash(@extschema@.encrypted_float8), @extschema@.encrypted_float8_cmp(@extschema@.encrypted_float8, @extschema@.encrypted_float8) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_bool_hash(@extschema@.encrypted_bool), @extschema@.encrypted_bool_cmp(@extschema@.encrypted_bool, @extschema@.encrypted_bool) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_date_hash(@extschema@.encrypted_date), @extschema@.encrypted_date_cmp(@extschema@.encrypted_date, @extschema@.encrypted_date) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_timestamptz_hash(@extschema@.encrypted_timestamptz), @extschema@.encrypted_timestamptz_cmp(@extschema@.encrypted_timestamptz, @extschema@.encrypted_timestamptz) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_text_cmp_text(@extschema@.encrypted_text, text), @extschema@.encrypted_text_rev_cmp_text(text, @extschema@.encrypted_text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_bytea_cmp_bytea(@extschema@.encrypted_bytea, bytea), @extschema@.encrypted_bytea_rev_cmp_bytea(bytea, @extschema@.encrypted_bytea) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_jsonb_cmp_jsonb(@extschema@.encrypted_jsonb, jsonb), @extschema@.encrypted_jsonb_rev_cmp_jsonb(jsonb, @extschema@.encrypted_jsonb) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_cmp_int2(@extschema@.encrypted_int4, smallint), @extschema@.encrypted_int4_rev_cmp_int2(smallint, @extschema@.encrypted_int4) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_cmp_int4(@extschema@.encrypted_int4, integer), @extschema@.encrypted_int4_rev_cmp_int4(integer, @extschema@.encrypted_int4) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_cmp_int8(@extschema@.encrypted_int4, bigint), @extschema@.encrypted_int4_rev_cmp_int8(bigint, @extschema@.encrypted_int4) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_cmp_numeric(@extschema@.encrypted_int4, numeric), @extschema@.encrypted_int4_rev_cmp_numeric(numeric, @extschema@.encrypted_int4) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_cmp_float8(@extschema@.encrypted_int4, double precision), @extschema@.encrypted_int4_rev_cmp_float8(double precision, @extschema@.encrypted_int4) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_cmp_int2(@extschema@.encrypted_int8, smallint), @extschema@.encrypted_int8_rev_cmp_int2(smallint, @extschema@.encrypted_int8) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_cmp_int4(@extschema@.encrypted_int8, integer), @extschema@.encrypted_int8_rev_cmp_int4(integer, @extschema@.encrypted_int8) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_cmp_int8(@extschema@.encrypted_int8, bigint), @extschema@.encrypted_int8_rev_cmp_int8(bigint, @extschema@.encrypted_int8) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_cmp_numeric(@extschema@.encrypted_int8, numeric), @extschema@.encrypted_int8_rev_cmp_numeric(numeric, @extschema@.encrypted_int8) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_cmp_float8(@extschema@.encrypted_int8, double precision), @extschema@.encrypted_int8_rev_cmp_float8(double precision, @extschema@.encrypted_int8) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_cmp_int2(@extschema@.encrypted_numeric, smallint), @extschema@.encrypted_numeric_rev_cmp_int2(smallint, @extschema@.encrypted_numeric) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_cmp_int4(@extschema@.encrypted_numeric, integer), @extschema@.encrypted_numeric_rev_cmp_int4(integer, @extschema@.encrypted_numeric) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_cmp_int8(@extschema@.encrypted_numeric, bigint), @extschema@.encrypted_numeric_rev_cmp_int8(bigint, @extschema@.encrypted_numeric) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_cmp_numeric(@extschema@.encrypted_numeric, numeric), @extschema@.encrypted_numeric_rev_cmp_numeric(numeric, @extschema@.encrypted_numeric) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_cmp_float8(@extschema@.encrypted_numeric, double precision), @extschema@.encrypted_numeric_rev_cmp_float8(double precision, @extschema@.encrypted_numeric) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_float8_cmp_float4(@extschema@.encrypted_float8, real), @extschema@.encrypted_float8_rev_cmp_float4(real, @extschema@.encrypted_float8) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_float8_cmp_float8(@extschema@.encrypted_float8, double precision), @extschema@.encrypted_float8_rev_cmp_float8(double precision, @extschema@.encrypted_float8) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_bool_cmp_bool(@extschema@.encrypted_bool, boolean), @extschema@.encrypted_bool_rev_cmp_bool(boolean, @extschema@.encrypted_bool) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_date_cmp_date(@extschema@.encrypted_date, date), @extschema@.encrypted_date_rev_cmp_date(date, @extschema@.encrypted_date) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_date_cmp_timestamptz(@extschema@.encrypted_date, timestamp with time zone), @extschema@.encrypted_date_rev_cmp_timestamptz(timestamp with time zone, @extschema@.encrypted_date) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_timestamptz_cmp_timestamptz(@extschema@.encrypted_timestamptz, timestamp with time zone), @extschema@.encrypted_timestamptz_rev_cmp_timestamptz(timestamp with time zone, @extschema@.encrypted_timestamptz) FROM PUBLIC;

@@ -113,6 +113,11 @@ CREATE OPERATOR CLASS @extschema@.{t}_blind_ops DEFAULT FOR TYPE @extschema@.{t}
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.{t}_cmp(@extschema@.{t}, @extschema@.{t});
 CREATE OPERATOR CLASS @extschema@.{t}_blind_hash_ops DEFAULT FOR TYPE @extschema@.{t} USING hash AS
   OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.{t}_hash(@extschema@.{t});
+-- Applied to a literal (sealed under __transient, which no key admin can restrict), these two give
+-- a guess's blind index (its first 32 bits, and its order) with no right to any key, as the
+-- revoked cross-type support functions below would: an attacker review did. Index scans, sorts,
+-- merge and hash joins call them without an EXECUTE check.
+REVOKE EXECUTE ON FUNCTION @extschema@.{t}_hash(@extschema@.{t}), @extschema@.{t}_cmp(@extschema@.{t}, @extschema@.{t}) FROM PUBLIC;
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.{t}) RETURNS boolean
   AS 'MODULE_PATHNAME', '{t}_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -242,6 +247,8 @@ ALTER OPERATOR FAMILY @extschema@.{t}_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.{t}_blind_cmp_{p}({plain}, {plain}), @extschema@.{t}_blind_hash_{p}({plain}) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.{t}_cmp_{p}(@extschema@.{t}, {plain}), @extschema@.{t}_rev_cmp_{p}({plain}, @extschema@.{t}) FROM PUBLIC;
 """
 
 

@@ -97,6 +97,11 @@ CREATE OPERATOR CLASS @extschema@.encrypted_text_blind_ops DEFAULT FOR TYPE @ext
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_text_cmp(@extschema@.encrypted_text, @extschema@.encrypted_text);
 CREATE OPERATOR CLASS @extschema@.encrypted_text_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_text USING hash AS
   OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_text_hash(@extschema@.encrypted_text);
+-- Applied to a literal (sealed under __transient, which no key admin can restrict), these two give
+-- a guess's blind index (its first 32 bits, and its order) with no right to any key, as the
+-- revoked cross-type support functions below would: an attacker review did. Index scans, sorts,
+-- merge and hash joins call them without an EXECUTE check.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_text_hash(@extschema@.encrypted_text), @extschema@.encrypted_text_cmp(@extschema@.encrypted_text, @extschema@.encrypted_text) FROM PUBLIC;
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_text) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_text_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -196,6 +201,11 @@ CREATE OPERATOR CLASS @extschema@.encrypted_bytea_blind_ops DEFAULT FOR TYPE @ex
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_bytea_cmp(@extschema@.encrypted_bytea, @extschema@.encrypted_bytea);
 CREATE OPERATOR CLASS @extschema@.encrypted_bytea_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_bytea USING hash AS
   OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_bytea_hash(@extschema@.encrypted_bytea);
+-- Applied to a literal (sealed under __transient, which no key admin can restrict), these two give
+-- a guess's blind index (its first 32 bits, and its order) with no right to any key, as the
+-- revoked cross-type support functions below would: an attacker review did. Index scans, sorts,
+-- merge and hash joins call them without an EXECUTE check.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_bytea_hash(@extschema@.encrypted_bytea), @extschema@.encrypted_bytea_cmp(@extschema@.encrypted_bytea, @extschema@.encrypted_bytea) FROM PUBLIC;
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_bytea) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_bytea_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -288,6 +298,11 @@ CREATE OPERATOR CLASS @extschema@.encrypted_jsonb_blind_ops DEFAULT FOR TYPE @ex
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_jsonb_cmp(@extschema@.encrypted_jsonb, @extschema@.encrypted_jsonb);
 CREATE OPERATOR CLASS @extschema@.encrypted_jsonb_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_jsonb USING hash AS
   OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_jsonb_hash(@extschema@.encrypted_jsonb);
+-- Applied to a literal (sealed under __transient, which no key admin can restrict), these two give
+-- a guess's blind index (its first 32 bits, and its order) with no right to any key, as the
+-- revoked cross-type support functions below would: an attacker review did. Index scans, sorts,
+-- merge and hash joins call them without an EXECUTE check.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_jsonb_hash(@extschema@.encrypted_jsonb), @extschema@.encrypted_jsonb_cmp(@extschema@.encrypted_jsonb, @extschema@.encrypted_jsonb) FROM PUBLIC;
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_jsonb) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_jsonb_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -384,6 +399,11 @@ CREATE OPERATOR CLASS @extschema@.encrypted_int4_blind_ops DEFAULT FOR TYPE @ext
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_int4_cmp(@extschema@.encrypted_int4, @extschema@.encrypted_int4);
 CREATE OPERATOR CLASS @extschema@.encrypted_int4_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_int4 USING hash AS
   OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_int4_hash(@extschema@.encrypted_int4);
+-- Applied to a literal (sealed under __transient, which no key admin can restrict), these two give
+-- a guess's blind index (its first 32 bits, and its order) with no right to any key, as the
+-- revoked cross-type support functions below would: an attacker review did. Index scans, sorts,
+-- merge and hash joins call them without an EXECUTE check.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_hash(@extschema@.encrypted_int4), @extschema@.encrypted_int4_cmp(@extschema@.encrypted_int4, @extschema@.encrypted_int4) FROM PUBLIC;
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_int4) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int4_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -492,6 +512,11 @@ CREATE OPERATOR CLASS @extschema@.encrypted_int8_blind_ops DEFAULT FOR TYPE @ext
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_int8_cmp(@extschema@.encrypted_int8, @extschema@.encrypted_int8);
 CREATE OPERATOR CLASS @extschema@.encrypted_int8_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_int8 USING hash AS
   OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_int8_hash(@extschema@.encrypted_int8);
+-- Applied to a literal (sealed under __transient, which no key admin can restrict), these two give
+-- a guess's blind index (its first 32 bits, and its order) with no right to any key, as the
+-- revoked cross-type support functions below would: an attacker review did. Index scans, sorts,
+-- merge and hash joins call them without an EXECUTE check.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_hash(@extschema@.encrypted_int8), @extschema@.encrypted_int8_cmp(@extschema@.encrypted_int8, @extschema@.encrypted_int8) FROM PUBLIC;
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_int8) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int8_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -600,6 +625,11 @@ CREATE OPERATOR CLASS @extschema@.encrypted_numeric_blind_ops DEFAULT FOR TYPE @
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_numeric_cmp(@extschema@.encrypted_numeric, @extschema@.encrypted_numeric);
 CREATE OPERATOR CLASS @extschema@.encrypted_numeric_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_numeric USING hash AS
   OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_numeric_hash(@extschema@.encrypted_numeric);
+-- Applied to a literal (sealed under __transient, which no key admin can restrict), these two give
+-- a guess's blind index (its first 32 bits, and its order) with no right to any key, as the
+-- revoked cross-type support functions below would: an attacker review did. Index scans, sorts,
+-- merge and hash joins call them without an EXECUTE check.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_hash(@extschema@.encrypted_numeric), @extschema@.encrypted_numeric_cmp(@extschema@.encrypted_numeric, @extschema@.encrypted_numeric) FROM PUBLIC;
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_numeric) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_numeric_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -708,6 +738,11 @@ CREATE OPERATOR CLASS @extschema@.encrypted_float8_blind_ops DEFAULT FOR TYPE @e
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_float8_cmp(@extschema@.encrypted_float8, @extschema@.encrypted_float8);
 CREATE OPERATOR CLASS @extschema@.encrypted_float8_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_float8 USING hash AS
   OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_float8_hash(@extschema@.encrypted_float8);
+-- Applied to a literal (sealed under __transient, which no key admin can restrict), these two give
+-- a guess's blind index (its first 32 bits, and its order) with no right to any key, as the
+-- revoked cross-type support functions below would: an attacker review did. Index scans, sorts,
+-- merge and hash joins call them without an EXECUTE check.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_float8_hash(@extschema@.encrypted_float8), @extschema@.encrypted_float8_cmp(@extschema@.encrypted_float8, @extschema@.encrypted_float8) FROM PUBLIC;
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_float8) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_float8_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -816,6 +851,11 @@ CREATE OPERATOR CLASS @extschema@.encrypted_bool_blind_ops DEFAULT FOR TYPE @ext
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_bool_cmp(@extschema@.encrypted_bool, @extschema@.encrypted_bool);
 CREATE OPERATOR CLASS @extschema@.encrypted_bool_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_bool USING hash AS
   OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_bool_hash(@extschema@.encrypted_bool);
+-- Applied to a literal (sealed under __transient, which no key admin can restrict), these two give
+-- a guess's blind index (its first 32 bits, and its order) with no right to any key, as the
+-- revoked cross-type support functions below would: an attacker review did. Index scans, sorts,
+-- merge and hash joins call them without an EXECUTE check.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_bool_hash(@extschema@.encrypted_bool), @extschema@.encrypted_bool_cmp(@extschema@.encrypted_bool, @extschema@.encrypted_bool) FROM PUBLIC;
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_bool) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_bool_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -908,6 +948,11 @@ CREATE OPERATOR CLASS @extschema@.encrypted_date_blind_ops DEFAULT FOR TYPE @ext
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_date_cmp(@extschema@.encrypted_date, @extschema@.encrypted_date);
 CREATE OPERATOR CLASS @extschema@.encrypted_date_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_date USING hash AS
   OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_date_hash(@extschema@.encrypted_date);
+-- Applied to a literal (sealed under __transient, which no key admin can restrict), these two give
+-- a guess's blind index (its first 32 bits, and its order) with no right to any key, as the
+-- revoked cross-type support functions below would: an attacker review did. Index scans, sorts,
+-- merge and hash joins call them without an EXECUTE check.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_date_hash(@extschema@.encrypted_date), @extschema@.encrypted_date_cmp(@extschema@.encrypted_date, @extschema@.encrypted_date) FROM PUBLIC;
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_date) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_date_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -1007,6 +1052,11 @@ CREATE OPERATOR CLASS @extschema@.encrypted_timestamptz_blind_ops DEFAULT FOR TY
   OPERATOR 4 @extschema@.>=#, OPERATOR 5 @extschema@.>#, FUNCTION 1 @extschema@.encrypted_timestamptz_cmp(@extschema@.encrypted_timestamptz, @extschema@.encrypted_timestamptz);
 CREATE OPERATOR CLASS @extschema@.encrypted_timestamptz_blind_hash_ops DEFAULT FOR TYPE @extschema@.encrypted_timestamptz USING hash AS
   OPERATOR 1 pg_catalog.=, FUNCTION 1 @extschema@.encrypted_timestamptz_hash(@extschema@.encrypted_timestamptz);
+-- Applied to a literal (sealed under __transient, which no key admin can restrict), these two give
+-- a guess's blind index (its first 32 bits, and its order) with no right to any key, as the
+-- revoked cross-type support functions below would: an attacker review did. Index scans, sorts,
+-- merge and hash joins call them without an EXECUTE check.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_timestamptz_hash(@extschema@.encrypted_timestamptz), @extschema@.encrypted_timestamptz_cmp(@extschema@.encrypted_timestamptz, @extschema@.encrypted_timestamptz) FROM PUBLIC;
 -- Used by colcrypt.reencrypt: is the value under an older key version; the value under the newest.
 CREATE FUNCTION @extschema@.needs_reseal(@extschema@.encrypted_timestamptz) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_timestamptz_needs_reseal_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
@@ -1144,6 +1194,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_text_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_text_blind_cmp_text(text, text), @extschema@.encrypted_text_blind_hash_text(text) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_text_cmp_text(@extschema@.encrypted_text, text), @extschema@.encrypted_text_rev_cmp_text(text, @extschema@.encrypted_text) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_bytea_eq_bytea(@extschema@.encrypted_bytea, bytea) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_bytea_eq_bytea_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_bytea_ne_bytea(@extschema@.encrypted_bytea, bytea) RETURNS boolean
@@ -1183,6 +1235,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_bytea_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_bytea_blind_cmp_bytea(bytea, bytea), @extschema@.encrypted_bytea_blind_hash_bytea(bytea) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_bytea_cmp_bytea(@extschema@.encrypted_bytea, bytea), @extschema@.encrypted_bytea_rev_cmp_bytea(bytea, @extschema@.encrypted_bytea) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_jsonb_eq_jsonb(@extschema@.encrypted_jsonb, jsonb) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_jsonb_eq_jsonb_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_jsonb_ne_jsonb(@extschema@.encrypted_jsonb, jsonb) RETURNS boolean
@@ -1222,6 +1276,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_jsonb_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_jsonb_blind_cmp_jsonb(jsonb, jsonb), @extschema@.encrypted_jsonb_blind_hash_jsonb(jsonb) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_jsonb_cmp_jsonb(@extschema@.encrypted_jsonb, jsonb), @extschema@.encrypted_jsonb_rev_cmp_jsonb(jsonb, @extschema@.encrypted_jsonb) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_int4_eq_int2(@extschema@.encrypted_int4, smallint) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int4_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int4_ne_int2(@extschema@.encrypted_int4, smallint) RETURNS boolean
@@ -1261,6 +1317,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_blind_cmp_int2(smallint, smallint), @extschema@.encrypted_int4_blind_hash_int2(smallint) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_cmp_int2(@extschema@.encrypted_int4, smallint), @extschema@.encrypted_int4_rev_cmp_int2(smallint, @extschema@.encrypted_int4) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_int4_eq_int4(@extschema@.encrypted_int4, integer) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int4_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int4_ne_int4(@extschema@.encrypted_int4, integer) RETURNS boolean
@@ -1300,6 +1358,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_blind_cmp_int4(integer, integer), @extschema@.encrypted_int4_blind_hash_int4(integer) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_cmp_int4(@extschema@.encrypted_int4, integer), @extschema@.encrypted_int4_rev_cmp_int4(integer, @extschema@.encrypted_int4) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_int4_eq_int8(@extschema@.encrypted_int4, bigint) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int4_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int4_ne_int8(@extschema@.encrypted_int4, bigint) RETURNS boolean
@@ -1339,6 +1399,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_blind_cmp_int8(bigint, bigint), @extschema@.encrypted_int4_blind_hash_int8(bigint) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_cmp_int8(@extschema@.encrypted_int4, bigint), @extschema@.encrypted_int4_rev_cmp_int8(bigint, @extschema@.encrypted_int4) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_int4_eq_numeric(@extschema@.encrypted_int4, numeric) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int4_eq_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int4_ne_numeric(@extschema@.encrypted_int4, numeric) RETURNS boolean
@@ -1378,6 +1440,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_blind_cmp_numeric(numeric, numeric), @extschema@.encrypted_int4_blind_hash_numeric(numeric) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_cmp_numeric(@extschema@.encrypted_int4, numeric), @extschema@.encrypted_int4_rev_cmp_numeric(numeric, @extschema@.encrypted_int4) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_int4_eq_float8(@extschema@.encrypted_int4, double precision) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int4_eq_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int4_ne_float8(@extschema@.encrypted_int4, double precision) RETURNS boolean
@@ -1417,6 +1481,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int4_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_blind_cmp_float8(double precision, double precision), @extschema@.encrypted_int4_blind_hash_float8(double precision) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int4_cmp_float8(@extschema@.encrypted_int4, double precision), @extschema@.encrypted_int4_rev_cmp_float8(double precision, @extschema@.encrypted_int4) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_int8_eq_int2(@extschema@.encrypted_int8, smallint) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int8_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int8_ne_int2(@extschema@.encrypted_int8, smallint) RETURNS boolean
@@ -1456,6 +1522,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_blind_cmp_int2(smallint, smallint), @extschema@.encrypted_int8_blind_hash_int2(smallint) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_cmp_int2(@extschema@.encrypted_int8, smallint), @extschema@.encrypted_int8_rev_cmp_int2(smallint, @extschema@.encrypted_int8) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_int8_eq_int4(@extschema@.encrypted_int8, integer) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int8_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int8_ne_int4(@extschema@.encrypted_int8, integer) RETURNS boolean
@@ -1495,6 +1563,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_blind_cmp_int4(integer, integer), @extschema@.encrypted_int8_blind_hash_int4(integer) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_cmp_int4(@extschema@.encrypted_int8, integer), @extschema@.encrypted_int8_rev_cmp_int4(integer, @extschema@.encrypted_int8) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_int8_eq_int8(@extschema@.encrypted_int8, bigint) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int8_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int8_ne_int8(@extschema@.encrypted_int8, bigint) RETURNS boolean
@@ -1534,6 +1604,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_blind_cmp_int8(bigint, bigint), @extschema@.encrypted_int8_blind_hash_int8(bigint) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_cmp_int8(@extschema@.encrypted_int8, bigint), @extschema@.encrypted_int8_rev_cmp_int8(bigint, @extschema@.encrypted_int8) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_int8_eq_numeric(@extschema@.encrypted_int8, numeric) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int8_eq_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int8_ne_numeric(@extschema@.encrypted_int8, numeric) RETURNS boolean
@@ -1573,6 +1645,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_blind_cmp_numeric(numeric, numeric), @extschema@.encrypted_int8_blind_hash_numeric(numeric) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_cmp_numeric(@extschema@.encrypted_int8, numeric), @extschema@.encrypted_int8_rev_cmp_numeric(numeric, @extschema@.encrypted_int8) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_int8_eq_float8(@extschema@.encrypted_int8, double precision) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_int8_eq_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_int8_ne_float8(@extschema@.encrypted_int8, double precision) RETURNS boolean
@@ -1612,6 +1686,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_int8_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_blind_cmp_float8(double precision, double precision), @extschema@.encrypted_int8_blind_hash_float8(double precision) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_int8_cmp_float8(@extschema@.encrypted_int8, double precision), @extschema@.encrypted_int8_rev_cmp_float8(double precision, @extschema@.encrypted_int8) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_numeric_eq_int2(@extschema@.encrypted_numeric, smallint) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_int2_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_numeric_ne_int2(@extschema@.encrypted_numeric, smallint) RETURNS boolean
@@ -1651,6 +1727,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash AD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_blind_cmp_int2(smallint, smallint), @extschema@.encrypted_numeric_blind_hash_int2(smallint) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_cmp_int2(@extschema@.encrypted_numeric, smallint), @extschema@.encrypted_numeric_rev_cmp_int2(smallint, @extschema@.encrypted_numeric) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_numeric_eq_int4(@extschema@.encrypted_numeric, integer) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_int4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_numeric_ne_int4(@extschema@.encrypted_numeric, integer) RETURNS boolean
@@ -1690,6 +1768,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash AD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_blind_cmp_int4(integer, integer), @extschema@.encrypted_numeric_blind_hash_int4(integer) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_cmp_int4(@extschema@.encrypted_numeric, integer), @extschema@.encrypted_numeric_rev_cmp_int4(integer, @extschema@.encrypted_numeric) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_numeric_eq_int8(@extschema@.encrypted_numeric, bigint) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_int8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_numeric_ne_int8(@extschema@.encrypted_numeric, bigint) RETURNS boolean
@@ -1729,6 +1809,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash AD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_blind_cmp_int8(bigint, bigint), @extschema@.encrypted_numeric_blind_hash_int8(bigint) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_cmp_int8(@extschema@.encrypted_numeric, bigint), @extschema@.encrypted_numeric_rev_cmp_int8(bigint, @extschema@.encrypted_numeric) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_numeric_eq_numeric(@extschema@.encrypted_numeric, numeric) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_numeric_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_numeric_ne_numeric(@extschema@.encrypted_numeric, numeric) RETURNS boolean
@@ -1768,6 +1850,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash AD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_blind_cmp_numeric(numeric, numeric), @extschema@.encrypted_numeric_blind_hash_numeric(numeric) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_cmp_numeric(@extschema@.encrypted_numeric, numeric), @extschema@.encrypted_numeric_rev_cmp_numeric(numeric, @extschema@.encrypted_numeric) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_numeric_eq_float8(@extschema@.encrypted_numeric, double precision) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_numeric_eq_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_numeric_ne_float8(@extschema@.encrypted_numeric, double precision) RETURNS boolean
@@ -1807,6 +1891,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_numeric_blind_hash_ops USING hash AD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_blind_cmp_float8(double precision, double precision), @extschema@.encrypted_numeric_blind_hash_float8(double precision) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_numeric_cmp_float8(@extschema@.encrypted_numeric, double precision), @extschema@.encrypted_numeric_rev_cmp_float8(double precision, @extschema@.encrypted_numeric) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_float8_eq_float4(@extschema@.encrypted_float8, real) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_float8_eq_float4_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_float8_ne_float4(@extschema@.encrypted_float8, real) RETURNS boolean
@@ -1846,6 +1932,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_float8_blind_cmp_float4(real, real), @extschema@.encrypted_float8_blind_hash_float4(real) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_float8_cmp_float4(@extschema@.encrypted_float8, real), @extschema@.encrypted_float8_rev_cmp_float4(real, @extschema@.encrypted_float8) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_float8_eq_float8(@extschema@.encrypted_float8, double precision) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_float8_eq_float8_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_float8_ne_float8(@extschema@.encrypted_float8, double precision) RETURNS boolean
@@ -1885,6 +1973,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_float8_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_float8_blind_cmp_float8(double precision, double precision), @extschema@.encrypted_float8_blind_hash_float8(double precision) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_float8_cmp_float8(@extschema@.encrypted_float8, double precision), @extschema@.encrypted_float8_rev_cmp_float8(double precision, @extschema@.encrypted_float8) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_bool_eq_bool(@extschema@.encrypted_bool, boolean) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_bool_eq_bool_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_bool_ne_bool(@extschema@.encrypted_bool, boolean) RETURNS boolean
@@ -1924,6 +2014,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_bool_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_bool_blind_cmp_bool(boolean, boolean), @extschema@.encrypted_bool_blind_hash_bool(boolean) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_bool_cmp_bool(@extschema@.encrypted_bool, boolean), @extschema@.encrypted_bool_rev_cmp_bool(boolean, @extschema@.encrypted_bool) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_date_eq_date(@extschema@.encrypted_date, date) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_date_eq_date_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_date_ne_date(@extschema@.encrypted_date, date) RETURNS boolean
@@ -1963,6 +2055,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_date_blind_cmp_date(date, date), @extschema@.encrypted_date_blind_hash_date(date) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_date_cmp_date(@extschema@.encrypted_date, date), @extschema@.encrypted_date_rev_cmp_date(date, @extschema@.encrypted_date) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_date_eq_timestamptz(@extschema@.encrypted_date, timestamp with time zone) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_date_eq_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_date_ne_timestamptz(@extschema@.encrypted_date, timestamp with time zone) RETURNS boolean
@@ -2002,6 +2096,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_date_blind_hash_ops USING hash ADD
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_date_blind_cmp_timestamptz(timestamp with time zone, timestamp with time zone), @extschema@.encrypted_date_blind_hash_timestamptz(timestamp with time zone) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_date_cmp_timestamptz(@extschema@.encrypted_date, timestamp with time zone), @extschema@.encrypted_date_rev_cmp_timestamptz(timestamp with time zone, @extschema@.encrypted_date) FROM PUBLIC;
 CREATE FUNCTION @extschema@.encrypted_timestamptz_eq_timestamptz(@extschema@.encrypted_timestamptz, timestamp with time zone) RETURNS boolean
   AS 'MODULE_PATHNAME', 'encrypted_timestamptz_eq_timestamptz_wrapper' LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION @extschema@.encrypted_timestamptz_ne_timestamptz(@extschema@.encrypted_timestamptz, timestamp with time zone) RETURNS boolean
@@ -2041,6 +2137,8 @@ ALTER OPERATOR FAMILY @extschema@.encrypted_timestamptz_blind_hash_ops USING has
 -- an offline guessing aid against the indexes in dumps and files. Index scans and hash joins call
 -- them without an EXECUTE check, so nobody else needs to.
 REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_timestamptz_blind_cmp_timestamptz(timestamp with time zone, timestamp with time zone), @extschema@.encrypted_timestamptz_blind_hash_timestamptz(timestamp with time zone) FROM PUBLIC;
+-- With a literal on the encrypted side these order a guess's blind index against another's.
+REVOKE EXECUTE ON FUNCTION @extschema@.encrypted_timestamptz_cmp_timestamptz(@extschema@.encrypted_timestamptz, timestamp with time zone), @extschema@.encrypted_timestamptz_rev_cmp_timestamptz(timestamp with time zone, @extschema@.encrypted_timestamptz) FROM PUBLIC;
 
 -- Moves a column's values to the newest version of their key after colcrypt.rotate_key (and binds
 -- blind indexes written by 0.1.0), in batches of blocks that each commit: other sessions keep

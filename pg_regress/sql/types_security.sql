@@ -701,6 +701,17 @@ RESET ROLE;
 SET ROLE sec_nobody;
 SELECT colcrypt.encrypted_text_blind_hash_text('123-45-6789');
 SELECT colcrypt.encrypted_text_blind_cmp_text('a', 'b');
+-- Nor are the types' own hash and comparison, or the cross-type comparisons: applied to a literal
+-- (under __transient, which no one can restrict) they gave the same numbers (attacker review 15).
+SELECT colcrypt.encrypted_text_hash('123-45-6789'::colcrypt.encrypted_text);
+SELECT colcrypt.encrypted_int4_cmp('5'::colcrypt.encrypted_int4, '6'::colcrypt.encrypted_int4);
+SELECT colcrypt.encrypted_int4_cmp_int4('5'::colcrypt.encrypted_int4, 6);
+SELECT colcrypt.encrypted_int4_rev_cmp_float8(6, '5'::colcrypt.encrypted_int4);
+-- What calls them as support functions still works for such a role: hashing and sorting.
+SELECT count(*) AS hashed_groups FROM (SELECT x FROM (VALUES ('a'::colcrypt.encrypted_text), ('b'), ('a')) v(x) GROUP BY x) g;
+SET enable_hashagg = off;
+SELECT count(*) AS sorted_groups FROM (SELECT x FROM (VALUES ('a'::colcrypt.encrypted_text), ('b'), ('a')) v(x) GROUP BY x) g;
+RESET enable_hashagg;
 RESET ROLE;
 -- Range types over encrypted types are refused (their bounds would go through __transient).
 CREATE TYPE sec_range AS RANGE (subtype = colcrypt.encrypted_int4);

@@ -149,10 +149,10 @@ unsafe extern "C-unwind" fn on_xact(event: pg_sys::XactEvent::Type, _arg: *mut s
                 format!("transaction {xid}")
             };
             for (_, line) in lines {
-                log_without_statement(&format!("colcrypt key management: {line} ({when})"));
+                crate::log_redaction::log_without_statement(pg_sys::LOG, &format!("colcrypt key management: {line} ({when})"));
             }
             if unlisted > 0 {
-                log_without_statement(&format!("colcrypt key management: and up to {unlisted} more such calls, not listed one by one ({when})"));
+                crate::log_redaction::log_without_statement(pg_sys::LOG, &format!("colcrypt key management: and up to {unlisted} more such calls, not listed one by one ({when})"));
             }
         }
         XACT_EVENT_ABORT => {
@@ -176,38 +176,10 @@ fn log_rolled_back(lines: impl Iterator<Item = String>, unlisted: u64, xid: u32,
         format!("rolled back with {txn}; in effect inside it until then")
     };
     for line in lines {
-        log_without_statement(&format!("colcrypt key management: {line} ({when})"));
+        crate::log_redaction::log_without_statement(pg_sys::LOG, &format!("colcrypt key management: {line} ({when})"));
     }
     if unlisted > 0 {
-        log_without_statement(&format!("colcrypt key management: and up to {unlisted} more such calls, not listed one by one ({when})"));
-    }
-}
-
-/// Writes `message` to the server log at LOG level without the STATEMENT line PostgreSQL adds to
-/// messages at or above log_min_error_statement (LOG ranks above ERROR there): the statement
-/// that committed could be any the client sent, client-supplied keys included.
-fn log_without_statement(message: &str) {
-    unsafe extern "C-unwind" {
-        fn errstart(elevel: std::ffi::c_int, domain: *const std::ffi::c_char) -> bool;
-        fn errmsg_internal(fmt: *const std::ffi::c_char, ...) -> std::ffi::c_int;
-        fn errhidestmt(hide: bool) -> std::ffi::c_int;
-        fn errhidecontext(hide: bool) -> std::ffi::c_int;
-        fn errfinish(filename: *const std::ffi::c_char, lineno: std::ffi::c_int, funcname: *const std::ffi::c_char);
-    }
-    // Key names are checked ASCII and role names escaped: no NUL can be in the line.
-    let Ok(message) = std::ffi::CString::new(message) else { return };
-    // SAFETY: the ereport sequence at LOG level, which returns from errfinish; "%s" takes the
-    // one string argument, copied by errmsg_internal. Inside pgrx's guard, so that an error
-    // raised on the way (out of memory) unwinds the Rust frames instead of jumping over them.
-    unsafe {
-        pg_sys::submodules::ffi::pg_guard_ffi_boundary(|| {
-            if errstart(pg_sys::LOG as std::ffi::c_int, std::ptr::null()) {
-                errmsg_internal(c"%s".as_ptr(), message.as_ptr());
-                errhidestmt(true);
-                errhidecontext(true);
-                errfinish(std::ptr::null(), 0, std::ptr::null());
-            }
-        })
+        crate::log_redaction::log_without_statement(pg_sys::LOG, &format!("colcrypt key management: and up to {unlisted} more such calls, not listed one by one ({when})"));
     }
 }
 

@@ -280,3 +280,46 @@ unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
         }
     }
 }
+
+/// Writes `message` to the server log at `level` (LOG or WARNING, which return) with no STATEMENT
+/// line, no CONTEXT and no cursor position: PostgreSQL adds the statement to messages at or above
+/// log_min_error_statement (LOG ranks above ERROR there), and the statement running when a key
+/// loads or a key change commits could be any the client sent, its plaintext literals and
+/// client-supplied keys included (a DBA review found a successful INSERT's literal in the log
+/// after a master key load). The error context stack is set aside for the call: a key loaded
+/// while a literal is parsed would otherwise get the literal's position from the parser's
+/// callback.
+pub(crate) fn log_without_statement(level: u32, message: &str) {
+    unsafe extern "C-unwind" {
+        fn errstart(elevel: std::ffi::c_int, domain: *const std::ffi::c_char) -> bool;
+        fn errmsg_internal(fmt: *const std::ffi::c_char, ...) -> std::ffi::c_int;
+        fn errhidestmt(hide: bool) -> std::ffi::c_int;
+        fn errhidecontext(hide: bool) -> std::ffi::c_int;
+        fn errfinish(filename: *const std::ffi::c_char, lineno: std::ffi::c_int, funcname: *const std::ffi::c_char);
+    }
+    debug_assert!(level == pg_sys::LOG || level == pg_sys::WARNING, "only levels that return");
+    // Key names are checked ASCII and role names escaped: no NUL can be in the line.
+    let Ok(message) = std::ffi::CString::new(message) else { return };
+    // SAFETY: the ereport sequence at a level that returns from errfinish; "%s" takes the one
+    // string argument, copied by errmsg_internal. Inside pgrx's guard, so that an error raised on
+    // the way (out of memory) unwinds the Rust frames instead of jumping over them. The context
+    // stack is put back before anything else runs (the guard re-raises an error only after).
+    unsafe {
+        let context = pg_sys::error_context_stack;
+        pg_sys::error_context_stack = std::ptr::null_mut();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pg_sys::submodules::ffi::pg_guard_ffi_boundary(|| {
+                if errstart(level as std::ffi::c_int, std::ptr::null()) {
+                    errmsg_internal(c"%s".as_ptr(), message.as_ptr());
+                    errhidestmt(true);
+                    errhidecontext(true);
+                    errfinish(std::ptr::null(), 0, std::ptr::null());
+                }
+            })
+        }));
+        pg_sys::error_context_stack = context;
+        if let Err(e) = result {
+            std::panic::resume_unwind(e);
+        }
+    }
+}

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use colcrypt_core::wrap::parse_master_key;
 use colcrypt_core::{Cipher, Key};
 use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
-use pgrx::{ereport, pg_guard, pg_sys, PgLogLevel, PgSqlErrorCode};
+use pgrx::{pg_guard, pg_sys, PgLogLevel};
 use zeroize::Zeroizing;
 
 use crate::error::{ColcryptError, Result};
@@ -244,7 +244,7 @@ fn load_and_store(which: Which, source: Source, level: PgLogLevel) {
                 Which::Previous => (st.stale_previous, st.previous_kept_because) = (false, because),
             }
             drop(st);
-            ereport!(level, PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, message);
+            crate::log_redaction::log_without_statement(log_level(level), &message);
             return;
         }
     }
@@ -312,16 +312,24 @@ fn refresh(which: Which) {
     }
 }
 
+/// The elevel of a key-loading report: WARNING at server start (the postmaster), LOG in a backend.
+fn log_level(level: PgLogLevel) -> u32 {
+    if level == PgLogLevel::WARNING { pg_sys::WARNING } else { pg_sys::LOG }
+}
+
 fn report(which: Which, loaded: &Fresh, level: PgLogLevel) {
     let what = match which {
         Which::Current => "master key",
         Which::Previous => "previous master key",
     };
+    // Without the statement: a backend loads a key when a statement first needs it, and that
+    // statement's text (its plaintext literals) would follow the line into the log.
     match loaded {
-        Ok(cipher) => ereport!(PgLogLevel::LOG, PgSqlErrorCode::ERRCODE_SUCCESSFUL_COMPLETION,
-            format!("colcrypt: {what} loaded (key id {})", cipher.key_id())),
-        Err(why) => ereport!(level, PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
-            format!("colcrypt: no {what}: {why}; server-managed keys will refuse to work until this is fixed")),
+        Ok(cipher) => crate::log_redaction::log_without_statement(pg_sys::LOG, &format!("colcrypt: {what} loaded (key id {})", cipher.key_id())),
+        Err(why) => crate::log_redaction::log_without_statement(
+            log_level(level),
+            &format!("colcrypt: no {what}: {why}; server-managed keys will refuse to work until this is fixed"),
+        ),
     }
 }
 
@@ -401,8 +409,10 @@ fn key_from_command(name: &str, command: &str) -> std::result::Result<Key, Strin
         Ending::TimedOut => "timed out, process group killed".to_owned(),
         Ending::TooLong => format!("printed more than {MAX_COMMAND_OUTPUT} bytes, process group killed"),
     };
-    ereport!(PgLogLevel::LOG, PgSqlErrorCode::ERRCODE_SUCCESSFUL_COMPLETION,
-        format!("colcrypt: {name} finished in {ms} ms ({status}; {stderr_len} bytes on its stderr, not logged)"));
+    crate::log_redaction::log_without_statement(
+        pg_sys::LOG,
+        &format!("colcrypt: {name} finished in {ms} ms ({status}; {stderr_len} bytes on its stderr, not logged)"),
+    );
     match ending {
         Ending::TimedOut => Err(format!(
             "{name} did not finish within colcrypt.master_key_command_timeout ({} s); its process group was killed",

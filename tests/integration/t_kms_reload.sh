@@ -64,6 +64,11 @@ backends_with_new_key() { tail -n +"$mark" "$C/server.log" | grep "colcrypt: mas
 for _ in $(seq 1 100); do [ "$(backends_with_new_key)" -ge 9 ] && break; sleep 0.05; done
 # 8 pgbench backends and the postmaster.
 [ "$(backends_with_new_key)" -ge 9 ] || { echo "only $(backends_with_new_key) processes loaded the new key"; tail -n +"$mark" "$C/server.log"; exit 1; }
+# A backend loads the key when a statement first needs it: that statement's text (its literals)
+# must not follow the line into the log, nor its cursor position (a DBA review found a successful
+# INSERT's literal there after a plain reload).
+loads=$(tail -n +"$mark" "$C/server.log" | grep -A1 "colcrypt: master key loaded" || true)
+if grep -qE "STATEMENT:|at character" <<<"$loads"; then echo "a key-load line carried its statement:"; echo "$loads"; exit 1; fi
 echo "all 8 pgbench backends used the new master key $(( ($(date +%s%N) - t2) / 1000000 )) ms after rotate_master_key() returned, $(( ($(date +%s%N) - t0) / 1000000 )) ms after pg_reload_conf()"
 
 # Step 2: drop the previous key, reload; the rotation is complete with no restart.

@@ -50,18 +50,34 @@ fn insert_version(client: &mut pgrx::spi::SpiClient<'_>, key_id: i32, name: &str
 /// are wrapped with (or, mid-rotation, the previous one), so a wrong key file cannot split the
 /// key table between two master keys.
 fn check_master_matches(client: &pgrx::spi::SpiClient<'_>) -> Result<()> {
+    let (current, previous) = loaded_commitments()?;
+    let foreign = client.select(&format!("SELECT 1 {FOREIGN_WRAPPED}"), Some(1), &[current.into(), previous.into()])?.len();
+    if foreign > 0 { Err(CoreError::WrongMasterKey.into()) } else { Ok(()) }
+}
+
+/// The data key versions wrapped with neither loaded master key: their wrapping starts with a
+/// 4-byte header and the master key's commitment ($1 current, $2 previous or current again).
+const FOREIGN_WRAPPED: &str = "FROM colcrypt.data_keys WHERE wrapped IS NOT NULL \
+     AND pg_catalog.substr(wrapped, 5, 32) OPERATOR(pg_catalog.<>) $1 \
+     AND pg_catalog.substr(wrapped, 5, 32) OPERATOR(pg_catalog.<>) $2";
+
+/// The commitments of the current master key and of the previous one (the current one again when
+/// there is no previous).
+fn loaded_commitments() -> Result<(Vec<u8>, Vec<u8>)> {
     let current = master_key::current()?.commitment().to_vec();
     let previous = master_key::previous_if_loaded().map(|p| p.commitment().to_vec()).unwrap_or_else(|| current.clone());
-    let foreign = client
-        .select(
-            "SELECT 1 FROM colcrypt.data_keys WHERE wrapped IS NOT NULL \
-             AND pg_catalog.substr(wrapped, 5, 32) OPERATOR(pg_catalog.<>) $1 \
-             AND pg_catalog.substr(wrapped, 5, 32) OPERATOR(pg_catalog.<>) $2",
-            Some(1),
-            &[current.into(), previous.into()],
-        )?
-        .len();
-    if foreign > 0 { Err(CoreError::WrongMasterKey.into()) } else { Ok(()) }
+    Ok((current, previous))
+}
+
+/// How many of this database's data key versions no loaded master key unwraps: a wrong key loads
+/// like a right one (any 32 bytes are a key), and is found only here or at a data key's first use.
+fn foreign_wrapped_count() -> Result<i64> {
+    let (current, previous) = loaded_commitments()?;
+    Ok(crate::privileged::read_key_tables(&format!("SELECT pg_catalog.count(*) {FOREIGN_WRAPPED}"), &[current.into(), previous.into()], |t| {
+        t.get::<i64>(1)
+    })?
+    .flatten()
+    .unwrap_or(0))
 }
 
 pub(crate) fn create_key_impl(name: &str) -> Result<i32> {
@@ -237,7 +253,18 @@ fn master_key_info() -> TableIterator<
         name!(problem, Option<String>),
     ),
 > {
-    TableIterator::new(master_key::describe())
+    let mut rows = master_key::describe();
+    // A loaded current key that is not this database's: say so here rather than at the first
+    // read (a DBA review found the info clean and every read failing with 55000).
+    if let Some(row) = rows.iter_mut().find(|r| r.0 == "current" && r.2 && r.4.is_none()) {
+        let n = foreign_wrapped_count().or_raise();
+        if n > 0 {
+            row.4 = Some(format!(
+                "not the master key that wrapped {n} of this database's data key versions (nor is the previous one): server-managed keys fail with 55000 here; load the right key and reload"
+            ));
+        }
+    }
+    TableIterator::new(rows)
 }
 
 fn server_encrypt_impl(name: &ServerText, data: &[u8], context: Option<&ServerText>) -> Result<Vec<u8>> {

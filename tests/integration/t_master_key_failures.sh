@@ -48,6 +48,9 @@ fails_clearly "64 hexadecimal digits"
 # 4. The wrong key: detected by the key-check, never garbage.
 make_master_key "$KEY"
 restart_with true
+# Any 32 bytes load as a key: master_key_info() compares it with this database's wrapped keys
+# (a DBA review found it clean while every read failed).
+assert_eq "the wrong key is shown before any read" "t t" "$(sql "$C" postgres "SELECT loaded || ' ' || (problem LIKE 'not the master key that wrapped 3 of this database''s data key versions%') FROM colcrypt.master_key_info() WHERE which = 'current'" | sed 's/true/t/g')"
 fails_clearly "not the one these data keys were wrapped with"
 
 # 5. Inside the data directory.

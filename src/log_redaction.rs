@@ -288,7 +288,10 @@ unsafe extern "C-unwind" fn redact(edata: *mut pg_sys::ErrorData) {
 /// client-supplied keys included (a DBA review found a successful INSERT's literal in the log
 /// after a master key load). The error context stack is set aside for the call: a key loaded
 /// while a literal is parsed would otherwise get the literal's position from the parser's
-/// callback.
+/// callback. Interrupts are held meanwhile: errfinish checks for a cancel after a LOG line, and a
+/// key being loaded (or a command's run reported) is logged before it is stored, so a cancel
+/// there threw the loaded key away and had the next statement run the key command again (an
+/// attacker review); a pending cancel is served at the next check instead.
 pub(crate) fn log_without_statement(level: u32, message: &str) {
     unsafe extern "C-unwind" {
         fn errstart(elevel: std::ffi::c_int, domain: *const std::ffi::c_char) -> bool;
@@ -303,10 +306,12 @@ pub(crate) fn log_without_statement(level: u32, message: &str) {
     // SAFETY: the ereport sequence at a level that returns from errfinish; "%s" takes the one
     // string argument, copied by errmsg_internal. Inside pgrx's guard, so that an error raised on
     // the way (out of memory) unwinds the Rust frames instead of jumping over them. The context
-    // stack is put back before anything else runs (the guard re-raises an error only after).
+    // stack and the interrupt holdoff are put back before anything else runs (the guard
+    // re-raises an error only after).
     unsafe {
         let context = pg_sys::error_context_stack;
         pg_sys::error_context_stack = std::ptr::null_mut();
+        pg_sys::InterruptHoldoffCount += 1;
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             pg_sys::submodules::ffi::pg_guard_ffi_boundary(|| {
                 if errstart(level as std::ffi::c_int, std::ptr::null()) {
@@ -317,6 +322,8 @@ pub(crate) fn log_without_statement(level: u32, message: &str) {
                 }
             })
         }));
+        // An error raised inside has reset the count to 0 already (errfinish at ERROR).
+        pg_sys::InterruptHoldoffCount = pg_sys::InterruptHoldoffCount.saturating_sub(1);
         pg_sys::error_context_stack = context;
         if let Err(e) = result {
             std::panic::resume_unwind(e);

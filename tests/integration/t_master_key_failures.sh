@@ -138,6 +138,22 @@ sed -i "s|^colcrypt.master_key_command = .*|colcrypt.master_key_command = ''|" "
 reload
 expect_error "$C" postgres 55000 "neither colcrypt.master_key_file nor colcrypt.master_key_command is set" "SELECT colcrypt.server_decrypt_text(v) FROM t LIMIT 1"
 
+# 10. A cancel while a running backend loads the key (its statement_timeout shorter than the key
+# command) keeps the key it loaded: the next statement does not run the command again (an
+# attacker review: the cancel was served inside the "finished" log line, before the key was
+# stored).
+sed -i "s|^colcrypt.master_key_command = .*|colcrypt.master_key_command = 'sleep 1; cat $KEY.saved'|" "$C/data/postgresql.conf"
+reload
+mark=$(wc -l <"$C/server.log")
+session=$(cluster_psql "$C" -d postgres -At -v ON_ERROR_STOP=0 -c "SELECT pg_backend_pid()" -c "SELECT pg_reload_conf()" -c "SELECT pg_sleep(2.5)" \
+  -c "SET statement_timeout = '300ms'" -c "SELECT colcrypt.server_decrypt_text(v) FROM t WHERE i = 1" \
+  -c "RESET statement_timeout" -c "SELECT colcrypt.server_decrypt_text(v) FROM t WHERE i = 2" 2>&1 || true)
+pid=$(head -n 1 <<<"$session")
+grep -q "canceling statement due to statement timeout" <<<"$session" || { echo "the load was not cancelled: $session"; exit 1; }
+grep -qx "secret-2" <<<"$session" || { echo "the next statement did not read: $session"; exit 1; }
+assert_eq "the key command ran once in the cancelled backend" 1 \
+  "$(tail -n +"$mark" "$C/server.log" | grep "\[$pid\]" | grep -c "colcrypt.master_key_command finished in" || true)"
+
 # The master key never reaches the server log.
 if grep -qi "$(cat "$KEY.saved")" "$C/server.log"; then echo "master key found in the server log"; exit 1; fi
 cluster_stop "$C"

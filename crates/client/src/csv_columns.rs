@@ -276,6 +276,10 @@ impl<R: BufRead> RecordReader<R> {
         }
         self.after_cr = false;
         self.record_line = self.line;
+        // Quote characters read in this record: an odd count at the end of the input means a
+        // quoted field never closed, which csv-core ends silently (a review got the rest of a file
+        // encrypted as one row's value, exit 0); PostgreSQL's COPY refuses it.
+        let mut quotes: u64 = 0;
         let mut saw_quote = false;
         let mut field_start = 0;
         loop {
@@ -286,11 +290,16 @@ impl<R: BufRead> RecordReader<R> {
             let at_eof = buf.is_empty();
             let (res, nin, nout) = self.core.read_field(buf, &mut rec.data[len..]);
             let consumed = &buf[..nin];
-            saw_quote |= consumed.contains(&b'"');
+            let q = consumed.iter().filter(|&&b| b == b'"').count() as u64;
+            quotes += q;
+            saw_quote |= q > 0;
             let ends_cr = consumed.last() == Some(&b'\r');
             self.line += consumed.iter().filter(|&&b| b == b'\n').count() as u64;
             self.input.consume(nin);
             len += nout;
+            if at_eof && quotes % 2 == 1 {
+                return Err(ClientError::Csv { line: self.record_line, what: "unterminated quoted field: the input ends inside quotes".into() });
+            }
             match res {
                 ReadFieldResult::InputEmpty if at_eof => {
                     self.eof = true;
@@ -648,6 +657,21 @@ mod tests {
         let e = enc("a,1\r\nb,2\r\n", &cols(&["2"], false, Binding::Fixed(None))).unwrap();
         assert_eq!(e.lines().count(), 2, "{e}");
         assert!(e.starts_with("a,\\x") && e.contains("\nb,\\x"), "{e}");
+    }
+
+    #[test]
+    fn a_quote_that_never_closes_is_an_error_with_its_line() {
+        let c = cols(&["2"], false, Binding::Fixed(None));
+        for input in ["1,\"abc\n2,def\n", "1,x\n2,\"ab\"\"c\n", "1,\"a\nb"] {
+            match enc(input, &c) {
+                Err(ClientError::Csv { line, what }) => assert!(what.contains("unterminated quoted field") && line >= 1, "{input:?}: {what}"),
+                other => panic!("{input:?} gave {other:?}"),
+            }
+            assert!(matches!(dec(input, &c), Err(ClientError::Csv { .. })), "{input:?}");
+        }
+        // Quotes that close, doubled quotes and quotes within a field stay fine.
+        let ok = "1,\"a\"\"b\"\n2,\"x\ny\"\n3,\"\"\n";
+        assert_eq!(dec(&enc(ok, &c).unwrap(), &c).unwrap(), ok);
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub enum ClientError {
     /// `recover`: a dump that cannot be read as pg_dump writes one.
     #[error("dump line {line}: {what}")]
     Dump { line: u64, what: String },
+    /// `recover`: the input stopped before pg_dump's closing line.
+    #[error("the dump ends without pg_dump's closing line (\"-- PostgreSQL database dump complete\"): it was cut short (check the command that produced it; with a pipe, set -o pipefail), or is not a whole pg_dump or pg_restore output")]
+    DumpCutShort,
     /// `recover`: no `colcrypt.data_keys` data in the dump, so no value can be opened.
     #[error("the dump holds no data of colcrypt.data_keys (the wrapped data keys): it is not a pg_dump of a database with colcrypt, or it was made with --inserts or --column-inserts (recover reads COPY data), or with options that leave extension data out (--table, --schema, --exclude-schema=colcrypt, --schema-only)")]
     NoKeyTable,
@@ -35,7 +38,7 @@ pub enum ClientError {
     #[error("master key command: {0}")]
     MasterKeyCommand(String),
     /// `recover` finished, but some values stayed closed (counted in the lines above).
-    #[error("{count} values could not be opened (see above); they are NULL in the output")]
+    #[error("{count} value{} could not be opened (see above); they are NULL in the output", if *count == 1 { "" } else { "s" })]
     LeftClosed { count: u64 },
 }
 

@@ -550,7 +550,8 @@ fn recover_dump(key_file: &str, value: i32) -> Vec<u8> {
          COPY public.t (n) FROM stdin;\n\\\\x{}\n\\.\n\n\
          --\n-- Data for Name: data_keys; Type: TABLE DATA; Schema: colcrypt; Owner: postgres\n--\n\n\
          COPY colcrypt.data_keys (key_id, name, version, state, fingerprint, wrapped) FROM stdin;\n\
-         1\tpii\t1\tactive\t\\\\x{}\t\\\\x{}\n\\.\n",
+         1\tpii\t1\tactive\t\\\\x{}\t\\\\x{}\n\\.\n\n\
+         --\n-- PostgreSQL database dump complete\n--\n\n",
         hex::encode(env),
         hex::encode(c.cipher().commitment()),
         hex::encode(wrap_data_key(&master, &dek, 1, 1).unwrap()),
@@ -582,6 +583,13 @@ fn recover_reads_the_key_from_a_file_or_a_command_and_fails_clearly() {
     let out = run(&["recover", "--master-key-command", "exit 3"], &dump);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("master key command: it failed"), "{}", stderr(&out));
+    // A dump cut short (a pg_restore that died in a pipe) is an error, and -o writes nothing.
+    let cut = &dump[..dump.len() - "--\n-- PostgreSQL database dump complete\n--\n\n".len()];
+    let out_file = d.join("recovered.sql").display().to_string();
+    let out = run(&["recover", "--master-key-file", &k, "-o", &out_file], cut);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("ends without pg_dump's closing line"), "{}", stderr(&out));
+    assert!(!std::path::Path::new(&out_file).exists(), "a cut-short dump wrote {out_file}");
     // No key table in the input.
     let out = run(&["recover", "--master-key-file", &k], b"SELECT 1;\n");
     assert_eq!(out.status.code(), Some(1));

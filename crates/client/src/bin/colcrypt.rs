@@ -366,13 +366,17 @@ fn recover_run(a: &RecoverArgs) -> Result<(), ClientError> {
             ClientError::Io(e) => sink.error(e),
             e => e,
         });
-        if r.is_ok() {
+        // A cut-short dump leaves no output file (standard output has had its rows).
+        if r.as_ref().is_ok_and(|r| r.complete) {
             sink.commit()?;
         }
         r
     };
     bar.finish_and_clear();
     let report = report?;
+    if !report.complete {
+        return Err(ClientError::DumpCutShort);
+    }
     eprintln!(
         "colcrypt: {} opened in {} of {}",
         counted(report.opened, "value"),

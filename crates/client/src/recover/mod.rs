@@ -323,7 +323,13 @@ pub struct Report {
     pub still_colcrypt: Vec<String>,
     /// CSV files written.
     pub files: Vec<PathBuf>,
+    /// Whether the dump ended with pg_dump's closing line: without it the input was cut short (a
+    /// `pg_restore -f - … |` that died part-way), and tables after the cut are missing.
+    pub complete: bool,
 }
+
+/// The last line pg_dump and pg_restore write.
+const DUMP_COMPLETE: &str = "-- PostgreSQL database dump complete";
 
 impl Report {
     /// Values that did not open (fields copied unopened included).
@@ -574,6 +580,9 @@ pub fn recover<R: BufRead>(input: R, ring: &KeyRing, opts: &Options, out: Output
                 report.files.push(path);
             }
             continue;
+        }
+        if start.top && t.trim_end() == DUMP_COMPLETE {
+            report.complete = true;
         }
         if let Some(w) = sql.as_deref_mut() {
             if dropping {

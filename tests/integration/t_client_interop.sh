@@ -71,6 +71,21 @@ grep -q "CSV line 2: column ssn: cannot decrypt" "$W/bound.err" || { echo "unexp
 s -c "CHECKPOINT" >/dev/null
 if grep -qa "$CANARY" "$C/server.log"; then echo "canary in the server log"; exit 1; fi
 if grep -rqa "$CANARY" "$C/data"; then echo "canary under the data directory"; exit 1; fi
+# The CLI makes itself not dumpable (no core file with its key; no same-user ptrace): the kernel
+# then gives its /proc entries to root. Run as postgres, holding its key, waiting on a FIFO.
+mkdir -p "$W/pg"; chown postgres "$W/pg"; chmod 700 "$W/pg"
+as_postgres "$CLI" keygen "$W/pg/k.key" 2>/dev/null
+as_postgres mkfifo "$W/pg/in"
+as_postgres "$CLI" csv-encrypt -k "$W/pg/k.key" --columns 1 -i "$W/pg/in" -o "$W/pg/out.csv" &
+cli_pid=$!
+for _ in $(seq 50); do cli=$(pgrep -u postgres -f "csv-encrypt -k $W/pg/k.key" || true); [ -n "$cli" ] && break; sleep 0.1; done
+sleep 0.3
+owner=$(stat -c %U "/proc/${cli:-0}/environ" 2>&1 || true)
+# Let it finish before any assertion: a CLI left waiting would hold this run's files and lock.
+echo x | timeout 10 runuser -u postgres -- tee "$W/pg/in" >/dev/null || kill "$cli_pid" 2>/dev/null || true
+wait "$cli_pid" || true
+assert_eq "the CLI's /proc entries belong to root (not dumpable)" root "$owner"
+rm -rf "$W/pg"
 as_postgres pg_dump -h "$C/socket" -p 55452 -U postgres postgres >"$W/dump.sql"
 if grep -qa "$CANARY" "$W/dump.sql"; then echo "canary in pg_dump"; exit 1; fi
 grep -q "COPY public.people" "$W/dump.sql"

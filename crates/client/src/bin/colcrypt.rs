@@ -417,6 +417,14 @@ fn run(cli: Cli) -> Result<(), ClientError> {
 }
 
 fn main() -> ExitCode {
+    // The process holds keys and plaintext: no core file of it, and no ptrace or /proc/PID/mem
+    // reads by other processes of the same user (an attacker review found the raw key in a core
+    // dump, which systemd-coredump would keep on disk).
+    #[cfg(target_os = "linux")]
+    if let Err(e) = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable) {
+        eprintln!("colcrypt: cannot turn off core dumps for this process: {e}");
+        return ExitCode::from(1);
+    }
     let cli = Cli::parse();
     // Without O_TMPFILE a partial output has a name until it is complete: remove it on a signal.
     if let Err(e) = output::remove_partial_output_on_signals() {

@@ -20,6 +20,7 @@ use pgrx::pg_sys;
 use pgrx::prelude::*;
 
 use crate::backend_local::BackendLocal;
+use crate::log_redaction::log_without_statement;
 
 /// Changes made in the current transaction, not yet logged, each with the subtransaction
 /// nesting level it was made at (a savepoint's rollback drops its own).
@@ -149,10 +150,10 @@ unsafe extern "C-unwind" fn on_xact(event: pg_sys::XactEvent::Type, _arg: *mut s
                 format!("transaction {xid}")
             };
             for (_, line) in lines {
-                crate::log_redaction::log_without_statement(pg_sys::LOG, &format!("colcrypt key management: {line} ({when})"));
+                log_without_statement(pg_sys::LOG, &format!("colcrypt key management: {line} ({when})"));
             }
             if unlisted > 0 {
-                crate::log_redaction::log_without_statement(pg_sys::LOG, &format!("colcrypt key management: and up to {unlisted} more such calls, not listed one by one ({when})"));
+                log_without_statement(pg_sys::LOG, &format!("colcrypt key management: and up to {unlisted} more such calls, not listed one by one ({when})"));
             }
         }
         XACT_EVENT_ABORT => {
@@ -176,10 +177,10 @@ fn log_rolled_back(lines: impl Iterator<Item = String>, unlisted: u64, xid: u32,
         format!("rolled back with {txn}; in effect inside it until then")
     };
     for line in lines {
-        crate::log_redaction::log_without_statement(pg_sys::LOG, &format!("colcrypt key management: {line} ({when})"));
+        log_without_statement(pg_sys::LOG, &format!("colcrypt key management: {line} ({when})"));
     }
     if unlisted > 0 {
-        crate::log_redaction::log_without_statement(pg_sys::LOG, &format!("colcrypt key management: and up to {unlisted} more such calls, not listed one by one ({when})"));
+        log_without_statement(pg_sys::LOG, &format!("colcrypt key management: and up to {unlisted} more such calls, not listed one by one ({when})"));
     }
 }
 

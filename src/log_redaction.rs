@@ -14,6 +14,9 @@
 //!
 //! The hook also drops the source location of errors raised from Rust code (file paths of the
 //! build machine) and never forwards a Rust backtrace (`_PG_init` clears RUST_BACKTRACE).
+//!
+//! colcrypt's own log lines (key management audit, master key loading) go through
+//! [`log_without_statement`], which keeps the running statement's text out of the log.
 
 use std::cell::Cell;
 use std::ffi::CStr;

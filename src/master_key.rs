@@ -28,6 +28,7 @@ use pgrx::{pg_guard, pg_sys, PgLogLevel};
 use zeroize::Zeroizing;
 
 use crate::error::{ColcryptError, Result};
+use crate::log_redaction::log_without_statement;
 
 static MASTER_KEY_FILE: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
 static MASTER_KEY_COMMAND: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
@@ -244,7 +245,7 @@ fn load_and_store(which: Which, source: Source, level: PgLogLevel) {
                 Which::Previous => (st.stale_previous, st.previous_kept_because) = (false, because),
             }
             drop(st);
-            crate::log_redaction::log_without_statement(log_level(level), &message);
+            log_without_statement(log_level(level), &message);
             return;
         }
     }
@@ -325,8 +326,8 @@ fn report(which: Which, loaded: &Fresh, level: PgLogLevel) {
     // Without the statement: a backend loads a key when a statement first needs it, and that
     // statement's text (its plaintext literals) would follow the line into the log.
     match loaded {
-        Ok(cipher) => crate::log_redaction::log_without_statement(pg_sys::LOG, &format!("colcrypt: {what} loaded (key id {})", cipher.key_id())),
-        Err(why) => crate::log_redaction::log_without_statement(
+        Ok(cipher) => log_without_statement(pg_sys::LOG, &format!("colcrypt: {what} loaded (key id {})", cipher.key_id())),
+        Err(why) => log_without_statement(
             log_level(level),
             &format!("colcrypt: no {what}: {why}; server-managed keys will refuse to work until this is fixed"),
         ),
@@ -409,7 +410,7 @@ fn key_from_command(name: &str, command: &str) -> std::result::Result<Key, Strin
         Ending::TimedOut => "timed out, process group killed".to_owned(),
         Ending::TooLong => format!("printed more than {MAX_COMMAND_OUTPUT} bytes, process group killed"),
     };
-    crate::log_redaction::log_without_statement(
+    log_without_statement(
         pg_sys::LOG,
         &format!("colcrypt: {name} finished in {ms} ms ({status}; {stderr_len} bytes on its stderr, not logged)"),
     );
